@@ -1,0 +1,29 @@
+/* Sealing a PDF: placement, appearance, incremental update, digest, CMS and atomic output. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "inkan-pdf.h"
+#include "inkan-token.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *input;
+  const char *output;
+  InkanSigner *signer;
+  const char *image;        /* PNG; NULL makes an invisible signature */
+  guint page;               /* 1-based; 0 means 1 */
+  gboolean has_rect;
+  InkanRect rect;           /* points from the visible page's lower-left corner */
+  const char *field;        /* fill this empty signature field, or name the new one */
+  const char *reason;
+  const char *location;
+  GDateTime *time;          /* the signing time written to /M; NULL means now */
+} InkanSignOptions;
+
+/* Seals options->input into options->output. Either the output is complete and synced, or it
+ * does not exist; the input is never modified. */
+gboolean inkan_sign_pdf (const InkanSignOptions *options, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,9 @@
+/* libinkan: everything of Inkan that is not a widget. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "inkan-cms.h"
+#include "inkan-image.h"
+#include "inkan-pdf.h"
+#include "inkan-sign.h"
+#include "inkan-token.h"

@@ -1,0 +1,59 @@
+/* Shared test fixtures: a SoftHSM2 token and PKI made by the test itself, corpus paths, judges. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* What build-aux/inkan-demo-pki.sh made in a fresh directory. All strings owned by the struct. */
+typedef struct
+{
+  char *dir;              /* the temporary directory that holds everything below */
+  char *softhsm2_conf;    /* also exported as SOFTHSM2_CONF for the whole test process */
+  char *pin;              /* the user PIN */
+  char *pin_file;
+  char *token_url;        /* pkcs11:token=Inkan%20Test… */
+  char *root_pem;         /* the organisation root CA certificate */
+  char *nssdb;            /* "sql:DIR": an NSS database that trusts only root_pem */
+  /* keys and certificates on the token, as pkcs11: URLs, and the certificates as PEM files */
+  char *clerk_key_url, *clerk_cert_url, *clerk_pem;        /* RSA 2048 */
+  char *manager_key_url, *manager_cert_url, *manager_pem;  /* RSA 2048 */
+  char *second_key_url, *second_cert_url, *second_pem;     /* ECDSA P-256 */
+  char *expired_key_url, *expired_pem;                     /* RSA, validity ended in the past */
+  char *nousage_key_url, *nousage_pem;                     /* RSA, keyUsage keyEncipherment only */
+  char *seal_png;         /* red round seal, RGBA with transparency */
+} InkanTestPki;
+
+/* Makes the PKI under a new temporary directory (once per process; later calls return the same
+ * one) and sets SOFTHSM2_CONF. Aborts the test on failure. Removed at exit. */
+InkanTestPki *inkan_test_pki_get (void);
+
+/* ../shared/corpus/<relative> from the source tree; asserts it exists. */
+char *inkan_test_corpus (const char *relative);
+
+/* A path in a fresh per-process temporary directory, removed at exit. */
+char *inkan_test_tmp_path (const char *name);
+
+/* Generates a sample PDF with build-aux's inkan-mkassets: kind is "one-page", "many-pages",
+ * "form" or "pages:N" (N pages of text and images). Returns its path in the temp dir. */
+char *inkan_test_make_pdf (const char *kind);
+
+/* Runs argv, returns its exit status (-1 if killed by a signal); stdout and stderr are returned
+ * when the pointers are not NULL. */
+int inkan_test_run (const char * const *argv, char **out, char **err);
+
+/* External judges, each asserting on its own verdict:
+ *  pdfsig with the test NSS db: every signature "Signature is Valid", "Total document signed"
+ *    for the last one, "Certificate is Trusted"; returns the number of signatures seen;
+ *  qpdf --check: exit 0 and no warning;
+ *  openssl cms -verify of signature `index` (0-based) over its byte ranges with the test root. */
+guint inkan_test_judge_pdfsig (const char *pdf);
+void  inkan_test_judge_qpdf (const char *pdf);
+void  inkan_test_judge_openssl (const char *pdf, guint index);
+
+/* Renders page (1-based) with pdftoppm at `dpi` and returns RGB pixels (width*height*3). */
+guint8 *inkan_test_render_page (const char *pdf, guint page, guint dpi, guint *width,
+                                guint *height);
+
+G_END_DECLS
