@@ -1,0 +1,138 @@
+/* Seal images: a PNG decoded into the colour and alpha planes of a PDF image XObject. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "inkan-image.h"
+
+#include <cairo.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <zlib.h>
+
+G_DEFINE_QUARK (inkan-image-error-quark, inkan_image_error)
+
+/* Beyond this the image is not a seal but a poster, and would bloat every signed document. */
+#define MAX_SIDE 4096
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+
+static GBytes *
+deflate_plane (const guint8 *data, gsize len, GError **error)
+{
+  uLongf out_len = compressBound (len);
+  g_autofree guint8 *out = g_malloc (out_len);
+
+  if (compress2 (out, &out_len, data, len, Z_BEST_COMPRESSION) != Z_OK)
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_FAILED,
+                   _("The seal image could not be compressed."));
+      return NULL;
+    }
+  return g_bytes_new_take (g_realloc (g_steal_pointer (&out), out_len), out_len);
+}
+
+InkanImage *
+inkan_image_load_png (const char *path, GError **error)
+{
+  g_autoptr (cairo_surface_t) surface = NULL;
+  g_autoptr (InkanImage) image = NULL;
+  g_autofree guint8 *rgb = NULL;
+  g_autofree guint8 *alpha = NULL;
+  g_autofree char *display = NULL;
+  cairo_format_t format;
+  const guint8 *pixels;
+  gboolean opaque = TRUE;
+  int stride;
+  guint x, y;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  display = g_filename_display_name (path);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_NOT_FOUND,
+                   _("The seal image “%s” does not exist: check the path."), display);
+      return NULL;
+    }
+
+  surface = cairo_image_surface_create_from_png (path);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
+                   _("The seal image “%s” is not a readable PNG file (%s): choose a PNG image."),
+                   display, cairo_status_to_string (cairo_surface_status (surface)));
+      return NULL;
+    }
+
+  image = g_new0 (InkanImage, 1);
+  image->width = cairo_image_surface_get_width (surface);
+  image->height = cairo_image_surface_get_height (surface);
+  if (image->width == 0 || image->height == 0 || image->width > MAX_SIDE
+      || image->height > MAX_SIDE)
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
+                   _("The seal image “%s” is %u × %u pixels; a seal image must be between 1 and "
+                     "%u pixels on each side."),
+                   display, image->width, image->height, MAX_SIDE);
+      return NULL;
+    }
+
+  cairo_surface_flush (surface);
+  format = cairo_image_surface_get_format (surface);
+  pixels = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  rgb = g_malloc ((gsize) image->width * image->height * 3);
+  alpha = g_malloc ((gsize) image->width * image->height);
+
+  for (y = 0; y < image->height; y++)
+    {
+      const guint32 *row = (const guint32 *) (pixels + (gsize) y * stride);
+
+      for (x = 0; x < image->width; x++)
+        {
+          guint32 p = row[x];
+          guint a = format == CAIRO_FORMAT_ARGB32 ? (p >> 24) & 0xff : 0xff;
+          guint r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
+          gsize i = (gsize) y * image->width + x;
+
+          /* cairo premultiplies; the PDF soft mask wants straight colour. */
+          if (a != 0xff)
+            {
+              opaque = FALSE;
+              if (a != 0)
+                {
+                  r = MIN (255, (r * 255 + a / 2) / a);
+                  g = MIN (255, (g * 255 + a / 2) / a);
+                  b = MIN (255, (b * 255 + a / 2) / a);
+                }
+            }
+          rgb[i * 3] = r;
+          rgb[i * 3 + 1] = g;
+          rgb[i * 3 + 2] = b;
+          alpha[i] = a;
+        }
+    }
+
+  image->rgb = deflate_plane (rgb, (gsize) image->width * image->height * 3, error);
+  if (image->rgb == NULL)
+    return NULL;
+  if (!opaque)
+    {
+      image->alpha = deflate_plane (alpha, (gsize) image->width * image->height, error);
+      if (image->alpha == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&image);
+}
+
+void
+inkan_image_free (InkanImage *image)
+{
+  if (image == NULL)
+    return;
+  g_clear_pointer (&image->rgb, g_bytes_unref);
+  g_clear_pointer (&image->alpha, g_bytes_unref);
+  g_free (image);
+}
