@@ -1,0 +1,3 @@
+/* Placeholder until the module lands. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "inkan-sign.h"
