@@ -1,5 +1,5 @@
 #!/bin/bash
-# Makes a demo organisation PKI: a SoftHSM2 token holding signing keys, their certificates, a root CA.
+# Makes a demo organisation PKI: a root CA and a SoftHSM2 token holding certified signing keys.
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: inkan-demo-pki.sh [--label LABEL] [--pin PIN] [--so-pin SOPIN] DIR
@@ -116,7 +116,8 @@ while IFS= read -r line; do
   esac
 done < <(p11tool --list-tokens 2>/dev/null)
 if [ -z "$token_url" ]; then
-  echo "$0: GnuTLS does not see the SoftHSM token \"$label\"; is softhsm2's p11-kit module installed?" >&2
+  echo "$0: GnuTLS does not see the SoftHSM token \"$label\";" \
+    "check that softhsm2's p11-kit module is installed." >&2
   exit 1
 fi
 

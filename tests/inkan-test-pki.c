@@ -17,11 +17,20 @@ pki_remove_tmp_dir (void)
   if (pki_tmp_dir == NULL)
     return;
   /* Best effort: a leftover directory in /tmp must not turn a passing test into a failure. */
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                      NULL, NULL, NULL, NULL, &status, &error))
     g_printerr ("# Could not remove %s: %s\n", pki_tmp_dir, error->message);
   g_clear_pointer (&pki_tmp_dir, g_free);
 }
+
+/* Aborts the test, leaving no temporary directory behind (atexit handlers do not run on abort). */
+#define pki_die(...)                                                                               \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    pki_remove_tmp_dir ();                                                                         \
+    g_error (__VA_ARGS__);                                                                         \
+  }                                                                                                \
+  G_STMT_END
 
 /* Runs argv and aborts the test with the program's own output when it fails. */
 static void
@@ -30,14 +39,14 @@ pki_run (const char *const *argv)
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *cmdline = g_strjoinv (" ", (char **) argv);
+  g_autofree char *cmdline = g_strjoinv (" ", (char **)argv);
   int status = 0;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
                      &status, &error))
-    g_error ("Could not start %s: %s", cmdline, error->message);
+    pki_die ("Could not start %s: %s", cmdline, error->message);
   if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed (%s).\nstdout:\n%s\nstderr:\n%s", cmdline, error->message, out, err);
+    pki_die ("%s failed (%s).\nstdout:\n%s\nstderr:\n%s", cmdline, error->message, out, err);
 }
 
 static const char *
@@ -46,7 +55,7 @@ pki_require_env (const char *name)
   const char *value = g_getenv (name);
 
   if (value == NULL || *value == '\0')
-    g_error ("%s is not set; run the tests with `meson test`, which sets it.", name);
+    pki_die ("%s is not set; run the tests with `meson test`, which sets it.", name);
   return value;
 }
 
@@ -60,7 +69,7 @@ pki_parse_env (const char *path)
   g_auto (GStrv) lines = NULL;
 
   if (!g_file_get_contents (path, &contents, NULL, &error))
-    g_error ("Could not read the demo PKI's environment file: %s", error->message);
+    pki_die ("Could not read the demo PKI's environment file: %s", error->message);
   lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -70,10 +79,10 @@ pki_parse_env (const char *path)
       if (lines[i][0] == '\0' || lines[i][0] == '#')
         continue;
       if (eq == NULL)
-        g_error ("%s: line %u is not KEY='VALUE': %s", path, i + 1, lines[i]);
+        pki_die ("%s: line %u is not KEY='VALUE': %s", path, i + 1, lines[i]);
       value = g_shell_unquote (eq + 1, &error);
       if (value == NULL)
-        g_error ("%s: line %u has a badly quoted value: %s", path, i + 1, error->message);
+        pki_die ("%s: line %u has a badly quoted value: %s", path, i + 1, error->message);
       g_hash_table_replace (table, g_strndup (lines[i], eq - lines[i]), value);
     }
   return g_steal_pointer (&table);
@@ -85,7 +94,7 @@ pki_take (GHashTable *env, const char *key, const char *path)
   char *value = g_strdup (g_hash_table_lookup (env, key));
 
   if (value == NULL)
-    g_error ("%s has no %s; is build-aux/inkan-demo-pki.sh up to date?", path, key);
+    pki_die ("%s has no %s; is build-aux/inkan-demo-pki.sh up to date?", path, key);
   return value;
 }
 
@@ -102,7 +111,7 @@ pki_make (void)
 
   pki_tmp_dir = g_dir_make_tmp ("inkan-test-pki-XXXXXX", &error);
   if (pki_tmp_dir == NULL)
-    g_error ("Could not create a temporary directory: %s", error->message);
+    pki_die ("Could not create a temporary directory: %s", error->message);
   atexit (pki_remove_tmp_dir);
 
   pki_dir = g_build_filename (pki_tmp_dir, "pki", NULL);

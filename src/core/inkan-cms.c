@@ -181,7 +181,8 @@ cms_write_attributes (asn1_node node, const char *field, const InkanCmsAttribute
 
   for (guint i = 0; i < n_attrs; i++)
     {
-      if (!cms_write (node, field, "NEW", 1, error) || !cms_write (node, type, attrs[i].oid, 1, error)
+      if (!cms_write (node, field, "NEW", 1, error)
+          || !cms_write (node, type, attrs[i].oid, 1, error)
           || !cms_write (node, values, "NEW", 1, error)
           || !cms_write_bytes (node, value, attrs[i].value, error))
         return FALSE;
