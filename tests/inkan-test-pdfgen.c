@@ -63,3 +63,50 @@ inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_
   g_assert_no_error (error);
   return g_steal_pointer (&path);
 }
+
+/* The warnings of qpdf --check, with the file name taken out so two files compare. */
+static char *
+qpdf_warnings (const char *pdf, int *status)
+{
+  const char *argv[] = { "qpdf", "--check", pdf, NULL };
+  g_autofree char *out = NULL, *err = NULL, *all = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GString) warnings = g_string_new (NULL);
+  guint i;
+
+  *status = inkan_test_run (argv, &out, &err);
+  all = g_strconcat (out, "\n", err, NULL);
+  lines = g_strsplit (all, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++)
+    {
+      const char *at = strstr (lines[i], pdf);
+      if (!g_str_has_prefix (lines[i], "WARNING") && strstr (lines[i], "rror") == NULL)
+        continue;
+      if (g_str_has_prefix (lines[i], "No syntax or stream encoding errors"))
+        continue;
+      if (at != NULL)
+        g_string_append_len (warnings, lines[i], at - lines[i]), g_string_append (warnings, at + strlen (pdf));
+      else
+        g_string_append (warnings, lines[i]);
+      g_string_append_c (warnings, '\n');
+    }
+  return g_string_free (g_steal_pointer (&warnings), FALSE);
+}
+
+void
+inkan_test_judge_qpdf_against (const char *input, const char *output)
+{
+  int in_status, out_status;
+  g_autofree char *in_warnings = qpdf_warnings (input, &in_status);
+  g_autofree char *out_warnings = NULL;
+
+  if (in_status == 0)
+    {
+      inkan_test_judge_qpdf (output);
+      return;
+    }
+  out_warnings = qpdf_warnings (output, &out_status);
+  g_test_message ("qpdf warns about the input already: %s", in_warnings);
+  g_assert_cmpint (out_status, ==, in_status);
+  g_assert_cmpstr (out_warnings, ==, in_warnings);
+}

@@ -13,3 +13,11 @@ G_BEGIN_DECLS
 char *inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_stream);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* qpdf --check on a sealed output: clean, or (for an input that qpdf already warns about) with
+ * exactly the input's warnings and nothing more. */
+void inkan_test_judge_qpdf_against (const char *input, const char *output);
+
+G_END_DECLS

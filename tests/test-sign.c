@@ -107,12 +107,12 @@ assert_prefix (const char *input, const char *output)
 }
 
 static void
-judge_all (const char *output, guint n_signatures)
+judge_all (const char *input, const char *output, guint n_signatures)
 {
   guint i;
 
   g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, n_signatures);
-  inkan_test_judge_qpdf (output);
+  inkan_test_judge_qpdf_against (input, output);
   for (i = 0; i < n_signatures; i++)
     inkan_test_judge_openssl (output, i);
 }
@@ -146,7 +146,7 @@ test_corpus_ordinary (void)
       g_test_message ("sealing %s", inputs[i]);
       sign_ok (&options);
       assert_prefix (input, output);
-      judge_all (output, 1);
+      judge_all (input, output, 1);
       out = inkan_pdf_open (output, NULL);
       g_assert_nonnull (out);
       g_assert_cmpint (inkan_pdf_has_xref_stream (out), ==, inkan_pdf_has_xref_stream (in));
@@ -185,7 +185,7 @@ test_samples (void)
       g_test_message ("sealing %s", cases[i].kind);
       sign_ok (&options);
       assert_prefix (input, output);
-      judge_all (output, 1);
+      judge_all (input, output, 1);
     }
 }
 
@@ -275,7 +275,7 @@ test_visible_pixels (void)
       g_test_message ("page %s, rect %g,%g,%g,%g", cases[i].entries, cases[i].rect.x,
                       cases[i].rect.y, cases[i].rect.width, cases[i].rect.height);
       sign_ok (&options);
-      judge_all (output, 1);
+      judge_all (input, output, 1);
       assert_seal_drawn (output, cases[i].vheight, &cases[i].rect);
     }
 }
@@ -298,7 +298,7 @@ test_twice (void)
   sign_ok (&first);
   sign_ok (&then);
   assert_prefix (once, twice);
-  judge_all (twice, 2);
+  judge_all (once, twice, 2);
 }
 
 static void
@@ -313,7 +313,7 @@ test_xref_stream_kept (void)
   out = inkan_pdf_open (output, NULL);
   g_assert_nonnull (out);
   g_assert_true (inkan_pdf_has_xref_stream (out));
-  judge_all (output, 1);
+  judge_all (input, output, 1);
 }
 
 /* The increment holds the seal image, the certificates and little else. */

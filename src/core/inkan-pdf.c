@@ -108,6 +108,24 @@ check_qpdf (InkanPdf *self, GError **error)
   return TRUE;
 }
 
+/* ---- qpdf access that never warns ------------------------------------------------------ */
+
+/* qpdf warns (and we treat warnings as damage) when a key is asked of something that is not a
+ * dictionary; absent optional entries are normal, so ask only dictionaries. */
+static qpdf_oh
+dict_get (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  if (!qpdf_oh_is_dictionary (q, oh))
+    return qpdf_oh_new_null (q);
+  return qpdf_oh_get_key (q, oh, key);
+}
+
+static gboolean
+dict_has (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  return qpdf_oh_is_dictionary (q, oh) && qpdf_oh_has_key (q, oh, key);
+}
+
 /* ---- the file tail ----------------------------------------------------------------------- */
 
 static gboolean
@@ -355,7 +373,7 @@ walk_objects (InkanPdf *self, GError **error)
 
           for (i = 0; i < keys->len; i++)
             {
-              qpdf_oh value = qpdf_oh_get_key (q, oh, keys->pdata[i]);
+              qpdf_oh value = dict_get (q, oh, keys->pdata[i]);
               g_array_append_val (stack, value);
             }
         }
@@ -510,22 +528,22 @@ read_strictly (InkanPdf *self, GError **error)
     return FALSE;
 
   trailer = qpdf_get_trailer (q);
-  size = qpdf_oh_get_key (q, trailer, "/Size");
+  size = dict_get (q, trailer, "/Size");
   if (!qpdf_oh_is_integer (q, size) || qpdf_oh_get_int_value (q, size) <= 0
       || qpdf_oh_get_int_value (q, size) > G_MAXINT / 2)
     return set_damaged (self, error, _("the trailer has no valid /Size"));
   self->trailer_size = (int) qpdf_oh_get_int_value (q, size);
-  root = qpdf_oh_get_key (q, trailer, "/Root");
+  root = dict_get (q, trailer, "/Root");
   if (!qpdf_oh_is_indirect (q, root) || !qpdf_oh_is_dictionary (q, root))
     return set_damaged (self, error, _("the trailer has no document catalog"));
   self->root_ref = g_strdup (qpdf_oh_unparse (q, root));
-  info = qpdf_oh_get_key (q, trailer, "/Info");
+  info = dict_get (q, trailer, "/Info");
   if (qpdf_oh_is_indirect (q, info))
     self->info_ref = g_strdup (qpdf_oh_unparse (q, info));
-  id = qpdf_oh_get_key (q, trailer, "/ID");
+  id = dict_get (q, trailer, "/ID");
   if (qpdf_oh_is_array (q, id))
     self->id_array = g_strdup (qpdf_oh_unparse (q, id));
-  if (!self->xref_stream && first_object != 0 && !qpdf_oh_has_key (q, trailer, "/Prev"))
+  if (!self->xref_stream && first_object != 0 && !dict_has (q, trailer, "/Prev"))
     return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
 
   n_pages = qpdf_get_num_pages (q);
@@ -604,9 +622,9 @@ inherited_key (qpdf_data q, qpdf_oh page, const char *key)
 
   for (depth = 0; depth < MAX_TREE_DEPTH && qpdf_oh_is_dictionary (q, node); depth++)
     {
-      if (qpdf_oh_has_key (q, node, key))
-        return qpdf_oh_get_key (q, node, key);
-      node = qpdf_oh_get_key (q, node, "/Parent");
+      if (dict_has (q, node, key))
+        return dict_get (q, node, key);
+      node = dict_get (q, node, "/Parent");
     }
   return qpdf_oh_new_null (q);
 }
@@ -671,7 +689,7 @@ page_geometry (InkanPdf *self, guint page, PageGeometry *geo, GError **error)
   if (geo->rotate % 90 != 0)
     geo->rotate = 0;
 
-  unit = qpdf_oh_get_key (q, oh, "/UserUnit");
+  unit = dict_get (q, oh, "/UserUnit");
   geo->unit = qpdf_oh_is_number (q, unit) ? qpdf_oh_get_numeric_value (q, unit) : 1.0;
   if (!isfinite (geo->unit) || geo->unit <= 0)
     geo->unit = 1.0;
@@ -880,7 +898,7 @@ append_dict_entries (qpdf_data q, qpdf_oh dict, GString *out, const char * const
 
       if (skip != NULL && g_strv_contains (skip, key))
         continue;
-      value = qpdf_oh_get_key (q, dict, key);
+      value = dict_get (q, dict, key);
       g_string_append_c (out, ' ');
       append_name (out, key);
       g_string_append_c (out, ' ');
@@ -1002,7 +1020,7 @@ collect_fields (InkanPdf *self, qpdf_oh array, const char *prefix, const char *i
       if (qpdf_oh_is_indirect (q, f)
           && !g_hash_table_add (seen, GINT_TO_POINTER (qpdf_oh_get_object_id (q, f))))
         return set_damaged (self, error, _("the form field tree loops"));
-      t = qpdf_oh_get_key (q, f, "/T");
+      t = dict_get (q, f, "/T");
       if (qpdf_oh_is_string (q, t))
         {
           const char *partial = qpdf_oh_get_utf8_value (q, t);
@@ -1010,15 +1028,15 @@ collect_fields (InkanPdf *self, qpdf_oh array, const char *prefix, const char *i
         }
       else
         name = g_strdup (prefix);
-      ft = qpdf_oh_get_key (q, f, "/FT");
+      ft = dict_get (q, f, "/FT");
       own_ft = g_strdup (qpdf_oh_is_name (q, ft) ? qpdf_oh_get_name (q, ft) : inherited_ft);
 
-      kids = qpdf_oh_get_key (q, f, "/Kids");
+      kids = dict_get (q, f, "/Kids");
       nk = qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_n_items (q, kids) : 0;
       for (k = 0; k < nk; k++)
         {
           qpdf_oh kid = qpdf_oh_get_array_item (q, kids, k);
-          if (qpdf_oh_has_key (q, kid, "/T"))
+          if (dict_has (q, kid, "/T"))
             has_field_kids = TRUE;
         }
       if (has_field_kids)
@@ -1029,7 +1047,7 @@ collect_fields (InkanPdf *self, qpdf_oh array, const char *prefix, const char *i
       else if (qpdf_oh_is_indirect (q, f))
         {
           FieldInfo *info = g_new0 (FieldInfo, 1);
-          qpdf_oh v = qpdf_oh_get_key (q, f, "/V");
+          qpdf_oh v = dict_get (q, f, "/V");
 
           info->name = g_steal_pointer (&name);
           info->id = qpdf_oh_get_object_id (q, f);
@@ -1072,18 +1090,18 @@ static gboolean
 check_docmdp (InkanPdf *self, qpdf_oh root, GError **error)
 {
   qpdf_data q = self->qpdf;
-  qpdf_oh perms = qpdf_oh_get_key (q, root, "/Perms");
-  qpdf_oh sig = qpdf_oh_get_key (q, perms, "/DocMDP");
-  qpdf_oh refs = qpdf_oh_get_key (q, sig, "/Reference");
+  qpdf_oh perms = dict_get (q, root, "/Perms");
+  qpdf_oh sig = dict_get (q, perms, "/DocMDP");
+  qpdf_oh refs = dict_get (q, sig, "/Reference");
   int i, n = qpdf_oh_is_array (q, refs) ? qpdf_oh_get_array_n_items (q, refs) : 0;
 
   for (i = 0; i < n; i++)
     {
       qpdf_oh ref = qpdf_oh_get_array_item (q, refs, i);
-      qpdf_oh params = qpdf_oh_get_key (q, ref, "/TransformParams");
-      qpdf_oh p = qpdf_oh_get_key (q, params, "/P");
+      qpdf_oh params = dict_get (q, ref, "/TransformParams");
+      qpdf_oh p = dict_get (q, params, "/P");
 
-      if (qpdf_oh_is_name_and_equals (q, qpdf_oh_get_key (q, ref, "/TransformMethod"), "/DocMDP")
+      if (qpdf_oh_is_name_and_equals (q, dict_get (q, ref, "/TransformMethod"), "/DocMDP")
           && qpdf_oh_is_integer (q, p) && qpdf_oh_get_int_value (q, p) == 1)
         {
           g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
@@ -1103,7 +1121,7 @@ add_widget_to_page (Builder *b, int page_id, int page_gen, const char *widget_re
 {
   qpdf_data q = b->pdf->qpdf;
   qpdf_oh page = qpdf_get_object_by_id (q, page_id, page_gen);
-  qpdf_oh annots = qpdf_oh_get_key (q, page, "/Annots");
+  qpdf_oh annots = dict_get (q, page, "/Annots");
   static const char * const skip[] = { "/Annots", NULL };
 
   if (qpdf_oh_is_indirect (q, annots) && qpdf_oh_is_array (q, annots))
@@ -1132,9 +1150,9 @@ static gboolean
 update_acroform (Builder *b, qpdf_oh root, const char *widget_ref, GError **error)
 {
   qpdf_data q = b->pdf->qpdf;
-  qpdf_oh acro = qpdf_oh_get_key (q, root, "/AcroForm");
-  qpdf_oh fields = qpdf_oh_get_key (q, acro, "/Fields");
-  qpdf_oh flags = qpdf_oh_get_key (q, acro, "/SigFlags");
+  qpdf_oh acro = dict_get (q, root, "/AcroForm");
+  qpdf_oh fields = dict_get (q, acro, "/Fields");
+  qpdf_oh flags = dict_get (q, acro, "/SigFlags");
   static const char * const skip_acro[] = { "/Fields", "/SigFlags", NULL };
   static const char * const skip_root[] = { "/AcroForm", NULL };
   g_autoptr (GString) acro_text = g_string_new ("<<");
@@ -1398,18 +1416,18 @@ locate_widget (InkanPdf *self, const FieldInfo *field, guint *page, InkanRect *r
 {
   qpdf_data q = self->qpdf;
   qpdf_oh widget = qpdf_get_object_by_id (q, field->widget_id, field->widget_gen);
-  qpdf_oh p = qpdf_oh_get_key (q, widget, "/P");
+  qpdf_oh p = dict_get (q, widget, "/P");
   double box[4] = { 0, 0, 0, 0 };
   int index = -1;
   guint i;
 
-  read_box (q, qpdf_oh_get_key (q, widget, "/Rect"), box);
+  read_box (q, dict_get (q, widget, "/Rect"), box);
   *rect = (InkanRect){ box[0], box[1], box[2] - box[0], box[3] - box[1] };
   if (qpdf_oh_is_indirect (q, p))
     index = qpdf_find_page_by_id (q, qpdf_oh_get_object_id (q, p), qpdf_oh_get_generation (q, p));
   for (i = 0; index < 0 && i < self->n_pages; i++)
     {
-      qpdf_oh annots = qpdf_oh_get_key (q, qpdf_get_page_n (q, i), "/Annots");
+      qpdf_oh annots = dict_get (q, qpdf_get_page_n (q, i), "/Annots");
       int k, n = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0;
 
       for (k = 0; k < n; k++)
@@ -1482,7 +1500,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   b.next_id = self->trailer_size;
   root = qpdf_get_root (q);
   if (!check_docmdp (self, root, error)
-      || !collect_fields (self, qpdf_oh_get_key (q, qpdf_oh_get_key (q, root, "/AcroForm"), "/Fields"),
+      || !collect_fields (self, dict_get (q, dict_get (q, root, "/AcroForm"), "/Fields"),
                           "", NULL, seen, fields, 0, error))
     return NULL;
 
