@@ -3,6 +3,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/pkcs11.h>
@@ -21,7 +24,7 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_pubkey_t, gnutls_pubkey_deinit, NULL)
 /* A PIN callback that answers from a script and records what it was asked. */
 typedef struct
 {
-  const char *answers[8];   /* NULL answer: cancel; the last answer repeats */
+  const char *answers[8]; /* NULL answer: cancel; the last answer repeats */
   guint n_answers;
   guint calls;
   InkanPinFlags flags[16];
@@ -80,7 +83,7 @@ subject_of (gnutls_x509_crt_t crt)
   char *out;
 
   g_assert_cmpint (gnutls_x509_crt_get_dn3 (crt, &dn, 0), ==, 0);
-  out = g_strndup ((const char *) dn.data, dn.size);
+  out = g_strndup ((const char *)dn.data, dn.size);
   gnutls_free (dn.data);
   return out;
 }
@@ -93,6 +96,22 @@ pem_subject (const char *path)
   return subject_of (crt);
 }
 
+/* A temporary file holding `data`; the caller unlinks it. */
+static char *
+write_tmp_file (const char *tmpl, const char *data, gssize length)
+{
+  g_autoptr (GError) error = NULL;
+  char *path = NULL;
+  int fd = g_file_open_tmp (tmpl, &path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, data, length, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
 /* The token's label as GnuTLS resolves the fixture's token URL. */
 static char *
 test_token_label (void)
@@ -101,8 +120,9 @@ test_token_label (void)
   char label[256];
   size_t size = sizeof label;
 
-  g_assert_cmpint (gnutls_pkcs11_token_get_info (pki->token_url, GNUTLS_PKCS11_TOKEN_LABEL, label,
-                                                 &size), ==, 0);
+  g_assert_cmpint (
+      gnutls_pkcs11_token_get_info (pki->token_url, GNUTLS_PKCS11_TOKEN_LABEL, label, &size), ==,
+      0);
   return g_strdup (label);
 }
 
@@ -111,7 +131,7 @@ static void
 assert_signer_signs (InkanSigner *signer)
 {
   g_auto (gnutls_pubkey_t) pub = NULL;
-  gnutls_datum_t data = { (unsigned char *) "Inkan seals this.", 17 };
+  gnutls_datum_t data = { (unsigned char *)"Inkan seals this.", 17 };
   gnutls_datum_t sig = { NULL, 0 };
   gnutls_sign_algorithm_t algo;
   unsigned bits = 0;
@@ -120,14 +140,14 @@ assert_signer_signs (InkanSigner *signer)
   pk = gnutls_privkey_get_pk_algorithm (inkan_signer_get_privkey (signer), &bits);
   algo = gnutls_pk_to_sign (pk, GNUTLS_DIG_SHA256);
   g_assert_cmpint (algo, !=, GNUTLS_SIGN_UNKNOWN);
-  g_assert_cmpint (gnutls_privkey_sign_data2 (inkan_signer_get_privkey (signer), algo, 0, &data,
-                                              &sig), ==, 0);
+  g_assert_cmpint (
+      gnutls_privkey_sign_data2 (inkan_signer_get_privkey (signer), algo, 0, &data, &sig), ==, 0);
   g_assert_cmpint (gnutls_pubkey_init (&pub), ==, 0);
   g_assert_cmpint (gnutls_pubkey_import_x509 (pub, inkan_signer_get_certificate (signer), 0), ==,
                    0);
   g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, algo, 0, &data, &sig), >=, 0);
   /* and a tampered message does not verify */
-  data.data = (unsigned char *) "Inkan seals that.";
+  data.data = (unsigned char *)"Inkan seals that.";
   g_assert_cmpint (gnutls_pubkey_verify_data2 (pub, algo, 0, &data, &sig), <, 0);
   gnutls_free (sig.data);
 }
@@ -204,8 +224,9 @@ test_list_has_test_token (void)
     char serial[64];
     size_t size = sizeof serial;
 
-    g_assert_cmpint (gnutls_pkcs11_token_get_info (pki->token_url, GNUTLS_PKCS11_TOKEN_SERIAL,
-                                                   serial, &size), ==, 0);
+    g_assert_cmpint (
+        gnutls_pkcs11_token_get_info (pki->token_url, GNUTLS_PKCS11_TOKEN_SERIAL, serial, &size),
+        ==, 0);
     g_assert_cmpstr (found->serial, ==, serial);
   }
 }
@@ -223,12 +244,9 @@ typedef struct
 } ExpectedCert;
 
 static const ExpectedCert expected_certs[] = {
-  { "clerk", "RSA 2048", TRUE, FALSE },
-  { "manager", "RSA 2048", TRUE, FALSE },
-  { "second", "ECDSA P-256", TRUE, FALSE },
-  { "expired", "RSA 2048", TRUE, FALSE },
-  { "nousage", "RSA 2048", TRUE, FALSE },
-  { "root", "RSA 2048", FALSE, TRUE },
+  { "clerk", "RSA 2048", TRUE, FALSE },     { "manager", "RSA 2048", TRUE, FALSE },
+  { "second", "ECDSA P-256", TRUE, FALSE }, { "expired", "RSA 2048", TRUE, FALSE },
+  { "nousage", "RSA 2048", TRUE, FALSE },   { "root", "RSA 2048", FALSE, TRUE },
 };
 
 static const char *
@@ -293,7 +311,7 @@ assert_cert_list (GPtrArray *certs)
       g_assert_nonnull (cert->not_after);
       g_assert_cmpint (g_date_time_compare (cert->not_before, cert->not_after), <, 0);
       g_assert_cmpint (g_date_time_to_unix (cert->not_after), ==,
-                       (gint64) gnutls_x509_crt_get_expiration_time (pem));
+                       (gint64)gnutls_x509_crt_get_expiration_time (pem));
       if (strcmp (e->name, "expired") == 0)
         g_assert_cmpint (g_date_time_compare (cert->not_after, now), <, 0);
       else
@@ -395,8 +413,7 @@ test_certs_bad_token (void)
   g_assert_null (certs);
   g_clear_error (&error);
 
-  certs = inkan_token_list_certs ("pkcs11:token=No%20Such%20Token;serial=0000", NULL, NULL,
-                                  &error);
+  certs = inkan_token_list_certs ("pkcs11:token=No%20Such%20Token;serial=0000", NULL, NULL, &error);
   g_assert_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND);
   g_assert_null (certs);
 }
@@ -463,7 +480,7 @@ static void
 test_signer_cert_bundle (void)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
-  g_autofree char *bundle = inkan_test_tmp_path ("bundle.pem");
+  g_autofree char *bundle = NULL;
   g_autofree char *root = NULL;
   g_autofree char *clerk = NULL;
   g_autofree char *contents = NULL;
@@ -475,30 +492,30 @@ test_signer_cert_bundle (void)
   g_assert_true (g_file_get_contents (pki->clerk_pem, &clerk, NULL, &error));
   g_assert_no_error (error);
   contents = g_strconcat (root, "\n", clerk, NULL);
-  g_assert_true (g_file_set_contents (bundle, contents, -1, &error));
-  g_assert_no_error (error);
+  bundle = write_tmp_file ("inkan-token-bundle-XXXXXX.pem", contents, -1);
 
   signer = open_with_pin (pki->clerk_key_url, bundle);
   assert_signer_chain (signer, pki->clerk_pem);
+  g_unlink (bundle);
 }
 
 static void
 test_signer_cert_der_file (void)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
-  g_autofree char *path = inkan_test_tmp_path ("second.der");
+  g_autofree char *path = NULL;
   g_auto (gnutls_x509_crt_t) crt = load_pem (pki->second_pem);
   gnutls_datum_t der = { NULL, 0 };
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanSigner) signer = NULL;
 
   g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
-  g_assert_true (g_file_set_contents (path, (const char *) der.data, der.size, &error));
-  g_assert_no_error (error);
+  path = write_tmp_file ("inkan-token-XXXXXX.der", (const char *)der.data, der.size);
   gnutls_free (der.data);
 
   signer = open_with_pin (pki->second_key_url, path);
   assert_signer_chain (signer, pki->second_pem);
+  g_unlink (path);
 }
 
 static void
@@ -514,8 +531,8 @@ test_signer_cert_mismatch (void)
   g_assert_null (signer);
   g_clear_error (&error);
 
-  signer = inkan_signer_open (pki->clerk_key_url, pki->second_cert_url, scripted_pin, &script,
-                              &error);
+  signer
+      = inkan_signer_open (pki->clerk_key_url, pki->second_cert_url, scripted_pin, &script, &error);
   g_assert_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE);
   g_assert_null (signer);
   pin_script_clear (&script);
@@ -526,7 +543,7 @@ test_signer_cert_unreadable (void)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
   PinScript script = { { pki->pin }, 1 };
-  g_autofree char *garbage = inkan_test_tmp_path ("garbage.pem");
+  g_autofree char *garbage = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *missing_cert_url = NULL;
   InkanSigner *signer;
@@ -537,17 +554,18 @@ test_signer_cert_unreadable (void)
   g_assert_null (signer);
   g_clear_error (&error);
 
-  g_assert_true (g_file_set_contents (garbage, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n"
-                                      "-----END CERTIFICATE-----\n", -1, &error));
-  g_assert_no_error (error);
+  garbage = write_tmp_file ("inkan-token-garbage-XXXXXX.pem",
+                            "-----BEGIN CERTIFICATE-----\nnot base64 at all\n"
+                            "-----END CERTIFICATE-----\n",
+                            -1);
   signer = inkan_signer_open (pki->clerk_key_url, garbage, scripted_pin, &script, &error);
+  g_unlink (garbage);
   g_assert_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL);
   g_assert_null (signer);
   g_clear_error (&error);
 
   missing_cert_url = g_strconcat (pki->token_url, ";id=%7e;type=cert", NULL);
-  signer = inkan_signer_open (pki->clerk_key_url, missing_cert_url, scripted_pin, &script,
-                              &error);
+  signer = inkan_signer_open (pki->clerk_key_url, missing_cert_url, scripted_pin, &script, &error);
   g_assert_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND);
   g_assert_null (signer);
   pin_script_clear (&script);
@@ -796,8 +814,8 @@ make_self_signed (gnutls_x509_privkey_t *key_out, gnutls_x509_crt_t *crt_out, co
   g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_version (crt, 3), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_serial (crt, serial, sizeof serial), ==, 0);
-  g_assert_cmpint (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn,
-                                                  strlen (cn)), ==, 0);
+  g_assert_cmpint (
+      gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn, strlen (cn)), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_activation_time (crt, now - 3600), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_expiration_time (crt, now + 86400), ==, 0);
   g_assert_cmpint (gnutls_x509_crt_set_key (crt, key), ==, 0);
