@@ -12,7 +12,9 @@
 #include <p11-kit/pkcs11.h>
 #include <p11-kit/uri.h>
 
+/* clang-format off */
 G_DEFINE_QUARK (inkan-token-error-quark, inkan_token_error)
+/* clang-format on */
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_privkey_t, gnutls_privkey_deinit, NULL)
@@ -36,13 +38,13 @@ typedef struct
 {
   InkanPinFunc func;
   gpointer data;
-  char *token_label;    /* as GnuTLS last reported it */
-  char *last_pin;       /* the PIN last handed to the token, to refuse sending it twice */
-  guint calls;          /* times func was called */
-  guint refused;        /* PINs the token refused */
+  char *token_label; /* as GnuTLS last reported it */
+  char *last_pin;    /* the PIN last handed to the token, to refuse sending it twice */
+  guint calls;       /* times func was called */
+  guint refused;     /* PINs the token refused */
   InkanPinFlags last_flags;
-  gboolean cancelled;   /* func returned NULL */
-  gboolean repeated;    /* func returned the PIN the token had just refused */
+  gboolean cancelled; /* func returned NULL */
+  gboolean repeated;  /* func returned the PIN the token had just refused */
   gboolean too_long;
 } PinContext;
 
@@ -75,11 +77,8 @@ pin_context_new (InkanPinFunc func, gpointer data)
 }
 
 static int
-pin_context_ask (PinContext *ctx,
-                 const char *token_label,
-                 unsigned    gnutls_flags,
-                 char       *pin_out,
-                 size_t      pin_max)
+pin_context_ask (PinContext *ctx, const char *token_label, unsigned gnutls_flags, char *pin_out,
+                 size_t pin_max)
 {
   InkanPinFlags flags = INKAN_PIN_FLAG_NONE;
   char *pin;
@@ -136,13 +135,8 @@ pin_context_ask (PinContext *ctx,
 
 /* Per-object callback (keys keep it for as long as they live). */
 static int
-object_pin_cb (void       *userdata,
-               int         attempt,
-               const char *token_url,
-               const char *token_label,
-               unsigned    flags,
-               char       *pin,
-               size_t      pin_max)
+object_pin_cb (void *userdata, int attempt, const char *token_url, const char *token_label,
+               unsigned flags, char *pin, size_t pin_max)
 {
   return pin_context_ask (userdata, token_label, flags, pin, pin_max);
 }
@@ -152,13 +146,8 @@ object_pin_cb (void       *userdata,
 static GPrivate current_pin_context;
 
 static int
-global_pin_cb (void       *userdata,
-               int         attempt,
-               const char *token_url,
-               const char *token_label,
-               unsigned    flags,
-               char       *pin,
-               size_t      pin_max)
+global_pin_cb (void *userdata, int attempt, const char *token_url, const char *token_label,
+               unsigned flags, char *pin, size_t pin_max)
 {
   PinContext *ctx = g_private_get (&current_pin_context);
 
@@ -260,10 +249,7 @@ sibling_url (const char *url, CK_OBJECT_CLASS klass)
 
 /* Turns a failed login or key operation into the GError a user can act on. */
 static void
-set_pin_or_gnutls_error (GError    **error,
-                         int         ret,
-                         PinContext *ctx,
-                         const char *what)
+set_pin_or_gnutls_error (GError **error, int ret, PinContext *ctx, const char *what)
 {
   const char *label = ctx != NULL && ctx->token_label != NULL ? ctx->token_label : "";
 
@@ -271,7 +257,8 @@ set_pin_or_gnutls_error (GError    **error,
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_LOCKED,
                    "The token “%s” is locked after too many wrong PINs. Ask its administrator "
-                   "to unlock it with the security officer PIN.", label);
+                   "to unlock it with the security officer PIN.",
+                   label);
     }
   else if (ctx != NULL && ctx->cancelled)
     {
@@ -282,14 +269,15 @@ set_pin_or_gnutls_error (GError    **error,
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT,
                    "The PIN given for the token “%s” is longer than any PIN a token accepts. "
-                   "Check the PIN and try again.", label);
+                   "Check the PIN and try again.",
+                   label);
     }
-  else if (ret == GNUTLS_E_PKCS11_PIN_ERROR && ctx != NULL && ctx->refused == 0
-           && ctx->calls == 0)
+  else if (ret == GNUTLS_E_PKCS11_PIN_ERROR && ctx != NULL && ctx->refused == 0 && ctx->calls == 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_CANCELLED,
                    "The token “%s” needs a PIN to open %s, and none was given. Give the PIN "
-                   "and try again.", label, what);
+                   "and try again.",
+                   label, what);
     }
   else if (ret == GNUTLS_E_PKCS11_PIN_ERROR)
     {
@@ -300,26 +288,27 @@ set_pin_or_gnutls_error (GError    **error,
       else if (ctx != NULL && (ctx->last_flags & INKAN_PIN_FLAG_COUNT_LOW))
         left = " Only a few tries are left before the token locks.";
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT,
-                   "The token “%s” refused the PIN.%s Check the PIN and try again.", label,
-                   left);
+                   "The token “%s” refused the PIN.%s Check the PIN and try again.", label, left);
     }
   else if (ret == GNUTLS_E_PKCS11_PIN_EXPIRED)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
                    "The PIN of the token “%s” has expired. Change it with the token's own "
-                   "tools, then try again.", label);
+                   "tools, then try again.",
+                   label);
     }
   else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE
            || ret == GNUTLS_E_PKCS11_REQUESTED_OBJECT_NOT_AVAILBLE)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "There is no %s there: %s. Check that the token is plugged in and "
-                   "the URL is right.", what, gnutls_strerror (ret));
+                   "Could not find %s (%s). Check that the token is plugged in and the URL "
+                   "is right.",
+                   what, gnutls_strerror (ret));
     }
   else
     {
-      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   "Could not use %s: %s.", what, gnutls_strerror (ret));
+      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED, "Could not use %s: %s.",
+                   what, gnutls_strerror (ret));
     }
 }
 
@@ -344,7 +333,8 @@ check_not_locked (const char *object_url, GError **error)
         label[0] = '\0';
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_LOCKED,
                    "The token “%s” is locked after too many wrong PINs. Ask its administrator "
-                   "to unlock it with the security officer PIN.", label);
+                   "to unlock it with the security officer PIN.",
+                   label);
       return FALSE;
     }
   return TRUE;
@@ -357,7 +347,7 @@ check_not_locked (const char *object_url, GError **error)
 static char *
 datum_to_string (gnutls_datum_t *d)
 {
-  char *s = g_strndup ((const char *) d->data, d->size);
+  char *s = g_strndup ((const char *)d->data, d->size);
 
   gnutls_free (d->data);
   d->data = NULL;
@@ -429,7 +419,7 @@ crt_key_type (gnutls_x509_crt_t crt)
 static GDateTime *
 date_from_time (time_t t)
 {
-  if (t == (time_t) -1)
+  if (t == (time_t)-1)
     return NULL;
   return g_date_time_new_from_unix_utc (t);
 }
@@ -465,7 +455,7 @@ crt_array_free (GPtrArray *array)
 static GPtrArray *
 crt_array_new (void)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify)gnutls_x509_crt_deinit);
 }
 
 /* Every certificate on the token(s) `url` names. */
@@ -541,8 +531,8 @@ token_info_string (const char *url, gnutls_pkcs11_token_info_t what)
 GPtrArray *
 inkan_token_list (GError **error)
 {
-  g_autoptr (GPtrArray) tokens = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) inkan_token_info_free);
+  g_autoptr (GPtrArray) tokens
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)inkan_token_info_free);
 
   ensure_initialized ();
   for (unsigned seq = 0;; seq++)
@@ -615,11 +605,8 @@ obj_id_key (gnutls_pkcs11_obj_t obj, const char *obj_url)
 
 /* Adds token+id → private key URL for the key objects of one kind. */
 static gboolean
-collect_key_urls (GHashTable *keys,
-                  const char *url,
-                  unsigned    flags,
-                  PinContext *ctx,
-                  GError    **error)
+collect_key_urls (GHashTable *keys, const char *url, unsigned flags, PinContext *ctx,
+                  GError **error)
 {
   gnutls_pkcs11_obj_t *objs = NULL;
   unsigned n_objs = 0;
@@ -658,13 +645,11 @@ collect_key_urls (GHashTable *keys,
 }
 
 GPtrArray *
-inkan_token_list_certs (const char   *token_url,
-                        InkanPinFunc  pin_func,
-                        gpointer      pin_data,
-                        GError      **error)
+inkan_token_list_certs (const char *token_url, InkanPinFunc pin_func, gpointer pin_data,
+                        GError **error)
 {
-  g_autoptr (GPtrArray) certs = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) inkan_token_cert_free);
+  g_autoptr (GPtrArray) certs
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)inkan_token_cert_free);
   g_autoptr (GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr (PinContext) ctx = NULL;
   const char *url = token_url != NULL ? token_url : "pkcs11:";
@@ -687,7 +672,8 @@ inkan_token_list_certs (const char   *token_url,
 
           g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                        "No token matches %s. Check that it is plugged in; “inkan-cli token "
-                       "list” shows the tokens present.", shown);
+                       "list” shows the tokens present.",
+                       shown);
           return NULL;
         }
     }
@@ -700,9 +686,8 @@ inkan_token_list_certs (const char   *token_url,
   if (pin_func != NULL)
     {
       ctx = pin_context_new (pin_func, pin_data);
-      if (!collect_key_urls (keys, url,
-                             GNUTLS_PKCS11_OBJ_FLAG_PRIVKEY | GNUTLS_PKCS11_OBJ_FLAG_LOGIN, ctx,
-                             error))
+      if (!collect_key_urls (
+              keys, url, GNUTLS_PKCS11_OBJ_FLAG_PRIVKEY | GNUTLS_PKCS11_OBJ_FLAG_LOGIN, ctx, error))
         return NULL;
     }
 
@@ -764,9 +749,9 @@ struct _InkanSigner
   GObject parent_instance;
 
   gnutls_privkey_t key;
-  GPtrArray *chain;   /* gnutls_x509_crt_t, [0] the signer's */
+  GPtrArray *chain; /* gnutls_x509_crt_t, [0] the signer's */
   char *subject;
-  PinContext *pin;    /* the key's PIN callback data: GnuTLS holds it until the key goes */
+  PinContext *pin; /* the key's PIN callback data: GnuTLS holds it until the key goes */
 };
 
 G_DEFINE_FINAL_TYPE (InkanSigner, inkan_signer, G_TYPE_OBJECT)
@@ -881,8 +866,9 @@ complete_chain (GPtrArray *chain, GPtrArray *pool, GError **error)
             continue;
           if (gnutls_x509_crt_verify (last, &cand, 1,
                                       GNUTLS_VERIFY_DISABLE_TIME_CHECKS
-                                        | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
-                                      &status) >= 0
+                                          | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+                                      &status)
+                  >= 0
               && !(status & GNUTLS_CERT_SIGNATURE_FAILURE))
             {
               found = cand;
@@ -930,7 +916,7 @@ load_certificate_file (const char *path, GError **error)
                    "The certificate file “%s” is far too large to hold certificates.", path);
       return NULL;
     }
-  data.data = (unsigned char *) contents;
+  data.data = (unsigned char *)contents;
   data.size = length;
   ret = gnutls_x509_crt_list_import2 (&list, &n_list, &data, GNUTLS_X509_FMT_PEM, 0);
   if (ret < 0)
@@ -939,7 +925,8 @@ load_certificate_file (const char *path, GError **error)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
                    "The file “%s” holds no certificate that can be read (%s). Give a PEM or "
-                   "DER X.509 certificate.", path, gnutls_strerror (ret < 0 ? ret : 0));
+                   "DER X.509 certificate.",
+                   path, gnutls_strerror (ret < 0 ? ret : 0));
       return NULL;
     }
   for (unsigned i = 0; i < n_list; i++)
@@ -963,7 +950,8 @@ import_certificate_url (const char *url, GError **error)
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                    "No certificate was found at %s (%s). Check the URL; “inkan-cli token certs” "
-                   "lists the certificates on a token.", shown, gnutls_strerror (ret));
+                   "lists the certificates on a token.",
+                   shown, gnutls_strerror (ret));
       return NULL;
     }
   return g_steal_pointer (&crt);
@@ -984,11 +972,11 @@ certificate_for_key (const char *full_key_url, GError **error)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                    "The key %s has no id to find its certificate by. Give the certificate "
-                   "explicitly (a pkcs11: URL or a PEM file).", shown);
+                   "explicitly (a pkcs11: URL or a PEM file).",
+                   shown);
       return NULL;
     }
-  ret = gnutls_pkcs11_obj_list_import_url4 (&objs, &n_objs, cert_url,
-                                            GNUTLS_PKCS11_OBJ_FLAG_CRT);
+  ret = gnutls_pkcs11_obj_list_import_url4 (&objs, &n_objs, cert_url, GNUTLS_PKCS11_OBJ_FLAG_CRT);
   if (ret >= 0 && n_objs > 0)
     {
       ret = gnutls_x509_crt_init (&crt);
@@ -1004,8 +992,8 @@ certificate_for_key (const char *full_key_url, GError **error)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                    "No certificate with the id of the key %s is on its token%s%s. Give the "
-                   "certificate explicitly (a pkcs11: URL or a PEM file).", shown,
-                   ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror (ret) : "");
+                   "certificate explicitly (a pkcs11: URL or a PEM file).",
+                   shown, ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror (ret) : "");
       return NULL;
     }
   return crt;
@@ -1013,10 +1001,7 @@ certificate_for_key (const char *full_key_url, GError **error)
 
 /* Opens the key with a login done now, and returns its full URL (token and id included). */
 static gnutls_privkey_t
-open_token_key (const char  *key_url,
-                PinContext  *ctx,
-                char       **full_url,
-                GError     **error)
+open_token_key (const char *key_url, PinContext *ctx, char **full_url, GError **error)
 {
   g_auto (gnutls_pkcs11_privkey_t) p11key = NULL;
   g_auto (gnutls_privkey_t) key = NULL;
@@ -1038,7 +1023,8 @@ open_token_key (const char  *key_url,
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                    "No private key was found at %s. Check that the token is plugged in and "
-                   "the URL is right; “inkan-cli token certs” lists the keys.", shown);
+                   "the URL is right; “inkan-cli token certs” lists the keys.",
+                   shown);
       return NULL;
     }
   if (ret < 0)
@@ -1079,16 +1065,13 @@ open_token_key (const char  *key_url,
       set_pin_or_gnutls_error (error, ret, NULL, "the key");
       return NULL;
     }
-  p11key = NULL;   /* now owned by key */
+  p11key = NULL; /* now owned by key */
   return g_steal_pointer (&key);
 }
 
 InkanSigner *
-inkan_signer_open (const char   *key_url,
-                   const char   *cert_ref,
-                   InkanPinFunc  pin_func,
-                   gpointer      pin_data,
-                   GError      **error)
+inkan_signer_open (const char *key_url, const char *cert_ref, InkanPinFunc pin_func,
+                   gpointer pin_data, GError **error)
 {
   g_autoptr (InkanSigner) self = NULL;
   g_autoptr (GPtrArray) pool = crt_array_new ();
@@ -1185,7 +1168,8 @@ inkan_signer_open (const char   *key_url,
           g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                        "No certificate in “%s” belongs to the key: none of their public keys "
                        "verifies the key's signatures. Give the certificate issued for this "
-                       "key.", cert_ref);
+                       "key.",
+                       cert_ref);
           key_proof_clear (&proof);
           return NULL;
         }
@@ -1213,10 +1197,7 @@ inkan_signer_open (const char   *key_url,
 }
 
 InkanSigner *
-inkan_signer_new (gnutls_privkey_t   key,
-                  gnutls_x509_crt_t *chain,
-                  guint              n_chain,
-                  GError           **error)
+inkan_signer_new (gnutls_privkey_t key, gnutls_x509_crt_t *chain, guint n_chain, GError **error)
 {
   g_autoptr (InkanSigner) self = NULL;
   KeyProof proof = { 0 };
@@ -1275,7 +1256,7 @@ inkan_signer_get_chain (InkanSigner *self, guint *n_chain)
   g_return_val_if_fail (INKAN_IS_SIGNER (self), NULL);
   if (n_chain != NULL)
     *n_chain = self->chain->len;
-  return (gnutls_x509_crt_t *) self->chain->pdata;
+  return (gnutls_x509_crt_t *)self->chain->pdata;
 }
 
 const char *
@@ -1296,9 +1277,7 @@ format_date (time_t t)
 }
 
 gboolean
-inkan_signer_check_usable (InkanSigner *self,
-                           GDateTime   *when,
-                           GError     **error)
+inkan_signer_check_usable (InkanSigner *self, GDateTime *when, GError **error)
 {
   gnutls_x509_crt_t crt;
   g_autoptr (GDateTime) now = NULL;
@@ -1317,41 +1296,44 @@ inkan_signer_check_usable (InkanSigner *self,
 
   not_before = gnutls_x509_crt_get_activation_time (crt);
   not_after = gnutls_x509_crt_get_expiration_time (crt);
-  if (not_before == (time_t) -1 || not_after == (time_t) -1)
+  if (not_before == (time_t)-1 || not_after == (time_t)-1)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                    "The validity dates of the certificate “%s” cannot be read, so it cannot "
-                   "be used to seal. Ask for a new certificate.", self->subject);
+                   "be used to seal. Ask for a new certificate.",
+                   self->subject);
       return FALSE;
     }
-  if (at < (gint64) not_before)
+  if (at < (gint64)not_before)
     {
       g_autofree char *date = format_date (not_before);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                    "The certificate “%s” is not yet valid: it becomes valid on %s. Wait until "
-                   "then or check the computer's clock.", self->subject, date);
+                   "then or check the computer's clock.",
+                   self->subject, date);
       return FALSE;
     }
-  if (at > (gint64) not_after)
+  if (at > (gint64)not_after)
     {
       g_autofree char *date = format_date (not_after);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                    "The certificate “%s” expired on %s and can no longer seal. Ask for a new "
-                   "certificate.", self->subject, date);
+                   "certificate.",
+                   self->subject, date);
       return FALSE;
     }
 
   ret = gnutls_x509_crt_get_key_usage (crt, &usage, NULL);
   if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-    return TRUE;   /* no keyUsage extension: every usage is allowed */
+    return TRUE; /* no keyUsage extension: every usage is allowed */
   if (ret < 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                    "The key usage of the certificate “%s” cannot be read (%s), so it cannot be "
-                   "used to seal. Ask for a new certificate.", self->subject,
-                   gnutls_strerror (ret));
+                   "used to seal. Ask for a new certificate.",
+                   self->subject, gnutls_strerror (ret));
       return FALSE;
     }
   if (!(usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)))
@@ -1359,7 +1341,8 @@ inkan_signer_check_usable (InkanSigner *self,
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
                    "The certificate “%s” is not meant for signatures: its key usage allows "
                    "neither digital signatures nor non-repudiation. Ask for a signing "
-                   "certificate.", self->subject);
+                   "certificate.",
+                   self->subject);
       return FALSE;
     }
   return TRUE;
