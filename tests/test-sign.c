@@ -202,9 +202,10 @@ is_red (const guint8 *p)
 }
 
 /* Renders the page at 72 dpi and checks that the seal's red lies inside the fitted square
- * centred in `area` (visible-page points) and nothing but white lies outside it. */
-static void
-assert_seal_drawn (const char *pdf, double page_height, const InkanRect *area)
+ * centred in `area` (visible-page points) and nothing but white lies outside it. Returns the
+ * square's red mask (side × side), to compare the seal's orientation between pages. */
+static GByteArray *
+assert_seal_drawn (const char *pdf, double page_height, const InkanRect *area, guint *mask_side)
 {
   g_autofree guint8 *rgb = NULL;
   guint width, height, x, y, red_inside = 0, inside = 0, dirty_outside = 0;
@@ -212,6 +213,7 @@ assert_seal_drawn (const char *pdf, double page_height, const InkanRect *area)
   double x0 = area->x + (area->width - side) / 2, y0 = area->y + (area->height - side) / 2;
   /* From PDF's lower-left origin to the raster's upper-left one. */
   double top = page_height - (y0 + side), left = x0;
+  GByteArray *mask = g_byte_array_new ();
 
   rgb = inkan_test_render_page (pdf, 1, 72, &width, &height);
   g_assert_cmpfloat (fabs ((double) height - page_height), <=, 1.0);
@@ -232,34 +234,60 @@ assert_seal_drawn (const char *pdf, double page_height, const InkanRect *area)
         else if (!near && !is_white (p))
           dirty_outside++;
       }
+  *mask_side = (guint) side - 4;
+  for (y = 0; y < *mask_side; y++)
+    for (x = 0; x < *mask_side; x++)
+      {
+        guint px = (guint) (left + 2) + x, py = (guint) (top + 2) + y;
+        guint8 red = px < width && py < height && is_red (rgb + 3 * ((gsize) py * width + px));
+        g_byte_array_append (mask, &red, 1);
+      }
   g_test_message ("%s: %u of %u pixels red inside, %u not white outside", pdf, red_inside, inside,
                   dirty_outside);
   g_assert_cmpuint (inside, >, 0);
   /* The seal's ring, star and text cover a good part of its square. */
   g_assert_cmpuint (red_inside * 10, >, inside);
   g_assert_cmpuint (dirty_outside, ==, 0);
+  return mask;
+}
+
+/* The fraction of pixels whose redness differs between two masks of the same size. */
+static double
+mask_difference (GByteArray *a, GByteArray *b)
+{
+  guint i, differ = 0;
+
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (i = 0; i < a->len; i++)
+    differ += a->data[i] != b->data[i];
+  return (double) differ / a->len;
 }
 
 static void
 test_visible_pixels (void)
 {
+  /* `like` names the earlier case whose seal must look the same: pages shown upright whatever
+   * their /Rotate, so a turned seal differs from the unrotated page's. */
   static const struct
   {
     const char *entries;
     double vheight;
     InkanRect rect;
+    int like;
   } cases[] = {
-    { "/MediaBox [0 0 600 800]", 800, { 50, 60, 150, 150 } },
-    { "/MediaBox [0 0 600 800] /Rotate 90", 600, { 50, 60, 150, 150 } },
-    { "/MediaBox [0 0 600 800] /Rotate 180", 800, { 380, 500, 150, 150 } },
-    { "/MediaBox [0 0 600 800] /Rotate 270", 600, { 500, 300, 150, 150 } },
-    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750]", 700, { 20, 30, 120, 120 } },
-    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750] /Rotate 90", 400, { 20, 30, 120, 120 } },
+    { "/MediaBox [0 0 600 800]", 800, { 50, 60, 150, 150 }, -1 },
+    { "/MediaBox [0 0 600 800] /Rotate 90", 600, { 50, 60, 150, 150 }, 0 },
+    { "/MediaBox [0 0 600 800] /Rotate 180", 800, { 380, 500, 150, 150 }, 0 },
+    { "/MediaBox [0 0 600 800] /Rotate 270", 600, { 500, 300, 150, 150 }, 0 },
+    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750]", 700, { 20, 30, 120, 120 }, -1 },
+    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750] /Rotate 90", 400, { 20, 30, 120, 120 }, 4 },
     /* A wide rectangle: the seal keeps its aspect ratio and sits in the middle. */
-    { "/MediaBox [0 0 600 800]", 800, { 100, 100, 300, 100 } },
+    { "/MediaBox [0 0 600 800]", 800, { 100, 100, 300, 100 }, -1 },
   };
   InkanTestPki *pki = inkan_test_pki_get ();
-  guint i;
+  g_autoptr (GPtrArray) masks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  GByteArray *turned = NULL;
+  guint i, side;
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -271,13 +299,29 @@ test_visible_pixels (void)
         .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
         .page = 1, .has_rect = TRUE, .rect = cases[i].rect,
       };
+      GByteArray *mask;
 
       g_test_message ("page %s, rect %g,%g,%g,%g", cases[i].entries, cases[i].rect.x,
                       cases[i].rect.y, cases[i].rect.width, cases[i].rect.height);
       sign_ok (&options);
       judge_all (input, output, 1);
-      assert_seal_drawn (output, cases[i].vheight, &cases[i].rect);
+      mask = assert_seal_drawn (output, cases[i].vheight, &cases[i].rect, &side);
+      g_ptr_array_add (masks, mask);
+      if (cases[i].like >= 0)
+        {
+          double d = mask_difference (mask, masks->pdata[cases[i].like]);
+          g_test_message ("differs from case %d in %.2f%% of pixels", cases[i].like, 100 * d);
+          g_assert_cmpfloat (d, <, 0.02);
+        }
     }
+
+  /* The comparison can fail: the upright seal turned by 180° differs a lot from itself. */
+  turned = g_byte_array_new ();
+  side = (guint) sqrt (((GByteArray *) masks->pdata[0])->len);
+  for (i = 0; i < side * side; i++)
+    g_byte_array_append (turned, &((GByteArray *) masks->pdata[0])->data[side * side - 1 - i], 1);
+  g_assert_cmpfloat (mask_difference (turned, masks->pdata[0]), >, 0.05);
+  g_byte_array_unref (turned);
 }
 
 static void
