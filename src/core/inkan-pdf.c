@@ -13,6 +13,7 @@
 #include <qpdf/qpdfjob-c.h>
 #include <qpdf/qpdflogger-c.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (inkan-pdf-error-quark, inkan_pdf_error)
@@ -34,6 +35,7 @@ struct _InkanPdf
   char *display;
   guint64 size;
   qpdf_data qpdf;
+  void *map;              /* the file, mapped for qpdf to read */
   guint n_pages;
   gboolean xref_stream;
   gboolean ends_with_eol;
@@ -53,6 +55,8 @@ inkan_pdf_finalize (GObject *object)
 
   if (self->qpdf != NULL)
     qpdf_cleanup (&self->qpdf);
+  if (self->map != NULL)
+    munmap (self->map, self->size);
   g_free (self->path);
   g_free (self->display);
   g_free (self->root_ref);
@@ -124,6 +128,17 @@ static gboolean
 dict_has (qpdf_data q, qpdf_oh oh, const char *key)
 {
   return qpdf_oh_is_dictionary (q, oh) && qpdf_oh_has_key (q, oh, key);
+}
+
+/* qpdf reads a mapped file through memory, which spares it the hundreds of thousands of
+ * seek and read calls it makes on a file. The pages it touched are given back now and then, so
+ * that the process does not hold a large document in memory: they are clean file pages and
+ * come back from the page cache if qpdf looks again. */
+static void
+release_mapped_pages (InkanPdf *self)
+{
+  if (self->map != NULL)
+    madvise (self->map, self->size, MADV_DONTNEED);
 }
 
 /* ---- the file tail ----------------------------------------------------------------------- */
@@ -326,74 +341,6 @@ dict_keys (qpdf_data q, qpdf_oh dict)
   return keys;
 }
 
-/* Resolves every object reachable from the trailer, so that a broken object anywhere is found
- * now rather than by a reader of the signed file. References to objects that do not exist, or
- * beyond /Size (where the increment will number its own objects), are damage. */
-static gboolean
-walk_objects (InkanPdf *self, GError **error)
-{
-  qpdf_data q = self->qpdf;
-  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (qpdf_oh));
-  qpdf_oh trailer = qpdf_get_trailer (q);
-
-  g_array_append_val (stack, trailer);
-  while (stack->len > 0)
-    {
-      qpdf_oh oh = g_array_index (stack, qpdf_oh, stack->len - 1);
-
-      g_array_set_size (stack, stack->len - 1);
-      if (qpdf_oh_is_indirect (q, oh))
-        {
-          int id = qpdf_oh_get_object_id (q, oh);
-
-          if (g_hash_table_contains (seen, GINT_TO_POINTER (id)))
-            {
-              qpdf_oh_release (q, oh);
-              continue;
-            }
-          g_hash_table_add (seen, GINT_TO_POINTER (id));
-          if (id <= 0 || id >= self->trailer_size)
-            {
-              g_autofree char *detail =
-                g_strdup_printf (_("a reference to object %d, beyond the declared size"), id);
-              return set_damaged (self, error, detail);
-            }
-        }
-
-      if (qpdf_oh_is_stream (q, oh))
-        {
-          qpdf_oh dict = qpdf_oh_get_dict (q, oh);
-          g_array_append_val (stack, dict);
-        }
-      else if (qpdf_oh_is_dictionary (q, oh))
-        {
-          g_autoptr (GPtrArray) keys = dict_keys (q, oh);
-          guint i;
-
-          for (i = 0; i < keys->len; i++)
-            {
-              qpdf_oh value = dict_get (q, oh, keys->pdata[i]);
-              g_array_append_val (stack, value);
-            }
-        }
-      else if (qpdf_oh_is_array (q, oh))
-        {
-          int i, n = qpdf_oh_get_array_n_items (q, oh);
-
-          for (i = 0; i < n; i++)
-            {
-              qpdf_oh item = qpdf_oh_get_array_item (q, oh, i);
-              g_array_append_val (stack, item);
-            }
-        }
-      qpdf_oh_release (q, oh);
-      if ((qpdf_has_error (q) || qpdf_more_warnings (q)) && !check_qpdf (self, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static int
 collect_log (char const *data, size_t len, void *user_data)
 {
@@ -401,9 +348,10 @@ collect_log (char const *data, size_t len, void *user_data)
   return 0;
 }
 
-/* qpdf hides dictionary entries whose value is null, so a reference to an object missing from
- * its object stream is invisible to the walk. qpdf's own --show-xref lists what the
- * cross-reference sections promise; every compressed object they list must exist. */
+/* Parses every object the cross-reference sections list (qpdf's own --show-xref says which),
+ * so that a broken object anywhere is found now rather than by a reader of the signed file.
+ * qpdf hides dictionary entries whose value is null, so an object missing from its object
+ * stream would be invisible otherwise: every compressed object listed must exist. */
 static gboolean
 check_xref_entries (InkanPdf *self, GError **error)
 {
@@ -432,16 +380,29 @@ check_xref_entries (InkanPdf *self, GError **error)
       int id, gen;
       qpdf_oh oh;
 
-      if (strstr (lines[i], ": compressed;") == NULL || sscanf (lines[i], "%d/%d", &id, &gen) != 2)
+      if (sscanf (lines[i], "%d/%d", &id, &gen) != 2)
         continue;
+      if (id <= 0 || id >= self->trailer_size)
+        {
+          g_autofree char *detail =
+            g_strdup_printf (_("object %d, beyond the declared size"), id);
+          return set_damaged (self, error, detail);
+        }
       oh = qpdf_get_object_by_id (self->qpdf, id, gen);
-      if (qpdf_oh_is_null (self->qpdf, oh))
+      /* Asking the type makes qpdf parse the object. */
+      if (qpdf_oh_get_type_code (self->qpdf, oh) == ot_null
+          && strstr (lines[i], ": compressed;") != NULL)
         {
           g_autofree char *detail =
             g_strdup_printf (_("object %d is missing from its object stream"), id);
           return set_damaged (self, error, detail);
         }
       qpdf_oh_release (self->qpdf, oh);
+      if (i % 64 == 63)
+        release_mapped_pages (self);
+      if ((qpdf_has_error (self->qpdf) || qpdf_more_warnings (self->qpdf))
+          && !check_qpdf (self, error))
+        return FALSE;
     }
   return check_qpdf (self, error);
 }
@@ -493,6 +454,14 @@ read_strictly (InkanPdf *self, GError **error)
     }
   self->size = (guint64) st.st_size;
   ok = parse_tail (self, fd, &first_object, error);
+  if (ok && self->size <= G_MAXSIZE)
+    {
+      self->map = mmap (NULL, (gsize) self->size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (self->map == MAP_FAILED)
+        self->map = NULL;
+      else
+        madvise (self->map, (gsize) self->size, MADV_RANDOM);
+    }
   close (fd);
   if (!ok)
     return FALSE;
@@ -501,7 +470,9 @@ read_strictly (InkanPdf *self, GError **error)
   qpdf_silence_errors (q);
   qpdf_set_suppress_warnings (q, QPDF_TRUE);
   qpdf_set_attempt_recovery (q, QPDF_FALSE);
-  if (qpdf_read (q, self->path, NULL) & QPDF_ERRORS)
+  if ((self->map != NULL ? qpdf_read_memory (q, self->display, self->map, self->size, NULL)
+                         : qpdf_read (q, self->path, NULL))
+      & QPDF_ERRORS)
     {
       qpdf_error e = qpdf_get_error (q);
       const char *text = qpdf_get_error_full_text (q, e);
@@ -546,6 +517,12 @@ read_strictly (InkanPdf *self, GError **error)
   if (!self->xref_stream && first_object != 0 && !dict_has (q, trailer, "/Prev"))
     return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
 
+  /* Every object first, in file order, so that the page tree is then read from qpdf's cache
+   * rather than from pages of the file scattered between the images. */
+  if (!check_xref_entries (self, error) || !check_max_object (self, error))
+    return FALSE;
+  release_mapped_pages (self);
+
   n_pages = qpdf_get_num_pages (q);
   if (n_pages < 0 || qpdf_has_error (q))
     return check_qpdf (self, error) ? set_damaged (self, error, _("unreadable page tree")) : FALSE;
@@ -553,10 +530,8 @@ read_strictly (InkanPdf *self, GError **error)
     return set_damaged (self, error, _("the document has no pages"));
   self->n_pages = (guint) n_pages;
 
-  if (!walk_objects (self, error) || !check_max_object (self, error)
-      || !check_xref_entries (self, error))
-    return FALSE;
   qpdf_oh_release_all (q);
+  release_mapped_pages (self);
   return check_qpdf (self, error);
 }
 
