@@ -45,14 +45,16 @@ int inkan_test_run (const char * const *argv, char **out, char **err);
 
 /* External judges, each asserting on its own verdict:
  *  pdfsig with the test NSS db: every signature "Signature is Valid", "Total document signed"
- *    for the last one, "Certificate is Trusted"; returns the number of signatures seen;
+ *    for exactly one, "Certificate is Trusted"; empty fields are skipped; returns the number of
+ *    signatures seen;
  *  qpdf --check: exit 0 and no warning;
  *  openssl cms -verify of signature `index` (0-based) over its byte ranges with the test root. */
 guint inkan_test_judge_pdfsig (const char *pdf);
 void  inkan_test_judge_qpdf (const char *pdf);
 void  inkan_test_judge_openssl (const char *pdf, guint index);
 
-/* Renders page (1-based) with pdftoppm at `dpi` and returns RGB pixels (width*height*3). */
+/* Renders page (1-based), its crop box as displayed, with pdftoppm at `dpi`; returns RGB pixels
+ * (width*height*3). */
 guint8 *inkan_test_render_page (const char *pdf, guint page, guint dpi, guint *width,
                                 guint *height);
 

@@ -1,10 +1,228 @@
-/* Placeholder until the test lands. */
+/* inkan-cli as scripts use it: commands, output, exit codes, and the PIN kept out of messages. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan-test-util.h"
+
+#include <string.h>
+
+static const char *
+cli (void)
+{
+  const char *path = g_getenv ("INKAN_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs inkan-cli with the arguments (NULL-terminated) and returns its exit status. */
+static int
+run_cli (char **out, char **err, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list ap;
+  int status;
+
+  /* setsid: no controlling terminal, as in CI, so a missing PIN cannot be typed. */
+  g_ptr_array_add (argv, (gpointer) "setsid");
+  g_ptr_array_add (argv, (gpointer) "-w");
+  g_ptr_array_add (argv, (gpointer) cli ());
+  va_start (ap, err);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  status = inkan_test_run ((const char * const *) argv->pdata, out, err);
+  if (err != NULL && *err != NULL)
+    g_test_message ("stderr: %s", *err);
+  return status;
+}
+
+static char *
+corpus (const char *name)
+{
+  g_autofree char *rel = g_build_filename ("pyhanko", "pdf", name, NULL);
+  return inkan_test_corpus (rel);
+}
+
+static void
+test_usage (void)
+{
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL, *err3 = NULL, *out4 = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL"));
+  g_assert_cmpint (run_cli (NULL, &err, NULL), ==, 64);
+  g_assert_cmpint (run_cli (NULL, &err2, "frobnicate", NULL), ==, 64);
+  g_assert_nonnull (strstr (err2, "Unknown command"));
+  g_assert_cmpint (run_cli (NULL, &err3, "sign", "in.pdf", NULL), ==, 64);
+  g_assert_nonnull (strstr (err3, "-o OUT.pdf"));
+  g_assert_cmpint (run_cli (&out4, NULL, "--version", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out4, "inkan-cli "));
+}
+
+static void
+test_token_list (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "token", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Inkan Test\n"));
+  g_assert_nonnull (strstr (out, "  url: pkcs11:"));
+  g_assert_nonnull (strstr (out, "  login required: yes"));
+  g_assert_nonnull (strstr (out, "  serial: "));
+  g_assert_nonnull (strstr (out, "  manufacturer: "));
+  g_assert_nonnull (pki);
+}
+
+static void
+test_token_certs (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *out = NULL;
+  g_autofree char *key_line = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "token", "certs", "--token", pki->token_url, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "RSA 2048"));
+  g_assert_nonnull (strstr (out, "ECDSA P-256"));
+  g_assert_nonnull (strstr (out, "  subject: "));
+  g_assert_nonnull (strstr (out, "  issuer: "));
+  g_assert_nonnull (strstr (out, "  valid: "));
+  g_assert_nonnull (strstr (out, "  certificate: pkcs11:"));
+  g_assert_nonnull (strstr (out, "  private key: pkcs11:"));
+}
+
+static void
+test_sign (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cli-signed.pdf");
+
+  g_assert_cmpint (run_cli (NULL, NULL, "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                            "--pin-file", pki->pin_file, "--image", pki->seal_png, "--page", "1",
+                            "--rect", "380,60,150,150", "--reason", "Approved", "--location",
+                            "Beijing", NULL),
+                   ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+  inkan_test_judge_qpdf (output);
+  inkan_test_judge_openssl (output, 0);
+}
+
+static void
+assert_pin_absent (const char *text, const char *wrong)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+
+  g_assert_null (strstr (text, pki->pin));
+  if (wrong != NULL)
+    g_assert_null (strstr (text, wrong));
+}
+
+static void
+test_sign_pin_errors (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cli-pin.pdf");
+  g_autofree char *wrong_file = inkan_test_tmp_path ("wrong-pin");
+  g_autofree char *empty_file = inkan_test_tmp_path ("empty-pin");
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL, *err3 = NULL;
+  const char *wrong = "97531864";
+
+  g_assert_true (g_file_set_contents (wrong_file, wrong, -1, NULL));
+  g_assert_true (g_file_set_contents (empty_file, "", 0, NULL));
+
+  g_assert_cmpint (run_cli (&out, &err, "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                            "--pin-file", wrong_file, NULL),
+                   ==, 71);
+  g_assert_nonnull (strstr (err, "PIN"));
+  assert_pin_absent (err, wrong);
+  assert_pin_absent (out, wrong);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (run_cli (NULL, &err2, "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                            "--pin-file", empty_file, NULL),
+                   ==, 71);
+  assert_pin_absent (err2, NULL);
+  /* No PIN file and no terminal to type it on. */
+  g_assert_cmpint (run_cli (NULL, &err3, "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                            NULL),
+                   ==, 71);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_sign_exit_codes (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cli-codes.pdf");
+  g_autofree char *encrypted = corpus ("minimal-aes256.pdf");
+  g_autofree char *damaged = corpus ("minimal-badxref.pdf");
+  g_autofree char *missing = inkan_test_tmp_path ("missing.pdf");
+  g_autofree char *missing_png = inkan_test_tmp_path ("missing.png");
+  g_autofree char *no_key = g_strdup_printf ("%s;object=nobody;type=private", pki->token_url);
+  struct
+  {
+    int code;
+    const char *args[8];
+  } cases[] = {
+    { 67, { encrypted, NULL } },
+    { 65, { damaged, NULL } },
+    { 66, { missing, NULL } },
+    { 68, { input, "--page", "7", NULL } },
+    { 68, { input, "--image", pki->seal_png, "--rect", "500,700,200,200", NULL } },
+    { 64, { input, "--image", pki->seal_png, "--rect", "1,2,3", NULL } },
+    { 69, { input, "--image", missing_png, NULL } },
+    { 73, { input, "-o", input, NULL } },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+      g_autofree char *err = NULL;
+      guint k;
+      int status;
+      const char *base[] = { "setsid", "-w", cli (), "sign", "-o", output, "--key",
+                             pki->clerk_key_url, "--pin-file", pki->pin_file };
+
+      for (k = 0; k < G_N_ELEMENTS (base); k++)
+        g_ptr_array_add (argv, (gpointer) base[k]);
+      for (k = 0; cases[i].args[k] != NULL; k++)
+        g_ptr_array_add (argv, (gpointer) cases[i].args[k]);
+      g_ptr_array_add (argv, NULL);
+      status = inkan_test_run ((const char * const *) argv->pdata, NULL, &err);
+      g_test_message ("case %u: exit %d: %s", i, status, err);
+      g_assert_cmpint (status, ==, cases[i].code);
+      g_assert_true (g_str_has_prefix (err, "inkan-cli: "));
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+    }
+
+  {
+    g_autofree char *err = NULL, *err2 = NULL;
+    g_assert_cmpint (run_cli (NULL, &err, "sign", input, "-o", output, "--key", no_key,
+                              "--pin-file", pki->pin_file, NULL),
+                     ==, 70);
+    g_assert_cmpint (run_cli (NULL, &err2, "sign", input, "-o", output, "--key",
+                              pki->expired_key_url, "--pin-file", pki->pin_file, NULL),
+                     ==, 72);
+    g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  }
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/inkan/cli/usage", test_usage);
+  g_test_add_func ("/inkan/cli/token/list", test_token_list);
+  g_test_add_func ("/inkan/cli/token/certs", test_token_certs);
+  g_test_add_func ("/inkan/cli/sign/ok", test_sign);
+  g_test_add_func ("/inkan/cli/sign/pin-errors", test_sign_pin_errors);
+  g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
+
   return g_test_run ();
 }

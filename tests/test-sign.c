@@ -1,10 +1,510 @@
-/* Placeholder until the test lands. */
+/* End-to-end sealing with keys on a SoftHSM2 token, judged by pdfsig, qpdf and openssl. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "inkan.h"
+#include "inkan-test-pdfgen.h"
 #include "inkan-test-util.h"
+
+#include <glib/gstdio.h>
+#include <gnutls/crypto.h>
+#include <math.h>
+#include <string.h>
+
+static char *
+test_pin (const char *label, InkanPinFlags flags, gpointer data)
+{
+  InkanTestPki *pki = data;
+
+  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
+}
+
+static InkanSigner *
+open_signer (const char *key_url)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autoptr (GError) error = NULL;
+  InkanSigner *signer = inkan_signer_open (key_url, NULL, test_pin, pki, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (signer);
+  return signer;
+}
+
+static InkanSigner *
+clerk (void)
+{
+  static InkanSigner *signer;
+
+  if (signer == NULL)
+    signer = open_signer (inkan_test_pki_get ()->clerk_key_url);
+  return signer;
+}
+
+static InkanSigner *
+second (void)
+{
+  static InkanSigner *signer;
+
+  if (signer == NULL)
+    signer = open_signer (inkan_test_pki_get ()->second_key_url);
+  return signer;
+}
+
+static char *
+corpus (const char *name)
+{
+  g_autofree char *rel = g_build_filename ("pyhanko", "pdf", name, NULL);
+  return inkan_test_corpus (rel);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+/* Files whose name starts with '.' and the output's name: what a failed sign may have left. */
+static guint
+count_leftovers (const char *dir, const char *output_name)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, ".") || g_str_equal (name, output_name))
+      n++;
+  return n;
+}
+
+static void
+sign_ok (InkanSignOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = file_sha256 (options->input);
+  g_autofree char *after = NULL;
+
+  g_assert_true (inkan_sign_pdf (options, &error));
+  g_assert_no_error (error);
+  after = file_sha256 (options->input);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+assert_prefix (const char *input, const char *output)
+{
+  g_autofree char *a = NULL, *b = NULL;
+  gsize alen, blen;
+
+  g_assert_true (g_file_get_contents (input, &a, &alen, NULL));
+  g_assert_true (g_file_get_contents (output, &b, &blen, NULL));
+  g_assert_cmpuint (blen, >, alen);
+  g_assert_cmpmem (a, alen, b, alen);
+}
+
+static void
+judge_all (const char *input, const char *output, guint n_signatures)
+{
+  guint i;
+
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, n_signatures);
+  inkan_test_judge_qpdf_against (input, output);
+  for (i = 0; i < n_signatures; i++)
+    inkan_test_judge_openssl (output, i);
+}
+
+/* Every ordinary input of the corpus, sealed visibly on its first page. */
+static void
+test_corpus_ordinary (void)
+{
+  static const char * const inputs[] = {
+    "minimal.pdf", "minimal-two-pages.pdf", "minimal-xref.pdf", "minimal-hybrid-xref.pdf",
+    "minimal-hybrid-xref-mswordstyle.pdf", "minimal-hybrid-xref-weirdgen.pdf",
+    "uncompressed-objstream-sample.pdf", "safedocs/CompactedPDFSyntaxTest.pdf", "no-mediabox.pdf",
+    "minimal-with-field.pdf", "minimal-two-fields.pdf", "minimal-with-simple-form.pdf",
+    "fontembed.pdf", "empty-a4.pdf", "broken-objstream5.pdf", NULL,
+  };
+  InkanTestPki *pki = inkan_test_pki_get ();
+  guint i;
+
+  for (i = 0; inputs[i] != NULL; i++)
+    {
+      g_autofree char *input = corpus (inputs[i]);
+      g_autofree char *name = g_strdup_printf ("ordinary-%u.pdf", i);
+      g_autofree char *output = inkan_test_tmp_path (name);
+      g_autoptr (InkanPdf) in = inkan_pdf_open (input, NULL);
+      g_autoptr (InkanPdf) out = NULL;
+      InkanSignOptions options = {
+        .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+        .has_rect = TRUE, .rect = { 36, 36, 72, 72 }, .reason = "Approved", .location = "Beijing",
+      };
+
+      g_test_message ("sealing %s", inputs[i]);
+      sign_ok (&options);
+      assert_prefix (input, output);
+      judge_all (input, output, 1);
+      out = inkan_pdf_open (output, NULL);
+      g_assert_nonnull (out);
+      g_assert_cmpint (inkan_pdf_has_xref_stream (out), ==, inkan_pdf_has_xref_stream (in));
+    }
+}
+
+static void
+test_samples (void)
+{
+  static const struct
+  {
+    const char *kind;
+    guint page;
+    const char *field;
+    gboolean rect;
+  } cases[] = {
+    { "one-page", 1, NULL, TRUE },
+    { "many-pages", 3, NULL, TRUE },
+    { "form", 0, "Signature1", FALSE },  /* the form's own empty signature field */
+    { "pages:200", 150, NULL, TRUE },
+  };
+  InkanTestPki *pki = inkan_test_pki_get ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *input = inkan_test_make_pdf (cases[i].kind);
+      g_autofree char *name = g_strdup_printf ("sample-%u.pdf", i);
+      g_autofree char *output = inkan_test_tmp_path (name);
+      InkanSignOptions options = {
+        .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+        .page = cases[i].page, .has_rect = cases[i].rect, .rect = { 400, 60, 140, 140 },
+        .field = cases[i].field,
+      };
+
+      g_test_message ("sealing %s", cases[i].kind);
+      sign_ok (&options);
+      assert_prefix (input, output);
+      judge_all (input, output, 1);
+    }
+}
+
+static gboolean
+is_white (const guint8 *p)
+{
+  return p[0] > 235 && p[1] > 235 && p[2] > 235;
+}
+
+static gboolean
+is_red (const guint8 *p)
+{
+  return p[0] > 150 && p[1] < 100 && p[2] < 100;
+}
+
+/* Renders the page at 72 dpi and checks that the seal's red lies inside the fitted square
+ * centred in `area` (visible-page points) and nothing but white lies outside it. */
+static void
+assert_seal_drawn (const char *pdf, double page_height, const InkanRect *area)
+{
+  g_autofree guint8 *rgb = NULL;
+  guint width, height, x, y, red_inside = 0, inside = 0, dirty_outside = 0;
+  double side = MIN (area->width, area->height);
+  double x0 = area->x + (area->width - side) / 2, y0 = area->y + (area->height - side) / 2;
+  /* From PDF's lower-left origin to the raster's upper-left one. */
+  double top = page_height - (y0 + side), left = x0;
+
+  rgb = inkan_test_render_page (pdf, 1, 72, &width, &height);
+  g_assert_cmpfloat (fabs ((double) height - page_height), <=, 1.0);
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      {
+        const guint8 *p = rgb + 3 * ((gsize) y * width + x);
+        gboolean in = x >= left + 1 && x + 1 <= left + side - 1 && y >= top + 1
+                      && y + 1 <= top + side - 1;
+        gboolean near = x + 2 >= left && x <= left + side + 2 && y + 2 >= top
+                        && y <= top + side + 2;
+
+        if (in)
+          {
+            inside++;
+            red_inside += is_red (p);
+          }
+        else if (!near && !is_white (p))
+          dirty_outside++;
+      }
+  g_test_message ("%s: %u of %u pixels red inside, %u not white outside", pdf, red_inside, inside,
+                  dirty_outside);
+  g_assert_cmpuint (inside, >, 0);
+  /* The seal's ring, star and text cover a good part of its square. */
+  g_assert_cmpuint (red_inside * 10, >, inside);
+  g_assert_cmpuint (dirty_outside, ==, 0);
+}
+
+static void
+test_visible_pixels (void)
+{
+  static const struct
+  {
+    const char *entries;
+    double vheight;
+    InkanRect rect;
+  } cases[] = {
+    { "/MediaBox [0 0 600 800]", 800, { 50, 60, 150, 150 } },
+    { "/MediaBox [0 0 600 800] /Rotate 90", 600, { 50, 60, 150, 150 } },
+    { "/MediaBox [0 0 600 800] /Rotate 180", 800, { 380, 500, 150, 150 } },
+    { "/MediaBox [0 0 600 800] /Rotate 270", 600, { 500, 300, 150, 150 } },
+    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750]", 700, { 20, 30, 120, 120 } },
+    { "/MediaBox [0 0 600 800] /CropBox [100 50 500 750] /Rotate 90", 400, { 20, 30, 120, 120 } },
+    /* A wide rectangle: the seal keeps its aspect ratio and sits in the middle. */
+    { "/MediaBox [0 0 600 800]", 800, { 100, 100, 300, 100 } },
+  };
+  InkanTestPki *pki = inkan_test_pki_get ();
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("blank-%u.pdf", i);
+      g_autofree char *oname = g_strdup_printf ("blank-%u-sealed.pdf", i);
+      g_autofree char *input = inkan_test_write_pdf (name, cases[i].entries, i % 2 == 1);
+      g_autofree char *output = inkan_test_tmp_path (oname);
+      InkanSignOptions options = {
+        .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+        .page = 1, .has_rect = TRUE, .rect = cases[i].rect,
+      };
+
+      g_test_message ("page %s, rect %g,%g,%g,%g", cases[i].entries, cases[i].rect.x,
+                      cases[i].rect.y, cases[i].rect.width, cases[i].rect.height);
+      sign_ok (&options);
+      judge_all (input, output, 1);
+      assert_seal_drawn (output, cases[i].vheight, &cases[i].rect);
+    }
+}
+
+static void
+test_twice (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *once = inkan_test_tmp_path ("once.pdf");
+  g_autofree char *twice = inkan_test_tmp_path ("twice.pdf");
+  InkanSignOptions first = {
+    .input = input, .output = once, .signer = clerk (), .image = pki->seal_png,
+    .has_rect = TRUE, .rect = { 380, 60, 150, 150 }, .reason = "Checked",
+  };
+  InkanSignOptions then = {
+    .input = once, .output = twice, .signer = second (), .reason = "Approved",
+  };
+
+  sign_ok (&first);
+  sign_ok (&then);
+  assert_prefix (once, twice);
+  judge_all (once, twice, 2);
+}
+
+static void
+test_xref_stream_kept (void)
+{
+  g_autofree char *input = corpus ("minimal-xref.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("xref-stream.pdf");
+  g_autoptr (InkanPdf) out = NULL;
+  InkanSignOptions options = { .input = input, .output = output, .signer = second () };
+
+  sign_ok (&options);
+  out = inkan_pdf_open (output, NULL);
+  g_assert_nonnull (out);
+  g_assert_true (inkan_pdf_has_xref_stream (out));
+  judge_all (input, output, 1);
+}
+
+/* The increment holds the seal image, the certificates and little else. */
+static void
+test_increment_size (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("size.pdf");
+  g_autoptr (InkanImage) image = inkan_image_load_png (pki->seal_png, NULL);
+  InkanSignOptions options = {
+    .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+    .has_rect = TRUE, .rect = { 380, 60, 150, 150 },
+  };
+  gnutls_x509_crt_t *chain;
+  guint n_chain, i;
+  gsize chain_size = 0, image_size;
+  GStatBuf a, b;
+
+  g_assert_nonnull (image);
+  chain = inkan_signer_get_chain (clerk (), &n_chain);
+  for (i = 0; i < n_chain; i++)
+    {
+      gnutls_datum_t der = { NULL, 0 };
+      g_assert_cmpint (gnutls_x509_crt_export2 (chain[i], GNUTLS_X509_FMT_DER, &der), ==, 0);
+      chain_size += der.size;
+      gnutls_free (der.data);
+    }
+  image_size = g_bytes_get_size (image->rgb) + (image->alpha ? g_bytes_get_size (image->alpha) : 0);
+  sign_ok (&options);
+  g_assert_cmpint (g_stat (input, &a), ==, 0);
+  g_assert_cmpint (g_stat (output, &b), ==, 0);
+  g_test_message ("increment %" G_GINT64_FORMAT " bytes: image %" G_GSIZE_FORMAT
+                  ", chain %" G_GSIZE_FORMAT,
+                  (gint64) (b.st_size - a.st_size), image_size, chain_size);
+  g_assert_cmpint (b.st_size - a.st_size, <=, (gint64) (image_size + chain_size + 16 * 1024));
+}
+
+static void
+assert_refused (InkanSignOptions *options, GQuark domain, int code)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (options->output);
+  g_autofree char *base = g_path_get_basename (options->output);
+  g_autofree char *before = file_sha256 (options->input);
+  g_autofree char *after = NULL;
+  guint leftovers_before = count_leftovers (dir, base);
+
+  g_assert_false (inkan_sign_pdf (options, &error));
+  g_test_message ("%s: %s", options->input, error != NULL ? error->message : "");
+  g_assert_error (error, domain, code);
+  g_assert_cmpuint (strlen (error->message), >, 20);
+  g_assert_false (g_file_test (options->output, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_leftovers (dir, base), ==, leftovers_before);
+  after = file_sha256 (options->input);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_refused_inputs (void)
+{
+  static const struct
+  {
+    const char *file;
+    int code;
+  } cases[] = {
+    { "minimal-aes256.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "minimal-rc4.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "minimal-pubkey-aes256.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "minimal-with-field-rc4.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "pubkey-ecc-test.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "malformed-encrypt-dict1.pdf", INKAN_PDF_ERROR_ENCRYPTED },
+    { "minimal-badxref.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-broken-xref-size.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-startxref-hopeless.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-startxref-obo3.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-startxref-same-line.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "broken-objstream1.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "broken-objstream4.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "circular-page-tree.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "form-tree-circular-ref-input.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-with-nonexistent-refs.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "malformed-xref-space-padded.pdf", INKAN_PDF_ERROR_DAMAGED },
+    { "minimal-illegal-header.pdf", INKAN_PDF_ERROR_DAMAGED },
+  };
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *output = inkan_test_tmp_path ("refused.pdf");
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *input = corpus (cases[i].file);
+      InkanSignOptions options = {
+        .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+        .has_rect = TRUE, .rect = { 10, 10, 50, 50 },
+      };
+      assert_refused (&options, INKAN_PDF_ERROR, cases[i].code);
+    }
+}
+
+static void
+test_refused_options (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("refused-options.pdf");
+  g_autofree char *missing_png = inkan_test_tmp_path ("no-such-seal.png");
+  g_autofree char *missing_pdf = inkan_test_tmp_path ("no-such-input.pdf");
+  g_autofree char *bad_dir = inkan_test_tmp_path ("no-such-dir/out.pdf");
+  InkanSignOptions options = {
+    .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
+    .has_rect = TRUE, .rect = { 10, 10, 50, 50 },
+  };
+  g_autoptr (GError) error = NULL;
+
+  options.page = 99;
+  assert_refused (&options, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PAGE_RANGE);
+  options.page = 1;
+  options.rect = (InkanRect){ 580, 10, 50, 50 };
+  assert_refused (&options, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PLACEMENT);
+  options.rect = (InkanRect){ 10, 10, 50, 50 };
+  options.image = missing_png;
+  assert_refused (&options, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_NOT_FOUND);
+  options.image = input; /* a PDF is no PNG */
+  assert_refused (&options, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID);
+  options.image = pki->seal_png;
+
+  /* The output may not be the input. */
+  options.output = input;
+  {
+    g_autofree char *before = file_sha256 (input);
+    g_autofree char *after = NULL;
+    g_assert_false (inkan_sign_pdf (&options, &error));
+    g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
+    g_clear_error (&error);
+    after = file_sha256 (input);
+    g_assert_cmpstr (before, ==, after);
+  }
+
+  options.output = bad_dir;
+  g_assert_false (inkan_sign_pdf (&options, &error));
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
+  g_clear_error (&error);
+
+  options.output = output;
+  options.input = missing_pdf;
+  g_assert_false (inkan_sign_pdf (&options, &error));
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_refused_certificates (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  const char *keys[] = { pki->expired_key_url, pki->nousage_key_url };
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("refused-cert.pdf");
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (InkanSigner) signer = inkan_signer_open (keys[i], NULL, test_pin, pki, &error);
+      InkanSignOptions options = { .input = input, .output = output };
+
+      /* Opening may already refuse it; sealing must. */
+      if (signer == NULL)
+        {
+          g_assert_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE);
+          continue;
+        }
+      options.signer = signer;
+      assert_refused (&options, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE);
+    }
+}
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/inkan/sign/corpus/ordinary", test_corpus_ordinary);
+  g_test_add_func ("/inkan/sign/samples", test_samples);
+  g_test_add_func ("/inkan/sign/visible/pixels", test_visible_pixels);
+  g_test_add_func ("/inkan/sign/twice/rsa-then-ecdsa", test_twice);
+  g_test_add_func ("/inkan/sign/increment/xref-stream-kept", test_xref_stream_kept);
+  g_test_add_func ("/inkan/sign/increment/size", test_increment_size);
+  g_test_add_func ("/inkan/sign/refused/inputs", test_refused_inputs);
+  g_test_add_func ("/inkan/sign/refused/options", test_refused_options);
+  g_test_add_func ("/inkan/sign/refused/certificates", test_refused_certificates);
+
   return g_test_run ();
 }

@@ -1,8 +1,418 @@
-/* Placeholder until the program lands. */
+/* inkan-cli: a thin command line over libinkan for scripts, batch work and tests. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-int main (void);
-int
-main (void)
+#include "config.h"
+
+#include "inkan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* Exit codes, documented in the README; sysexits.h values where one fits. */
+enum
 {
-  return 0;
+  EXIT_OK = 0,
+  EXIT_OTHER = 1,
+  EXIT_USAGE = 64,
+  EXIT_DAMAGED = 65,
+  EXIT_NO_INPUT = 66,
+  EXIT_ENCRYPTED = 67,
+  EXIT_PLACEMENT = 68,
+  EXIT_IMAGE = 69,
+  EXIT_KEY_NOT_FOUND = 70,
+  EXIT_PIN = 71,
+  EXIT_CERT_UNUSABLE = 72,
+  EXIT_WRITE = 73,
+  EXIT_TOKEN_FAILED = 74,
+};
+
+static int
+exit_code_for (const GError *error)
+{
+  if (error->domain == INKAN_PDF_ERROR)
+    switch (error->code)
+      {
+      case INKAN_PDF_ERROR_NOT_FOUND:
+        return EXIT_NO_INPUT;
+      case INKAN_PDF_ERROR_DAMAGED:
+        return EXIT_DAMAGED;
+      case INKAN_PDF_ERROR_ENCRYPTED:
+        return EXIT_ENCRYPTED;
+      case INKAN_PDF_ERROR_PAGE_RANGE:
+      case INKAN_PDF_ERROR_PLACEMENT:
+      case INKAN_PDF_ERROR_FIELD:
+        return EXIT_PLACEMENT;
+      case INKAN_PDF_ERROR_WRITE:
+        return EXIT_WRITE;
+      default:
+        return EXIT_OTHER;
+      }
+  if (error->domain == INKAN_IMAGE_ERROR)
+    return EXIT_IMAGE;
+  if (error->domain == INKAN_TOKEN_ERROR)
+    switch (error->code)
+      {
+      case INKAN_TOKEN_ERROR_NOT_FOUND:
+      case INKAN_TOKEN_ERROR_BAD_URL:
+        return EXIT_KEY_NOT_FOUND;
+      case INKAN_TOKEN_ERROR_PIN_INCORRECT:
+      case INKAN_TOKEN_ERROR_PIN_LOCKED:
+      case INKAN_TOKEN_ERROR_PIN_CANCELLED:
+        return EXIT_PIN;
+      case INKAN_TOKEN_ERROR_CERT_UNUSABLE:
+        return EXIT_CERT_UNUSABLE;
+      default:
+        return EXIT_TOKEN_FAILED;
+      }
+  if (error->domain == INKAN_CMS_ERROR)
+    return EXIT_TOKEN_FAILED;
+  return EXIT_OTHER;
+}
+
+static int
+fail (GError *error)
+{
+  int code = exit_code_for (error);
+
+  g_printerr ("inkan-cli: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+static int
+usage_error (GOptionContext *context, const char *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("inkan-cli: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+/* ---- PIN entry ---------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *pin_file;
+} PinSource;
+
+static char *
+read_pin_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+  while (len > 0 && (contents[len - 1] == '\n' || contents[len - 1] == '\r'))
+    contents[--len] = '\0';
+  if (len == 0 || strlen (contents) != len)
+    {
+      memset (contents, 0, len);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+/* Reads a line from the controlling terminal with echo off. */
+static char *
+read_pin_terminal (const char *label)
+{
+  struct termios saved, quiet;
+  char buf[256];
+  char *pin = NULL;
+  FILE *tty;
+  gsize len;
+
+  tty = fopen ("/dev/tty", "r+e");
+  if (tty == NULL)
+    return NULL;
+  if (tcgetattr (fileno (tty), &saved) != 0)
+    {
+      fclose (tty);
+      return NULL;
+    }
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  quiet.c_lflag |= ECHONL;
+  fprintf (tty, _("PIN for token “%s”: "), label);
+  fflush (tty);
+  tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
+  if (fgets (buf, sizeof buf, tty) != NULL)
+    {
+      len = strlen (buf);
+      while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+        buf[--len] = '\0';
+      if (len > 0)
+        pin = g_strdup (buf);
+    }
+  tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  fclose (tty);
+  explicit_bzero (buf, sizeof buf);
+  return pin;
+}
+
+/* One attempt only: a PIN from a file would be wrong again, and retrying a typed PIN blindly
+ * spends the token's tries. The token module turns NULL on a retry into a wrong-PIN error. */
+static char *
+pin_func (const char *token_label, InkanPinFlags flags, gpointer user_data)
+{
+  PinSource *source = user_data;
+
+  if (flags & INKAN_PIN_FLAG_RETRY)
+    return NULL;
+  if (source->pin_file != NULL)
+    return read_pin_file (source->pin_file);
+  return read_pin_terminal (token_label);
+}
+
+/* ---- token ------------------------------------------------------------------------------ */
+
+static int
+cmd_token_list (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— list the PKCS#11 tokens"));
+  g_autoptr (GPtrArray) tokens = NULL;
+  GError *error = NULL;
+  guint i;
+
+  g_option_context_set_summary (context, _("Lists every token of every module that p11-kit "
+                                           "registers."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc > 1)
+    return usage_error (context, _("token list takes no arguments."));
+
+  tokens = inkan_token_list (&error);
+  if (tokens == NULL)
+    return fail (error);
+  if (tokens->len == 0)
+    g_print (_("No token found. Insert your token, or check that its PKCS#11 module is registered "
+               "with p11-kit.\n"));
+  for (i = 0; i < tokens->len; i++)
+    {
+      InkanTokenInfo *t = tokens->pdata[i];
+      g_print ("%s\n", t->label);
+      g_print ("  %s: %s\n", _("manufacturer"), t->manufacturer);
+      g_print ("  %s: %s\n", _("model"), t->model);
+      g_print ("  %s: %s\n", _("serial"), t->serial);
+      g_print ("  %s: %s\n", _("url"), t->url);
+      g_print ("  %s: %s\n", _("login required"), t->login_required ? _("yes") : _("no"));
+    }
+  return EXIT_OK;
+}
+
+static char *
+format_date (GDateTime *time)
+{
+  return time != NULL ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S UTC") : g_strdup ("?");
+}
+
+static int
+cmd_token_certs (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (_("— list the certificates on tokens"));
+  g_autoptr (GPtrArray) certs = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *pin_file = NULL;
+  gboolean login = FALSE;
+  PinSource source = { NULL };
+  GError *error = NULL;
+  guint i;
+  GOptionEntry entries[] = {
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Only this token"), N_("PKCS11_URL") },
+    { "login", 0, 0, G_OPTION_ARG_NONE, &login,
+      N_("Log in to find private keys that are hidden without a PIN"), NULL },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file, N_("Read the PIN from this file"),
+      N_("FILE") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc > 1)
+    return usage_error (context, _("token certs takes no arguments."));
+
+  source.pin_file = pin_file;
+  certs = inkan_token_list_certs (token, login || pin_file != NULL ? pin_func : NULL, &source,
+                                  &error);
+  if (certs == NULL)
+    return fail (error);
+  if (certs->len == 0)
+    g_print (_("No certificate found.\n"));
+  for (i = 0; i < certs->len; i++)
+    {
+      InkanTokenCert *c = certs->pdata[i];
+      g_autofree char *from = format_date (c->not_before);
+      g_autofree char *until = format_date (c->not_after);
+
+      g_print ("%s\n", c->label != NULL ? c->label : "");
+      g_print ("  %s: %s\n", _("subject"), c->subject);
+      g_print ("  %s: %s\n", _("issuer"), c->issuer);
+      g_print ("  %s: %s … %s\n", _("valid"), from, until);
+      g_print ("  %s: %s%s\n", _("key type"), c->key_type, c->is_ca ? _(" (certification authority)") : "");
+      g_print ("  %s: %s\n", _("certificate"), c->cert_url);
+      g_print ("  %s: %s\n", _("private key"), c->key_url != NULL ? c->key_url : _("(none found)"));
+    }
+  return EXIT_OK;
+}
+
+/* ---- sign ------------------------------------------------------------------------------- */
+
+static gboolean
+parse_rect (const char *text, InkanRect *rect)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  double v[4];
+  guint i;
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (i = 0; i < 4; i++)
+    {
+      char *end = NULL;
+      g_strstrip (parts[i]);
+      v[i] = g_ascii_strtod (parts[i], &end);
+      if (end == parts[i] || *end != '\0')
+        return FALSE;
+    }
+  *rect = (InkanRect){ v[0], v[1], v[2], v[3] };
+  return TRUE;
+}
+
+static int
+cmd_sign (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("IN.pdf -o OUT.pdf --key PKCS11_URL — seal a PDF document"));
+  g_autoptr (InkanSigner) signer = NULL;
+  g_autofree char *output = NULL, *key = NULL, *cert = NULL, *pin_file = NULL, *image = NULL;
+  g_autofree char *rect = NULL, *field = NULL, *reason = NULL, *location = NULL;
+  int page = 0;
+  InkanSignOptions options = { 0 };
+  PinSource source = { NULL };
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the sealed copy here"),
+      N_("OUT.pdf") },
+    { "key", 0, 0, G_OPTION_ARG_STRING, &key, N_("The private key on the token"),
+      N_("PKCS11_URL") },
+    { "cert", 0, 0, G_OPTION_ARG_STRING, &cert,
+      N_("The signer's certificate (default: the one beside the key)"), N_("PKCS11_URL|FILE") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+      N_("Read the PIN from this file (default: ask on the terminal)"), N_("FILE") },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &image,
+      N_("The seal image, a PNG (default: an invisible signature)"), N_("PNG") },
+    { "page", 0, 0, G_OPTION_ARG_INT, &page, N_("Page of the seal, from 1 (default 1)"), N_("N") },
+    { "rect", 0, 0, G_OPTION_ARG_STRING, &rect,
+      N_("Where the seal goes, in points from the page's lower-left corner"), N_("X,Y,W,H") },
+    { "field", 0, 0, G_OPTION_ARG_STRING, &field,
+      N_("Fill this empty signature field, or name the new one"), N_("NAME") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the document is sealed"), N_("TEXT") },
+    { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Appends a signature made by the token's key to a copy of the "
+                                  "document, as an incremental update."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc != 2)
+    return usage_error (context, _("Give exactly one input document."));
+  if (output == NULL)
+    return usage_error (context, _("Give the output file with -o OUT.pdf."));
+  if (key == NULL)
+    return usage_error (context, _("Give the signing key with --key PKCS11_URL."));
+  if (page < 0)
+    return usage_error (context, _("Pages count from 1."));
+  if (rect != NULL && !parse_rect (rect, &options.rect))
+    return usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in points."));
+
+  source.pin_file = pin_file;
+  signer = inkan_signer_open (key, cert, pin_func, &source, &error);
+  if (signer == NULL)
+    return fail (error);
+
+  options.input = argv[1];
+  options.output = output;
+  options.signer = signer;
+  options.image = image;
+  options.page = (guint) page;
+  options.has_rect = rect != NULL;
+  options.field = field;
+  options.reason = reason;
+  options.location = location;
+  if (!inkan_sign_pdf (&options, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+/* ---- main ------------------------------------------------------------------------------- */
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s",
+           _("Usage:\n"
+             "  inkan-cli token list\n"
+             "  inkan-cli token certs [--token URL] [--login] [--pin-file F]\n"
+             "  inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL [--cert PKCS11_URL|FILE]\n"
+             "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
+             "            [--field NAME] [--reason TEXT] [--location TEXT]\n"
+             "  inkan-cli --version\n"
+             "\n"
+             "Each command has --help. Pages count from 1; rectangles are in PDF points from the\n"
+             "page's lower-left corner as it is displayed.\n"));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (stdout);
+      return EXIT_OK;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("inkan-cli %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+  g_set_prgname ("inkan-cli");
+  if (g_str_equal (argv[1], "sign"))
+    return cmd_sign (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))
+    return cmd_token_list (argc - 2, argv + 2);
+  if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "certs"))
+    return cmd_token_certs (argc - 2, argv + 2);
+
+  g_printerr ("inkan-cli: %s\n\n", _("Unknown command."));
+  print_usage (stderr);
+  return EXIT_USAGE;
 }

@@ -1,3 +1,1721 @@
-/* Placeholder until the module lands. */
+/* Strict reading of a PDF with qpdf, and the incremental update that carries a signature. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include "inkan-pdf.h"
+#include "config.h"
+
+#include "inkan-pdf-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <qpdf/qpdf-c.h>
+#include <qpdf/qpdfjob-c.h>
+#include <qpdf/qpdflogger-c.h>
+#include <string.h>
+#include <unistd.h>
+
+G_DEFINE_QUARK (inkan-pdf-error-quark, inkan_pdf_error)
+
+/* The file tail holds startxref; ISO 32000 puts it in the last 1024 bytes. */
+#define TAIL_SIZE 1024
+/* A last cross-reference table larger than this is not a document we seal. */
+#define MAX_XREF_TABLE (64u * 1024 * 1024)
+/* Inherited page attributes are looked up this many /Parent levels up at most. */
+#define MAX_TREE_DEPTH 64
+/* Width reserved for the three patched /ByteRange integers and their separators. */
+#define BYTE_RANGE_WIDTH 64
+
+struct _InkanPdf
+{
+  GObject parent_instance;
+
+  char *path;
+  char *display;
+  guint64 size;
+  qpdf_data qpdf;
+  guint n_pages;
+  gboolean xref_stream;
+  gboolean ends_with_eol;
+  guint64 startxref;
+  int trailer_size;
+  char *root_ref;
+  char *info_ref;
+  char *id_array;
+};
+
+G_DEFINE_FINAL_TYPE (InkanPdf, inkan_pdf, G_TYPE_OBJECT)
+
+static void
+inkan_pdf_finalize (GObject *object)
+{
+  InkanPdf *self = INKAN_PDF (object);
+
+  if (self->qpdf != NULL)
+    qpdf_cleanup (&self->qpdf);
+  g_free (self->path);
+  g_free (self->display);
+  g_free (self->root_ref);
+  g_free (self->info_ref);
+  g_free (self->id_array);
+
+  G_OBJECT_CLASS (inkan_pdf_parent_class)->finalize (object);
+}
+
+static void
+inkan_pdf_class_init (InkanPdfClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = inkan_pdf_finalize;
+}
+
+static void
+inkan_pdf_init (InkanPdf *self)
+{
+}
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+static gboolean
+set_damaged (InkanPdf *self, GError **error, const char *detail)
+{
+  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
+               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an intact "
+                 "copy; Inkan does not seal documents that need repair to be read."),
+               self->display, detail);
+  return FALSE;
+}
+
+/* qpdf reports a failed object access through its error slot; a warning means it had to guess. */
+static gboolean
+check_qpdf (InkanPdf *self, GError **error)
+{
+  if (qpdf_has_error (self->qpdf))
+    {
+      qpdf_error e = qpdf_get_error (self->qpdf);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (self->qpdf, e));
+      return set_damaged (self, error, text);
+    }
+  while (qpdf_more_warnings (self->qpdf))
+    {
+      qpdf_error w = qpdf_next_warning (self->qpdf);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (self->qpdf, w));
+
+      /* "N 0 obj endobj" is read as null by every reader: odd, but not damage. */
+      if (strstr (text, "empty object treated as null") != NULL)
+        continue;
+      return set_damaged (self, error, text);
+    }
+  return TRUE;
+}
+
+/* ---- qpdf access that never warns ------------------------------------------------------ */
+
+/* qpdf warns (and we treat warnings as damage) when a key is asked of something that is not a
+ * dictionary; absent optional entries are normal, so ask only dictionaries. */
+static qpdf_oh
+dict_get (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  if (!qpdf_oh_is_dictionary (q, oh))
+    return qpdf_oh_new_null (q);
+  return qpdf_oh_get_key (q, oh, key);
+}
+
+static gboolean
+dict_has (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  return qpdf_oh_is_dictionary (q, oh) && qpdf_oh_has_key (q, oh, key);
+}
+
+/* ---- the file tail ----------------------------------------------------------------------- */
+
+static gboolean
+is_eol (char c)
+{
+  return c == '\r' || c == '\n';
+}
+
+static gboolean
+is_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\0';
+}
+
+static gboolean
+read_at (int fd, guint64 offset, guint8 *buf, gsize len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = pread (fd, buf + done, len - done, (off_t) (offset + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* Parses up to `max` decimal digits at *p, advancing it. */
+static gboolean
+parse_uint (const char **p, const char *end, guint64 *value)
+{
+  const char *start = *p;
+  guint64 v = 0;
+
+  while (*p < end && g_ascii_isdigit (**p) && *p - start < 19)
+    v = v * 10 + (guint64) (*(*p)++ - '0');
+  if (*p == start || (*p < end && g_ascii_isdigit (**p)))
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+/* Checks one cross-reference table section as ISO 32000 7.5.4 writes it: subsection headers
+ * and 20-byte entries, up to the trailer keyword. qpdf with recovery off still accepts some
+ * malformed tables by reparsing; a signer must not build on a guess. */
+static gboolean
+check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object, GError **error)
+{
+  g_autofree char *buf = NULL;
+  guint64 len = self->size - offset;
+  const char *p, *end;
+  gboolean first = TRUE;
+
+  if (len > MAX_XREF_TABLE)
+    return set_damaged (self, error, _("cross-reference table too large"));
+  buf = g_malloc (len);
+  if (!read_at (fd, offset, (guint8 *) buf, len))
+    return set_damaged (self, error, _("cannot read the cross-reference table"));
+  p = buf + 4;
+  end = buf + len;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p >= end || !is_eol (*p))
+    return set_damaged (self, error, _("malformed cross-reference table header"));
+  while (p < end && is_eol (*p))
+    p++;
+
+  for (;;)
+    {
+      guint64 start, count, i;
+
+      if (end - p >= 7 && memcmp (p, "trailer", 7) == 0)
+        break;
+      if (!parse_uint (&p, end, &start) || p >= end || *p != ' ')
+        return set_damaged (self, error, _("malformed cross-reference subsection"));
+      p++;
+      if (!parse_uint (&p, end, &count))
+        return set_damaged (self, error, _("malformed cross-reference subsection"));
+      while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+      if (p >= end || !is_eol (*p))
+        return set_damaged (self, error, _("malformed cross-reference subsection"));
+      while (p < end && is_eol (*p))
+        p++;
+      if (first)
+        *first_object = start;
+      first = FALSE;
+      if (count > (guint64) (end - p) / 20)
+        return set_damaged (self, error, _("truncated cross-reference table"));
+      for (i = 0; i < count; i++, p += 20)
+        {
+          const char *e = p;
+          guint64 off, gen;
+
+          if (!parse_uint (&e, p + 10, &off) || e != p + 10 || p[10] != ' ')
+            return set_damaged (self, error, _("malformed cross-reference entry"));
+          e = p + 11;
+          if (!parse_uint (&e, p + 16, &gen) || e != p + 16 || p[16] != ' ')
+            return set_damaged (self, error, _("malformed cross-reference entry"));
+          if ((p[17] != 'n' && p[17] != 'f')
+              || !((p[18] == ' ' && is_eol (p[19])) || (p[18] == '\r' && p[19] == '\n')))
+            return set_damaged (self, error, _("malformed cross-reference entry"));
+          if (p[17] == 'n' && off >= self->size)
+            return set_damaged (self, error, _("cross-reference entry beyond the end of the file"));
+        }
+    }
+  if (first)
+    return set_damaged (self, error, _("empty cross-reference table"));
+  return TRUE;
+}
+
+/* Finds the last cross-reference section from the file tail, refusing anything but a clean
+ * "startxref / offset / %%EOF" ending followed by white space only. */
+static gboolean
+parse_tail (InkanPdf *self, int fd, guint64 *first_object, GError **error)
+{
+  guint8 tail[TAIL_SIZE + 1];
+  guint8 head[64];
+  gsize len = (gsize) MIN (self->size, TAIL_SIZE);
+  const char *t = (const char *) tail, *p, *end, *found = NULL;
+  guint64 offset;
+
+  if (self->size < 32 || !read_at (fd, self->size - len, tail, len))
+    return set_damaged (self, error, _("file too short"));
+  tail[len] = '\0';
+  self->ends_with_eol = is_eol (t[len - 1]);
+  for (p = t; p + 9 <= t + len; p++)
+    if (memcmp (p, "startxref", 9) == 0)
+      found = p;
+  if (found == NULL)
+    return set_damaged (self, error, _("no startxref at the end of the file"));
+
+  p = found + 9;
+  end = t + len;
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p >= end || !is_eol (*p))
+    return set_damaged (self, error, _("malformed startxref"));
+  while (p < end && is_eol (*p))
+    p++;
+  if (!parse_uint (&p, end, &offset))
+    return set_damaged (self, error, _("malformed startxref"));
+  while (p < end && (*p == ' ' || *p == '\t'))
+    p++;
+  if (p >= end || !is_eol (*p))
+    return set_damaged (self, error, _("malformed startxref"));
+  while (p < end && is_eol (*p))
+    p++;
+  if (end - p < 5 || memcmp (p, "%%EOF", 5) != 0)
+    return set_damaged (self, error, _("no %%EOF marker after startxref"));
+  for (p += 5; p < end; p++)
+    if (!is_space (*p) || *p == '\0')
+      return set_damaged (self, error, _("data after the last %%EOF marker"));
+
+  if (offset + 8 > self->size || !read_at (fd, offset, head, MIN (sizeof head, self->size - offset)))
+    return set_damaged (self, error, _("startxref points outside the file"));
+  self->startxref = offset;
+  if (memcmp (head, "xref", 4) == 0)
+    {
+      self->xref_stream = FALSE;
+      return check_xref_table (self, fd, offset, first_object, error);
+    }
+  else
+    {
+      const char *h = (const char *) head, *hend = h + MIN (sizeof head, self->size - offset);
+      guint64 num, gen;
+
+      self->xref_stream = TRUE;
+      if (!parse_uint (&h, hend, &num) || h >= hend || !is_space (*h))
+        return set_damaged (self, error, _("startxref does not point to a cross-reference section"));
+      while (h < hend && is_space (*h))
+        h++;
+      if (!parse_uint (&h, hend, &gen) || h >= hend || !is_space (*h))
+        return set_damaged (self, error, _("startxref does not point to a cross-reference section"));
+      while (h < hend && is_space (*h))
+        h++;
+      if (hend - h < 3 || memcmp (h, "obj", 3) != 0)
+        return set_damaged (self, error, _("startxref does not point to a cross-reference section"));
+      *first_object = 0;
+    }
+  return TRUE;
+}
+
+/* ---- walking every reachable object ------------------------------------------------------ */
+
+static GPtrArray *
+dict_keys (qpdf_data q, qpdf_oh dict)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+
+  qpdf_oh_begin_dict_key_iter (q, dict);
+  while (qpdf_oh_dict_more_keys (q))
+    g_ptr_array_add (keys, g_strdup (qpdf_oh_dict_next_key (q)));
+  return keys;
+}
+
+/* Resolves every object reachable from the trailer, so that a broken object anywhere is found
+ * now rather than by a reader of the signed file. References to objects that do not exist, or
+ * beyond /Size (where the increment will number its own objects), are damage. */
+static gboolean
+walk_objects (InkanPdf *self, GError **error)
+{
+  qpdf_data q = self->qpdf;
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (qpdf_oh));
+  qpdf_oh trailer = qpdf_get_trailer (q);
+
+  g_array_append_val (stack, trailer);
+  while (stack->len > 0)
+    {
+      qpdf_oh oh = g_array_index (stack, qpdf_oh, stack->len - 1);
+
+      g_array_set_size (stack, stack->len - 1);
+      if (qpdf_oh_is_indirect (q, oh))
+        {
+          int id = qpdf_oh_get_object_id (q, oh);
+
+          if (g_hash_table_contains (seen, GINT_TO_POINTER (id)))
+            {
+              qpdf_oh_release (q, oh);
+              continue;
+            }
+          g_hash_table_add (seen, GINT_TO_POINTER (id));
+          if (id <= 0 || id >= self->trailer_size)
+            {
+              g_autofree char *detail =
+                g_strdup_printf (_("a reference to object %d, beyond the declared size"), id);
+              return set_damaged (self, error, detail);
+            }
+        }
+
+      if (qpdf_oh_is_stream (q, oh))
+        {
+          qpdf_oh dict = qpdf_oh_get_dict (q, oh);
+          g_array_append_val (stack, dict);
+        }
+      else if (qpdf_oh_is_dictionary (q, oh))
+        {
+          g_autoptr (GPtrArray) keys = dict_keys (q, oh);
+          guint i;
+
+          for (i = 0; i < keys->len; i++)
+            {
+              qpdf_oh value = dict_get (q, oh, keys->pdata[i]);
+              g_array_append_val (stack, value);
+            }
+        }
+      else if (qpdf_oh_is_array (q, oh))
+        {
+          int i, n = qpdf_oh_get_array_n_items (q, oh);
+
+          for (i = 0; i < n; i++)
+            {
+              qpdf_oh item = qpdf_oh_get_array_item (q, oh, i);
+              g_array_append_val (stack, item);
+            }
+        }
+      qpdf_oh_release (q, oh);
+      if ((qpdf_has_error (q) || qpdf_more_warnings (q)) && !check_qpdf (self, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+collect_log (char const *data, size_t len, void *user_data)
+{
+  g_string_append_len (user_data, data, (gssize) len);
+  return 0;
+}
+
+/* qpdf hides dictionary entries whose value is null, so a reference to an object missing from
+ * its object stream is invisible to the walk. qpdf's own --show-xref lists what the
+ * cross-reference sections promise; every compressed object they list must exist. */
+static gboolean
+check_xref_entries (InkanPdf *self, GError **error)
+{
+  const char *argv[] = { "qpdf", "--show-xref", self->path, NULL };
+  g_autoptr (GString) listing = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  qpdfjob_handle job = qpdfjob_init ();
+  qpdflogger_handle logger = qpdflogger_create ();
+  int rc = 1;
+  guint i;
+
+  qpdflogger_set_info (logger, qpdf_log_dest_custom, collect_log, listing);
+  qpdflogger_set_warn (logger, qpdf_log_dest_discard, NULL, NULL);
+  qpdflogger_set_error (logger, qpdf_log_dest_discard, NULL, NULL);
+  qpdfjob_set_logger (job, logger);
+  if (qpdfjob_initialize_from_argv (job, argv) == 0)
+    rc = qpdfjob_run (job);
+  qpdfjob_cleanup (&job);
+  qpdflogger_cleanup (&logger);
+  if (rc != 0)
+    return set_damaged (self, error, _("unreadable cross-reference sections"));
+
+  lines = g_strsplit (listing->str, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++)
+    {
+      int id, gen;
+      qpdf_oh oh;
+
+      if (strstr (lines[i], ": compressed;") == NULL || sscanf (lines[i], "%d/%d", &id, &gen) != 2)
+        continue;
+      oh = qpdf_get_object_by_id (self->qpdf, id, gen);
+      if (qpdf_oh_is_null (self->qpdf, oh))
+        {
+          g_autofree char *detail =
+            g_strdup_printf (_("object %d is missing from its object stream"), id);
+          return set_damaged (self, error, detail);
+        }
+      qpdf_oh_release (self->qpdf, oh);
+    }
+  return check_qpdf (self, error);
+}
+
+/* Every reference qpdf met while reading counts towards its highest object number; one beyond
+ * /Size would collide with the objects the increment adds. */
+static gboolean
+check_max_object (InkanPdf *self, GError **error)
+{
+  qpdf_oh probe = qpdf_make_indirect_object (self->qpdf, qpdf_oh_new_null (self->qpdf));
+  int id = qpdf_oh_get_object_id (self->qpdf, probe);
+
+  if (id > self->trailer_size)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("a reference to object %d, beyond the declared size"), id - 1);
+      return set_damaged (self, error, detail);
+    }
+  return TRUE;
+}
+
+/* ---- opening ----------------------------------------------------------------------------- */
+
+static gboolean
+read_strictly (InkanPdf *self, GError **error)
+{
+  qpdf_data q;
+  qpdf_oh trailer, root, size, info, id;
+  guint64 first_object = 0;
+  int fd, n_pages;
+  struct stat st;
+  gboolean ok;
+
+  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, INKAN_PDF_ERROR,
+                   saved == ENOENT ? INKAN_PDF_ERROR_NOT_FOUND : INKAN_PDF_ERROR_NOT_FOUND,
+                   _("Cannot open “%s”: %s."), self->display, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
+                   _("“%s” is not a regular file."), self->display);
+      return FALSE;
+    }
+  self->size = (guint64) st.st_size;
+  ok = parse_tail (self, fd, &first_object, error);
+  close (fd);
+  if (!ok)
+    return FALSE;
+
+  self->qpdf = q = qpdf_init ();
+  qpdf_silence_errors (q);
+  qpdf_set_suppress_warnings (q, QPDF_TRUE);
+  qpdf_set_attempt_recovery (q, QPDF_FALSE);
+  if (qpdf_read (q, self->path, NULL) & QPDF_ERRORS)
+    {
+      qpdf_error e = qpdf_get_error (q);
+      const char *text = qpdf_get_error_full_text (q, e);
+
+      if (qpdf_get_error_code (q, e) == qpdf_e_password || strstr (text, "encrypt") != NULL)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_ENCRYPTED,
+                       _("“%s” is encrypted. Inkan seals only unencrypted documents: ask the "
+                         "sender for an unprotected copy."),
+                       self->display);
+          return FALSE;
+        }
+      return set_damaged (self, error, text);
+    }
+  if (qpdf_is_encrypted (q))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_ENCRYPTED,
+                   _("“%s” is encrypted. Inkan seals only unencrypted documents: ask the sender "
+                     "for an unprotected copy."),
+                   self->display);
+      return FALSE;
+    }
+  if (!check_qpdf (self, error))
+    return FALSE;
+
+  trailer = qpdf_get_trailer (q);
+  size = dict_get (q, trailer, "/Size");
+  if (!qpdf_oh_is_integer (q, size) || qpdf_oh_get_int_value (q, size) <= 0
+      || qpdf_oh_get_int_value (q, size) > G_MAXINT / 2)
+    return set_damaged (self, error, _("the trailer has no valid /Size"));
+  self->trailer_size = (int) qpdf_oh_get_int_value (q, size);
+  root = dict_get (q, trailer, "/Root");
+  if (!qpdf_oh_is_indirect (q, root) || !qpdf_oh_is_dictionary (q, root))
+    return set_damaged (self, error, _("the trailer has no document catalog"));
+  self->root_ref = g_strdup (qpdf_oh_unparse (q, root));
+  info = dict_get (q, trailer, "/Info");
+  if (qpdf_oh_is_indirect (q, info))
+    self->info_ref = g_strdup (qpdf_oh_unparse (q, info));
+  id = dict_get (q, trailer, "/ID");
+  if (qpdf_oh_is_array (q, id))
+    self->id_array = g_strdup (qpdf_oh_unparse (q, id));
+  if (!self->xref_stream && first_object != 0 && !dict_has (q, trailer, "/Prev"))
+    return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
+
+  n_pages = qpdf_get_num_pages (q);
+  if (n_pages < 0 || qpdf_has_error (q))
+    return check_qpdf (self, error) ? set_damaged (self, error, _("unreadable page tree")) : FALSE;
+  if (n_pages == 0)
+    return set_damaged (self, error, _("the document has no pages"));
+  self->n_pages = (guint) n_pages;
+
+  if (!walk_objects (self, error) || !check_max_object (self, error)
+      || !check_xref_entries (self, error))
+    return FALSE;
+  qpdf_oh_release_all (q);
+  return check_qpdf (self, error);
+}
+
+InkanPdf *
+inkan_pdf_open (const char *path, GError **error)
+{
+  g_autoptr (InkanPdf) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (INKAN_TYPE_PDF, NULL);
+  self->path = g_strdup (path);
+  self->display = g_filename_display_name (path);
+  if (!read_strictly (self, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+const char *
+inkan_pdf_get_path (InkanPdf *self)
+{
+  g_return_val_if_fail (INKAN_IS_PDF (self), NULL);
+  return self->path;
+}
+
+guint64
+inkan_pdf_get_size (InkanPdf *self)
+{
+  g_return_val_if_fail (INKAN_IS_PDF (self), 0);
+  return self->size;
+}
+
+guint
+inkan_pdf_get_n_pages (InkanPdf *self)
+{
+  g_return_val_if_fail (INKAN_IS_PDF (self), 0);
+  return self->n_pages;
+}
+
+gboolean
+inkan_pdf_has_xref_stream (InkanPdf *self)
+{
+  g_return_val_if_fail (INKAN_IS_PDF (self), FALSE);
+  return self->xref_stream;
+}
+
+/* ---- page geometry ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  int id, gen;
+  double box[4];   /* crop box ∩ media box, default user space, x0 y0 x1 y1 */
+  int rotate;      /* 0, 90, 180 or 270 */
+  double unit;     /* points per user unit */
+} PageGeometry;
+
+static qpdf_oh
+inherited_key (qpdf_data q, qpdf_oh page, const char *key)
+{
+  qpdf_oh node = page;
+  int depth;
+
+  for (depth = 0; depth < MAX_TREE_DEPTH && qpdf_oh_is_dictionary (q, node); depth++)
+    {
+      if (dict_has (q, node, key))
+        return dict_get (q, node, key);
+      node = dict_get (q, node, "/Parent");
+    }
+  return qpdf_oh_new_null (q);
+}
+
+static gboolean
+read_box (qpdf_data q, qpdf_oh array, double box[4])
+{
+  double v[4];
+  int i;
+
+  if (!qpdf_oh_is_array (q, array) || qpdf_oh_get_array_n_items (q, array) != 4)
+    return FALSE;
+  for (i = 0; i < 4; i++)
+    {
+      qpdf_oh item = qpdf_oh_get_array_item (q, array, i);
+      if (!qpdf_oh_is_number (q, item))
+        return FALSE;
+      v[i] = qpdf_oh_get_numeric_value (q, item);
+      if (!isfinite (v[i]))
+        return FALSE;
+    }
+  box[0] = MIN (v[0], v[2]);
+  box[1] = MIN (v[1], v[3]);
+  box[2] = MAX (v[0], v[2]);
+  box[3] = MAX (v[1], v[3]);
+  return TRUE;
+}
+
+static gboolean
+page_geometry (InkanPdf *self, guint page, PageGeometry *geo, GError **error)
+{
+  qpdf_data q = self->qpdf;
+  qpdf_oh oh, rotate, unit;
+  double media[4] = { 0, 0, 612, 792 }, crop[4];
+
+  if (page < 1 || page > self->n_pages)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PAGE_RANGE,
+                   ngettext ("There is no page %u: “%s” has %u page.",
+                             "There is no page %u: “%s” has %u pages.", self->n_pages),
+                   page, self->display, self->n_pages);
+      return FALSE;
+    }
+  oh = qpdf_get_page_n (q, page - 1);
+  geo->id = qpdf_oh_get_object_id (q, oh);
+  geo->gen = qpdf_oh_get_generation (q, oh);
+  /* A missing /MediaBox is an error in the file; readers fall back to US Letter, so do we. */
+  read_box (q, inherited_key (q, oh, "/MediaBox"), media);
+  if (!read_box (q, inherited_key (q, oh, "/CropBox"), crop))
+    memcpy (crop, media, sizeof crop);
+  geo->box[0] = MAX (crop[0], media[0]);
+  geo->box[1] = MAX (crop[1], media[1]);
+  geo->box[2] = MIN (crop[2], media[2]);
+  geo->box[3] = MIN (crop[3], media[3]);
+  if (geo->box[2] <= geo->box[0] || geo->box[3] <= geo->box[1])
+    memcpy (geo->box, media, sizeof geo->box);
+
+  rotate = inherited_key (q, oh, "/Rotate");
+  geo->rotate = qpdf_oh_is_integer (q, rotate) ? (int) (qpdf_oh_get_int_value (q, rotate) % 360) : 0;
+  if (geo->rotate < 0)
+    geo->rotate += 360;
+  if (geo->rotate % 90 != 0)
+    geo->rotate = 0;
+
+  unit = dict_get (q, oh, "/UserUnit");
+  geo->unit = qpdf_oh_is_number (q, unit) ? qpdf_oh_get_numeric_value (q, unit) : 1.0;
+  if (!isfinite (geo->unit) || geo->unit <= 0)
+    geo->unit = 1.0;
+  return check_qpdf (self, error);
+}
+
+static void
+visible_size (const PageGeometry *geo, double *width, double *height)
+{
+  double w = (geo->box[2] - geo->box[0]) * geo->unit;
+  double h = (geo->box[3] - geo->box[1]) * geo->unit;
+
+  if (geo->rotate == 90 || geo->rotate == 270)
+    {
+      double t = w;
+      w = h;
+      h = t;
+    }
+  *width = w;
+  *height = h;
+}
+
+gboolean
+inkan_pdf_get_page_size (InkanPdf *self, guint page, double *width, double *height,
+                         GError **error)
+{
+  PageGeometry geo;
+  gboolean ok;
+  double w, h;
+
+  g_return_val_if_fail (INKAN_IS_PDF (self), FALSE);
+
+  ok = page_geometry (self, page, &geo, error);
+  qpdf_oh_release_all (self->qpdf);
+  if (!ok)
+    return FALSE;
+  visible_size (&geo, &w, &h);
+  if (width != NULL)
+    *width = w;
+  if (height != NULL)
+    *height = h;
+  return TRUE;
+}
+
+static void
+visible_to_user (const PageGeometry *geo, const InkanRect *v, InkanRect *u)
+{
+  double x = v->x / geo->unit, y = v->y / geo->unit;
+  double w = v->width / geo->unit, h = v->height / geo->unit;
+  const double *b = geo->box;
+
+  switch (geo->rotate)
+    {
+    case 90:
+      *u = (InkanRect){ b[2] - y - h, b[1] + x, h, w };
+      break;
+    case 180:
+      *u = (InkanRect){ b[2] - x - w, b[3] - y - h, w, h };
+      break;
+    case 270:
+      *u = (InkanRect){ b[0] + y, b[3] - x - w, h, w };
+      break;
+    default:
+      *u = (InkanRect){ b[0] + x, b[1] + y, w, h };
+      break;
+    }
+}
+
+static gboolean
+check_placement (InkanPdf *self, const PageGeometry *geo, guint page, const InkanRect *r,
+                 GError **error)
+{
+  const double eps = 1e-6;
+  double vw, vh;
+
+  visible_size (geo, &vw, &vh);
+  if (!isfinite (r->x) || !isfinite (r->y) || !isfinite (r->width) || !isfinite (r->height)
+      || r->width <= 0 || r->height <= 0 || r->x < -eps || r->y < -eps
+      || r->x + r->width > vw + eps || r->y + r->height > vh + eps)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PLACEMENT,
+                   _("The seal’s rectangle %g,%g,%g,%g is not inside page %u, which measures "
+                     "%g × %g points: choose a place on the page."),
+                   r->x, r->y, r->width, r->height, page, vw, vh);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+_inkan_pdf_visible_to_user (InkanPdf *self, guint page, const InkanRect *visible, InkanRect *user,
+                            int *rotate, GError **error)
+{
+  PageGeometry geo;
+  gboolean ok;
+
+  ok = page_geometry (self, page, &geo, error) && check_placement (self, &geo, page, visible, error);
+  qpdf_oh_release_all (self->qpdf);
+  if (!ok)
+    return FALSE;
+  visible_to_user (&geo, visible, user);
+  if (rotate != NULL)
+    *rotate = geo.rotate;
+  return TRUE;
+}
+
+/* ---- writing PDF syntax ------------------------------------------------------------------ */
+
+static void
+append_name (GString *out, const char *name)
+{
+  const guchar *p = (const guchar *) name;
+
+  g_string_append_c (out, '/');
+  if (*p == '/')
+    p++;
+  for (; *p != '\0'; p++)
+    {
+      if (*p < 0x21 || *p > 0x7e || strchr ("()<>[]{}/%#", *p) != NULL)
+        g_string_append_printf (out, "#%02X", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+}
+
+/* A text string: PDFDocEncoding-compatible ASCII as a literal, anything else UTF-16BE. */
+static void
+append_text_string (GString *out, const char *utf8)
+{
+  const char *p;
+  gboolean ascii = TRUE;
+
+  for (p = utf8; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80 || (guchar) *p < 0x20)
+      ascii = FALSE;
+  if (ascii)
+    {
+      g_string_append_c (out, '(');
+      for (p = utf8; *p != '\0'; p++)
+        {
+          if (*p == '(' || *p == ')' || *p == '\\')
+            g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, ')');
+    }
+  else
+    {
+      g_autofree gunichar2 *utf16 = NULL;
+      glong i, n = 0;
+
+      utf16 = g_utf8_to_utf16 (utf8, -1, NULL, &n, NULL);
+      g_string_append (out, "<FEFF");
+      for (i = 0; utf16 != NULL && i < n; i++)
+        g_string_append_printf (out, "%04X", utf16[i]);
+      g_string_append_c (out, '>');
+    }
+}
+
+static void
+append_number (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (fabs (v) < 1e-9)
+    v = 0;
+  g_ascii_formatd (buf, sizeof buf, "%.4f", v);
+  /* Trailing zeros are legal but waste bytes. */
+  if (strchr (buf, '.') != NULL)
+    {
+      char *e = buf + strlen (buf) - 1;
+      while (*e == '0')
+        *e-- = '\0';
+      if (*e == '.')
+        *e = '\0';
+    }
+  g_string_append (out, buf);
+}
+
+static void
+append_date (GString *out, GDateTime *time)
+{
+  g_autofree char *base = g_date_time_format (time, "%Y%m%d%H%M%S");
+  GTimeSpan offset = g_date_time_get_utc_offset (time) / G_TIME_SPAN_MINUTE;
+
+  g_string_append_printf (out, "(D:%s", base);
+  if (offset == 0)
+    g_string_append (out, "Z)");
+  else
+    g_string_append_printf (out, "%c%02d'%02d')", offset < 0 ? '-' : '+',
+                            (int) (ABS (offset) / 60), (int) (ABS (offset) % 60));
+}
+
+/* Appends the entries of a dictionary except those named in `skip` (NULL-terminated), as they
+ * are in the file: indirect values stay references. */
+static void
+append_dict_entries (qpdf_data q, qpdf_oh dict, GString *out, const char * const *skip)
+{
+  g_autoptr (GPtrArray) keys = dict_keys (q, dict);
+  guint i;
+
+  for (i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+      qpdf_oh value;
+
+      if (skip != NULL && g_strv_contains (skip, key))
+        continue;
+      value = dict_get (q, dict, key);
+      g_string_append_c (out, ' ');
+      append_name (out, key);
+      g_string_append_c (out, ' ');
+      g_string_append (out, qpdf_oh_unparse (q, value));
+      qpdf_oh_release (q, value);
+    }
+}
+
+/* Appends "[items… extra]" for an array handle (or "[extra]" when it is not an array). */
+static void
+append_array_plus (qpdf_data q, qpdf_oh array, GString *out, const char *extra)
+{
+  int i, n = qpdf_oh_is_array (q, array) ? qpdf_oh_get_array_n_items (q, array) : 0;
+
+  g_string_append_c (out, '[');
+  for (i = 0; i < n; i++)
+    {
+      qpdf_oh item = qpdf_oh_get_array_item (q, array, i);
+      g_string_append (out, qpdf_oh_unparse (q, item));
+      g_string_append_c (out, ' ');
+      qpdf_oh_release (q, item);
+    }
+  g_string_append (out, extra);
+  g_string_append_c (out, ']');
+}
+
+/* ---- the increment ----------------------------------------------------------------------- */
+
+typedef struct
+{
+  int id, gen;
+  guint64 offset;
+} XrefEntry;
+
+typedef struct
+{
+  InkanPdf *pdf;
+  GString *out;         /* the increment */
+  GArray *xref;         /* XrefEntry */
+  GHashTable *written;  /* object ids already in the increment */
+  int next_id;
+} Builder;
+
+static gboolean
+begin_object (Builder *b, int id, int gen, GError **error)
+{
+  XrefEntry e = { id, gen, b->pdf->size + b->out->len };
+
+  if (!g_hash_table_add (b->written, GINT_TO_POINTER (id)))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("“%s” uses object %d in two roles that both need updating; Inkan cannot seal "
+                     "it safely."),
+                   b->pdf->display, id);
+      return FALSE;
+    }
+  g_array_append_val (b->xref, e);
+  g_string_append_printf (b->out, "%d %d obj\n", id, gen);
+  return TRUE;
+}
+
+static void
+end_object (Builder *b)
+{
+  g_string_append (b->out, "\nendobj\n");
+}
+
+static void
+append_stream (Builder *b, const char *dict_entries, const guint8 *data, gsize len)
+{
+  g_string_append_printf (b->out, "<<%s /Length %" G_GSIZE_FORMAT " >>\nstream\n", dict_entries,
+                          len);
+  g_string_append_len (b->out, (const char *) data, (gssize) len);
+  g_string_append (b->out, "\nendstream");
+}
+
+typedef struct
+{
+  char *name;       /* fully qualified */
+  int id, gen;      /* the terminal field */
+  gboolean is_sig;
+  gboolean has_value;
+  int widget_id, widget_gen;
+} FieldInfo;
+
+static void
+field_info_free (gpointer data)
+{
+  FieldInfo *f = data;
+  g_free (f->name);
+  g_free (f);
+}
+
+/* Collects the terminal fields of the AcroForm tree with their qualified names; a field tree
+ * that loops is damage. */
+static gboolean
+collect_fields (InkanPdf *self, qpdf_oh array, const char *prefix, const char *inherited_ft,
+                GHashTable *seen, GPtrArray *fields, int depth, GError **error)
+{
+  qpdf_data q = self->qpdf;
+  int i, n;
+
+  if (!qpdf_oh_is_array (q, array))
+    return TRUE;
+  if (depth > MAX_TREE_DEPTH)
+    return set_damaged (self, error, _("the form field tree is too deep"));
+  n = qpdf_oh_get_array_n_items (q, array);
+  for (i = 0; i < n; i++)
+    {
+      qpdf_oh f = qpdf_oh_get_array_item (q, array, i);
+      qpdf_oh t, kids, ft;
+      g_autofree char *name = NULL;
+      g_autofree char *own_ft = NULL;
+      gboolean has_field_kids = FALSE;
+      int k, nk;
+
+      if (!qpdf_oh_is_dictionary (q, f))
+        continue;
+      if (qpdf_oh_is_indirect (q, f)
+          && !g_hash_table_add (seen, GINT_TO_POINTER (qpdf_oh_get_object_id (q, f))))
+        return set_damaged (self, error, _("the form field tree loops"));
+      t = dict_get (q, f, "/T");
+      if (qpdf_oh_is_string (q, t))
+        {
+          const char *partial = qpdf_oh_get_utf8_value (q, t);
+          name = prefix[0] != '\0' ? g_strdup_printf ("%s.%s", prefix, partial) : g_strdup (partial);
+        }
+      else
+        name = g_strdup (prefix);
+      ft = dict_get (q, f, "/FT");
+      own_ft = g_strdup (qpdf_oh_is_name (q, ft) ? qpdf_oh_get_name (q, ft) : inherited_ft);
+
+      kids = dict_get (q, f, "/Kids");
+      nk = qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_n_items (q, kids) : 0;
+      for (k = 0; k < nk; k++)
+        {
+          qpdf_oh kid = qpdf_oh_get_array_item (q, kids, k);
+          if (dict_has (q, kid, "/T"))
+            has_field_kids = TRUE;
+        }
+      if (has_field_kids)
+        {
+          if (!collect_fields (self, kids, name, own_ft, seen, fields, depth + 1, error))
+            return FALSE;
+        }
+      else if (qpdf_oh_is_indirect (q, f))
+        {
+          FieldInfo *info = g_new0 (FieldInfo, 1);
+          qpdf_oh v = dict_get (q, f, "/V");
+
+          info->name = g_steal_pointer (&name);
+          info->id = qpdf_oh_get_object_id (q, f);
+          info->gen = qpdf_oh_get_generation (q, f);
+          info->is_sig = g_strcmp0 (own_ft, "/Sig") == 0;
+          info->has_value = !qpdf_oh_is_null (q, v);
+          if (nk > 0)
+            {
+              qpdf_oh w = qpdf_oh_get_array_item (q, kids, 0);
+              info->widget_id = qpdf_oh_get_object_id (q, w);
+              info->widget_gen = qpdf_oh_get_generation (q, w);
+            }
+          else
+            {
+              info->widget_id = info->id;
+              info->widget_gen = info->gen;
+            }
+          g_ptr_array_add (fields, info);
+        }
+    }
+  return TRUE;
+}
+
+static FieldInfo *
+find_field (GPtrArray *fields, const char *name)
+{
+  guint i;
+
+  for (i = 0; i < fields->len; i++)
+    {
+      FieldInfo *f = fields->pdata[i];
+      if (g_strcmp0 (f->name, name) == 0)
+        return f;
+    }
+  return NULL;
+}
+
+/* A certification signature that allows no changes (DocMDP P=1) forbids any further signature. */
+static gboolean
+check_docmdp (InkanPdf *self, qpdf_oh root, GError **error)
+{
+  qpdf_data q = self->qpdf;
+  qpdf_oh perms = dict_get (q, root, "/Perms");
+  qpdf_oh sig = dict_get (q, perms, "/DocMDP");
+  qpdf_oh refs = dict_get (q, sig, "/Reference");
+  int i, n = qpdf_oh_is_array (q, refs) ? qpdf_oh_get_array_n_items (q, refs) : 0;
+
+  for (i = 0; i < n; i++)
+    {
+      qpdf_oh ref = qpdf_oh_get_array_item (q, refs, i);
+      qpdf_oh params = dict_get (q, ref, "/TransformParams");
+      qpdf_oh p = dict_get (q, params, "/P");
+
+      if (qpdf_oh_is_name_and_equals (q, dict_get (q, ref, "/TransformMethod"), "/DocMDP")
+          && qpdf_oh_is_integer (q, p) && qpdf_oh_get_int_value (q, p) == 1)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                       _("“%s” is certified by its author with no changes allowed, so it cannot "
+                         "receive another seal."),
+                       self->display);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Appends "/Annots […]" handling for the page: returns the text for the page's /Annots entry
+ * (NULL when the page itself need not change because its /Annots array is indirect). */
+static gboolean
+add_widget_to_page (Builder *b, int page_id, int page_gen, const char *widget_ref, GError **error)
+{
+  qpdf_data q = b->pdf->qpdf;
+  qpdf_oh page = qpdf_get_object_by_id (q, page_id, page_gen);
+  qpdf_oh annots = dict_get (q, page, "/Annots");
+  static const char * const skip[] = { "/Annots", NULL };
+
+  if (qpdf_oh_is_indirect (q, annots) && qpdf_oh_is_array (q, annots))
+    {
+      if (!begin_object (b, qpdf_oh_get_object_id (q, annots), qpdf_oh_get_generation (q, annots),
+                         error))
+        return FALSE;
+      append_array_plus (q, annots, b->out, widget_ref);
+      end_object (b);
+      return TRUE;
+    }
+  if (!begin_object (b, page_id, page_gen, error))
+    return FALSE;
+  g_string_append (b->out, "<<");
+  append_dict_entries (q, page, b->out, skip);
+  g_string_append (b->out, " /Annots ");
+  append_array_plus (q, annots, b->out, widget_ref);
+  g_string_append (b->out, " >>");
+  end_object (b);
+  return TRUE;
+}
+
+/* Rewrites /AcroForm so that it lists the new field (when widget_ref is not NULL) and has
+ * SigFlags 3 (SignaturesExist, AppendOnly). */
+static gboolean
+update_acroform (Builder *b, qpdf_oh root, const char *widget_ref, GError **error)
+{
+  qpdf_data q = b->pdf->qpdf;
+  qpdf_oh acro = dict_get (q, root, "/AcroForm");
+  qpdf_oh fields = dict_get (q, acro, "/Fields");
+  qpdf_oh flags = dict_get (q, acro, "/SigFlags");
+  static const char * const skip_acro[] = { "/Fields", "/SigFlags", NULL };
+  static const char * const skip_root[] = { "/AcroForm", NULL };
+  g_autoptr (GString) acro_text = g_string_new ("<<");
+  gint64 sig_flags = qpdf_oh_is_integer (q, flags) ? qpdf_oh_get_int_value (q, flags) : 0;
+
+  if (!qpdf_oh_is_dictionary (q, acro))
+    {
+      int id = b->next_id++;
+      if (!begin_object (b, id, 0, error))
+        return FALSE;
+      g_string_append_printf (b->out, "<< /Fields [%s] /SigFlags 3 >>", widget_ref);
+      end_object (b);
+      if (!begin_object (b, qpdf_oh_get_object_id (q, root), qpdf_oh_get_generation (q, root),
+                         error))
+        return FALSE;
+      g_string_append (b->out, "<<");
+      append_dict_entries (q, root, b->out, skip_root);
+      g_string_append_printf (b->out, " /AcroForm %d 0 R >>", id);
+      end_object (b);
+      return TRUE;
+    }
+
+  if (widget_ref == NULL && (sig_flags & 3) == 3)
+    return TRUE;
+
+  append_dict_entries (q, acro, acro_text, skip_acro);
+  g_string_append (acro_text, " /Fields ");
+  if (widget_ref != NULL && qpdf_oh_is_indirect (q, fields) && qpdf_oh_is_array (q, fields))
+    {
+      if (!begin_object (b, qpdf_oh_get_object_id (q, fields), qpdf_oh_get_generation (q, fields),
+                         error))
+        return FALSE;
+      append_array_plus (q, fields, b->out, widget_ref);
+      end_object (b);
+      g_string_append (acro_text, qpdf_oh_unparse (q, fields));
+    }
+  else if (widget_ref != NULL)
+    append_array_plus (q, fields, acro_text, widget_ref);
+  else
+    g_string_append (acro_text, qpdf_oh_is_array (q, fields) ? qpdf_oh_unparse (q, fields) : "[]");
+  g_string_append_printf (acro_text, " /SigFlags %" G_GINT64_FORMAT " >>", sig_flags | 3);
+
+  if (qpdf_oh_is_indirect (q, acro))
+    {
+      if (!begin_object (b, qpdf_oh_get_object_id (q, acro), qpdf_oh_get_generation (q, acro),
+                         error))
+        return FALSE;
+      g_string_append (b->out, acro_text->str);
+      end_object (b);
+      return TRUE;
+    }
+  if (!begin_object (b, qpdf_oh_get_object_id (q, root), qpdf_oh_get_generation (q, root), error))
+    return FALSE;
+  g_string_append (b->out, "<<");
+  append_dict_entries (q, root, b->out, skip_root);
+  g_string_append_printf (b->out, " /AcroForm %s >>", acro_text->str);
+  end_object (b);
+  return TRUE;
+}
+
+/* Writes the image, its soft mask and the appearance form that draws it upright on a page
+ * displayed with `rotate`; returns the form's object id. */
+static gboolean
+write_appearance (Builder *b, const InkanImage *image, double w, double h, int rotate,
+                  int *form_id, GError **error)
+{
+  int img_id = b->next_id++, mask_id = image->alpha != NULL ? b->next_id++ : 0;
+  g_autoptr (GString) entries = g_string_new (NULL);
+  g_autoptr (GString) content = g_string_new ("q ");
+  gsize len;
+  const guint8 *data;
+
+  *form_id = b->next_id++;
+
+  if (mask_id != 0)
+    {
+      if (!begin_object (b, mask_id, 0, error))
+        return FALSE;
+      g_string_printf (entries,
+                       " /Type /XObject /Subtype /Image /Width %u /Height %u /ColorSpace /DeviceGray"
+                       " /BitsPerComponent 8 /Filter /FlateDecode",
+                       image->width, image->height);
+      data = g_bytes_get_data (image->alpha, &len);
+      append_stream (b, entries->str, data, len);
+      end_object (b);
+    }
+
+  if (!begin_object (b, img_id, 0, error))
+    return FALSE;
+  g_string_printf (entries,
+                   " /Type /XObject /Subtype /Image /Width %u /Height %u /ColorSpace /DeviceRGB"
+                   " /BitsPerComponent 8 /Filter /FlateDecode",
+                   image->width, image->height);
+  if (mask_id != 0)
+    g_string_append_printf (entries, " /SMask %d 0 R", mask_id);
+  data = g_bytes_get_data (image->rgb, &len);
+  append_stream (b, entries->str, data, len);
+  end_object (b);
+
+  append_number (content, w);
+  g_string_append (content, " 0 0 ");
+  append_number (content, h);
+  g_string_append (content, " 0 0 cm /Im0 Do Q");
+
+  if (!begin_object (b, *form_id, 0, error))
+    return FALSE;
+  g_string_assign (entries, " /Type /XObject /Subtype /Form /BBox [0 0 ");
+  append_number (entries, w);
+  g_string_append_c (entries, ' ');
+  append_number (entries, h);
+  g_string_append (entries, "] /Matrix [");
+  switch (rotate)
+    {
+    case 90:
+      g_string_append (entries, "0 1 -1 0 ");
+      append_number (entries, h);
+      g_string_append (entries, " 0");
+      break;
+    case 180:
+      g_string_append (entries, "-1 0 0 -1 ");
+      append_number (entries, w);
+      g_string_append_c (entries, ' ');
+      append_number (entries, h);
+      break;
+    case 270:
+      g_string_append (entries, "0 -1 1 0 0 ");
+      append_number (entries, w);
+      break;
+    default:
+      g_string_append (entries, "1 0 0 1 0 0");
+      break;
+    }
+  g_string_append_printf (entries, "] /Resources << /XObject << /Im0 %d 0 R >> >>", img_id);
+  append_stream (b, entries->str, (const guint8 *) content->str, content->len);
+  end_object (b);
+  return TRUE;
+}
+
+static int
+compare_xref (gconstpointer a, gconstpointer b)
+{
+  const XrefEntry *x = a, *y = b;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+append_trailer_entries (InkanPdf *self, GString *out, int size)
+{
+  g_string_append_printf (out, " /Size %d /Root %s", size, self->root_ref);
+  if (self->info_ref != NULL)
+    g_string_append_printf (out, " /Info %s", self->info_ref);
+  if (self->id_array != NULL)
+    g_string_append_printf (out, " /ID %s", self->id_array);
+  g_string_append_printf (out, " /Prev %" G_GUINT64_FORMAT, self->startxref);
+}
+
+/* The cross-reference section of the increment, of the same kind as the file's last one. */
+static void
+write_xref (Builder *b)
+{
+  InkanPdf *self = b->pdf;
+  guint64 xref_offset;
+  guint i, j;
+
+  if (self->xref_stream)
+    {
+      XrefEntry e = { b->next_id++, 0, self->size + b->out->len };
+      g_autoptr (GString) index = g_string_new (NULL);
+      g_autoptr (GByteArray) rows = g_byte_array_new ();
+      g_autoptr (GString) entries = g_string_new (NULL);
+      guint width = e.offset > G_MAXUINT32 ? 8 : 4;
+
+      g_array_append_val (b->xref, e);
+      g_array_sort (b->xref, compare_xref);
+      for (i = 0; i < b->xref->len; i = j)
+        {
+          for (j = i + 1; j < b->xref->len
+                          && g_array_index (b->xref, XrefEntry, j).id
+                               == g_array_index (b->xref, XrefEntry, j - 1).id + 1;
+               j++)
+            ;
+          g_string_append_printf (index, "%s%d %u", i == 0 ? "" : " ",
+                                  g_array_index (b->xref, XrefEntry, i).id, j - i);
+        }
+      for (i = 0; i < b->xref->len; i++)
+        {
+          XrefEntry *x = &g_array_index (b->xref, XrefEntry, i);
+          guint8 row[11];
+          guint k;
+
+          row[0] = 1;
+          for (k = 0; k < width; k++)
+            row[1 + k] = (guint8) (x->offset >> (8 * (width - 1 - k)));
+          row[1 + width] = (guint8) (x->gen >> 8);
+          row[2 + width] = (guint8) x->gen;
+          g_byte_array_append (rows, row, 3 + width);
+        }
+      g_string_append_printf (b->out, "%d 0 obj\n", e.id);
+      g_string_append (entries, " /Type /XRef");
+      append_trailer_entries (self, entries, b->next_id);
+      g_string_append_printf (entries, " /W [1 %u 2] /Index [%s]", width, index->str);
+      append_stream (b, entries->str, rows->data, rows->len);
+      end_object (b);
+      xref_offset = e.offset;
+    }
+  else
+    {
+      xref_offset = self->size + b->out->len;
+      g_array_sort (b->xref, compare_xref);
+      g_string_append (b->out, "xref\n");
+      for (i = 0; i < b->xref->len; i = j)
+        {
+          for (j = i + 1; j < b->xref->len
+                          && g_array_index (b->xref, XrefEntry, j).id
+                               == g_array_index (b->xref, XrefEntry, j - 1).id + 1;
+               j++)
+            ;
+          g_string_append_printf (b->out, "%d %u\n", g_array_index (b->xref, XrefEntry, i).id,
+                                  j - i);
+          for (; i < j; i++)
+            {
+              XrefEntry *x = &g_array_index (b->xref, XrefEntry, i);
+              g_string_append_printf (b->out, "%010" G_GUINT64_FORMAT " %05d n\r\n", x->offset,
+                                      x->gen);
+            }
+        }
+      g_string_append (b->out, "trailer\n<<");
+      append_trailer_entries (self, b->out, b->next_id);
+      g_string_append (b->out, " >>\n");
+    }
+  g_string_append_printf (b->out, "startxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n", xref_offset);
+}
+
+void
+_inkan_pdf_increment_free (InkanPdfIncrement *increment)
+{
+  if (increment == NULL)
+    return;
+  g_clear_pointer (&increment->bytes, g_bytes_unref);
+  g_free (increment->field_name);
+  g_free (increment);
+}
+
+static char *
+unused_field_name (GPtrArray *fields)
+{
+  guint n;
+
+  for (n = 1;; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("Signature%u", n);
+      if (find_field (fields, name) == NULL)
+        return g_steal_pointer (&name);
+    }
+}
+
+/* Where an existing field's widget is: its page (from /P, else by searching the pages' /Annots)
+ * and its rectangle. */
+static gboolean
+locate_widget (InkanPdf *self, const FieldInfo *field, guint *page, InkanRect *rect, GError **error)
+{
+  qpdf_data q = self->qpdf;
+  qpdf_oh widget = qpdf_get_object_by_id (q, field->widget_id, field->widget_gen);
+  qpdf_oh p = dict_get (q, widget, "/P");
+  double box[4] = { 0, 0, 0, 0 };
+  int index = -1;
+  guint i;
+
+  read_box (q, dict_get (q, widget, "/Rect"), box);
+  *rect = (InkanRect){ box[0], box[1], box[2] - box[0], box[3] - box[1] };
+  if (qpdf_oh_is_indirect (q, p))
+    index = qpdf_find_page_by_id (q, qpdf_oh_get_object_id (q, p), qpdf_oh_get_generation (q, p));
+  for (i = 0; index < 0 && i < self->n_pages; i++)
+    {
+      qpdf_oh annots = dict_get (q, qpdf_get_page_n (q, i), "/Annots");
+      int k, n = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0;
+
+      for (k = 0; k < n; k++)
+        if (qpdf_oh_get_object_id (q, qpdf_oh_get_array_item (q, annots, k)) == field->widget_id)
+          index = (int) i;
+    }
+  if (qpdf_has_error (q))
+    return check_qpdf (self, error);
+  if (index < 0)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                   _("The signature field “%s” is on no page of “%s”."), field->name,
+                   self->display);
+      return FALSE;
+    }
+  *page = (guint) index + 1;
+  return TRUE;
+}
+
+static void
+fit_image (const InkanImage *image, const InkanRect *area, InkanRect *fitted)
+{
+  double scale = MIN (area->width / image->width, area->height / image->height);
+  double w = image->width * scale, h = image->height * scale;
+
+  *fitted = (InkanRect){ area->x + (area->width - w) / 2, area->y + (area->height - h) / 2, w, h };
+}
+
+static void
+append_rect (GString *out, const InkanRect *r)
+{
+  g_string_append_c (out, '[');
+  append_number (out, r->x);
+  g_string_append_c (out, ' ');
+  append_number (out, r->y);
+  g_string_append_c (out, ' ');
+  append_number (out, r->x + r->width);
+  g_string_append_c (out, ' ');
+  append_number (out, r->y + r->height);
+  g_string_append_c (out, ']');
+}
+
+InkanPdfIncrement *
+_inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, GError **error)
+{
+  qpdf_data q;
+  qpdf_oh root;
+  g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (field_info_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GHashTable) written = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) xref = g_array_new (FALSE, FALSE, sizeof (XrefEntry));
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (InkanPdfIncrement) inc = g_new0 (InkanPdfIncrement, 1);
+  g_autofree char *widget_ref = NULL;
+  FieldInfo *existing = NULL;
+  Builder b = { self, out, xref, written, 0 };
+  PageGeometry geo;
+  InkanRect user = { 0, 0, 0, 0 };
+  gboolean visible = FALSE;
+  guint page = params->page == 0 ? 1 : params->page;
+  int sig_id, widget_id, form_id = 0;
+  gsize byte_range_at, gap_start, gap_end, hex_len;
+  guint64 total, after;
+  char range[BYTE_RANGE_WIDTH + 1];
+
+  g_return_val_if_fail (INKAN_IS_PDF (self), NULL);
+  g_return_val_if_fail (params->contents_size > 0, NULL);
+
+  q = self->qpdf;
+  b.next_id = self->trailer_size;
+  root = qpdf_get_root (q);
+  if (!check_docmdp (self, root, error)
+      || !collect_fields (self, dict_get (q, dict_get (q, root, "/AcroForm"), "/Fields"),
+                          "", NULL, seen, fields, 0, error))
+    return NULL;
+
+  if (params->field != NULL)
+    {
+      if (params->field[0] == '\0' || strchr (params->field, '.') != NULL)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                       _("“%s” is not a usable field name: give a name without dots."),
+                       params->field);
+          return NULL;
+        }
+      existing = find_field (fields, params->field);
+    }
+  if (existing != NULL)
+    {
+      if (!existing->is_sig || existing->has_value)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                       existing->is_sig ? _("The signature field “%s” is already signed: choose "
+                                            "another field or a new name.")
+                                        : _("The field “%s” is not a signature field: choose "
+                                            "another name."),
+                       existing->name);
+          return NULL;
+        }
+      if (params->has_rect)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                       _("The signature field “%s” already has its place on the page: leave out "
+                         "the page and rectangle."),
+                       existing->name);
+          return NULL;
+        }
+      if (!locate_widget (self, existing, &page, &user, error)
+          || !page_geometry (self, page, &geo, error))
+        return NULL;
+      visible = user.width > 0 && user.height > 0;
+      if (params->image != NULL && !visible)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PLACEMENT,
+                       _("The signature field “%s” is invisible, so it cannot show a seal image: "
+                         "sign without an image or use a new field."),
+                       existing->name);
+          return NULL;
+        }
+      visible = visible && params->image != NULL;
+      if (visible)
+        {
+          /* Fit the image into the widget as the page shows it. */
+          InkanRect shown = user, fitted;
+          if (geo.rotate == 90 || geo.rotate == 270)
+            shown = (InkanRect){ user.x, user.y, user.height, user.width };
+          fit_image (params->image, &shown, &fitted);
+          if (geo.rotate == 90 || geo.rotate == 270)
+            fitted = (InkanRect){ user.x + (user.width - fitted.height) / 2,
+                                  user.y + (user.height - fitted.width) / 2, fitted.height,
+                                  fitted.width };
+          user = fitted;
+        }
+      inc->field_name = g_strdup (existing->name);
+      widget_id = existing->widget_id;
+    }
+  else
+    {
+      if (!page_geometry (self, page, &geo, error))
+        return NULL;
+      if (params->has_rect && params->image == NULL)
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PLACEMENT,
+                       _("A place for the seal was given but no seal image: add an image or "
+                         "leave out the rectangle."));
+          return NULL;
+        }
+      if (params->image != NULL)
+        {
+          InkanRect area, fitted;
+          double vw, vh;
+
+          if (params->has_rect)
+            area = params->rect;
+          else
+            {
+              /* No place given: the lower right corner, as a hand stamp would go. */
+              double side;
+              visible_size (&geo, &vw, &vh);
+              side = MIN (144, MIN (vw, vh) / 3);
+              area = (InkanRect){ vw - side - MIN (36, vw / 10), MIN (36, vh / 10), side, side };
+            }
+          if (!check_placement (self, &geo, page, &area, error))
+            return NULL;
+          fit_image (params->image, &area, &fitted);
+          visible_to_user (&geo, &fitted, &user);
+          visible = TRUE;
+        }
+      inc->field_name = params->field != NULL ? g_strdup (params->field) : unused_field_name (fields);
+      widget_id = 0;
+    }
+  inc->page = page;
+  inc->widget_rect = user;
+
+  if (!self->ends_with_eol)
+    g_string_append_c (out, '\n');
+
+  /* The signature dictionary. */
+  sig_id = b.next_id++;
+  if (widget_id == 0)
+    widget_id = b.next_id++;
+  widget_ref = g_strdup_printf ("%d 0 R", widget_id);
+  if (!begin_object (&b, sig_id, 0, error))
+    return NULL;
+  g_string_append (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ");
+  append_date (out, params->time);
+  if (params->reason != NULL && params->reason[0] != '\0')
+    {
+      g_string_append (out, " /Reason ");
+      append_text_string (out, params->reason);
+    }
+  if (params->location != NULL && params->location[0] != '\0')
+    {
+      g_string_append (out, " /Location ");
+      append_text_string (out, params->location);
+    }
+  g_string_append (out, " /ByteRange [");
+  byte_range_at = out->len;
+  g_string_append_printf (out, "%*s] /Contents ", BYTE_RANGE_WIDTH, "");
+  gap_start = out->len;
+  hex_len = params->contents_size * 2;
+  g_string_append_c (out, '<');
+  g_string_set_size (out, out->len + hex_len);
+  memset (out->str + gap_start + 1, '0', hex_len);
+  g_string_append_c (out, '>');
+  gap_end = out->len;
+  g_string_append (out, " >>");
+  end_object (&b);
+
+  if (visible)
+    {
+      double w = user.width, h = user.height;
+      if (geo.rotate == 90 || geo.rotate == 270)
+        {
+          w = user.height;
+          h = user.width;
+        }
+      if (!write_appearance (&b, params->image, w, h, geo.rotate, &form_id, error))
+        return NULL;
+    }
+
+  if (existing != NULL)
+    {
+      static const char * const skip_field[] = { "/V", NULL };
+      static const char * const skip_widget[] = { "/V", "/AP", NULL };
+      qpdf_oh field = qpdf_get_object_by_id (q, existing->id, existing->gen);
+      gboolean merged = existing->widget_id == existing->id;
+
+      if (!begin_object (&b, existing->id, existing->gen, error))
+        return NULL;
+      g_string_append (out, "<<");
+      append_dict_entries (q, field, out, merged && visible ? skip_widget : skip_field);
+      g_string_append_printf (out, " /V %d 0 R", sig_id);
+      if (merged && visible)
+        g_string_append_printf (out, " /AP << /N %d 0 R >>", form_id);
+      g_string_append (out, " >>");
+      end_object (&b);
+      if (!merged && visible)
+        {
+          static const char * const skip_ap[] = { "/AP", NULL };
+          qpdf_oh widget = qpdf_get_object_by_id (q, existing->widget_id, existing->widget_gen);
+
+          if (!begin_object (&b, existing->widget_id, existing->widget_gen, error))
+            return NULL;
+          g_string_append (out, "<<");
+          append_dict_entries (q, widget, out, skip_ap);
+          g_string_append_printf (out, " /AP << /N %d 0 R >> >>", form_id);
+          end_object (&b);
+        }
+      if (!update_acroform (&b, root, NULL, error))
+        return NULL;
+    }
+  else
+    {
+      if (!begin_object (&b, widget_id, 0, error))
+        return NULL;
+      g_string_append (out, "<< /Type /Annot /Subtype /Widget /FT /Sig /T ");
+      append_text_string (out, inc->field_name);
+      g_string_append_printf (out, " /V %d 0 R /F 132 /P %d %d R /Rect ", sig_id, geo.id, geo.gen);
+      if (visible)
+        {
+          append_rect (out, &user);
+          g_string_append_printf (out, " /AP << /N %d 0 R >>", form_id);
+        }
+      else
+        g_string_append (out, "[0 0 0 0]");
+      g_string_append (out, " >>");
+      end_object (&b);
+      if (!add_widget_to_page (&b, geo.id, geo.gen, widget_ref, error)
+          || !update_acroform (&b, root, widget_ref, error))
+        return NULL;
+    }
+  qpdf_oh_release_all (q);
+  if (!check_qpdf (self, error))
+    return NULL;
+
+  write_xref (&b);
+
+  /* Now every offset is known: fill in /ByteRange, padded to its reserved width. */
+  total = self->size + out->len;
+  after = self->size + gap_end;
+  g_snprintf (range, sizeof range, "0 %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+              self->size + gap_start, after, total - after);
+  memset (out->str + byte_range_at, ' ', BYTE_RANGE_WIDTH);
+  memcpy (out->str + byte_range_at, range, strlen (range));
+
+  inc->gap_start = gap_start;
+  inc->gap_end = gap_end;
+  inc->bytes = g_string_free_to_bytes (g_steal_pointer (&out));
+  return g_steal_pointer (&inc);
+}

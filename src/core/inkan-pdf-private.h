@@ -1,0 +1,52 @@
+/* Internal to libinkan: the signature increment that inkan-pdf.c prepares for inkan-sign.c. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "inkan-image.h"
+#include "inkan-pdf.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint page;               /* 1-based; 0 means 1 */
+  gboolean has_rect;
+  InkanRect rect;           /* points from the visible page's lower-left corner */
+  const InkanImage *image;  /* NULL: invisible signature (unless the field has a visible widget) */
+  const char *field;        /* existing empty signature field to fill, or the new field's name */
+  const char *reason;
+  const char *location;
+  GDateTime *time;          /* written to /M */
+  gsize contents_size;      /* bytes reserved for the CMS; /Contents holds twice as many hex digits */
+} InkanPdfSigParams;
+
+/* The bytes to append to the original file. Everything is final except the hex digits of
+ * /Contents, the `gap` that the byte ranges leave out: bytes[gap_start] is '<' and
+ * bytes[gap_end - 1] is '>'. The /ByteRange already holds the final offsets. */
+typedef struct
+{
+  GBytes *bytes;
+  gsize gap_start;
+  gsize gap_end;
+  InkanRect widget_rect;    /* where the widget landed, in default user space */
+  guint page;               /* 1-based page of the widget */
+  char *field_name;
+} InkanPdfIncrement;
+
+void _inkan_pdf_increment_free (InkanPdfIncrement *increment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanPdfIncrement, _inkan_pdf_increment_free)
+
+InkanPdfIncrement *_inkan_pdf_prepare_signature (InkanPdf                *self,
+                                                 const InkanPdfSigParams *params,
+                                                 GError                 **error);
+
+/* Maps a rectangle in points of the visible page (rotated as displayed, from the crop box's
+ * lower-left corner) into default user space. */
+gboolean _inkan_pdf_visible_to_user (InkanPdf        *self,
+                                     guint            page,
+                                     const InkanRect *visible,
+                                     InkanRect       *user,
+                                     int             *rotate,
+                                     GError         **error);
+
+G_END_DECLS
