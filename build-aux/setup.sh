@@ -86,6 +86,12 @@ install_packages ()
     # No password prompt unless someone is at a terminal to answer it.
     if [ -t 0 ] && [ "$CI" != true ]; then sudo=(sudo); else sudo=(sudo -n); fi
   fi
+  # An interrupted dpkg run makes apt-get refuse everything until it is finished.
+  if [ -n "$(ls -A /var/lib/dpkg/updates 2>/dev/null)" ] || [ -n "$(dpkg --audit 2>/dev/null)" ]; then
+    echo "Finishing an interrupted package installation first (dpkg --configure -a)."
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive dpkg --configure -a --force-confdef \
+      --force-confold || die "dpkg --configure -a failed: the system's packages need repair first."
+  fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update ||
     die "apt-get update failed: check the network and /etc/apt/sources.list."
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -232,9 +238,10 @@ fi
 # Under sudo, the rest belongs to the user who asked, not to root.
 if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
   say "Continuing as $SUDO_USER"
-  exec sudo -u "$SUDO_USER" -H env INKAN_SKIP_DEPS=1 CI="$CI" \
-    ${INKAN_DEMO_DIR:+INKAN_DEMO_DIR="$INKAN_DEMO_DIR"} ${INKAN_JOBS:+INKAN_JOBS="$INKAN_JOBS"} \
-    "$script" "$mode"
+  user_env=(INKAN_SKIP_DEPS=1 "CI=$CI")
+  [ -z "${INKAN_DEMO_DIR:-}" ] || user_env+=("INKAN_DEMO_DIR=$INKAN_DEMO_DIR")
+  [ -z "${INKAN_JOBS:-}" ] || user_env+=("INKAN_JOBS=$INKAN_JOBS")
+  exec sudo -u "$SUDO_USER" -H env "${user_env[@]}" "$script" "$mode"
 fi
 
 build build
