@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -70,6 +71,19 @@ remove_tmp_dir (void)
   g_clear_pointer (&tmp_dir, g_free);
 }
 
+static struct sigaction previous_abort_action;
+
+/* A failed g_assert_* aborts, and atexit handlers do not run on abort: without this, every
+ * failing test would leave its directory (samples of up to 100 MB) in /tmp. The assertion has
+ * already run to completion, so the heap is in a usable state here. */
+static void
+remove_tmp_dir_on_abort (int signum)
+{
+  remove_tmp_dir ();
+  sigaction (SIGABRT, &previous_abort_action, NULL);
+  raise (signum);
+}
+
 static const char *
 get_tmp_dir (void)
 {
@@ -78,10 +92,14 @@ get_tmp_dir (void)
   if (g_once_init_enter (&once))
     {
       g_autoptr (GError) error = NULL;
+      struct sigaction action = { 0 };
 
       tmp_dir = g_dir_make_tmp ("inkan-test-XXXXXX", &error);
       g_assert_no_error (error);
       atexit (remove_tmp_dir);
+      action.sa_handler = remove_tmp_dir_on_abort;
+      sigemptyset (&action.sa_mask);
+      sigaction (SIGABRT, &action, &previous_abort_action);
       g_once_init_leave (&once, 1);
     }
   return tmp_dir;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <zlib.h>
 
 G_DEFINE_QUARK (inkan-image-error-quark, inkan_image_error)
@@ -16,6 +17,59 @@ G_DEFINE_QUARK (inkan-image-error-quark, inkan_image_error)
 #define MAX_SIDE 4096
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
+
+static gboolean
+check_size (const char *display, guint32 width, guint32 height, GError **error)
+{
+  if (width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE)
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
+                   _("The seal image “%s” is %u × %u pixels; a seal image must be between 1 and "
+                     "%u pixels on each side."),
+                   display, width, height, MAX_SIDE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
+}
+
+/* cairo allocates and inflates whatever size the header claims before we see the surface, so a
+ * few bytes claiming 60000 × 60000 pixels (or a small file that inflates to gigabytes) would
+ * exhaust memory: the signature and IHDR are checked first, from the file itself. */
+static gboolean
+check_png_header (const char *path, const char *display, GError **error)
+{
+  static const guint8 signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+  guint8 header[24];
+  gsize n;
+  FILE *file = g_fopen (path, "rb");
+
+  if (file == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, INKAN_IMAGE_ERROR,
+                   saved == ENOENT ? INKAN_IMAGE_ERROR_NOT_FOUND : INKAN_IMAGE_ERROR_FAILED,
+                   _("The seal image “%s” cannot be opened: %s."), display, g_strerror (saved));
+      return FALSE;
+    }
+  n = fread (header, 1, sizeof header, file);
+  fclose (file);
+
+  /* IHDR must come first: length 13, then the type, then width and height, big-endian. */
+  if (n < sizeof header || memcmp (header, signature, sizeof signature) != 0
+      || memcmp (header + 12, "IHDR", 4) != 0)
+    {
+      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
+                   _("The seal image “%s” is not a PNG file: choose a PNG image."), display);
+      return FALSE;
+    }
+  return check_size (display, read_be32 (header + 16), read_be32 (header + 20), error);
+}
 
 static GBytes *
 deflate_plane (const guint8 *data, gsize len, GError **error)
@@ -56,6 +110,9 @@ inkan_image_load_png (const char *path, GError **error)
       return NULL;
     }
 
+  if (!check_png_header (path, display, error))
+    return NULL;
+
   surface = cairo_image_surface_create_from_png (path);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
@@ -68,15 +125,8 @@ inkan_image_load_png (const char *path, GError **error)
   image = g_new0 (InkanImage, 1);
   image->width = cairo_image_surface_get_width (surface);
   image->height = cairo_image_surface_get_height (surface);
-  if (image->width == 0 || image->height == 0 || image->width > MAX_SIDE
-      || image->height > MAX_SIDE)
-    {
-      g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
-                   _("The seal image “%s” is %u × %u pixels; a seal image must be between 1 and "
-                     "%u pixels on each side."),
-                   display, image->width, image->height, MAX_SIDE);
-      return NULL;
-    }
+  if (!check_size (display, image->width, image->height, error))
+    return NULL;
 
   cairo_surface_flush (surface);
   format = cairo_image_surface_get_format (surface);
