@@ -230,23 +230,76 @@ changed_closed:
   return FALSE;
 }
 
-gboolean
-inkan_sign_pdf (const InkanSignOptions *options, GError **error)
+typedef struct
+{
+  const char *input;
+  guint64 size;
+  Output *out;
+  gnutls_hash_hd_t hash;
+  gboolean ok;
+  GError *error;
+} CopyJob;
+
+static gpointer
+copy_thread (gpointer data)
+{
+  CopyJob *job = data;
+
+  job->ok = copy_and_hash (job->input, job->size, job->out, job->hash, &job->error);
+  return NULL;
+}
+
+/* Reads and checks the document and prepares the increment. */
+static InkanPdfIncrement *
+prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, GError **error)
 {
   g_autoptr (InkanPdf) pdf = NULL;
   g_autoptr (InkanImage) image = NULL;
+  InkanPdfSigParams params = { 0 };
+  gnutls_x509_crt_t *chain;
+  guint n_chain;
+
+  pdf = inkan_pdf_open (options->input, error);
+  if (pdf == NULL)
+    return NULL;
+  if (options->image != NULL)
+    {
+      image = inkan_image_load_png (options->image, error);
+      if (image == NULL)
+        return NULL;
+    }
+  chain = inkan_signer_get_chain (options->signer, &n_chain);
+  params.page = options->page;
+  params.has_rect = options->has_rect;
+  params.rect = options->rect;
+  params.image = image;
+  params.field = options->field;
+  params.reason = options->reason;
+  params.location = options->location;
+  params.time = time;
+  params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (options->signer),
+                                             (gnutls_x509_crt_t const *) chain, n_chain);
+  *size = inkan_pdf_get_size (pdf);
+  return _inkan_pdf_prepare_signature (pdf, &params, error);
+}
+
+gboolean
+inkan_sign_pdf (const InkanSignOptions *options, GError **error)
+{
   g_autoptr (InkanPdfIncrement) inc = NULL;
   g_autoptr (GDateTime) time = NULL;
   g_autoptr (GBytes) cms = NULL;
   g_auto (Output) out = { NULL, NULL, NULL, -1 };
   g_autofree char *hex = NULL;
-  gnutls_hash_hd_t hash = NULL;
+  g_autoptr (GError) prepare_error = NULL;
+  CopyJob job = { 0 };
+  GThread *copier;
+  GStatBuf st;
   gnutls_x509_crt_t *chain;
-  gnutls_privkey_t key;
-  InkanPdfSigParams params = { 0 };
   guint8 digest[INKAN_CMS_DIGEST_LEN];
   const guint8 *inc_data, *cms_data;
   gsize inc_len, cms_len, i;
+  guint64 size = 0;
   guint n_chain;
   int rc;
 
@@ -259,52 +312,65 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (!check_distinct (options->input, options->output, error)
       || !inkan_signer_check_usable (options->signer, time, error))
     return FALSE;
-  pdf = inkan_pdf_open (options->input, error);
-  if (pdf == NULL)
-    return FALSE;
-  if (options->image != NULL)
+  if (g_stat (options->input, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      image = inkan_image_load_png (options->image, error);
-      if (image == NULL)
-        return FALSE;
+      /* Let the reader say what is wrong with the input. */
+      inc = prepare (options, time, &size, error);
+      g_return_val_if_fail (inc == NULL, FALSE);
+      return FALSE;
     }
-
-  key = inkan_signer_get_privkey (options->signer);
-  chain = inkan_signer_get_chain (options->signer, &n_chain);
-  params.page = options->page;
-  params.has_rect = options->has_rect;
-  params.rect = options->rect;
-  params.image = image;
-  params.field = options->field;
-  params.reason = options->reason;
-  params.location = options->location;
-  params.time = time;
-  params.contents_size = inkan_cms_max_size (key, (gnutls_x509_crt_t const *) chain, n_chain);
-  inc = _inkan_pdf_prepare_signature (pdf, &params, error);
-  if (inc == NULL)
-    return FALSE;
 
   if (!output_open (&out, options->output, error))
     return FALSE;
-  rc = gnutls_hash_init (&hash, GNUTLS_DIG_SHA256);
+  rc = gnutls_hash_init (&job.hash, GNUTLS_DIG_SHA256);
   if (rc < 0)
     {
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot compute a digest: %s"),
                    gnutls_strerror (rc));
       return FALSE;
     }
-  inc_data = g_bytes_get_data (inc->bytes, &inc_len);
-  if (!copy_and_hash (options->input, inkan_pdf_get_size (pdf), &out, hash, error)
-      || !write_all (&out, inc_data, inc_len, error))
+
+  /* Copying and hashing the original needs nothing from the parse: the two run side by side,
+   * and a large document costs about one read of it. */
+  job.input = options->input;
+  job.size = (guint64) st.st_size;
+  job.out = &out;
+  copier = g_thread_new ("inkan-copy", copy_thread, &job);
+  inc = prepare (options, time, &size, &prepare_error);
+  g_thread_join (copier);
+
+  if (inc == NULL || !job.ok || size != job.size)
     {
-      gnutls_hash_deinit (hash, NULL);
+      gnutls_hash_deinit (job.hash, NULL);
+      if (inc == NULL)
+        g_propagate_error (error, g_steal_pointer (&prepare_error));
+      else if (!job.ok)
+        g_propagate_error (error, g_steal_pointer (&job.error));
+      else
+        {
+          g_autofree char *display = g_filename_display_name (options->input);
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                       _("“%s” changed while it was being sealed: seal it again once it is "
+                         "complete."),
+                       display);
+        }
+      g_clear_error (&job.error);
       return FALSE;
     }
-  gnutls_hash (hash, inc_data, inc->gap_start);
-  gnutls_hash (hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
-  gnutls_hash_deinit (hash, digest);
 
-  cms = inkan_cms_sign_detached (key, (gnutls_x509_crt_t const *) chain, n_chain, digest, error);
+  inc_data = g_bytes_get_data (inc->bytes, &inc_len);
+  if (!write_all (&out, inc_data, inc_len, error))
+    {
+      gnutls_hash_deinit (job.hash, NULL);
+      return FALSE;
+    }
+  gnutls_hash (job.hash, inc_data, inc->gap_start);
+  gnutls_hash (job.hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
+  gnutls_hash_deinit (job.hash, digest);
+
+  chain = inkan_signer_get_chain (options->signer, &n_chain);
+  cms = inkan_cms_sign_detached (inkan_signer_get_privkey (options->signer),
+                                 (gnutls_x509_crt_t const *) chain, n_chain, digest, error);
   if (cms == NULL)
     return FALSE;
   cms_data = g_bytes_get_data (cms, &cms_len);
@@ -322,7 +388,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       hex[2 * i] = digits[cms_data[i] >> 4];
       hex[2 * i + 1] = digits[cms_data[i] & 0xf];
     }
-  if (!pwrite_all (&out, hex, cms_len * 2, inkan_pdf_get_size (pdf) + inc->gap_start + 1, error))
+  if (!pwrite_all (&out, hex, cms_len * 2, size + inc->gap_start + 1, error))
     return FALSE;
   return output_commit (&out, error);
 }
