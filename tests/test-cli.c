@@ -92,6 +92,18 @@ test_token_certs (void)
   g_assert_nonnull (strstr (out, "  private key: pkcs11:"));
 }
 
+/* Without --token: the signing tokens' certificates, not the system's CA store that p11-kit
+ * also shows as a token. */
+static void
+test_token_certs_all (void)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli (&out, NULL, "token", "certs", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Li Wei (Clerk)"));
+  g_assert_null (strstr (out, "System%20Trust"));
+}
+
 static void
 test_sign (void)
 {
@@ -220,6 +232,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/usage", test_usage);
   g_test_add_func ("/inkan/cli/token/list", test_token_list);
   g_test_add_func ("/inkan/cli/token/certs", test_token_certs);
+  g_test_add_func ("/inkan/cli/token/certs-all", test_token_certs_all);
   g_test_add_func ("/inkan/cli/sign/ok", test_sign);
   g_test_add_func ("/inkan/cli/sign/pin-errors", test_sign_pin_errors);
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);

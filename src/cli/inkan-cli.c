@@ -247,8 +247,34 @@ cmd_token_certs (int argc, char **argv)
     return usage_error (context, _("token certs takes no arguments."));
 
   source.pin_file = pin_file;
-  certs = inkan_token_list_certs (token, login || pin_file != NULL ? pin_func : NULL, &source,
-                                  &error);
+  if (token != NULL)
+    certs = inkan_token_list_certs (token, login || pin_file != NULL ? pin_func : NULL, &source,
+                                    &error);
+  else
+    {
+      /* p11-kit's trust module exposes the system's CA store as a token: hundreds of
+       * certificates nobody signs with. Signing tokens only, unless one is named. */
+      g_autoptr (GPtrArray) tokens = inkan_token_list (&error);
+      guint t;
+
+      if (tokens == NULL)
+        return fail (error);
+      certs = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_token_cert_free);
+      for (t = 0; t < tokens->len; t++)
+        {
+          InkanTokenInfo *info = tokens->pdata[t];
+          g_autoptr (GPtrArray) some = NULL;
+
+          if (g_strcmp0 (info->model, "p11-kit-trust") == 0)
+            continue;
+          some = inkan_token_list_certs (info->url, login || pin_file != NULL ? pin_func : NULL,
+                                         &source, &error);
+          if (some == NULL)
+            return fail (error);
+          g_ptr_array_set_free_func (some, NULL);
+          g_ptr_array_extend_and_steal (certs, g_steal_pointer (&some));
+        }
+    }
   if (certs == NULL)
     return fail (error);
   if (certs->len == 0)
