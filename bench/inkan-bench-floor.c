@@ -65,14 +65,14 @@ hash_file (const char *path, guint8 digest[32], guint64 *length, GError **error)
         }
       if (n == 0)
         break;
-      ret = gnutls_hash (hd, buffer, (size_t) n);
+      ret = gnutls_hash (hd, buffer, (size_t)n);
       if (ret < 0)
         {
-          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
-                       "GnuTLS could not digest %s: %s.", path, gnutls_strerror (ret));
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "GnuTLS could not digest %s: %s.",
+                       path, gnutls_strerror (ret));
           return FALSE;
         }
-      *length += (guint64) n;
+      *length += (guint64)n;
     }
   gnutls_hash_output (hd, digest);
   return TRUE;
