@@ -77,7 +77,7 @@ deflate_plane (const guint8 *data, gsize len, GError **error)
   uLongf out_len = compressBound (len);
   g_autofree guint8 *out = g_malloc (out_len);
 
-  if (compress2 (out, &out_len, data, len, Z_BEST_COMPRESSION) != Z_OK)
+  if (compress2 (out, &out_len, data, len, Z_DEFAULT_COMPRESSION) != Z_OK)
     {
       g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_FAILED,
                    _("The seal image could not be compressed."));
