@@ -172,7 +172,20 @@ read_at (int fd, guint64 offset, guint8 *buf, gsize len)
   return TRUE;
 }
 
-/* Parses up to `max` decimal digits at *p, advancing it. */
+/* Skips blanks, then one or more end-of-line markers, which must be there. */
+static gboolean
+skip_line_end (const char **p, const char *end)
+{
+  while (*p < end && (**p == ' ' || **p == '\t'))
+    (*p)++;
+  if (*p >= end || !is_eol (**p))
+    return FALSE;
+  while (*p < end && is_eol (**p))
+    (*p)++;
+  return TRUE;
+}
+
+/* Parses an unsigned decimal of at most 19 digits at *p, advancing it. */
 static gboolean
 parse_uint (const char **p, const char *end, guint64 *value)
 {
@@ -205,12 +218,8 @@ check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object,
     return set_damaged (self, error, _("cannot read the cross-reference table"));
   p = buf + 4;
   end = buf + len;
-  while (p < end && (*p == ' ' || *p == '\t'))
-    p++;
-  if (p >= end || !is_eol (*p))
+  if (!skip_line_end (&p, end))
     return set_damaged (self, error, _("malformed cross-reference table header"));
-  while (p < end && is_eol (*p))
-    p++;
 
   for (;;)
     {
@@ -223,12 +232,8 @@ check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object,
       p++;
       if (!parse_uint (&p, end, &count))
         return set_damaged (self, error, _("malformed cross-reference subsection"));
-      while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-      if (p >= end || !is_eol (*p))
+      if (!skip_line_end (&p, end))
         return set_damaged (self, error, _("malformed cross-reference subsection"));
-      while (p < end && is_eol (*p))
-        p++;
       if (first)
         *first_object = start;
       first = FALSE;
@@ -279,20 +284,12 @@ parse_tail (InkanPdf *self, int fd, guint64 *first_object, GError **error)
 
   p = found + 9;
   end = t + len;
-  while (p < end && (*p == ' ' || *p == '\t'))
-    p++;
-  if (p >= end || !is_eol (*p))
+  if (!skip_line_end (&p, end))
     return set_damaged (self, error, _("malformed startxref"));
-  while (p < end && is_eol (*p))
-    p++;
   if (!parse_uint (&p, end, &offset))
     return set_damaged (self, error, _("malformed startxref"));
-  while (p < end && (*p == ' ' || *p == '\t'))
-    p++;
-  if (p >= end || !is_eol (*p))
+  if (!skip_line_end (&p, end))
     return set_damaged (self, error, _("malformed startxref"));
-  while (p < end && is_eol (*p))
-    p++;
   if (end - p < 5 || memcmp (p, "%%EOF", 5) != 0)
     return set_damaged (self, error, _("no %%EOF marker after startxref"));
   for (p += 5; p < end; p++)
@@ -441,7 +438,7 @@ read_strictly (InkanPdf *self, GError **error)
     {
       int saved = errno;
       g_set_error (error, INKAN_PDF_ERROR,
-                   saved == ENOENT ? INKAN_PDF_ERROR_NOT_FOUND : INKAN_PDF_ERROR_NOT_FOUND,
+                   INKAN_PDF_ERROR_NOT_FOUND,
                    _("Cannot open “%s”: %s."), self->display, g_strerror (saved));
       return FALSE;
     }
