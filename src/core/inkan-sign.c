@@ -103,25 +103,7 @@ output_open (Output *out, const char *path, GError **error)
 }
 
 static gboolean
-write_all (Output *out, const void *data, gsize len, GError **error)
-{
-  const guint8 *p = data;
-
-  while (len > 0)
-    {
-      ssize_t n = write (out->fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return set_write_error (out, errno, error);
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-pwrite_all (Output *out, const void *data, gsize len, guint64 offset, GError **error)
+write_at (Output *out, const void *data, gsize len, guint64 offset, GError **error)
 {
   const guint8 *p = data;
 
@@ -164,6 +146,17 @@ output_commit (Output *out, GError **error)
       close (dir_fd);
     }
   return TRUE;
+}
+
+static gboolean
+set_changed_error (const char *input, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (input);
+
+  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+               _("“%s” changed while it was being sealed: seal it again once it is complete."),
+               display);
+  return FALSE;
 }
 
 /* Copies the original into the output while hashing it: one read of the file, no copy of it in
@@ -210,7 +203,7 @@ copy_and_hash (const char *input, guint64 expected_size, Output *out, gnutls_has
       if (total > expected_size)
         goto changed;
       gnutls_hash (hash, buf, (size_t) n);
-      if (!write_all (out, buf, (gsize) n, error))
+      if (!write_at (out, buf, (gsize) n, total - (guint64) n, error))
         {
           close (fd);
           return FALSE;
@@ -224,10 +217,7 @@ copy_and_hash (const char *input, guint64 expected_size, Output *out, gnutls_has
 changed:
   close (fd);
 changed_closed:
-  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-               _("“%s” changed while it was being sealed: seal it again once it is complete."),
-               display);
-  return FALSE;
+  return set_changed_error (input, error);
 }
 
 typedef struct
@@ -347,19 +337,13 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       else if (!job.ok)
         g_propagate_error (error, g_steal_pointer (&job.error));
       else
-        {
-          g_autofree char *display = g_filename_display_name (options->input);
-          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-                       _("“%s” changed while it was being sealed: seal it again once it is "
-                         "complete."),
-                       display);
-        }
+        set_changed_error (options->input, error);
       g_clear_error (&job.error);
       return FALSE;
     }
 
   inc_data = g_bytes_get_data (inc->bytes, &inc_len);
-  if (!write_all (&out, inc_data, inc_len, error))
+  if (!write_at (&out, inc_data, inc_len, size, error))
     {
       gnutls_hash_deinit (job.hash, NULL);
       return FALSE;
@@ -388,7 +372,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       hex[2 * i] = digits[cms_data[i] >> 4];
       hex[2 * i + 1] = digits[cms_data[i] & 0xf];
     }
-  if (!pwrite_all (&out, hex, cms_len * 2, size + inc->gap_start + 1, error))
+  if (!write_at (&out, hex, cms_len * 2, size + inc->gap_start + 1, error))
     return FALSE;
   return output_commit (&out, error);
 }
