@@ -607,3 +607,11 @@ inkan_test_render_page (const char *pdf, guint page, guint dpi, guint *width, gu
     *height = h;
   return g_memdup2 (data + pos, (gsize) w * h * 3);
 }
+
+char *
+inkan_test_corpus_pdf (const char *name)
+{
+  g_autofree char *relative = g_build_filename ("pyhanko", "pdf", name, NULL);
+
+  return inkan_test_corpus (relative);
+}

@@ -32,6 +32,9 @@ InkanTestPki *inkan_test_pki_get (void);
 /* ../shared/corpus/<relative> from the source tree; asserts it exists. */
 char *inkan_test_corpus (const char *relative);
 
+/* ../shared/corpus/pyhanko/pdf/<name>: the corpus's PDF inputs. */
+char *inkan_test_corpus_pdf (const char *name);
+
 /* A path in a fresh per-process temporary directory, removed at exit. */
 char *inkan_test_tmp_path (const char *name);
 

@@ -37,13 +37,6 @@ run_cli (char **out, char **err, ...)
   return status;
 }
 
-static char *
-corpus (const char *name)
-{
-  g_autofree char *rel = g_build_filename ("pyhanko", "pdf", name, NULL);
-  return inkan_test_corpus (rel);
-}
-
 static void
 test_usage (void)
 {
@@ -170,8 +163,8 @@ test_sign_exit_codes (void)
   InkanTestPki *pki = inkan_test_pki_get ();
   g_autofree char *input = inkan_test_make_pdf ("one-page");
   g_autofree char *output = inkan_test_tmp_path ("cli-codes.pdf");
-  g_autofree char *encrypted = corpus ("minimal-aes256.pdf");
-  g_autofree char *damaged = corpus ("minimal-badxref.pdf");
+  g_autofree char *encrypted = inkan_test_corpus_pdf ("minimal-aes256.pdf");
+  g_autofree char *damaged = inkan_test_corpus_pdf ("minimal-badxref.pdf");
   g_autofree char *missing = inkan_test_tmp_path ("missing.pdf");
   g_autofree char *missing_png = inkan_test_tmp_path ("missing.png");
   g_autofree char *no_key = g_strdup_printf ("%s;object=nobody;type=private", pki->token_url);

@@ -16,13 +16,6 @@ contains (const char *data, gsize len, const char *needle)
   return memmem (data, len, needle, strlen (needle)) != NULL;
 }
 
-static char *
-corpus (const char *name)
-{
-  g_autofree char *rel = g_build_filename ("pyhanko", "pdf", name, NULL);
-  return inkan_test_corpus (rel);
-}
-
 static void
 test_open_ordinary (void)
 {
@@ -30,7 +23,7 @@ test_open_ordinary (void)
 
   for (i = 0; ordinary[i] != NULL; i++)
     {
-      g_autofree char *path = corpus (ordinary[i]);
+      g_autofree char *path = inkan_test_corpus_pdf (ordinary[i]);
       g_autoptr (GError) error = NULL;
       g_autoptr (InkanPdf) pdf = inkan_pdf_open (path, &error);
 
@@ -48,7 +41,7 @@ test_open_damaged (void)
 
   for (i = 0; damaged[i] != NULL; i++)
     {
-      g_autofree char *path = corpus (damaged[i]);
+      g_autofree char *path = inkan_test_corpus_pdf (damaged[i]);
       g_autoptr (GError) error = NULL;
       g_autoptr (InkanPdf) pdf = inkan_pdf_open (path, &error);
 
@@ -68,7 +61,7 @@ test_open_encrypted (void)
 
   for (i = 0; encrypted[i] != NULL; i++)
     {
-      g_autofree char *path = corpus (encrypted[i]);
+      g_autofree char *path = inkan_test_corpus_pdf (encrypted[i]);
       g_autoptr (GError) error = NULL;
       g_autoptr (InkanPdf) pdf = inkan_pdf_open (path, &error);
 
@@ -92,8 +85,8 @@ test_open_missing (void)
 static void
 test_open_xref_kind (void)
 {
-  g_autofree char *table = corpus ("minimal.pdf");
-  g_autofree char *stream = corpus ("minimal-xref.pdf");
+  g_autofree char *table = inkan_test_corpus_pdf ("minimal.pdf");
+  g_autofree char *stream = inkan_test_corpus_pdf ("minimal-xref.pdf");
   g_autoptr (InkanPdf) a = inkan_pdf_open (table, NULL);
   g_autoptr (InkanPdf) b = inkan_pdf_open (stream, NULL);
 
@@ -133,7 +126,7 @@ test_page_size (void)
 static void
 test_page_range (void)
 {
-  g_autofree char *path = corpus ("minimal-two-pages.pdf");
+  g_autofree char *path = inkan_test_corpus_pdf ("minimal-two-pages.pdf");
   g_autoptr (InkanPdf) pdf = inkan_pdf_open (path, NULL);
   g_autoptr (GError) error = NULL;
 
@@ -278,7 +271,7 @@ test_increment_invisible (void)
 
   for (i = 0; inputs[i] != NULL; i++)
     {
-      g_autofree char *input = corpus (inputs[i]);
+      g_autofree char *input = inkan_test_corpus_pdf (inputs[i]);
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       InkanPdfSigParams params = { .time = now, .contents_size = 4096 };
       g_autoptr (InkanPdfIncrement) inc = NULL;
@@ -320,7 +313,7 @@ test_increment_generated (void)
 static void
 test_field_existing (void)
 {
-  g_autofree char *input = corpus ("minimal-two-fields.pdf");
+  g_autofree char *input = inkan_test_corpus_pdf ("minimal-two-fields.pdf");
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   InkanPdfSigParams params = { .time = now, .contents_size = 512, .field = "Sig2" };
   g_autoptr (InkanPdfIncrement) inc = NULL;
@@ -353,7 +346,7 @@ test_field_refused (void)
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *input = corpus (cases[i].file);
+      g_autofree char *input = inkan_test_corpus_pdf (cases[i].file);
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       g_autoptr (GError) error = NULL;
       g_autoptr (InkanPdf) pdf = inkan_pdf_open (input, &error);
@@ -371,7 +364,7 @@ test_field_refused (void)
 static void
 test_form_tree_loop (void)
 {
-  g_autofree char *input = corpus ("form-tree-circular-ref-input.pdf");
+  g_autofree char *input = inkan_test_corpus_pdf ("form-tree-circular-ref-input.pdf");
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanPdf) pdf = inkan_pdf_open (input, &error);

@@ -51,13 +51,6 @@ second (void)
 }
 
 static char *
-corpus (const char *name)
-{
-  g_autofree char *rel = g_build_filename ("pyhanko", "pdf", name, NULL);
-  return inkan_test_corpus (rel);
-}
-
-static char *
 file_sha256 (const char *path)
 {
   g_autofree char *data = NULL;
@@ -134,7 +127,7 @@ test_corpus_ordinary (void)
 
   for (i = 0; inputs[i] != NULL; i++)
     {
-      g_autofree char *input = corpus (inputs[i]);
+      g_autofree char *input = inkan_test_corpus_pdf (inputs[i]);
       g_autofree char *name = g_strdup_printf ("ordinary-%u.pdf", i);
       g_autofree char *output = inkan_test_tmp_path (name);
       g_autoptr (InkanPdf) in = inkan_pdf_open (input, NULL);
@@ -349,7 +342,7 @@ test_twice (void)
 static void
 test_xref_stream_kept (void)
 {
-  g_autofree char *input = corpus ("minimal-xref.pdf");
+  g_autofree char *input = inkan_test_corpus_pdf ("minimal-xref.pdf");
   g_autofree char *output = inkan_test_tmp_path ("xref-stream.pdf");
   g_autoptr (InkanPdf) out = NULL;
   InkanSignOptions options = { .input = input, .output = output, .signer = second () };
@@ -450,7 +443,7 @@ test_refused_inputs (void)
 
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *input = corpus (cases[i].file);
+      g_autofree char *input = inkan_test_corpus_pdf (cases[i].file);
       InkanSignOptions options = {
         .input = input, .output = output, .signer = clerk (), .image = pki->seal_png,
         .has_rect = TRUE, .rect = { 10, 10, 50, 50 },
@@ -463,7 +456,7 @@ test_refused_inputs (void)
 static void
 test_refused_corpus (void)
 {
-  g_autofree char *dir = corpus ("");
+  g_autofree char *dir = inkan_test_corpus_pdf ("");
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_autofree char *output = inkan_test_tmp_path ("refused-corpus.pdf");
   InkanTestPki *pki = inkan_test_pki_get ();
