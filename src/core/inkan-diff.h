@@ -1,0 +1,51 @@
+/* Modification analysis: what a later revision changed after a signed one, and whether a rule
+ * explains it. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "inkan-revisions.h"
+
+G_BEGIN_DECLS
+
+/* Ordered: a higher level allows everything a lower one does. */
+typedef enum
+{
+  INKAN_MODIFICATION_NONE,
+  INKAN_MODIFICATION_LTA_UPDATES,   /* /DSS data, document timestamps */
+  INKAN_MODIFICATION_FORM_FILLING,  /* values of non-signature fields; filling empty signature
+                                     * fields; new invisible signature fields */
+  INKAN_MODIFICATION_ANNOTATIONS,   /* new, changed or removed annotations; new visible
+                                     * signature fields */
+  INKAN_MODIFICATION_OTHER,         /* anything no rule explains: fails the signature */
+} InkanModificationLevel;
+
+const char *inkan_modification_level_to_string (InkanModificationLevel level); /* "NONE", … */
+
+/* A finding of the verifier: a stable code ("PAGE_CONTENT_CHANGED") and a sentence a clerk
+ * understands, saying what happened and what to do. */
+typedef struct
+{
+  char *code;
+  char *message;
+} InkanFinding;
+
+InkanFinding *inkan_finding_new (const char *code, const char *message);
+void          inkan_finding_free (InkanFinding *finding);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanFinding, inkan_finding_free)
+
+typedef struct
+{
+  InkanModificationLevel level;
+  GPtrArray *findings;      /* InkanFinding: the changes that raised the level above NONE */
+} InkanDiff;
+
+void inkan_diff_free (InkanDiff *diff);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanDiff, inkan_diff_free)
+
+/* Compares revision `rev` with revision `rev - 1` (0-based, `rev` ≥ 1) object by object: every
+ * object the later revision redefines, frees or re-points is explained by a rule or makes the
+ * level OTHER. A field signed in `rev - 1` (or earlier) must not change at all, nor its widget or
+ * its appearance. Fails (INKAN_PDF_ERROR_DAMAGED) when either revision cannot be read strictly. */
+InkanDiff *inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error);
+
+G_END_DECLS

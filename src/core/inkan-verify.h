@@ -1,0 +1,87 @@
+/* The verifier: every signature of every revision, checked and explained in a report. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include "inkan-diff.h"
+#include "inkan-trust.h"
+
+G_BEGIN_DECLS
+
+/* Ordered from best to worst, so that a file's indication is its worst signature's. */
+typedef enum
+{
+  INKAN_INDICATION_TOTAL_PASSED,
+  INKAN_INDICATION_INDETERMINATE,
+  INKAN_INDICATION_TOTAL_FAILED,
+  INKAN_INDICATION_NO_SIGNATURE,  /* only for a whole file */
+} InkanIndication;
+
+typedef enum
+{
+  INKAN_COVERAGE_ENTIRE_FILE,
+  INKAN_COVERAGE_ENTIRE_REVISION,
+  INKAN_COVERAGE_PARTIAL,
+  INKAN_COVERAGE_UNCLEAR,
+} InkanCoverage;
+
+const char *inkan_indication_to_string (InkanIndication indication);
+const char *inkan_coverage_to_string (InkanCoverage coverage);
+
+typedef struct
+{
+  char *field;                      /* the field's full name */
+  char *signer;                     /* the signer's subject DN (RFC 4514), or NULL */
+  char *signer_name;                /* its common name, or NULL */
+  char *organisation;               /* its organisation, or NULL */
+  InkanIndication indication;
+  char *subindication;              /* ETSI name, or NULL */
+  InkanCoverage coverage;
+  InkanModificationLevel modification_level;
+  GDateTime *signing_time;          /* claimed (/M, else signingTime), or NULL */
+  guint revision;                   /* 1-based: the revision this signature signs */
+  guint docmdp;                     /* certification signature's P (1–3), 0 for approval */
+  char *subfilter;
+  char *algorithm;                  /* "RSA PKCS#1 v1.5 with SHA-256", or NULL */
+  char *reason;
+  char *location;
+  guint page;                       /* 1-based page of the widget, 0 when invisible or none */
+  double rect[4];                   /* the widget's /Rect in default user space */
+  GPtrArray *chain;                 /* gnutls_x509_crt_t (owned): signer first */
+  GPtrArray *findings;              /* InkanFinding */
+} InkanSignatureReport;
+
+typedef struct
+{
+  char *file;
+  InkanIndication indication;
+  guint n_revisions;
+  GPtrArray *signatures;            /* InkanSignatureReport, in revision order */
+  GPtrArray *findings;              /* InkanFinding about the file as a whole */
+} InkanReport;
+
+void inkan_report_free (InkanReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanReport, inkan_report_free)
+
+typedef struct
+{
+  InkanTrust *trust;                /* anchors; NULL trusts nothing */
+  GDateTime *now;                   /* the validation time; NULL means now */
+} InkanVerifyOptions;
+
+/* Verifies every signature of `path`. Fails only when the file cannot be opened
+ * (INKAN_PDF_ERROR_NOT_FOUND) or is no readable PDF at all (INKAN_PDF_ERROR_DAMAGED,
+ * INKAN_PDF_ERROR_ENCRYPTED); everything else is in the report. */
+InkanReport *inkan_verify_file (const char               *path,
+                                const InkanVerifyOptions *options,
+                                GError                  **error);
+/* The same over bytes in memory (fuzzing, tests). */
+InkanReport *inkan_verify_bytes (GBytes                   *bytes,
+                                 const char               *display,
+                                 const InkanVerifyOptions *options,
+                                 GError                  **error);
+
+/* The JSON object of DESIGN.md's contract, one line, no trailing newline. */
+char *inkan_report_to_json (const InkanReport *report);
+
+G_END_DECLS
