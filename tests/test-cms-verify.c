@@ -252,6 +252,10 @@ openssl_pki (void)
         "leaf rsa rsa:2048 '' 'RSA Signer'\n"
         "leaf p256 ec '-pkeyopt ec_paramgen_curve:P-256' 'P-256 Signer'\n"
         "leaf p384 ec '-pkeyopt ec_paramgen_curve:P-384' 'P-384 Signer'\n"
+        "for days in 30 31; do\n"
+        "  openssl x509 -req -in rsa.csr -CA root.pem -CAkey root.key -set_serial 4660 "
+        "    -days $days -extfile ext.cnf -extensions leaf -out twin$days.pem 2>/dev/null\n"
+        "done\n"
         "head -c 100000 /dev/urandom > data.bin\n";
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -279,7 +283,8 @@ openssl_pki (void)
   return &pki;
 }
 
-/* openssl cms -sign with the leaf `key` (rsa, p256, p384) and extra options; returns the DER. */
+/* openssl cms -sign with the leaf `key` (rsa, p256, p384, twin30, twin31) and extra options;
+ * returns the DER. */
 static GBytes *
 openssl_cms (const char *key, const char *const *options)
 {
@@ -304,7 +309,9 @@ openssl_cms (const char *key, const char *const *options)
   g_ptr_array_add (argv, g_strdup ("-signer"));
   g_ptr_array_add (argv, g_strdup_printf ("%s/%s.pem", pki->dir, key));
   g_ptr_array_add (argv, g_strdup ("-inkey"));
-  g_ptr_array_add (argv, g_strdup_printf ("%s/%s.key", pki->dir, key));
+  /* the twins are certificates for the RSA leaf's key */
+  g_ptr_array_add (
+      argv, g_strdup_printf ("%s/%s.key", pki->dir, g_str_has_prefix (key, "twin") ? "rsa" : key));
   g_ptr_array_add (argv, g_strdup ("-certfile"));
   g_ptr_array_add (argv, g_strdup_printf ("%s/root.pem", pki->dir));
   g_ptr_array_add (argv, g_strdup ("-out"));
@@ -637,6 +644,61 @@ test_hostile (void)
   g_assert_cmpuint (n_verified, <, len);
 }
 
+static GBytes *
+pem_to_der (const char *path)
+{
+  g_autofree char *pem = NULL;
+  g_autoptr (GError) error = NULL;
+  gnutls_x509_crt_t crt = NULL;
+  gnutls_datum_t datum, der = { NULL, 0 };
+  gsize len = 0;
+  GBytes *bytes;
+
+  g_assert_true (g_file_get_contents (path, &pem, &len, &error));
+  g_assert_no_error (error);
+  datum.data = (unsigned char *)pem;
+  datum.size = len;
+  g_assert_cmpint (gnutls_x509_crt_init (&crt), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM), ==, 0);
+  g_assert_cmpint (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der), ==, 0);
+  bytes = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  gnutls_x509_crt_deinit (crt);
+  return bytes;
+}
+
+/* Two certificates for the same key, issuer and serial number, differing in their validity:
+ * signingCertificateV2 (-cades) tells which one signed. Swapping the other one in keeps the
+ * signature valid and must still fail. */
+static void
+test_openssl_signing_certificate (void)
+{
+  OpensslPki *pki = openssl_pki ();
+  g_autofree char *twin30 = g_build_filename (pki->dir, "twin30.pem", NULL);
+  g_autofree char *twin31 = g_build_filename (pki->dir, "twin31.pem", NULL);
+  g_autoptr (GBytes) der30 = pem_to_der (twin30);
+  g_autoptr (GBytes) der31 = pem_to_der (twin31);
+  const char *const cades[] = { "-md", "sha256", "-cades", NULL };
+  g_autoptr (GBytes) cms = openssl_cms ("twin30", cades);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) error2 = NULL;
+  g_autoptr (GBytes) swapped = NULL;
+  gsize len = 0;
+  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (cms), &len);
+  guint8 *at;
+
+  error = check (cms, pki->content, NULL);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (g_bytes_get_size (der30), ==, g_bytes_get_size (der31));
+  at = memmem (data, len, g_bytes_get_data (der30, NULL), g_bytes_get_size (der30));
+  g_assert_nonnull (at);
+  memcpy (at, g_bytes_get_data (der31, NULL), g_bytes_get_size (der31));
+  swapped = g_bytes_new_take (data, len);
+  error2 = check (swapped, pki->content, NULL);
+  g_assert_error (error2, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_SIGNING_CERT_MISMATCH);
+}
+
 /* ---- inkan-cli sign, and BER from pdfsig (NSS) ------------------------------------------ */
 
 static void
@@ -695,6 +757,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cms-verify/openssl/econtent-other", test_openssl_econtent_other);
   g_test_add_func ("/inkan/cms-verify/openssl/signature-changed", test_openssl_signature_changed);
   g_test_add_func ("/inkan/cms-verify/openssl/no-signer", test_openssl_no_signer);
+  g_test_add_func ("/inkan/cms-verify/openssl/signing-certificate",
+                   test_openssl_signing_certificate);
   g_test_add_func ("/inkan/cms-verify/openssl/weak-digest", test_openssl_weak_digest);
   g_test_add_func ("/inkan/cms-verify/padding", test_padding);
   g_test_add_func ("/inkan/cms-verify/hostile", test_hostile);
