@@ -1,0 +1,1762 @@
+/* Modification analysis: what one revision changed after the previous one, judged by roles. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "inkan-diff.h"
+#include "inkan-pdf.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+/* A document whose object graph needs more steps than this to walk is refused, not guessed. */
+#define MAX_VISITS (4u * 1024 * 1024)
+#define MAX_DEPTH 64
+
+/* What an object is in a revision's object graph; an object may be several things at once,
+ * and a change must be allowed for every one of them. */
+typedef enum
+{
+  R_CATALOG = 1 << 0,
+  R_PAGE_TREE = 1 << 1,
+  R_PAGE = 1 << 2,
+  R_ANNOTS = 1 << 3,        /* an indirect /Annots array */
+  R_CONTENT = 1 << 4,       /* page contents, resources, fonts, images, anything a page draws */
+  R_ANNOT = 1 << 5,         /* an annotation other than a widget */
+  R_ANNOT_MISC = 1 << 6,    /* what an annotation holds: appearance, actions, borders */
+  R_WIDGET = 1 << 7,        /* a widget of a field not signed */
+  R_WIDGET_AP = 1 << 8,
+  R_ACROFORM = 1 << 9,
+  R_FIELDS = 1 << 10,       /* an indirect /Fields or /Kids array of fields not signed */
+  R_FIELD = 1 << 11,        /* a field other than a signature field */
+  R_FIELD_VALUE = 1 << 12,
+  R_FIELD_MISC = 1 << 13,   /* what such a field holds besides its value: actions, options */
+  R_SIG_FIELD = 1 << 14,    /* an empty signature field */
+  R_SIGNED = 1 << 15,       /* a signed field and all it holds: value, widgets, appearances */
+  R_DSS = 1 << 16,
+  R_INFO = 1 << 17,
+  R_METADATA = 1 << 18,
+  R_EXTENSIONS = 1 << 19,
+  R_DR = 1 << 20,
+  R_OTHER = 1 << 21,        /* reached some way no rule knows */
+} Role;
+
+typedef struct
+{
+  int id;
+  gboolean is_sig;
+  gboolean is_signed;
+  gboolean doc_timestamp;
+  gboolean visible;
+  guint page;               /* of its first widget, 1-based; 0 when unknown */
+  int value_id;             /* the object /V refers to, 0 when direct or absent */
+  char *name;
+} FieldInfo;
+
+typedef struct
+{
+  int id;
+  gboolean is_widget;
+  gboolean visible;
+  guint page;
+  int field;                /* widgets: the field's id, 0 when it belongs to no field */
+  char *subtype;
+} AnnotInfo;
+
+typedef struct
+{
+  qpdf_oh oh;
+  guint role;
+  int owner;                /* the field whose appearance this is, 0 when none */
+} Pending;
+
+typedef struct
+{
+  qpdf_data q;
+  int root_id;
+  GHashTable *roles;        /* id → Role mask, also for references to missing objects */
+  GHashTable *structural;   /* ids the structural walk placed: the generic walk stops there */
+  GHashTable *fields;       /* id → FieldInfo */
+  GHashTable *widget_field; /* widget id → field id */
+  GHashTable *annots;       /* id → AnnotInfo */
+  GHashTable *owners;       /* appearance object id → field id */
+  GArray *pages;            /* page ids in order */
+  GQueue pending;
+  guint visits;
+} Graph;
+
+typedef struct
+{
+  InkanRevisions *revisions;
+  guint rev;
+  Graph *old_graph, *new_graph;
+  InkanDiff *diff;
+  GHashTable *seen_findings;
+} Judge;
+
+/* ---- public small things ----------------------------------------------------------------- */
+
+const char *
+inkan_modification_level_to_string (InkanModificationLevel level)
+{
+  static const char * const names[] = { "NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS",
+                                        "OTHER" };
+
+  g_return_val_if_fail ((guint) level < G_N_ELEMENTS (names), NULL);
+  return names[level];
+}
+
+InkanFinding *
+inkan_finding_new (const char *code, const char *message)
+{
+  InkanFinding *finding = g_new0 (InkanFinding, 1);
+
+  finding->code = g_strdup (code);
+  finding->message = g_strdup (message);
+  return finding;
+}
+
+void
+inkan_finding_free (InkanFinding *finding)
+{
+  if (finding == NULL)
+    return;
+  g_free (finding->code);
+  g_free (finding->message);
+  g_free (finding);
+}
+
+void
+inkan_diff_free (InkanDiff *diff)
+{
+  if (diff == NULL)
+    return;
+  g_clear_pointer (&diff->findings, g_ptr_array_unref);
+  g_free (diff);
+}
+
+/* ---- qpdf access that never warns -------------------------------------------------------- */
+
+static qpdf_oh
+dict_get (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  if (!qpdf_oh_is_dictionary (q, oh))
+    return qpdf_oh_new_null (q);
+  return qpdf_oh_get_key (q, oh, key);
+}
+
+static gboolean
+dict_has (qpdf_data q, qpdf_oh oh, const char *key)
+{
+  return qpdf_oh_is_dictionary (q, oh) && qpdf_oh_has_key (q, oh, key);
+}
+
+/* qpdf has one key iterator per document: collect, then look. */
+static GPtrArray *
+dict_keys (qpdf_data q, qpdf_oh dict)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+
+  if (!qpdf_oh_is_dictionary (q, dict))
+    return keys;
+  qpdf_oh_begin_dict_key_iter (q, dict);
+  while (qpdf_oh_dict_more_keys (q))
+    g_ptr_array_add (keys, g_strdup (qpdf_oh_dict_next_key (q)));
+  return keys;
+}
+
+static gboolean
+name_is (qpdf_data q, qpdf_oh dict, const char *key, const char *name)
+{
+  qpdf_oh v = dict_get (q, dict, key);
+  gboolean is = qpdf_oh_is_name_and_equals (q, v, name);
+
+  qpdf_oh_release (q, v);
+  return is;
+}
+
+static int
+object_id (qpdf_data q, qpdf_oh oh)
+{
+  return qpdf_oh_is_indirect (q, oh) ? qpdf_oh_get_object_id (q, oh) : 0;
+}
+
+/* An object's value at one level: dictionary entries and array items as qpdf writes them, so
+ * that references stay references and two revisions compare object by object. */
+static char *
+value_text (qpdf_data q, qpdf_oh oh, gboolean with_stream_data)
+{
+  GString *s = g_string_new (NULL);
+  qpdf_oh dict = 0;
+  int type = qpdf_oh_get_type_code (q, oh);
+
+  switch (type)
+    {
+    case ot_stream:
+      dict = qpdf_oh_get_dict (q, oh);
+      G_GNUC_FALLTHROUGH;
+    case ot_dictionary:
+      {
+        qpdf_oh d = dict != 0 ? dict : oh;
+        g_autoptr (GPtrArray) keys = dict_keys (q, d);
+        guint i;
+
+        g_string_append (s, type == ot_stream ? "stream<<" : "<<");
+        for (i = 0; i < keys->len; i++)
+          {
+            qpdf_oh v = qpdf_oh_get_key (q, d, keys->pdata[i]);
+
+            g_string_append_printf (s, "%s %s ", (char *) keys->pdata[i],
+                                    qpdf_oh_unparse_binary (q, v));
+            qpdf_oh_release (q, v);
+          }
+        g_string_append (s, ">>");
+        if (dict != 0)
+          qpdf_oh_release (q, dict);
+        if (type == ot_stream && with_stream_data)
+          {
+            unsigned char *buf = NULL;
+            size_t len = 0;
+
+            if (qpdf_oh_get_stream_data (q, oh, qpdf_dl_none, NULL, &buf, &len) == QPDF_SUCCESS
+                && buf != NULL)
+              {
+                g_string_append (s, "data:");
+                g_string_append_len (s, (const char *) buf, (gssize) len);
+              }
+            free (buf);
+          }
+        break;
+      }
+    case ot_array:
+      {
+        int i, n = qpdf_oh_get_array_n_items (q, oh);
+
+        g_string_append_c (s, '[');
+        for (i = 0; i < n; i++)
+          {
+            qpdf_oh v = qpdf_oh_get_array_item (q, oh, i);
+
+            g_string_append_printf (s, "%s ", qpdf_oh_unparse_binary (q, v));
+            qpdf_oh_release (q, v);
+          }
+        g_string_append_c (s, ']');
+        break;
+      }
+    case ot_integer:
+      g_string_append_printf (s, "%lld", qpdf_oh_get_int_value (q, oh));
+      break;
+    case ot_real:
+      g_string_append_printf (s, "real %s", qpdf_oh_get_real_value (q, oh));
+      break;
+    case ot_name:
+      g_string_append_printf (s, "name %s", qpdf_oh_get_name (q, oh));
+      break;
+    case ot_boolean:
+      g_string_append (s, qpdf_oh_get_bool_value (q, oh) ? "true" : "false");
+      break;
+    case ot_string:
+      {
+        size_t len = 0;
+        const char *v = qpdf_oh_get_binary_string_value (q, oh, &len);
+
+        g_string_append (s, "string ");
+        g_string_append_len (s, v, (gssize) len);
+        break;
+      }
+    default:
+      g_string_append_printf (s, "type %d", type);
+      break;
+    }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+entry_text (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  qpdf_oh v;
+  char *text;
+
+  if (!dict_has (q, dict, key))
+    return NULL;
+  v = qpdf_oh_get_key (q, dict, key);
+  text = g_strdup (qpdf_oh_unparse_binary (q, v));
+  qpdf_oh_release (q, v);
+  return text;
+}
+
+/* The keys whose values differ between two dictionaries of two documents. */
+static GPtrArray *
+changed_keys (qpdf_data qa, qpdf_oh a, qpdf_data qb, qpdf_oh b)
+{
+  g_autoptr (GPtrArray) ka = dict_keys (qa, a);
+  g_autoptr (GPtrArray) kb = dict_keys (qb, b);
+  g_autoptr (GHashTable) all = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *changed = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer key;
+  guint i;
+
+  for (i = 0; i < ka->len; i++)
+    g_hash_table_add (all, ka->pdata[i]);
+  for (i = 0; i < kb->len; i++)
+    g_hash_table_add (all, kb->pdata[i]);
+  g_hash_table_iter_init (&iter, all);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autofree char *va = entry_text (qa, a, key);
+      g_autofree char *vb = entry_text (qb, b, key);
+
+      if (g_strcmp0 (va, vb) != 0)
+        g_ptr_array_add (changed, g_strdup (key));
+    }
+  return changed;
+}
+
+static char *
+text_value (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  qpdf_oh v = dict_get (q, dict, key);
+  char *text = NULL;
+
+  if (qpdf_oh_is_string (q, v))
+    text = g_strdup (qpdf_oh_get_utf8_value (q, v));
+  qpdf_oh_release (q, v);
+  return text;
+}
+
+/* ---- the role walk ----------------------------------------------------------------------- */
+
+static void
+field_info_free (gpointer data)
+{
+  FieldInfo *f = data;
+
+  g_free (f->name);
+  g_free (f);
+}
+
+static void
+annot_info_free (gpointer data)
+{
+  AnnotInfo *a = data;
+
+  g_free (a->subtype);
+  g_free (a);
+}
+
+static Graph *
+graph_new (qpdf_data q)
+{
+  Graph *g = g_new0 (Graph, 1);
+
+  g->q = q;
+  g->roles = g_hash_table_new (NULL, NULL);
+  g->structural = g_hash_table_new (NULL, NULL);
+  g->fields = g_hash_table_new_full (NULL, NULL, NULL, field_info_free);
+  g->widget_field = g_hash_table_new (NULL, NULL);
+  g->annots = g_hash_table_new_full (NULL, NULL, NULL, annot_info_free);
+  g->owners = g_hash_table_new (NULL, NULL);
+  g->pages = g_array_new (FALSE, FALSE, sizeof (int));
+  g_queue_init (&g->pending);
+  return g;
+}
+
+static void
+graph_free (Graph *g)
+{
+  Pending *p;
+
+  if (g == NULL)
+    return;
+  while ((p = g_queue_pop_head (&g->pending)) != NULL)
+    {
+      qpdf_oh_release (g->q, p->oh);
+      g_free (p);
+    }
+  g_hash_table_unref (g->roles);
+  g_hash_table_unref (g->structural);
+  g_hash_table_unref (g->fields);
+  g_hash_table_unref (g->widget_field);
+  g_hash_table_unref (g->annots);
+  g_hash_table_unref (g->owners);
+  g_array_unref (g->pages);
+  g_free (g);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Graph, graph_free)
+
+static guint
+roles_of (Graph *g, int id)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (g->roles, GINT_TO_POINTER (id)));
+}
+
+/* Adds `role` to object `id`; FALSE when it had it already. */
+static gboolean
+add_role (Graph *g, int id, guint role)
+{
+  guint mask = roles_of (g, id);
+
+  if (id <= 0 || (mask & role) == role)
+    return FALSE;
+  g_hash_table_insert (g->roles, GINT_TO_POINTER (id), GUINT_TO_POINTER (mask | role));
+  return TRUE;
+}
+
+/* Takes ownership of `oh`. */
+static void
+push_owned (Graph *g, qpdf_oh oh, guint role, int owner)
+{
+  Pending *p;
+  int type = qpdf_oh_is_indirect (g->q, oh) ? ot_reserved : qpdf_oh_get_type_code (g->q, oh);
+
+  if (type != ot_reserved && type != ot_dictionary && type != ot_array && type != ot_stream)
+    {
+      qpdf_oh_release (g->q, oh);
+      return;
+    }
+  p = g_new (Pending, 1);
+  p->oh = oh;
+  p->role = role;
+  p->owner = owner;
+  g_queue_push_tail (&g->pending, p);
+}
+
+static void
+push (Graph *g, qpdf_oh oh, guint role)
+{
+  push_owned (g, oh, role, 0);
+}
+
+/* Pushes every entry of `dict` except those in `skip` (NULL-terminated). */
+static void
+push_entries (Graph *g, qpdf_oh dict, guint role, const char * const *skip, int owner)
+{
+  g_autoptr (GPtrArray) keys = dict_keys (g->q, dict);
+  guint i;
+
+  for (i = 0; i < keys->len; i++)
+    if (skip == NULL || !g_strv_contains (skip, keys->pdata[i]))
+      push_owned (g, qpdf_oh_get_key (g->q, dict, keys->pdata[i]), role, owner);
+}
+
+/* Everything reachable from the pending objects gets their role, except objects the structural
+ * walk placed (pages, annotations, fields, the catalog): a back-reference such as /P or an
+ * outline's destination does not make a page something else. Stream data is never read. */
+static gboolean
+walk_pending (Graph *g)
+{
+  Pending *p;
+
+  while ((p = g_queue_pop_head (&g->pending)) != NULL)
+    {
+      qpdf_oh oh = p->oh;
+      guint role = p->role;
+      int owner = p->owner;
+      int id = object_id (g->q, oh);
+      int type;
+
+      g_free (p);
+      if (++g->visits > MAX_VISITS)
+        {
+          qpdf_oh_release (g->q, oh);
+          return FALSE;
+        }
+      if (id > 0 && (g_hash_table_contains (g->structural, GINT_TO_POINTER (id))
+                     || !add_role (g, id, role)))
+        {
+          qpdf_oh_release (g->q, oh);
+          continue;
+        }
+      if (id > 0 && owner > 0 && !g_hash_table_contains (g->owners, GINT_TO_POINTER (id)))
+        g_hash_table_insert (g->owners, GINT_TO_POINTER (id), GINT_TO_POINTER (owner));
+      type = qpdf_oh_get_type_code (g->q, oh);
+      if (type == ot_dictionary)
+        push_entries (g, oh, role, NULL, owner);
+      else if (type == ot_stream)
+        {
+          qpdf_oh dict = qpdf_oh_get_dict (g->q, oh);
+
+          push_entries (g, dict, role, NULL, owner);
+          qpdf_oh_release (g->q, dict);
+        }
+      else if (type == ot_array)
+        {
+          int i, n = qpdf_oh_get_array_n_items (g->q, oh);
+
+          for (i = 0; i < n; i++)
+            push_owned (g, qpdf_oh_get_array_item (g->q, oh, i), role, owner);
+        }
+      qpdf_oh_release (g->q, oh);
+    }
+  return TRUE;
+}
+
+static const char * const field_keys[] = {
+  "/FT", "/Parent", "/Kids", "/T", "/TU", "/TM", "/Ff", "/V", "/DV", "/AA", "/Opt", "/TI", "/I",
+  "/Lock", "/SV", "/DA", "/Q", "/DS", "/RV", "/MaxLen", NULL
+};
+
+/* Visible: a non-empty rectangle, an appearance, and not hidden. */
+static gboolean
+widget_visible (qpdf_data q, qpdf_oh annot)
+{
+  qpdf_oh rect = dict_get (q, annot, "/Rect");
+  qpdf_oh f = dict_get (q, annot, "/F");
+  double v[4] = { 0 };
+  gboolean visible = FALSE;
+  int i;
+
+  if (qpdf_oh_is_array (q, rect) && qpdf_oh_get_array_n_items (q, rect) == 4)
+    {
+      for (i = 0; i < 4; i++)
+        {
+          qpdf_oh item = qpdf_oh_get_array_item (q, rect, i);
+
+          if (qpdf_oh_is_number (q, item))
+            v[i] = qpdf_oh_get_numeric_value (q, item);
+          qpdf_oh_release (q, item);
+        }
+      visible = fabs ((v[2] - v[0]) * (v[3] - v[1])) > 0.0 && dict_has (q, annot, "/AP");
+    }
+  if (qpdf_oh_is_integer (q, f) && (qpdf_oh_get_int_value (q, f) & (2 | 32)) != 0)
+    visible = FALSE;
+  qpdf_oh_release (q, rect);
+  qpdf_oh_release (q, f);
+  return visible;
+}
+
+static void walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth);
+
+static void
+walk_field (Graph *g, qpdf_oh field, const char *inherited_ft, const char *parent_name,
+            guint depth)
+{
+  qpdf_data q = g->q;
+  int id = object_id (q, field);
+  qpdf_oh ft_oh, v, kids;
+  g_autofree char *ft = NULL;
+  g_autofree char *partial = NULL;
+  FieldInfo *info;
+  guint role, i;
+
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary (q, field)
+      || (id > 0 && g_hash_table_contains (g->structural, GINT_TO_POINTER (id))))
+    return;
+  if (id > 0)
+    g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+
+  ft_oh = dict_get (q, field, "/FT");
+  ft = g_strdup (qpdf_oh_is_name (q, ft_oh) ? qpdf_oh_get_name (q, ft_oh) : inherited_ft);
+  qpdf_oh_release (q, ft_oh);
+  partial = text_value (q, field, "/T");
+
+  info = g_new0 (FieldInfo, 1);
+  info->id = id;
+  info->is_sig = g_strcmp0 (ft, "/Sig") == 0;
+  info->name = parent_name != NULL && partial != NULL
+                 ? g_strdup_printf ("%s.%s", parent_name, partial)
+                 : g_strdup (partial != NULL ? partial : parent_name);
+  v = dict_get (q, field, "/V");
+  info->value_id = object_id (q, v);
+  if (info->is_sig && qpdf_oh_is_dictionary (q, v))
+    {
+      info->is_signed = TRUE;
+      info->doc_timestamp = name_is (q, v, "/Type", "/DocTimeStamp")
+                            || name_is (q, v, "/SubFilter", "/ETSI.RFC3161");
+    }
+  role = info->is_sig ? (info->is_signed ? R_SIGNED : R_SIG_FIELD) : R_FIELD;
+  add_role (g, id, role);
+  if (id > 0)
+    g_hash_table_insert (g->fields, GINT_TO_POINTER (id), info);
+
+  /* The value: a signature dictionary (its /Reference points at the catalog, where the
+   * generic walk stops) or a field value. */
+  if (!qpdf_oh_is_null (q, v))
+    push (g, v, info->is_sig ? (info->is_signed ? R_SIGNED : R_FIELD_MISC) : R_FIELD_VALUE);
+  else
+    qpdf_oh_release (q, v);
+  {
+    static const char * const skip[] = { "/V", "/Kids", "/Parent", NULL };
+    g_autoptr (GPtrArray) keys = dict_keys (q, field);
+    gboolean merged = name_is (q, field, "/Subtype", "/Widget");
+
+    for (i = 0; i < keys->len; i++)
+      {
+        const char *key = keys->pdata[i];
+
+        if (g_strv_contains (skip, key) || (merged && !g_strv_contains (field_keys, key)))
+          continue;
+        push (g, qpdf_oh_get_key (q, field, key), info->is_signed ? R_SIGNED : R_FIELD_MISC);
+      }
+    if (merged && id > 0)
+      g_hash_table_insert (g->widget_field, GINT_TO_POINTER (id), GINT_TO_POINTER (id));
+  }
+
+  kids = dict_get (q, field, "/Kids");
+  if (qpdf_oh_is_array (q, kids))
+    {
+      int n = qpdf_oh_get_array_n_items (q, kids), k;
+
+      if (object_id (q, kids) > 0)
+        {
+          g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, kids)));
+          add_role (g, object_id (q, kids), info->is_signed ? R_SIGNED : R_FIELDS);
+        }
+      for (k = 0; k < n; k++)
+        {
+          qpdf_oh kid = qpdf_oh_get_array_item (q, kids, k);
+          int kid_id = object_id (q, kid);
+
+          if (dict_has (q, kid, "/T") || dict_has (q, kid, "/Kids"))
+            walk_field (g, kid, ft, info->name, depth + 1);
+          else if (kid_id > 0)
+            g_hash_table_insert (g->widget_field, GINT_TO_POINTER (kid_id), GINT_TO_POINTER (id));
+          qpdf_oh_release (q, kid);
+        }
+    }
+  qpdf_oh_release (q, kids);
+}
+
+static void
+walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth)
+{
+  qpdf_data q = g->q;
+  int id = object_id (q, annot);
+  g_autoptr (GPtrArray) keys = NULL;
+  AnnotInfo *info;
+  FieldInfo *field = NULL;
+  qpdf_oh subtype;
+  guint role, ap_role, i;
+
+  if (!qpdf_oh_is_dictionary (q, annot) || depth > 2)
+    return;
+  if (id > 0)
+    {
+      info = g_hash_table_lookup (g->annots, GINT_TO_POINTER (id));
+      if (info != NULL)
+        {
+          if (info->page == 0)
+            info->page = page;
+          return;
+        }
+      g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+    }
+
+  info = g_new0 (AnnotInfo, 1);
+  info->id = id;
+  info->page = page;
+  subtype = dict_get (q, annot, "/Subtype");
+  info->subtype = g_strdup (qpdf_oh_is_name (q, subtype) ? qpdf_oh_get_name (q, subtype) + 1
+                                                         : "unknown");
+  qpdf_oh_release (q, subtype);
+  info->is_widget = g_strcmp0 (info->subtype, "Widget") == 0;
+  info->visible = widget_visible (q, annot);
+  if (info->is_widget && id > 0)
+    {
+      info->field = GPOINTER_TO_INT (g_hash_table_lookup (g->widget_field, GINT_TO_POINTER (id)));
+      field = g_hash_table_lookup (g->fields, GINT_TO_POINTER (info->field));
+    }
+  if (field != NULL)
+    {
+      field->visible |= info->visible;
+      if (field->page == 0)
+        field->page = page;
+    }
+  if (id > 0)
+    g_hash_table_insert (g->annots, GINT_TO_POINTER (id), info);
+
+  if (field != NULL && field->is_signed)
+    role = ap_role = R_SIGNED;
+  else if (info->is_widget)
+    role = R_WIDGET, ap_role = R_WIDGET_AP;
+  else
+    role = R_ANNOT, ap_role = R_ANNOT_MISC;
+  add_role (g, id, role);
+
+  keys = dict_keys (q, annot);
+  for (i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+
+      if (strcmp (key, "/P") == 0 || strcmp (key, "/Parent") == 0 || strcmp (key, "/IRT") == 0
+          || (field != NULL && field->id == id && g_strv_contains (field_keys, key)))
+        continue;
+      if (strcmp (key, "/Popup") == 0)
+        {
+          qpdf_oh popup = qpdf_oh_get_key (q, annot, key);
+
+          walk_annotation (g, popup, page, depth + 1);
+          qpdf_oh_release (q, popup);
+          continue;
+        }
+      if (strcmp (key, "/AP") == 0)
+        push_owned (g, qpdf_oh_get_key (q, annot, key), ap_role, field != NULL ? field->id : 0);
+      else
+        push (g, qpdf_oh_get_key (q, annot, key), role == R_SIGNED ? R_SIGNED : R_ANNOT_MISC);
+    }
+}
+
+static void
+walk_page (Graph *g, qpdf_oh page)
+{
+  static const char * const skip[] = { "/Annots", "/Parent", NULL };
+  qpdf_data q = g->q;
+  int id = object_id (q, page);
+  guint number = g->pages->len + 1;
+  qpdf_oh annots;
+
+  g_array_append_val (g->pages, id);
+  add_role (g, id, R_PAGE);
+  annots = dict_get (q, page, "/Annots");
+  if (qpdf_oh_is_array (q, annots))
+    {
+      int n = qpdf_oh_get_array_n_items (q, annots), k;
+
+      if (object_id (q, annots) > 0)
+        {
+          g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, annots)));
+          add_role (g, object_id (q, annots), R_ANNOTS);
+        }
+      for (k = 0; k < n; k++)
+        {
+          qpdf_oh annot = qpdf_oh_get_array_item (q, annots, k);
+
+          walk_annotation (g, annot, number, 0);
+          qpdf_oh_release (q, annot);
+        }
+    }
+  qpdf_oh_release (q, annots);
+  push_entries (g, page, R_CONTENT, skip, 0);
+}
+
+static void
+walk_page_tree (Graph *g, qpdf_oh node, guint depth)
+{
+  static const char * const skip[] = { "/Kids", "/Parent", NULL };
+  qpdf_data q = g->q;
+  int id = object_id (q, node);
+  qpdf_oh kids;
+
+  if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary (q, node)
+      || (id > 0 && g_hash_table_contains (g->structural, GINT_TO_POINTER (id))))
+    return;
+  if (id > 0)
+    g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+  if (!dict_has (q, node, "/Kids") && !name_is (q, node, "/Type", "/Pages"))
+    {
+      walk_page (g, node);
+      return;
+    }
+  add_role (g, id, R_PAGE_TREE);
+  kids = dict_get (q, node, "/Kids");
+  if (qpdf_oh_is_array (q, kids))
+    {
+      int n = qpdf_oh_get_array_n_items (q, kids), k;
+
+      if (object_id (q, kids) > 0)
+        {
+          g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, kids)));
+          add_role (g, object_id (q, kids), R_PAGE_TREE);
+        }
+      for (k = 0; k < n; k++)
+        {
+          qpdf_oh kid = qpdf_oh_get_array_item (q, kids, k);
+
+          walk_page_tree (g, kid, depth + 1);
+          qpdf_oh_release (q, kid);
+        }
+    }
+  qpdf_oh_release (q, kids);
+  push_entries (g, node, R_CONTENT, skip, 0);
+}
+
+static void
+walk_acroform (Graph *g, qpdf_oh acroform)
+{
+  qpdf_data q = g->q;
+  int id = object_id (q, acroform);
+  g_autoptr (GPtrArray) keys = dict_keys (q, acroform);
+  qpdf_oh fields;
+  guint i;
+
+  if (id > 0)
+    {
+      g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+      add_role (g, id, R_ACROFORM);
+    }
+  fields = dict_get (q, acroform, "/Fields");
+  if (qpdf_oh_is_array (q, fields))
+    {
+      int n = qpdf_oh_get_array_n_items (q, fields), k;
+
+      if (object_id (q, fields) > 0)
+        {
+          g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, fields)));
+          add_role (g, object_id (q, fields), R_FIELDS);
+        }
+      for (k = 0; k < n; k++)
+        {
+          qpdf_oh field = qpdf_oh_get_array_item (q, fields, k);
+
+          walk_field (g, field, NULL, NULL, 0);
+          qpdf_oh_release (q, field);
+        }
+    }
+  qpdf_oh_release (q, fields);
+  for (i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+
+      if (strcmp (key, "/Fields") != 0)
+        push (g, qpdf_oh_get_key (q, acroform, key), strcmp (key, "/DR") == 0 ? R_DR : R_OTHER);
+    }
+}
+
+static gboolean
+set_damaged (InkanRevisions *revisions, GError **error, const char *detail)
+{
+  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
+               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an intact "
+                 "copy: a document that needs repair to be read cannot be trusted."),
+               inkan_revisions_get_display (revisions), detail);
+  return FALSE;
+}
+
+/* qpdf reports broken objects met during the walk through its error slot and warnings. */
+static gboolean
+check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
+{
+  if (qpdf_has_error (q))
+    {
+      qpdf_error e = qpdf_get_error (q);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, e));
+
+      return set_damaged (revisions, error, text);
+    }
+  while (qpdf_more_warnings (q))
+    {
+      qpdf_error w = qpdf_next_warning (q);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, w));
+
+      if (strstr (text, "empty object treated as null") != NULL)
+        continue;
+      return set_damaged (revisions, error, text);
+    }
+  return TRUE;
+}
+
+static Graph *
+graph_build (InkanRevisions *revisions, qpdf_data q, GError **error)
+{
+  g_autoptr (Graph) g = graph_new (q);
+  qpdf_oh trailer = qpdf_get_trailer (q);
+  qpdf_oh root = dict_get (q, trailer, "/Root");
+  qpdf_oh info = dict_get (q, trailer, "/Info");
+  g_autoptr (GPtrArray) keys = NULL;
+  qpdf_oh acroform, pages;
+  guint i;
+
+  g->root_id = object_id (q, root);
+  if (g->root_id <= 0 || !qpdf_oh_is_dictionary (q, root))
+    {
+      qpdf_oh_release (q, trailer);
+      qpdf_oh_release (q, root);
+      qpdf_oh_release (q, info);
+      set_damaged (revisions, error, _("the trailer has no document catalog"));
+      return NULL;
+    }
+  g_hash_table_add (g->structural, GINT_TO_POINTER (g->root_id));
+  add_role (g, g->root_id, R_CATALOG);
+  push (g, info, R_INFO);
+  {
+    static const char * const skip[] = { "/Root", "/Info", "/Prev", "/XRefStm", "/Size", "/ID",
+                                         NULL };
+
+    /* Whatever else the trailer references is used in a way no rule knows. */
+    push_entries (g, trailer, R_OTHER, skip, 0);
+  }
+
+  /* Fields first, so that the pages know which widgets are signed. */
+  acroform = dict_get (q, root, "/AcroForm");
+  if (qpdf_oh_is_dictionary (q, acroform))
+    walk_acroform (g, acroform);
+  qpdf_oh_release (q, acroform);
+  pages = dict_get (q, root, "/Pages");
+  walk_page_tree (g, pages, 0);
+  qpdf_oh_release (q, pages);
+
+  keys = dict_keys (q, root);
+  for (i = 0; i < keys->len; i++)
+    {
+      const char *key = keys->pdata[i];
+      guint role = R_OTHER;
+
+      if (strcmp (key, "/AcroForm") == 0 || strcmp (key, "/Pages") == 0)
+        continue;
+      if (strcmp (key, "/DSS") == 0)
+        role = R_DSS;
+      else if (strcmp (key, "/Metadata") == 0)
+        role = R_METADATA;
+      else if (strcmp (key, "/Extensions") == 0)
+        role = R_EXTENSIONS;
+      push (g, qpdf_oh_get_key (q, root, key), role);
+    }
+  qpdf_oh_release (q, root);
+  qpdf_oh_release (q, trailer);
+
+  if (!walk_pending (g))
+    {
+      set_damaged (revisions, error, _("too many objects to examine"));
+      return NULL;
+    }
+  if (!check_qpdf (revisions, q, error))
+    return NULL;
+  return g_steal_pointer (&g);
+}
+
+/* ---- judging ----------------------------------------------------------------------------- */
+
+static void
+add_finding (Judge *j, InkanModificationLevel level, const char *code, const char *message)
+{
+  g_autofree char *key = g_strdup_printf ("%s\n%s", code, message);
+
+  if (level > j->diff->level)
+    j->diff->level = level;
+  if (level == INKAN_MODIFICATION_NONE || g_hash_table_contains (j->seen_findings, key))
+    return;
+  g_hash_table_add (j->seen_findings, g_steal_pointer (&key));
+  g_ptr_array_add (j->diff->findings, inkan_finding_new (code, message));
+}
+
+static const char *
+field_label (FieldInfo *f)
+{
+  return f != NULL && f->name != NULL ? f->name : "(unnamed)";
+}
+
+static guint
+page_of (Graph *g, int id)
+{
+  guint i;
+
+  for (i = 0; i < g->pages->len; i++)
+    if (g_array_index (g->pages, int, i) == id)
+      return i + 1;
+  return 0;
+}
+
+static void
+report_signed_change (Judge *j, int id)
+{
+  GHashTableIter iter;
+  gpointer value;
+  const char *name = NULL;
+  g_autofree char *message = NULL;
+
+  /* Name the signed field the object belongs to when it is the field or its widget. */
+  g_hash_table_iter_init (&iter, j->old_graph->fields);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FieldInfo *f = value;
+
+      if (f->is_signed
+          && (f->id == id
+              || GPOINTER_TO_INT (g_hash_table_lookup (j->old_graph->widget_field,
+                                                       GINT_TO_POINTER (id))) == f->id))
+        name = field_label (f);
+    }
+  if (name != NULL)
+    message = g_strdup_printf (_("The signature field “%s”, already signed, was changed afterwards "
+                                 "(its value, widget or appearance): what you see may not be "
+                                 "what was signed. Do not rely on this document; ask the sender "
+                                 "for the original."),
+                               name);
+  else
+    message = g_strdup_printf (_("Part of a signature already made (object %d: its signature "
+                                 "dictionary, widget or appearance) was changed afterwards. Do "
+                                 "not rely on this document; ask the sender for the original."),
+                               id);
+  add_finding (j, INKAN_MODIFICATION_OTHER, "SIGNED_FIELD_CHANGED", message);
+}
+
+static void
+report_other (Judge *j, const char *code, int id, const char *what)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("%s was changed after the signature (object %d), and no signing, form "
+                       "filling or annotation rule explains it: the document you see may not be "
+                       "the one that was signed. Ask the sender for the original."),
+                     what, id);
+
+  add_finding (j, INKAN_MODIFICATION_OTHER, code, message);
+}
+
+/* /Perms may appear with the certification signature it names, in the same revision. */
+static gboolean
+certifies_new_signature (Judge *j, qpdf_data qn, qpdf_oh catalog)
+{
+  qpdf_oh perms = dict_get (qn, catalog, "/Perms");
+  qpdf_oh docmdp = dict_get (qn, perms, "/DocMDP");
+  int sig = object_id (qn, docmdp);
+  GHashTableIter iter;
+  gpointer value;
+  gboolean found = FALSE;
+
+  qpdf_oh_release (qn, perms);
+  qpdf_oh_release (qn, docmdp);
+  g_hash_table_iter_init (&iter, j->new_graph->fields);
+  while (sig > 0 && g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      FieldInfo *f = value;
+      FieldInfo *before = g_hash_table_lookup (j->old_graph->fields, GINT_TO_POINTER (f->id));
+
+      if (f->value_id == sig && (before == NULL || !before->is_signed))
+        found = TRUE;
+    }
+  return found;
+}
+
+/* Signing or filling a field may lock its widget (and make it printable); hiding or showing
+ * it is an annotation change. */
+static gboolean
+only_lock_flags (qpdf_data qo, qpdf_oh old, qpdf_data qn, qpdf_oh new)
+{
+  qpdf_oh a = dict_get (qo, old, "/F"), b = dict_get (qn, new, "/F");
+  long long fa = qpdf_oh_is_integer (qo, a) ? qpdf_oh_get_int_value (qo, a) : 0;
+  long long fb = qpdf_oh_is_integer (qn, b) ? qpdf_oh_get_int_value (qn, b) : 0;
+
+  qpdf_oh_release (qo, a);
+  qpdf_oh_release (qn, b);
+  return ((fa ^ fb) & ~(long long) (4 | 128 | 256)) == 0;
+}
+
+/* One role's verdict on a changed object; OTHER findings are written by the caller when the
+ * object is also used in an allowed way (a re-used object). */
+static InkanModificationLevel
+judge_role (Judge *j, guint role, int id, qpdf_data qo, qpdf_oh old, qpdf_data qn, qpdf_oh new,
+            const char **code, char **message)
+{
+  g_autoptr (GPtrArray) keys = NULL;
+  InkanModificationLevel level = INKAN_MODIFICATION_NONE;
+  FieldInfo *field = g_hash_table_lookup (j->old_graph->fields, GINT_TO_POINTER (id));
+  guint i;
+
+  *code = NULL;
+  *message = NULL;
+  switch (role)
+    {
+    case R_CATALOG:
+      keys = changed_keys (qo, old, qn, new);
+      for (i = 0; i < keys->len; i++)
+        {
+          const char *key = keys->pdata[i];
+
+          if (strcmp (key, "/DSS") == 0)
+            {
+              *code = dict_has (qo, old, "/DSS") ? "DSS_UPDATED" : "DSS_ADDED";
+              level = MAX (level, INKAN_MODIFICATION_LTA_UPDATES);
+            }
+          else if (strcmp (key, "/Extensions") == 0 || strcmp (key, "/Metadata") == 0
+                   || strcmp (key, "/Version") == 0)
+            ;
+          else if (strcmp (key, "/AcroForm") == 0 && !dict_has (qo, old, "/AcroForm"))
+            ;
+          else if (strcmp (key, "/Perms") == 0 && !dict_has (qo, old, "/Perms")
+                   && certifies_new_signature (j, qn, new))
+            ;
+          else if (strcmp (key, "/AcroForm") == 0)
+            {
+              qpdf_oh a = qpdf_oh_get_key (qo, old, key), b = qpdf_oh_get_key (qn, new, key);
+
+              /* A direct form dictionary changes with the catalog; judge its entries. */
+              if (!qpdf_oh_is_indirect (qo, a) && !qpdf_oh_is_indirect (qn, b))
+                level = MAX (level, judge_role (j, R_ACROFORM, id, qo, a, qn, b, code, message));
+              else
+                {
+                  *code = "CATALOG_CHANGED";
+                  *message = g_strdup (_("The document's form was replaced after the signature"));
+                  level = INKAN_MODIFICATION_OTHER;
+                }
+              qpdf_oh_release (qo, a);
+              qpdf_oh_release (qn, b);
+            }
+          else
+            {
+              *code = "CATALOG_CHANGED";
+              g_free (*message);
+              *message = g_strdup_printf (_("The document catalog's %s entry"), key + 1);
+              return INKAN_MODIFICATION_OTHER;
+            }
+        }
+      return level;
+
+    case R_ACROFORM:
+      keys = changed_keys (qo, old, qn, new);
+      for (i = 0; i < keys->len; i++)
+        {
+          const char *key = keys->pdata[i];
+
+          if (strcmp (key, "/Fields") == 0 || strcmp (key, "/SigFlags") == 0
+              || strcmp (key, "/DR") == 0)
+            ;
+          else if (strcmp (key, "/DA") == 0 || strcmp (key, "/NeedAppearances") == 0)
+            level = MAX (level, INKAN_MODIFICATION_FORM_FILLING);
+          else
+            {
+              *code = "ACROFORM_CHANGED";
+              *message = g_strdup_printf (_("The form's %s entry"), key + 1);
+              return INKAN_MODIFICATION_OTHER;
+            }
+        }
+      return level;
+
+    case R_PAGE:
+      keys = changed_keys (qo, old, qn, new);
+      for (i = 0; i < keys->len; i++)
+        if (strcmp (keys->pdata[i], "/Annots") != 0)
+          {
+            *code = "PAGE_CONTENT_CHANGED";
+            *message = g_strdup_printf (_("Page %u"), page_of (j->old_graph, id));
+            return INKAN_MODIFICATION_OTHER;
+          }
+      return INKAN_MODIFICATION_NONE;
+
+    case R_ANNOTS:
+    case R_FIELDS:
+    case R_INFO:
+    case R_METADATA:
+    case R_EXTENSIONS:
+    case R_DR:
+      /* Added and removed annotations and fields are judged from the two graphs. */
+      return INKAN_MODIFICATION_NONE;
+
+    case R_DSS:
+      *code = "DSS_UPDATED";
+      return INKAN_MODIFICATION_LTA_UPDATES;
+
+    case R_ANNOT:
+    case R_ANNOT_MISC:
+      {
+        AnnotInfo *a = g_hash_table_lookup (j->old_graph->annots, GINT_TO_POINTER (id));
+
+        *code = "ANNOTATION_CHANGED";
+        *message = a != NULL ? g_strdup_printf (_("A %s annotation on page %u was changed after "
+                                                  "the signature. It is not covered by the "
+                                                  "signature: check what it shows."),
+                                                a->subtype, a->page)
+                             : g_strdup (_("An annotation was changed after the signature. It "
+                                           "is not covered by the signature: check what it "
+                                           "shows."));
+        return INKAN_MODIFICATION_ANNOTATIONS;
+      }
+
+    case R_WIDGET:
+      keys = changed_keys (qo, old, qn, new);
+      for (i = 0; i < keys->len; i++)
+        {
+          const char *key = keys->pdata[i];
+
+          if (g_strv_contains (field_keys, key))
+            continue;
+          if (strcmp (key, "/AP") == 0 || strcmp (key, "/AS") == 0
+              || (strcmp (key, "/F") == 0 && only_lock_flags (qo, old, qn, new)))
+            level = MAX (level, INKAN_MODIFICATION_FORM_FILLING);
+          else
+            level = MAX (level, INKAN_MODIFICATION_ANNOTATIONS);
+        }
+      if (level == INKAN_MODIFICATION_ANNOTATIONS)
+        *code = "ANNOTATION_CHANGED";
+      else if (level == INKAN_MODIFICATION_FORM_FILLING)
+        *code = "FORM_FIELD_FILLED";
+      return level;
+
+    case R_WIDGET_AP:
+    case R_FIELD_VALUE:
+      *code = "FORM_FIELD_FILLED";
+      return INKAN_MODIFICATION_FORM_FILLING;
+
+    case R_FIELD:
+    case R_SIG_FIELD:
+      keys = changed_keys (qo, old, qn, new);
+      for (i = 0; i < keys->len; i++)
+        {
+          const char *key = keys->pdata[i];
+
+          if (!g_strv_contains (field_keys, key) && name_is (qo, old, "/Subtype", "/Widget"))
+            continue;
+          if (role == R_FIELD && strcmp (key, "/V") == 0)
+            {
+              *code = "FORM_FIELD_FILLED";
+              level = MAX (level, INKAN_MODIFICATION_FORM_FILLING);
+            }
+          else if (role == R_SIG_FIELD && strcmp (key, "/V") == 0)
+            {
+              qpdf_oh v = dict_get (qn, new, "/V");
+              gboolean ts = name_is (qn, v, "/Type", "/DocTimeStamp")
+                            || name_is (qn, v, "/SubFilter", "/ETSI.RFC3161");
+
+              qpdf_oh_release (qn, v);
+              *code = ts ? "TIMESTAMP_ADDED" : "SIGNATURE_ADDED";
+              level = MAX (level, ts ? INKAN_MODIFICATION_LTA_UPDATES
+                                     : INKAN_MODIFICATION_FORM_FILLING);
+            }
+          else if (role == R_SIG_FIELD && (strcmp (key, "/Lock") == 0 || strcmp (key, "/SV") == 0))
+            level = MAX (level, INKAN_MODIFICATION_FORM_FILLING);
+          else if (strcmp (key, "/Kids") == 0)
+            ;
+          else
+            {
+              *code = "FORM_FIELD_CHANGED";
+              *message = g_strdup_printf (_("The form field “%s” (its %s entry)"),
+                                          field_label (field), key + 1);
+              return INKAN_MODIFICATION_OTHER;
+            }
+        }
+      return level;
+
+    case R_SIGNED:
+      *code = "SIGNED_FIELD_CHANGED";
+      return INKAN_MODIFICATION_OTHER;
+
+    case R_PAGE_TREE:
+      *code = "PAGE_TREE_CHANGED";
+      *message = g_strdup (_("The page tree"));
+      return INKAN_MODIFICATION_OTHER;
+
+    case R_CONTENT:
+      *code = "PAGE_CONTENT_CHANGED";
+      *message = g_strdup (_("Content drawn on a page (its contents, resources, fonts or images)"));
+      return INKAN_MODIFICATION_OTHER;
+
+    case R_FIELD_MISC:
+      *code = "FORM_FIELD_CHANGED";
+      *message = g_strdup (_("Part of a form field other than its value"));
+      return INKAN_MODIFICATION_OTHER;
+
+    default:
+      *code = "OBJECT_CHANGED";
+      *message = g_strdup (_("Part of the document that no signature rule covers"));
+      return INKAN_MODIFICATION_OTHER;
+    }
+}
+
+static void
+report_allowed (Judge *j, const char *code, int id)
+{
+  FieldInfo *f = g_hash_table_lookup (j->old_graph->fields, GINT_TO_POINTER (id));
+  int field_id = GPOINTER_TO_INT (g_hash_table_lookup (j->old_graph->widget_field,
+                                                       GINT_TO_POINTER (id)));
+  g_autofree char *message = NULL;
+
+  if (field_id == 0)
+    field_id = GPOINTER_TO_INT (g_hash_table_lookup (j->old_graph->owners, GINT_TO_POINTER (id)));
+  if (f == NULL && field_id > 0)
+    f = g_hash_table_lookup (j->old_graph->fields, GINT_TO_POINTER (field_id));
+  if (g_strcmp0 (code, "FORM_FIELD_FILLED") == 0 && f != NULL && f->is_sig)
+    {
+      FieldInfo *now = g_hash_table_lookup (j->new_graph->fields, GINT_TO_POINTER (f->id));
+
+      /* Signing an empty field draws its appearance: one finding for both. */
+      if (now != NULL && now->is_signed)
+        {
+          if (INKAN_MODIFICATION_FORM_FILLING > j->diff->level)
+            j->diff->level = INKAN_MODIFICATION_FORM_FILLING;
+          return;
+        }
+      message = g_strdup_printf (_("The appearance of the empty signature field “%s” was "
+                                   "changed after the signature. Check that it shows what you "
+                                   "expect."),
+                                 field_label (f));
+      add_finding (j, INKAN_MODIFICATION_FORM_FILLING, "SIGNATURE_FIELD_CHANGED", message);
+    }
+  else if (g_strcmp0 (code, "FORM_FIELD_FILLED") == 0)
+    {
+      message = f != NULL
+                  ? g_strdup_printf (_("The form field “%s” was filled in or changed after the "
+                                       "signature. Its value is not covered by the signature: "
+                                       "check that it is what you expect."),
+                                     field_label (f))
+                  : g_strdup (_("A form field was filled in or changed after the signature. Its "
+                                "value is not covered by the signature: check that it is what "
+                                "you expect."));
+      add_finding (j, INKAN_MODIFICATION_FORM_FILLING, code, message);
+    }
+  else if (g_strcmp0 (code, "SIGNATURE_ADDED") == 0)
+    {
+      message = g_strdup_printf (_("The signature field “%s” was signed after this signature. "
+                                   "This is allowed: check that signature too."),
+                                 field_label (f));
+      add_finding (j, INKAN_MODIFICATION_FORM_FILLING, code, message);
+    }
+  else if (g_strcmp0 (code, "TIMESTAMP_ADDED") == 0)
+    add_finding (j, INKAN_MODIFICATION_LTA_UPDATES, code,
+                 _("A document timestamp was added after the signature. This is normal for "
+                   "long-term validation; nothing to do."));
+  else if (g_strcmp0 (code, "ANNOTATION_CHANGED") == 0)
+    {
+      message = f != NULL
+                  ? g_strdup_printf (_("The widget of the form field “%s” was changed after the "
+                                       "signature (its position, flags or actions). Check that "
+                                       "the form shows what you expect."),
+                                     field_label (f))
+                  : g_strdup (_("An annotation was changed after the signature. It is not "
+                                "covered by the signature: check what it shows."));
+      add_finding (j, INKAN_MODIFICATION_ANNOTATIONS, code, message);
+    }
+  else if (g_strcmp0 (code, "DSS_ADDED") == 0 || g_strcmp0 (code, "DSS_UPDATED") == 0)
+    add_finding (j, INKAN_MODIFICATION_LTA_UPDATES, code,
+                 _("Validation data (certificates and revocation information) was added after "
+                   "the signature. This is normal for long-term validation; nothing to do."));
+}
+
+/* Roles whose objects no later revision may touch. */
+#define FORBIDDEN_ROLES (R_OTHER | R_CONTENT | R_FIELD_MISC | R_SIGNED | R_PAGE_TREE)
+
+/* An allowed change that re-wires an entry away from an object the document also uses where
+ * no change is allowed: the signed revision showed that object in two roles, which is how
+ * shadow attacks prepare what a later update swaps. */
+static gboolean
+rewires_shared_object (Judge *j, int id, qpdf_data qo, qpdf_oh old, qpdf_data qn, qpdf_oh new)
+{
+  g_autoptr (GPtrArray) keys = NULL;
+  guint i;
+
+  if (!qpdf_oh_is_dictionary (qo, old) || !qpdf_oh_is_dictionary (qn, new))
+    return FALSE;
+  keys = changed_keys (qo, old, qn, new);
+  for (i = 0; i < keys->len; i++)
+    {
+      qpdf_oh v = dict_get (qo, old, keys->pdata[i]);
+      int ref = object_id (qo, v);
+
+      qpdf_oh_release (qo, v);
+      if (ref > 0 && ref != id && (roles_of (j->old_graph, ref) & FORBIDDEN_ROLES) != 0)
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("An update after the signature re-wired object %d away from "
+                               "object %d, which the signed document also uses where no change "
+                               "is allowed. This is how an update can change what a signed "
+                               "document shows. Do not rely on it; ask the sender for the "
+                               "original."),
+                             id, ref);
+          add_finding (j, INKAN_MODIFICATION_OTHER, "OBJECT_REUSED", message);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+judge_changed (Judge *j, int id, qpdf_data qo, qpdf_oh old, qpdf_data qn, qpdf_oh new)
+{
+  guint mask = roles_of (j->old_graph, id), bit, n_roles = 0;
+  InkanModificationLevel worst = INKAN_MODIFICATION_NONE;
+  gboolean allowed_somewhere = FALSE;
+  const char *worst_code = NULL;
+  g_autofree char *worst_message = NULL;
+  g_autoptr (GPtrArray) allowed_codes = g_ptr_array_new ();
+
+  /* Not reachable before: nothing that was shown changes; whatever refers to it now is a
+   * changed object of its own. */
+  if (mask == 0)
+    return;
+  if (mask & R_SIGNED)
+    {
+      report_signed_change (j, id);
+      return;
+    }
+  for (bit = 1; bit != 0 && bit <= mask; bit <<= 1)
+    {
+      const char *code;
+      g_autofree char *message = NULL;
+      InkanModificationLevel level;
+
+      if (!(mask & bit))
+        continue;
+      n_roles++;
+      level = judge_role (j, bit, id, qo, old, qn, new, &code, &message);
+      if (level == INKAN_MODIFICATION_OTHER)
+        {
+          if (worst_code == NULL)
+            {
+              worst_code = code;
+              worst_message = g_steal_pointer (&message);
+            }
+        }
+      else
+        {
+          allowed_somewhere = TRUE;
+          if (message != NULL && level > INKAN_MODIFICATION_NONE)
+            add_finding (j, level, code, message);
+          else if (code != NULL)
+            g_ptr_array_add (allowed_codes, (gpointer) code);
+          else if (level > INKAN_MODIFICATION_NONE)
+            add_finding (j, level, "FORM_SETTINGS_CHANGED",
+                         _("The form's settings (default appearance or regeneration of field "
+                           "appearances) were changed after the signature. Check that the "
+                           "fields show what you expect."));
+        }
+      worst = MAX (worst, level);
+    }
+
+  if (worst < INKAN_MODIFICATION_OTHER && rewires_shared_object (j, id, qo, old, qn, new))
+    return;
+  if (worst == INKAN_MODIFICATION_OTHER && allowed_somewhere && n_roles > 1)
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("An update after the signature changed object %d, which the "
+                           "document uses in two places: once where a change is allowed, and "
+                           "once where it is not (%s). This is how an update can change what a "
+                           "signed document shows. Do not rely on it; ask the sender for the "
+                           "original."),
+                         id, worst_message != NULL ? worst_message : worst_code);
+      add_finding (j, INKAN_MODIFICATION_OTHER, "OBJECT_REUSED", message);
+    }
+  else if (worst == INKAN_MODIFICATION_OTHER)
+    {
+      if (g_strcmp0 (worst_code, "PAGE_CONTENT_CHANGED") == 0
+          && g_str_has_prefix (worst_message, "Page "))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("%s's content was changed after the signature: the document you "
+                               "see is not the one that was signed. Ask the sender for the "
+                               "original."),
+                             worst_message);
+          add_finding (j, INKAN_MODIFICATION_OTHER, worst_code, message);
+        }
+      else
+        report_other (j, worst_code, id, worst_message != NULL ? worst_message : "Part of the "
+                                                                                 "document");
+    }
+  else
+    {
+      guint i;
+
+      for (i = 0; i < allowed_codes->len; i++)
+        report_allowed (j, allowed_codes->pdata[i], id);
+      if (worst > j->diff->level)
+        j->diff->level = worst;
+    }
+}
+
+/* New and removed fields and annotations, from the two graphs. */
+static void
+judge_structure (Judge *j)
+{
+  Graph *o = j->old_graph, *n = j->new_graph;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (o->root_id != n->root_id)
+    report_other (j, "CATALOG_CHANGED", n->root_id, _("The document catalog"));
+  if (o->pages->len != n->pages->len
+      || memcmp (o->pages->data, n->pages->data, o->pages->len * sizeof (int)) != 0)
+    add_finding (j, INKAN_MODIFICATION_OTHER, "PAGE_TREE_CHANGED",
+                 _("Pages were added, removed or reordered after the signature: the document "
+                   "you see is not the one that was signed. Ask the sender for the original."));
+
+  g_hash_table_iter_init (&iter, n->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      FieldInfo *f = value;
+      g_autofree char *message = NULL;
+
+      if (g_hash_table_contains (o->fields, key))
+        continue;
+      if (f->is_sig && f->is_signed && f->doc_timestamp)
+        add_finding (j, f->visible ? INKAN_MODIFICATION_ANNOTATIONS
+                                   : INKAN_MODIFICATION_LTA_UPDATES,
+                     "TIMESTAMP_ADDED",
+                     _("A document timestamp was added after the signature. This is normal for "
+                       "long-term validation; nothing to do."));
+      else if (f->is_sig && f->visible)
+        {
+          message = g_strdup_printf (f->is_signed
+                                       ? _("A visible signature (field “%s”) was added on page "
+                                           "%u after this signature. It is not covered by this "
+                                           "signature: check that signature too.")
+                                       : _("An empty signature field “%s” was added on page %u "
+                                           "after the signature. Nothing to do unless you did "
+                                           "not expect further signatures."),
+                                     field_label (f), f->page);
+          add_finding (j, INKAN_MODIFICATION_ANNOTATIONS,
+                       f->is_signed ? "SIGNATURE_ADDED" : "SIGNATURE_FIELD_ADDED", message);
+        }
+      else if (f->is_sig)
+        {
+          message = g_strdup_printf (f->is_signed
+                                       ? _("An invisible signature (field “%s”) was added after "
+                                           "this signature. This is allowed: check that "
+                                           "signature too.")
+                                       : _("An empty invisible signature field “%s” was added "
+                                           "after the signature. Nothing to do unless you did "
+                                           "not expect further signatures."),
+                                     field_label (f));
+          add_finding (j, INKAN_MODIFICATION_FORM_FILLING,
+                       f->is_signed ? "SIGNATURE_ADDED" : "SIGNATURE_FIELD_ADDED", message);
+        }
+      else
+        {
+          message = g_strdup_printf (_("A new form field “%s” was added after the signature, "
+                                       "which filling in a form does not do. Ask the sender "
+                                       "for the original."),
+                                     field_label (f));
+          add_finding (j, INKAN_MODIFICATION_OTHER, "FORM_FIELD_ADDED", message);
+        }
+    }
+  g_hash_table_iter_init (&iter, o->fields);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      FieldInfo *f = value;
+      g_autofree char *message = NULL;
+
+      if (g_hash_table_contains (n->fields, key))
+        continue;
+      message = g_strdup_printf (f->is_signed
+                                   ? _("The signature field “%s”, already signed, was removed "
+                                       "from the form after the signature. Do not rely on this "
+                                       "document; ask the sender for the original.")
+                                   : _("The form field “%s” was removed after the signature. "
+                                       "Ask the sender for the original."),
+                                 field_label (f));
+      add_finding (j, INKAN_MODIFICATION_OTHER,
+                   f->is_signed ? "SIGNED_FIELD_CHANGED" : "FIELD_REMOVED", message);
+    }
+
+  g_hash_table_iter_init (&iter, n->annots);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      AnnotInfo *a = value;
+      g_autofree char *message = NULL;
+
+      if (g_hash_table_contains (o->annots, key))
+        continue;
+      /* A new field's widget is judged with its field. */
+      if (a->is_widget && a->field > 0
+          && !g_hash_table_contains (o->fields, GINT_TO_POINTER (a->field)))
+        continue;
+      message = g_strdup_printf (_("A %s annotation was added on page %u after the signature. "
+                                   "It is not covered by the signature: check what it shows "
+                                   "before relying on it."),
+                                 a->subtype, a->page);
+      add_finding (j, INKAN_MODIFICATION_ANNOTATIONS, "ANNOTATION_ADDED", message);
+    }
+  g_hash_table_iter_init (&iter, o->annots);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      AnnotInfo *a = value;
+      FieldInfo *f = g_hash_table_lookup (o->fields, GINT_TO_POINTER (a->field));
+      g_autofree char *message = NULL;
+      AnnotInfo *now = g_hash_table_lookup (n->annots, key);
+
+      if (now != NULL && now->page != 0)
+        continue;
+      if (a->page == 0 && now != NULL)
+        continue;
+      if (f != NULL && f->is_signed)
+        {
+          message = g_strdup_printf (_("The widget of the signature field “%s”, already signed, "
+                                       "was removed from its page after the signature. Do not "
+                                       "rely on this document; ask the sender for the original."),
+                                     field_label (f));
+          add_finding (j, INKAN_MODIFICATION_OTHER, "SIGNED_FIELD_CHANGED", message);
+          continue;
+        }
+      message = g_strdup_printf (_("A %s annotation was removed from page %u after the "
+                                   "signature. Check with the sender that nothing important "
+                                   "was taken away."),
+                                 a->subtype, a->page);
+      add_finding (j, INKAN_MODIFICATION_ANNOTATIONS, "ANNOTATION_REMOVED", message);
+    }
+}
+
+/* The trailer holds the catalog, the document information and the cross-reference
+ * bookkeeping; anything else it gains is not something a signer writes. */
+static void
+judge_trailer (Judge *j, qpdf_data qo, qpdf_data qn)
+{
+  static const char * const allowed[] = {
+    "/Size", "/Prev", "/Root", "/Info", "/ID", "/XRefStm", "/Type", "/W", "/Index", "/Length",
+    "/Filter", "/DecodeParms", "/DL", NULL
+  };
+  qpdf_oh a = qpdf_get_trailer (qo), b = qpdf_get_trailer (qn);
+  g_autoptr (GPtrArray) keys = changed_keys (qo, a, qn, b);
+  guint i;
+
+  for (i = 0; i < keys->len; i++)
+    if (!g_strv_contains (allowed, keys->pdata[i]))
+      {
+        g_autofree char *message =
+          g_strdup_printf (_("The file trailer gained or changed its %s entry after the "
+                             "signature, which no signer writes: it can make readers show "
+                             "something else. Ask the sender for the original."),
+                           (char *) keys->pdata[i] + 1);
+        add_finding (j, INKAN_MODIFICATION_OTHER, "TRAILER_CHANGED", message);
+      }
+  qpdf_oh_release (qo, a);
+  qpdf_oh_release (qn, b);
+}
+
+/* The cross-reference entries in force before `rev`: later sections win. */
+static GHashTable *
+merged_entries (InkanRevisions *revisions, guint rev)
+{
+  GHashTable *merged = g_hash_table_new (NULL, NULL);
+  guint r, i, n;
+
+  for (r = 0; r < rev; r++)
+    {
+      const InkanXrefEntry *e = inkan_revisions_get_entries (revisions, r, &n);
+
+      for (i = 0; i < n; i++)
+        g_hash_table_insert (merged, GINT_TO_POINTER (e[i].id), (gpointer) &e[i]);
+    }
+  return merged;
+}
+
+static gboolean
+same_entry (const InkanXrefEntry *a, const InkanXrefEntry *b)
+{
+  return a != NULL && b != NULL && a->type == b->type && a->offset == b->offset
+         && (a->type == INKAN_XREF_COMPRESSED ? a->index == b->index : a->gen == b->gen);
+}
+
+static void
+report_repointed (Judge *j, int id)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("An update after the signature points object %d at bytes written "
+                       "before it, a known way to swap content unnoticed. Do not rely on this "
+                       "document; ask the sender for the original."),
+                     id);
+
+  add_finding (j, INKAN_MODIFICATION_OTHER, "XREF_REPOINTED", message);
+}
+
+static gboolean
+exists (qpdf_data q, qpdf_oh oh)
+{
+  int type = qpdf_oh_get_type_code (q, oh);
+
+  return type != ot_null && type != ot_uninitialized && type != ot_reserved;
+}
+
+InkanDiff *
+inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
+{
+  g_autoptr (InkanDiff) diff = NULL;
+  g_autoptr (Graph) old_graph = NULL;
+  g_autoptr (Graph) new_graph = NULL;
+  g_autoptr (GHashTable) merged = NULL;
+  g_autoptr (GHashTable) seen = NULL;
+  g_autoptr (GHashTable) section_ids = NULL;
+  qpdf_data qo, qn;
+  const InkanXrefEntry *entries;
+  gsize old_end;
+  guint n, i;
+  Judge j = { 0 };
+
+  g_return_val_if_fail (revisions != NULL, NULL);
+  g_return_val_if_fail (rev >= 1 && rev < inkan_revisions_get_n (revisions), NULL);
+
+  qo = inkan_revisions_get_qpdf (revisions, rev - 1, error);
+  if (qo == NULL)
+    return NULL;
+  qn = inkan_revisions_get_qpdf (revisions, rev, error);
+  if (qn == NULL)
+    return NULL;
+  old_graph = graph_build (revisions, qo, error);
+  if (old_graph == NULL)
+    return NULL;
+  new_graph = graph_build (revisions, qn, error);
+  if (new_graph == NULL)
+    return NULL;
+
+  diff = g_new0 (InkanDiff, 1);
+  diff->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_finding_free);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  j.revisions = revisions;
+  j.rev = rev;
+  j.old_graph = old_graph;
+  j.new_graph = new_graph;
+  j.diff = diff;
+  j.seen_findings = seen;
+
+  merged = merged_entries (revisions, rev);
+  inkan_revisions_get_end (revisions, rev - 1, &old_end);
+  entries = inkan_revisions_get_entries (revisions, rev, &n);
+  section_ids = g_hash_table_new (NULL, NULL);
+  for (i = 0; i < n; i++)
+    if (entries[i].type == INKAN_XREF_OFFSET && entries[i].offset >= old_end)
+      g_hash_table_add (section_ids, GINT_TO_POINTER (entries[i].id));
+
+  for (i = 0; i < n; i++)
+    {
+      const InkanXrefEntry *e = &entries[i];
+      const InkanXrefEntry *before = g_hash_table_lookup (merged, GINT_TO_POINTER (e->id));
+      qpdf_oh old, new;
+
+      if (e->id <= 0)
+        continue;
+      /* Listing an object again where it already was changes nothing. */
+      if (same_entry (e, before))
+        continue;
+      if ((e->type == INKAN_XREF_OFFSET && e->offset < old_end)
+          || (e->type == INKAN_XREF_COMPRESSED
+              && !g_hash_table_contains (section_ids, GINT_TO_POINTER ((int) e->offset))))
+        {
+          report_repointed (&j, e->id);
+          continue;
+        }
+
+      old = qpdf_get_object_by_id (qo, e->id, before != NULL && before->type != INKAN_XREF_COMPRESSED
+                                                ? before->gen : 0);
+      if (!exists (qo, old))
+        {
+          qpdf_oh_release (qo, old);
+          continue;
+        }
+      if (e->type == INKAN_XREF_FREE)
+        {
+          guint still = roles_of (new_graph, e->id);
+
+          if (still != 0 || roles_of (old_graph, e->id) != 0)
+            {
+              g_autofree char *message =
+                g_strdup_printf (_("An update after the signature deleted object %d, which the "
+                                   "document %s. Deleting what was signed can hide or replace "
+                                   "content. Do not rely on this document; ask the sender for "
+                                   "the original."),
+                                 e->id, still != 0 ? "still uses" : "used");
+              /* Removing an annotation or a value is judged with what referred to it; what
+               * is still referred to, or had a role no rule allows to lose, is not. */
+              if (still != 0 || (roles_of (old_graph, e->id)
+                                 & ~(guint) (R_ANNOT | R_ANNOT_MISC | R_WIDGET | R_WIDGET_AP
+                                             | R_FIELD_VALUE | R_DSS | R_INFO | R_ANNOTS))
+                                  != 0)
+                add_finding (&j, INKAN_MODIFICATION_OTHER, "OBJECT_FREED", message);
+            }
+          qpdf_oh_release (qo, old);
+          continue;
+        }
+
+      new = qpdf_get_object_by_id (qn, e->id, e->type == INKAN_XREF_COMPRESSED ? 0 : e->gen);
+      {
+        g_autofree char *a = value_text (qo, old, TRUE);
+        g_autofree char *b = value_text (qn, new, TRUE);
+
+        if (strcmp (a, b) != 0)
+          judge_changed (&j, e->id, qo, old, qn, new);
+      }
+      qpdf_oh_release (qo, old);
+      qpdf_oh_release (qn, new);
+    }
+
+  judge_trailer (&j, qo, qn);
+  judge_structure (&j);
+  if (!check_qpdf (revisions, qo, error) || !check_qpdf (revisions, qn, error))
+    return NULL;
+  return g_steal_pointer (&diff);
+}
