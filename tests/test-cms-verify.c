@@ -743,6 +743,100 @@ test_inkan_cli (void)
   }
 }
 
+/* pdfsig signs through NSS, which writes BER with indefinite lengths. NSS reaches the token
+ * through SoftHSM's module added to a fresh database; pdfsig crashes at exit inside SoftHSM's
+ * shutdown (NOTES.md), so it is judged by its output file. */
+static void
+test_pdfsig_ber (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cms-verify-pdfsig.pdf");
+  g_autofree char *db = inkan_test_tmp_path ("cms-verify-nssdb");
+  g_autofree char *sqldb = g_strconcat ("sql:", db, NULL);
+  g_autofree char *list = NULL;
+  g_autofree char *nick = NULL;
+  g_auto (PdfSig) sig = { 0 };
+  g_autoptr (InkanCmsSignedData) sd = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *cn = NULL;
+  const guint8 *cms;
+  guint8 digest[64];
+
+  g_assert_cmpint (g_mkdir_with_parents (db, 0700), ==, 0);
+  {
+    const char *argv[] = { "certutil", "-N", "-d", sqldb, "--empty-password", NULL };
+
+    g_assert_cmpint (inkan_test_run (argv, NULL, NULL), ==, 0);
+  }
+  {
+    const char *argv[] = { "modutil",
+                           "-dbdir",
+                           sqldb,
+                           "-add",
+                           "softhsm",
+                           "-libfile",
+                           "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+                           "-force",
+                           NULL };
+
+    g_assert_cmpint (inkan_test_run (argv, NULL, NULL), ==, 0);
+  }
+  {
+    const char *argv[] = { "certutil", "-L", "-d", sqldb, "-h", "all", "-f", pki->pin_file, NULL };
+    g_auto (GStrv) lines = NULL;
+
+    g_assert_cmpint (inkan_test_run (argv, &list, NULL), ==, 0);
+    lines = g_strsplit (list, "\n", -1);
+    for (guint i = 0; lines[i] != NULL && nick == NULL; i++)
+      {
+        char *end = strstr (lines[i], ":clerk ");
+
+        if (end != NULL)
+          nick = g_strndup (lines[i], end + strlen (":clerk") - lines[i]);
+      }
+  }
+  g_assert_nonnull (nick);
+  {
+    const char *argv[]
+        = { "pdfsig", "-add-signature", "-nssdir", sqldb, "-nss-pwd", pki->pin, "-kpw",
+            pki->pin, "-nick",          nick,      input, output,     NULL };
+
+    inkan_test_run (argv, NULL, NULL);
+  }
+  g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  pdf_sig_read (output, 0, &sig);
+  cms = g_bytes_get_data (sig.cms, NULL);
+  /* BER: the ContentInfo SEQUENCE has an indefinite length */
+  g_assert_cmphex (cms[0], ==, 0x30);
+  g_assert_cmphex (cms[1], ==, 0x80);
+  sd = inkan_cms_signed_data_parse (cms, g_bytes_get_size (sig.cms), &error);
+  g_assert_no_error (error);
+  pdf_sig_digest (&sig, inkan_cms_signed_data_get_digest (sd), digest);
+  g_assert_true (inkan_cms_signed_data_verify (
+      sd, digest, gnutls_hash_get_len (inkan_cms_signed_data_get_digest (sd)), &error));
+  g_assert_no_error (error);
+  cn = signer_cn (sd);
+  g_assert_cmpstr (cn, ==, "Li Wei (Clerk)");
+
+  /* every cut before the last byte of the structure (its padding is zeros) is FORMAT */
+  {
+    gsize end = g_bytes_get_size (sig.cms);
+
+    while (end > 0 && cms[end - 1] == 0)
+      end--;
+    for (gsize cut = 0; cut < end; cut += 3)
+      {
+        g_autoptr (GError) cut_error = NULL;
+        g_autoptr (InkanCmsSignedData) cut_sd = inkan_cms_signed_data_parse (cms, cut, &cut_error);
+
+        g_assert_null (cut_sd);
+        g_assert_error (cut_error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_FORMAT);
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -763,6 +857,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cms-verify/padding", test_padding);
   g_test_add_func ("/inkan/cms-verify/hostile", test_hostile);
   g_test_add_func ("/inkan/cms-verify/inkan-cli", test_inkan_cli);
+  g_test_add_func ("/inkan/cms-verify/pdfsig-ber", test_pdfsig_ber);
 
   return g_test_run ();
 }
