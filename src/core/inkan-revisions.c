@@ -689,16 +689,6 @@ parse_startxref (InkanRevisions *self, gsize p, guint64 *offset)
   return p + 5 <= self->size && memcmp (self->data + p, "%%EOF", 5) == 0;
 }
 
-static gint
-compare_sections (gconstpointer a, gconstpointer b)
-{
-  const Section *sa = a, *sb = b;
-
-  if (sa->end != sb->end)
-    return sa->end < sb->end ? -1 : 1;
-  return sa->offset < sb->offset ? -1 : (sa->offset > sb->offset ? 1 : 0);
-}
-
 static void
 section_clear (gpointer data)
 {
@@ -773,16 +763,19 @@ discover (InkanRevisions *self, GError **error)
   if (sections == NULL || sections->len == 0)
     return set_damaged (self, error, _("no readable cross-reference section"));
 
-  g_array_sort (sections, compare_sections);
-  for (i = 0; i < sections->len; i++)
+  /* Oldest first, in the order /Prev gives rather than file order: a linearized file's
+   * first-page section sits at the start of the file but updates the main section at its end,
+   * so both make one revision, ending where the later-placed of them ends. */
+  for (i = sections->len; i-- > 0;)
     {
       Section *s = &g_array_index (sections, Section, i);
       Revision *last = self->revisions->len > 0
                          ? &g_array_index (self->revisions, Revision, self->revisions->len - 1)
                          : NULL;
 
-      /* Two sections before one "%%EOF" make one update. */
-      if (last != NULL && last->end == s->end)
+      /* Two sections before one "%%EOF" make one update, and so does a section placed before
+       * the end of the revision it updates. */
+      if (last != NULL && s->end <= last->end)
         {
           g_array_append_vals (last->entries, s->entries->data, s->entries->len);
           continue;
