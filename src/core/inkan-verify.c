@@ -1,10 +1,18 @@
 /* The verifier: every signature of every revision, checked and explained in a report. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* A placeholder that keeps the contract linkable while the verifier is built. */
 #include "config.h"
 
 #include "inkan-verify.h"
+
+#include "inkan-cms-verify.h"
 #include "inkan-pdf.h"
+#include "inkan-revisions.h"
+
+#include <glib/gi18n.h>
+#include <gnutls/crypto.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 const char *
 inkan_indication_to_string (InkanIndication indication)
@@ -25,6 +33,26 @@ inkan_coverage_to_string (InkanCoverage coverage)
   return names[coverage];
 }
 
+static void
+signature_report_free (gpointer data)
+{
+  InkanSignatureReport *sig = data;
+
+  g_free (sig->field);
+  g_free (sig->signer);
+  g_free (sig->signer_name);
+  g_free (sig->organisation);
+  g_free (sig->subindication);
+  g_clear_pointer (&sig->signing_time, g_date_time_unref);
+  g_free (sig->subfilter);
+  g_free (sig->algorithm);
+  g_free (sig->reason);
+  g_free (sig->location);
+  g_clear_pointer (&sig->chain, g_ptr_array_unref);
+  g_clear_pointer (&sig->findings, g_ptr_array_unref);
+  g_free (sig);
+}
+
 void
 inkan_report_free (InkanReport *report)
 {
@@ -36,23 +64,1050 @@ inkan_report_free (InkanReport *report)
   g_free (report);
 }
 
+/* ---- findings and verdicts ----------------------------------------------------------------- */
+
+static void
+add_finding (GPtrArray *findings, const char *code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+add_finding (GPtrArray *findings, const char *code, const char *format, ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (findings, inkan_finding_new (code, message));
+}
+
+/* Keeps the worst verdict: a failure is never softened by a later, milder finding. */
+static void
+set_verdict (InkanSignatureReport *sig, InkanIndication indication, const char *subindication)
+{
+  if (indication < sig->indication)
+    return;
+  if (indication == sig->indication && sig->subindication != NULL)
+    return;
+  sig->indication = indication;
+  g_free (sig->subindication);
+  sig->subindication = g_strdup (subindication);
+}
+
+/* ---- reading the PDF ----------------------------------------------------------------------- */
+
+static qpdf_oh
+dict_get (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  if (!qpdf_oh_is_dictionary (q, dict) || !qpdf_oh_has_key (q, dict, key))
+    return qpdf_oh_new_null (q);
+  return qpdf_oh_get_key (q, dict, key);
+}
+
+static char *
+dict_get_text (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  qpdf_oh value = dict_get (q, dict, key);
+
+  if (!qpdf_oh_is_string (q, value))
+    return NULL;
+  return g_utf8_make_valid (qpdf_oh_get_utf8_value (q, value), -1);
+}
+
+static char *
+dict_get_name (qpdf_data q, qpdf_oh dict, const char *key)
+{
+  qpdf_oh value = dict_get (q, dict, key);
+
+  if (!qpdf_oh_is_name (q, value))
+    return NULL;
+  return g_strdup (qpdf_oh_get_name (q, value));
+}
+
+/* A PDF date, D:YYYYMMDDHHmmSSOHH'mm' with everything after the year optional. */
+static GDateTime *
+parse_pdf_date (const char *text)
+{
+  int field[6] = { 0, 1, 1, 0, 0, 0 };
+  static const int width[6] = { 4, 2, 2, 2, 2, 2 };
+  g_autoptr (GTimeZone) zone = NULL;
+  const char *p = text;
+  guint i;
+
+  if (p == NULL)
+    return NULL;
+  if (g_str_has_prefix (p, "D:"))
+    p += 2;
+  for (i = 0; i < G_N_ELEMENTS (field); i++)
+    {
+      int v = 0, k;
+
+      if (!g_ascii_isdigit (*p))
+        {
+          if (i == 0)
+            return NULL;
+          break;
+        }
+      for (k = 0; k < width[i]; k++, p++)
+        {
+          if (!g_ascii_isdigit (*p))
+            return NULL;
+          v = v * 10 + (*p - '0');
+        }
+      field[i] = v;
+    }
+  if (*p == '+' || *p == '-')
+    {
+      int hours = 0, minutes = 0;
+      char sign = *p++;
+
+      if (g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]))
+        {
+          hours = (p[0] - '0') * 10 + (p[1] - '0');
+          p += 2;
+          if (*p == '\'')
+            p++;
+          if (g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]))
+            minutes = (p[0] - '0') * 10 + (p[1] - '0');
+        }
+      zone = g_time_zone_new_offset ((sign == '-' ? -1 : 1) * (hours * 3600 + minutes * 60));
+    }
+  if (zone == NULL)
+    zone = g_time_zone_new_utc ();
+  return g_date_time_new (zone, field[0], field[1], field[2], field[3], field[4], field[5]);
+}
+
+/* ---- the signatures of a revision ------------------------------------------------------------ */
+
+typedef struct
+{
+  char *field;
+  int sig_id;               /* the signature dictionary's object, 0 when direct */
+  qpdf_oh field_oh;         /* the field, in the first revision's reading */
+  guint first_rev;          /* the first revision where this signature appears */
+} FoundSig;
+
+static void
+found_sig_free (gpointer data)
+{
+  FoundSig *found = data;
+
+  g_free (found->field);
+  g_free (found);
+}
+
+static void
+collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean inherited_sig,
+                    guint depth, guint rev, GPtrArray *out)
+{
+  int n, i;
+
+  if (depth > 32 || !qpdf_oh_is_array (q, fields))
+    return;
+  n = qpdf_oh_get_array_n_items (q, fields);
+  for (i = 0; i < n && i < 100000; i++)
+    {
+      qpdf_oh field = qpdf_oh_get_array_item (q, fields, i);
+      g_autofree char *partial = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *ft = NULL;
+      gboolean is_sig;
+      qpdf_oh value;
+
+      if (!qpdf_oh_is_dictionary (q, field))
+        continue;
+      partial = dict_get_text (q, field, "/T");
+      if (partial != NULL)
+        name = prefix != NULL ? g_strdup_printf ("%s.%s", prefix, partial) : g_strdup (partial);
+      else
+        name = g_strdup (prefix);
+      ft = dict_get_name (q, field, "/FT");
+      is_sig = ft != NULL ? g_str_equal (ft, "/Sig") : inherited_sig;
+      if (qpdf_oh_has_key (q, field, "/Kids")
+          && qpdf_oh_is_array (q, dict_get (q, field, "/Kids"))
+          && !qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
+        {
+          collect_sig_fields (q, dict_get (q, field, "/Kids"), name, is_sig, depth + 1, rev, out);
+          continue;
+        }
+      value = dict_get (q, field, "/V");
+      if (!is_sig || !qpdf_oh_is_dictionary (q, value))
+        continue;
+      {
+        FoundSig *found = g_new0 (FoundSig, 1);
+
+        found->field = g_strdup (name != NULL ? name : "");
+        found->sig_id = qpdf_oh_is_indirect (q, value) ? qpdf_oh_get_object_id (q, value) : 0;
+        found->field_oh = field;
+        found->first_rev = rev;
+        g_ptr_array_add (out, found);
+      }
+    }
+}
+
+static gboolean
+same_sig (const FoundSig *a, const FoundSig *b)
+{
+  return g_strcmp0 (a->field, b->field) == 0 && a->sig_id == b->sig_id;
+}
+
+/* ---- checks of one signature ---------------------------------------------------------------- */
+
+typedef struct
+{
+  InkanRevisions *revisions;
+  const InkanVerifyOptions *options;
+  GDateTime *now;
+  gboolean mapped;          /* the data is a file mapping: hashing may drop pages behind it */
+  GPtrArray *diffs;         /* InkanDiff per revision (index rev), NULL until computed */
+  GPtrArray *diff_errors;   /* GError per revision, or NULL */
+  gboolean *diffed;
+} Verifier;
+
+static gboolean
+is_hex (guint8 c)
+{
+  return g_ascii_isxdigit (c);
+}
+
+/* Digests [from, to) of the data; on a mapping, drops the pages already hashed so that the
+ * resident set does not grow with the file. */
+static void
+hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, gsize to)
+{
+  const gsize chunk = 4 << 20;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+  while (from < to)
+    {
+      gsize n = MIN (chunk, to - from);
+
+      gnutls_hash (hash, data + from, n);
+      if (v->mapped)
+        {
+          guintptr start = ((guintptr) (data + from) + page - 1) & ~(guintptr) (page - 1);
+          guintptr end = ((guintptr) (data + from + n)) & ~(guintptr) (page - 1);
+
+          if (end > start)
+            madvise ((void *) start, end - start, MADV_DONTNEED);
+        }
+      from += n;
+    }
+}
+
+/* /ByteRange and /Contents: four integers starting at 0, in order, inside the file, leaving out
+ * exactly this dictionary's /Contents hex string; the signed part ends at a revision's end.
+ * Returns FALSE (coverage UNCLEAR, a failure recorded) when the ranges cannot be trusted. */
+static gboolean
+check_byte_range (Verifier *v, qpdf_data q, qpdf_oh sigdict, InkanSignatureReport *sig,
+                  guint64 range[4], guint *signed_rev)
+{
+  gsize size, end, trailing = inkan_revisions_get_trailing (v->revisions);
+  const guint8 *data = inkan_revisions_get_data (v->revisions, &size);
+  qpdf_oh br = dict_get (q, sigdict, "/ByteRange");
+  qpdf_oh contents = dict_get (q, sigdict, "/Contents");
+  guint n_revs = inkan_revisions_get_n (v->revisions);
+  const char *value;
+  size_t value_len = 0;
+  gsize gap_start, gap_end, i;
+  guint rev;
+  int k;
+
+  sig->coverage = INKAN_COVERAGE_UNCLEAR;
+  if (!qpdf_oh_is_array (q, br) || qpdf_oh_get_array_n_items (q, br) != 4)
+    {
+      add_finding (sig->findings, "BYTE_RANGE_MALFORMED",
+                   _("The signature does not say which bytes it covers (its /ByteRange is "
+                     "missing or malformed), so it proves nothing about this document. Do not "
+                     "rely on it; ask the sender for a properly signed copy."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+      return FALSE;
+    }
+  for (k = 0; k < 4; k++)
+    {
+      qpdf_oh item = qpdf_oh_get_array_item (q, br, k);
+
+      if (!qpdf_oh_is_integer (q, item) || qpdf_oh_get_int_value (q, item) < 0)
+        {
+          add_finding (sig->findings, "BYTE_RANGE_MALFORMED",
+                       _("The byte ranges of the signature are not four non-negative whole "
+                         "numbers, so it proves nothing about this document. Do not rely on it; "
+                         "ask the sender for a properly signed copy."));
+          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+          return FALSE;
+        }
+      range[k] = (guint64) qpdf_oh_get_int_value (q, item);
+    }
+  if (range[0] != 0 || range[1] == 0 || range[2] <= range[1] || range[2] > size
+      || range[3] > size - range[2])
+    {
+      add_finding (sig->findings, "BYTE_RANGE_INVALID",
+                   _("The byte ranges of the signature do not start at the beginning of the "
+                     "file, overlap, or reach beyond its end: the signature does not cover this "
+                     "document as it should. Do not rely on it."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+      return FALSE;
+    }
+
+  /* The gap must hold exactly the hex string that /Contents has, and nothing else: anything
+   * else there is unsigned content a reader would see. */
+  gap_start = (gsize) range[1];
+  gap_end = (gsize) range[2];
+  if (qpdf_oh_is_string (q, contents))
+    value = qpdf_oh_get_binary_string_value (q, contents, &value_len);
+  else
+    value = NULL;
+  if (value == NULL || gap_end - gap_start != 2 * value_len + 2 || data[gap_start] != '<'
+      || data[gap_end - 1] != '>')
+    {
+      add_finding (sig->findings, "BYTE_RANGE_GAP",
+                   _("The part of the file the signature leaves out is not just the signature "
+                     "value: unsigned content may be hidden there. Do not rely on this "
+                     "signature."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+      return FALSE;
+    }
+  for (i = 0; i < value_len; i++)
+    {
+      guint8 hi = data[gap_start + 1 + 2 * i], lo = data[gap_start + 2 + 2 * i];
+
+      if (!is_hex (hi) || !is_hex (lo)
+          || (guint8) ((g_ascii_xdigit_value (hi) << 4) | g_ascii_xdigit_value (lo))
+             != (guint8) value[i])
+        {
+          add_finding (sig->findings, "BYTE_RANGE_GAP",
+                       _("The part of the file the signature leaves out is not this signature's "
+                         "value: the ranges were moved. Do not rely on this signature."));
+          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+          return FALSE;
+        }
+    }
+  /* The bytes just before the gap must be the key of this dictionary's entry. */
+  {
+    gsize p = gap_start;
+
+    while (p > 0 && strchr (" \t\r\n\f", data[p - 1]) != NULL && gap_start - p < 16)
+      p--;
+    if (p < 9 || memcmp (data + p - 9, "/Contents", 9) != 0)
+      {
+        add_finding (sig->findings, "BYTE_RANGE_GAP",
+                     _("The part of the file the signature leaves out is not where the "
+                       "signature's value is written. Do not rely on this signature."));
+        set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+        return FALSE;
+      }
+  }
+
+  end = (gsize) (range[2] + range[3]);
+  for (rev = 0; rev < n_revs; rev++)
+    {
+      gsize with_eol = 0;
+      gsize rev_end = inkan_revisions_get_end (v->revisions, rev, &with_eol);
+
+      if (end == rev_end || end == with_eol)
+        break;
+    }
+  if (rev == n_revs)
+    {
+      sig->coverage = INKAN_COVERAGE_PARTIAL;
+      add_finding (sig->findings, "COVERAGE_PARTIAL",
+                   _("The signature ends in the middle of the file rather than at the end of a "
+                     "saved version: what follows it is unsigned and may change what you see. "
+                     "Do not rely on this signature."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+      *signed_rev = n_revs;
+      return TRUE;
+    }
+  *signed_rev = rev;
+  if (trailing > 0)
+    {
+      sig->coverage = INKAN_COVERAGE_PARTIAL;
+      add_finding (sig->findings, "COVERAGE_TRAILING_BYTES",
+                   _("Bytes were added after the last properly saved version of the file: a "
+                     "program that repairs files could show them. Do not rely on this "
+                     "signature; ask the sender for a clean copy."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+    }
+  else if (rev + 1 == n_revs)
+    sig->coverage = INKAN_COVERAGE_ENTIRE_FILE;
+  else
+    sig->coverage = INKAN_COVERAGE_ENTIRE_REVISION;
+  return TRUE;
+}
+
+static void
+cms_error_verdict (InkanSignatureReport *sig, const GError *error)
+{
+  static const struct
+  {
+    int code;
+    InkanIndication indication;
+    const char *subindication;
+    const char *finding;
+  } map[] = {
+    { INKAN_CMS_VERIFY_ERROR_FORMAT, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE",
+      "CMS_MALFORMED" },
+    { INKAN_CMS_VERIFY_ERROR_UNSUPPORTED, INKAN_INDICATION_INDETERMINATE,
+      "CRYPTO_CONSTRAINTS_FAILURE_NO_POE", "CMS_UNSUPPORTED" },
+    { INKAN_CMS_VERIFY_ERROR_NO_SIGNER_CERT, INKAN_INDICATION_INDETERMINATE,
+      "NO_SIGNING_CERTIFICATE_FOUND", "SIGNER_CERTIFICATE_MISSING" },
+    { INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH, INKAN_INDICATION_TOTAL_FAILED, "HASH_FAILURE",
+      "DOCUMENT_CHANGED" },
+    { INKAN_CMS_VERIFY_ERROR_SIGNATURE_INVALID, INKAN_INDICATION_TOTAL_FAILED,
+      "SIG_CRYPTO_FAILURE", "SIGNATURE_INVALID" },
+    { INKAN_CMS_VERIFY_ERROR_SIGNING_CERT_MISMATCH, INKAN_INDICATION_TOTAL_FAILED,
+      "FORMAT_FAILURE", "SIGNING_CERTIFICATE_MISMATCH" },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (map); i++)
+    if (error->domain == INKAN_CMS_VERIFY_ERROR && error->code == map[i].code)
+      {
+        add_finding (sig->findings, map[i].finding, "%s", error->message);
+        set_verdict (sig, map[i].indication, map[i].subindication);
+        return;
+      }
+  add_finding (sig->findings, "CMS_MALFORMED", "%s", error->message);
+  set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+}
+
+static char *
+crt_dn_part (gnutls_x509_crt_t crt, const char *oid)
+{
+  char buf[1024];
+  size_t len = sizeof buf;
+
+  if (gnutls_x509_crt_get_dn_by_oid (crt, oid, 0, 0, buf, &len) < 0)
+    return NULL;
+  return g_utf8_make_valid (buf, (gssize) len);
+}
+
+static void
+describe_signer (InkanSignatureReport *sig, gnutls_x509_crt_t crt)
+{
+  gnutls_datum_t dn = { NULL, 0 };
+
+  if (gnutls_x509_crt_get_dn3 (crt, &dn, 0) >= 0)
+    {
+      sig->signer = g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
+      gnutls_free (dn.data);
+    }
+  sig->signer_name = crt_dn_part (crt, GNUTLS_OID_X520_COMMON_NAME);
+  sig->organisation = crt_dn_part (crt, GNUTLS_OID_X520_ORGANIZATION_NAME);
+}
+
+static void
+path_verdict (InkanSignatureReport *sig, const InkanPathResult *path, gboolean at_signing)
+{
+  switch (path->status)
+    {
+    case INKAN_PATH_OK:
+      return;
+    case INKAN_PATH_NO_CHAIN:
+      add_finding (sig->findings, "CERTIFICATE_NOT_TRUSTED", "%s",
+                   path->detail != NULL ? path->detail
+                   : _("The signer's certificate does not lead to an organisation trusted on "
+                       "this computer: import the organisation's root certificate if you know "
+                       "it."));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "NO_CERTIFICATE_CHAIN_FOUND");
+      return;
+    case INKAN_PATH_EXPIRED:
+    case INKAN_PATH_NOT_YET_VALID:
+      if (at_signing)
+        add_finding (sig->findings, "CERTIFICATE_OUTSIDE_VALIDITY",
+                     _("%s The signature claims a time at which the certificate was not valid. "
+                       "Ask the sender to sign again with a valid certificate."),
+                     path->detail != NULL ? path->detail : "");
+      else
+        add_finding (sig->findings, "CERTIFICATE_EXPIRED_NO_TIMESTAMP",
+                     _("%s No trusted timestamp proves that the signature was made while the "
+                       "certificate was valid. Ask the sender for a timestamped signature."),
+                     path->detail != NULL ? path->detail : "");
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE");
+      return;
+    case INKAN_PATH_KEY_USAGE:
+      add_finding (sig->findings, "CERTIFICATE_KEY_USAGE", "%s",
+                   path->detail != NULL ? path->detail
+                   : _("The signer's certificate is not meant for signatures. Ask the sender "
+                       "to sign with a signing certificate."));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIG_CONSTRAINTS_FAILURE");
+      return;
+    case INKAN_PATH_INVALID:
+    default:
+      add_finding (sig->findings, "CERTIFICATE_CHAIN_INVALID", "%s",
+                   path->detail != NULL ? path->detail
+                   : _("The signer's certificate chain is broken. Do not rely on this "
+                       "signature."));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE");
+      return;
+    }
+}
+
+static void
+check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
+           InkanSignatureReport *sig)
+{
+  g_autoptr (InkanCmsSignedData) cms = NULL;
+  g_autoptr (GError) error = NULL;
+  qpdf_oh contents = dict_get (q, sigdict, "/Contents");
+  const guint8 *data = inkan_revisions_get_data (v->revisions, NULL);
+  guint8 digest[64];
+  gnutls_hash_hd_t hash;
+  gnutls_digest_algorithm_t algorithm;
+  gnutls_x509_crt_t signer;
+  gnutls_x509_crt_t const *certs;
+  guint n_certs = 0, i;
+  const char *value;
+  size_t len = 0;
+
+  value = qpdf_oh_get_binary_string_value (q, contents, &len);
+  cms = inkan_cms_signed_data_parse ((const guint8 *) value, len, &error);
+  if (cms == NULL)
+    {
+      cms_error_verdict (sig, error);
+      return;
+    }
+  sig->algorithm = g_strdup (inkan_cms_signed_data_get_algorithm_name (cms));
+  if (sig->signing_time == NULL && inkan_cms_signed_data_get_signing_time (cms) != NULL)
+    sig->signing_time = g_date_time_ref (inkan_cms_signed_data_get_signing_time (cms));
+  signer = inkan_cms_signed_data_get_signer (cms);
+  if (signer != NULL)
+    describe_signer (sig, signer);
+
+  algorithm = inkan_cms_signed_data_get_digest (cms);
+  if (gnutls_hash_init (&hash, algorithm) < 0)
+    {
+      add_finding (sig->findings, "CMS_UNSUPPORTED",
+                   _("The signature uses a digest this computer cannot compute."));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
+      return;
+    }
+  hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
+  hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
+  gnutls_hash_deinit (hash, digest);
+  if (!inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &error))
+    {
+      cms_error_verdict (sig, error);
+      if (signer == NULL)
+        return;
+    }
+
+  if (signer == NULL)
+    return;
+  certs = inkan_cms_signed_data_get_certificates (cms, &n_certs);
+  {
+    g_auto (InkanPathResult) now_path = { 0 };
+
+    inkan_trust_check_path (v->options->trust, signer, certs, n_certs, v->now, &now_path);
+    sig->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
+    for (i = 0; now_path.chain != NULL && i < now_path.chain->len; i++)
+      {
+        gnutls_x509_crt_t copy = NULL;
+        gnutls_datum_t der = { NULL, 0 };
+
+        if (gnutls_x509_crt_export2 (g_ptr_array_index (now_path.chain, i), GNUTLS_X509_FMT_DER,
+                                     &der) >= 0
+            && gnutls_x509_crt_init (&copy) >= 0)
+          {
+            if (gnutls_x509_crt_import (copy, &der, GNUTLS_X509_FMT_DER) >= 0)
+              g_ptr_array_add (sig->chain, copy);
+            else
+              gnutls_x509_crt_deinit (copy);
+          }
+        gnutls_free (der.data);
+      }
+    /* Without a timestamp the claimed time proves nothing: the certificate must be valid now,
+     * and at the claimed time too (a signature claiming a time outside the validity is wrong
+     * either way). */
+    if (now_path.status == INKAN_PATH_OK && sig->signing_time != NULL)
+      {
+        g_auto (InkanPathResult) then_path = { 0 };
+
+        inkan_trust_check_path (v->options->trust, signer, certs, n_certs, sig->signing_time,
+                                &then_path);
+        path_verdict (sig, &then_path, TRUE);
+      }
+    else
+      path_verdict (sig, &now_path, FALSE);
+  }
+}
+
+static void
+error_free0 (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static const InkanDiff *
+get_diff (Verifier *v, guint rev, const GError **error)
+{
+  if (!v->diffed[rev])
+    {
+      GError *local = NULL;
+
+      g_ptr_array_index (v->diffs, rev) = inkan_diff_revision (v->revisions, rev, &local);
+      g_ptr_array_index (v->diff_errors, rev) = local;
+      v->diffed[rev] = TRUE;
+    }
+  *error = g_ptr_array_index (v->diff_errors, rev);
+  return g_ptr_array_index (v->diffs, rev);
+}
+
+static void
+check_later_revisions (Verifier *v, guint signed_rev, InkanSignatureReport *sig)
+{
+  guint n_revs = inkan_revisions_get_n (v->revisions), rev;
+  InkanModificationLevel allowed = INKAN_MODIFICATION_ANNOTATIONS;
+
+  sig->modification_level = INKAN_MODIFICATION_NONE;
+  for (rev = signed_rev + 1; rev < n_revs; rev++)
+    {
+      const GError *error = NULL;
+      const InkanDiff *diff = get_diff (v, rev, &error);
+      guint i;
+
+      if (diff == NULL)
+        {
+          sig->modification_level = INKAN_MODIFICATION_OTHER;
+          add_finding (sig->findings, "REVISION_UNREADABLE",
+                       _("A version of the document saved after this signature cannot be read "
+                         "without repair (%s): nobody can tell what it shows. Do not rely on "
+                         "this document; ask the sender for a clean copy."),
+                       error != NULL ? error->message : "");
+          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+          return;
+        }
+      if (diff->level > sig->modification_level)
+        sig->modification_level = diff->level;
+      for (i = 0; i < diff->findings->len; i++)
+        {
+          const InkanFinding *f = g_ptr_array_index (diff->findings, i);
+
+          g_ptr_array_add (sig->findings, inkan_finding_new (f->code, f->message));
+        }
+    }
+
+  if (sig->docmdp == 1)
+    allowed = INKAN_MODIFICATION_LTA_UPDATES;
+  else if (sig->docmdp == 2)
+    allowed = INKAN_MODIFICATION_FORM_FILLING;
+  if (sig->modification_level == INKAN_MODIFICATION_OTHER)
+    {
+      add_finding (sig->findings, "MODIFIED_AFTER_SIGNING",
+                   _("The document was changed after it was signed in a way no signature "
+                     "allows: what you see is not what was signed. Do not rely on this "
+                     "document; ask the sender for the signed original."));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "DISALLOWED_MODIFICATION");
+    }
+  else if (sig->modification_level > allowed)
+    {
+      static const char * const what[] = {
+        NULL, N_("adding long-term validation data"), N_("filling in forms and signing"),
+        N_("filling in forms, signing and annotating"),
+      };
+
+      add_finding (sig->findings, "DOCMDP_VIOLATION",
+                   _("The author certified this document allowing only %s, but it was changed "
+                     "beyond that afterwards. Do not rely on this document; ask the author for "
+                     "the certified original."),
+                   _(what[allowed]));
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "DISALLOWED_MODIFICATION");
+    }
+}
+
+/* The certification (DocMDP) level of a signature dictionary, 0 for an approval signature. */
+static guint
+docmdp_level (qpdf_data q, qpdf_oh sigdict)
+{
+  qpdf_oh refs = dict_get (q, sigdict, "/Reference");
+  int n, i;
+
+  if (!qpdf_oh_is_array (q, refs))
+    return 0;
+  n = qpdf_oh_get_array_n_items (q, refs);
+  for (i = 0; i < n && i < 64; i++)
+    {
+      qpdf_oh ref = qpdf_oh_get_array_item (q, refs, i);
+      qpdf_oh params, p;
+
+      if (!qpdf_oh_is_name_and_equals (q, dict_get (q, ref, "/TransformMethod"), "/DocMDP"))
+        continue;
+      params = dict_get (q, ref, "/TransformParams");
+      p = dict_get (q, params, "/P");
+      if (qpdf_oh_is_integer (q, p) && qpdf_oh_get_int_value (q, p) >= 1
+          && qpdf_oh_get_int_value (q, p) <= 3)
+        return (guint) qpdf_oh_get_int_value (q, p);
+      return 2;
+    }
+  return 0;
+}
+
+static void
+locate_widget (qpdf_data q, const FoundSig *found, InkanSignatureReport *sig)
+{
+  qpdf_oh field = found->field_oh;
+  qpdf_oh widget = field, rect, page;
+  int k, index;
+
+  if (!qpdf_oh_is_dictionary (q, field))
+    return;
+  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
+    {
+      qpdf_oh kids = dict_get (q, field, "/Kids");
+
+      if (!qpdf_oh_is_array (q, kids) || qpdf_oh_get_array_n_items (q, kids) < 1)
+        return;
+      widget = qpdf_oh_get_array_item (q, kids, 0);
+    }
+  rect = dict_get (q, widget, "/Rect");
+  if (qpdf_oh_is_array (q, rect) && qpdf_oh_get_array_n_items (q, rect) == 4)
+    for (k = 0; k < 4; k++)
+      {
+        qpdf_oh item = qpdf_oh_get_array_item (q, rect, k);
+
+        sig->rect[k] = qpdf_oh_is_number (q, item) ? qpdf_oh_get_numeric_value (q, item) : 0;
+      }
+  if (sig->rect[2] - sig->rect[0] == 0 || sig->rect[3] - sig->rect[1] == 0)
+    return;
+  page = dict_get (q, widget, "/P");
+  index = qpdf_oh_is_dictionary (q, page) ? qpdf_find_page_by_oh (q, page) : -1;
+  if (index < 0 && qpdf_oh_is_indirect (q, widget))
+    {
+      int n = qpdf_get_num_pages (q), p;
+
+      for (p = 0; p < n && index < 0; p++)
+        {
+          qpdf_oh annots = dict_get (q, qpdf_get_page_n (q, (size_t) p), "/Annots");
+          int m = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0, a;
+
+          for (a = 0; a < m; a++)
+            if (qpdf_oh_get_object_id (q, qpdf_oh_get_array_item (q, annots, a))
+                == qpdf_oh_get_object_id (q, widget))
+              {
+                index = p;
+                break;
+              }
+        }
+    }
+  if (qpdf_has_error (q))
+    (void) qpdf_get_error (q);
+  sig->page = index >= 0 ? (guint) index + 1 : 0;
+}
+
+static InkanSignatureReport *
+check_signature (Verifier *v, const FoundSig *found)
+{
+  InkanSignatureReport *sig = g_new0 (InkanSignatureReport, 1);
+  g_autoptr (GError) error = NULL;
+  qpdf_data q = inkan_revisions_get_qpdf (v->revisions, found->first_rev, &error);
+  qpdf_oh field, sigdict;
+  g_autofree char *type = NULL;
+  g_autofree char *m = NULL;
+  guint64 range[4] = { 0 };
+  guint signed_rev = 0;
+
+  sig->field = g_strdup (found->field);
+  sig->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_finding_free);
+  sig->indication = INKAN_INDICATION_TOTAL_PASSED;
+  sig->coverage = INKAN_COVERAGE_UNCLEAR;
+  sig->revision = found->first_rev + 1;
+  g_return_val_if_fail (q != NULL, sig);
+
+  field = found->field_oh;
+  sigdict = dict_get (q, field, "/V");
+  sig->subfilter = dict_get_name (q, sigdict, "/SubFilter");
+  if (sig->subfilter != NULL && sig->subfilter[0] == '/')
+    memmove (sig->subfilter, sig->subfilter + 1, strlen (sig->subfilter));
+  sig->reason = dict_get_text (q, sigdict, "/Reason");
+  sig->location = dict_get_text (q, sigdict, "/Location");
+  m = dict_get_text (q, sigdict, "/M");
+  sig->signing_time = parse_pdf_date (m);
+  sig->docmdp = docmdp_level (q, sigdict);
+  type = dict_get_name (q, sigdict, "/Type");
+  locate_widget (q, found, sig);
+
+  if (!check_byte_range (v, q, sigdict, sig, range, &signed_rev))
+    return sig;
+  if (signed_rev < inkan_revisions_get_n (v->revisions))
+    sig->revision = signed_rev + 1;
+
+  if (g_strcmp0 (type, "/DocTimeStamp") == 0
+      || g_strcmp0 (sig->subfilter, "ETSI.RFC3161") == 0)
+    {
+      add_finding (sig->findings, "TIMESTAMP_NOT_CHECKED",
+                   _("This is a document timestamp; this version of Inkan does not check "
+                     "timestamps yet, so it cannot say whether it is valid."));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
+    }
+  else if (g_strcmp0 (sig->subfilter, "adbe.pkcs7.detached") != 0
+           && g_strcmp0 (sig->subfilter, "ETSI.CAdES.detached") != 0)
+    {
+      add_finding (sig->findings, "SUBFILTER_UNSUPPORTED",
+                   _("The signature is of a kind (%s) that Inkan does not check. Ask the sender "
+                     "for a PAdES signature."),
+                   sig->subfilter != NULL ? sig->subfilter : _("none given"));
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "FORMAT_FAILURE");
+    }
+  else
+    check_cms (v, q, sigdict, range, sig);
+
+  if (signed_rev < inkan_revisions_get_n (v->revisions))
+    check_later_revisions (v, signed_rev, sig);
+  return sig;
+}
+
+/* ---- the whole file ------------------------------------------------------------------------ */
+
+static InkanReport *
+verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *options,
+        GError **error)
+{
+  g_autoptr (InkanReport) report = g_new0 (InkanReport, 1);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (found_sig_free);
+  g_autoptr (InkanTrust) empty_trust = NULL;
+  InkanVerifyOptions defaults = { 0 };
+  Verifier v = { 0 };
+  guint n_revs = inkan_revisions_get_n (revisions), rev, i;
+  guint readable = 0;
+  g_autoptr (GError) first_error = NULL;
+
+  if (options == NULL)
+    options = &defaults;
+  if (options->trust == NULL)
+    {
+      defaults = *options;
+      defaults.trust = empty_trust = inkan_trust_new ();
+      options = &defaults;
+    }
+  report->file = g_strdup (inkan_revisions_get_display (revisions));
+  report->n_revisions = n_revs;
+  report->signatures = g_ptr_array_new_with_free_func (signature_report_free);
+  report->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_finding_free);
+
+  for (rev = 0; rev < n_revs; rev++)
+    {
+      g_autoptr (GError) local = NULL;
+      qpdf_data q = inkan_revisions_get_qpdf (revisions, rev, &local);
+      g_autoptr (GPtrArray) here = g_ptr_array_new_with_free_func (found_sig_free);
+      qpdf_oh acroform;
+
+      if (q == NULL)
+        {
+          if (first_error == NULL)
+            first_error = g_steal_pointer (&local);
+          continue;
+        }
+      readable++;
+      acroform = dict_get (q, qpdf_get_root (q), "/AcroForm");
+      collect_sig_fields (q, dict_get (q, acroform, "/Fields"), NULL, FALSE, 0, rev, here);
+      if (qpdf_has_error (q))
+        (void) qpdf_get_error (q);
+      while (here->len > 0)
+        {
+          FoundSig *candidate = g_ptr_array_steal_index (here, 0);
+          gboolean known = FALSE;
+
+          for (i = 0; i < found->len && !known; i++)
+            known = same_sig (g_ptr_array_index (found, i), candidate);
+          if (known)
+            found_sig_free (candidate);
+          else
+            g_ptr_array_add (found, candidate);
+        }
+    }
+  if (readable == 0)
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return NULL;
+    }
+  if (first_error != NULL)
+    add_finding (report->findings, "REVISION_UNREADABLE",
+                 _("Part of this file cannot be read without repair (%s). Programs that repair "
+                   "files may show something else than what was signed."),
+                 first_error->message);
+  if (inkan_revisions_get_trailing (revisions) > 0)
+    add_finding (report->findings, "TRAILING_BYTES",
+                 _("The file ends with %" G_GSIZE_FORMAT " bytes that belong to no saved "
+                   "version of the document. Ask the sender for a clean copy."),
+                 inkan_revisions_get_trailing (revisions));
+
+  v.revisions = revisions;
+  v.options = options;
+  v.now = options->now != NULL ? g_date_time_ref (options->now) : g_date_time_new_now_utc ();
+  v.mapped = mapped;
+  v.diffs = g_ptr_array_new_full (n_revs, (GDestroyNotify) inkan_diff_free);
+  v.diff_errors = g_ptr_array_new_full (n_revs, error_free0);
+  g_ptr_array_set_size (v.diffs, n_revs);
+  g_ptr_array_set_size (v.diff_errors, n_revs);
+  v.diffed = g_new0 (gboolean, n_revs);
+
+  report->indication = INKAN_INDICATION_TOTAL_PASSED;
+  for (i = 0; i < found->len; i++)
+    {
+      InkanSignatureReport *sig = check_signature (&v, g_ptr_array_index (found, i));
+
+      /* A file that needs repair somewhere is never a pass. */
+      if (first_error != NULL && sig->indication == INKAN_INDICATION_TOTAL_PASSED)
+        {
+          add_finding (sig->findings, "REVISION_UNREADABLE",
+                       _("Part of this file cannot be read without repair, so this signature "
+                         "cannot be confirmed. Ask the sender for a clean copy."));
+          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
+        }
+      report->indication = MAX (report->indication, sig->indication);
+      g_ptr_array_add (report->signatures, sig);
+    }
+  if (found->len == 0)
+    report->indication = INKAN_INDICATION_NO_SIGNATURE;
+
+  g_date_time_unref (v.now);
+  g_ptr_array_unref (v.diffs);
+  g_ptr_array_unref (v.diff_errors);
+  g_free (v.diffed);
+  return g_steal_pointer (&report);
+}
+
 InkanReport *
 inkan_verify_bytes (GBytes *bytes, const char *display, const InkanVerifyOptions *options,
                     GError **error)
 {
-  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, "The verifier is not built yet.");
-  return NULL;
+  g_autoptr (InkanRevisions) revisions = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  revisions = inkan_revisions_new_from_bytes (bytes, display != NULL ? display : "", error);
+  if (revisions == NULL)
+    return NULL;
+  return verify (revisions, FALSE, options, error);
 }
 
 InkanReport *
 inkan_verify_file (const char *path, const InkanVerifyOptions *options, GError **error)
 {
-  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, "The verifier is not built yet.");
-  return NULL;
+  g_autoptr (InkanRevisions) revisions = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  revisions = inkan_revisions_open (path, error);
+  if (revisions == NULL)
+    return NULL;
+  return verify (revisions, TRUE, options, error);
+}
+
+/* ---- JSON ---------------------------------------------------------------------------------- */
+
+static void
+json_string (GString *out, const char *text)
+{
+  const char *p;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+json_time (GString *out, GDateTime *time)
+{
+  g_autofree char *text = NULL;
+
+  if (time == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  text = g_date_time_format_iso8601 (time);
+  json_string (out, text);
+}
+
+static void
+json_findings (GString *out, GPtrArray *findings)
+{
+  guint i;
+
+  g_string_append_c (out, '[');
+  for (i = 0; i < findings->len; i++)
+    {
+      const InkanFinding *f = g_ptr_array_index (findings, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"code\":");
+      json_string (out, f->code);
+      g_string_append (out, ",\"message\":");
+      json_string (out, f->message);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
 }
 
 char *
 inkan_report_to_json (const InkanReport *report)
 {
-  return g_strdup ("{}");
+  GString *out = g_string_new ("{\"file\":");
+  guint i;
+
+  g_return_val_if_fail (report != NULL, NULL);
+  json_string (out, report->file);
+  g_string_append (out, ",\"indication\":");
+  json_string (out, inkan_indication_to_string (report->indication));
+  g_string_append_printf (out, ",\"revisions\":%u,\"signatures\":[", report->n_revisions);
+  for (i = 0; i < report->signatures->len; i++)
+    {
+      const InkanSignatureReport *sig = g_ptr_array_index (report->signatures, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"field\":");
+      json_string (out, sig->field);
+      g_string_append (out, ",\"signer\":");
+      json_string (out, sig->signer);
+      g_string_append (out, ",\"indication\":");
+      json_string (out, inkan_indication_to_string (sig->indication));
+      g_string_append (out, ",\"subindication\":");
+      json_string (out, sig->subindication);
+      g_string_append (out, ",\"coverage\":");
+      json_string (out, inkan_coverage_to_string (sig->coverage));
+      g_string_append (out, ",\"modification_level\":");
+      json_string (out, inkan_modification_level_to_string (sig->modification_level));
+      g_string_append (out, ",\"signing_time\":");
+      json_time (out, sig->signing_time);
+      g_string_append (out, ",\"timestamp\":null");
+      g_string_append_printf (out, ",\"revision\":%u,\"certification\":", sig->revision);
+      if (sig->docmdp > 0)
+        g_string_append_printf (out, "%u", sig->docmdp);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"subfilter\":");
+      json_string (out, sig->subfilter);
+      g_string_append (out, ",\"algorithm\":");
+      json_string (out, sig->algorithm);
+      g_string_append (out, ",\"reason\":");
+      json_string (out, sig->reason);
+      g_string_append (out, ",\"location\":");
+      json_string (out, sig->location);
+      g_string_append_printf (out, ",\"page\":%u,\"findings\":", sig->page);
+      json_findings (out, sig->findings);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "],\"findings\":");
+  json_findings (out, report->findings);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
 }

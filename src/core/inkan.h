@@ -7,3 +7,4 @@
 #include "inkan-pdf.h"
 #include "inkan-sign.h"
 #include "inkan-token.h"
+#include "inkan-verify.h"
