@@ -4,7 +4,8 @@
 #
 # Usage: build-aux/setup.sh run|test
 #   run   install what is missing, build, make the demo environment on first use, then seal a
-#         sample document twice (an RSA seal with its image, an ECDSA signature) and show pdfsig
+#         sample document twice (an RSA seal with its image, an ECDSA signature), verify it with
+#         inkan-cli verify and show pdfsig
 #   test  install what is missing, build, make the demo environment, run the test suite, then
 #         again under AddressSanitizer + UndefinedBehaviorSanitizer; exits non-zero on any failure
 #
@@ -178,6 +179,10 @@ run_demo ()
     --reason "Second signature" --location "Inkan demo" ||
     die "inkan-cli could not add the second signature; its message is above."
 
+  say "Inkan's verdict, trusting only the demo root CA"
+  "$cli" verify --trust "$INKAN_ROOT_PEM" "$once" "$twice" ||
+    die "inkan-cli verify did not find both documents valid; its report is above."
+
   say "pdfsig's verdict, trusting only the demo root CA"
   pdfsig -nssdir "$INKAN_NSSDB" "$twice"
 
@@ -190,6 +195,7 @@ Done. The files are in $demo_dir:
   sealed/one-page-sealed-twice.pdf  and signed again (ECDSA key)
   pki/                              the SoftHSM2 token, the root CA and its NSS database
 Open them with any PDF viewer, or check them again with:
+  $cli verify --trust '$INKAN_ROOT_PEM' '$twice'
   pdfsig -nssdir '$INKAN_NSSDB' '$twice'
 EOF
 }

@@ -392,6 +392,242 @@ cmd_sign (int argc, char **argv)
   return EXIT_OK;
 }
 
+/* ---- verify ------------------------------------------------------------------------------ */
+
+/* `verify` exit codes (DESIGN.md): the worst file decides. */
+enum
+{
+  VERIFY_PASSED = 0,
+  VERIFY_FAILED = 1,
+  VERIFY_INDETERMINATE = 2,
+  VERIFY_NO_SIGNATURE = 3,
+};
+
+static int
+verify_severity (int code)
+{
+  switch (code)
+    {
+    case VERIFY_PASSED:
+      return 0;
+    case VERIFY_NO_SIGNATURE:
+      return 1;
+    case VERIFY_INDETERMINATE:
+      return 2;
+    case VERIFY_FAILED:
+      return 3;
+    case EXIT_DAMAGED:
+      return 4;
+    default:
+      return 5;
+    }
+}
+
+static const char *
+verdict_word (InkanIndication indication)
+{
+  switch (indication)
+    {
+    case INKAN_INDICATION_TOTAL_PASSED:
+      return _("VALID");
+    case INKAN_INDICATION_TOTAL_FAILED:
+      return _("INVALID");
+    case INKAN_INDICATION_INDETERMINATE:
+      return _("NOT CONFIRMED");
+    case INKAN_INDICATION_NO_SIGNATURE:
+    default:
+      return _("NOT SIGNED");
+    }
+}
+
+static const char *
+coverage_words (InkanCoverage coverage)
+{
+  switch (coverage)
+    {
+    case INKAN_COVERAGE_ENTIRE_FILE:
+      return _("covers the whole file");
+    case INKAN_COVERAGE_ENTIRE_REVISION:
+      return _("covers the version it signed; later versions were added");
+    case INKAN_COVERAGE_PARTIAL:
+      return _("covers only part of the file");
+    case INKAN_COVERAGE_UNCLEAR:
+    default:
+      return _("does not say clearly what it covers");
+    }
+}
+
+static const char *
+modification_words (InkanModificationLevel level)
+{
+  switch (level)
+    {
+    case INKAN_MODIFICATION_NONE:
+      return _("no changes since");
+    case INKAN_MODIFICATION_LTA_UPDATES:
+      return _("since then only validation data was added");
+    case INKAN_MODIFICATION_FORM_FILLING:
+      return _("since then forms were filled in or signed");
+    case INKAN_MODIFICATION_ANNOTATIONS:
+      return _("since then annotations or signatures were added");
+    case INKAN_MODIFICATION_OTHER:
+    default:
+      return _("changed since in a way signatures do not allow");
+    }
+}
+
+static void
+print_report (const InkanReport *report)
+{
+  guint i, j;
+
+  g_print ("%s: %s", report->file, verdict_word (report->indication));
+  if (report->signatures->len > 0)
+    g_print (g_dngettext (GETTEXT_PACKAGE, " (%u signature)", " (%u signatures)",
+                          report->signatures->len),
+             report->signatures->len);
+  g_print ("\n");
+  for (i = 0; i < report->findings->len; i++)
+    {
+      const InkanFinding *f = g_ptr_array_index (report->findings, i);
+      g_print ("  ! %s\n", f->message);
+    }
+  for (i = 0; i < report->signatures->len; i++)
+    {
+      const InkanSignatureReport *sig = g_ptr_array_index (report->signatures, i);
+      g_autofree char *when = sig->signing_time != NULL
+                              ? g_date_time_format (sig->signing_time, "%Y-%m-%d %H:%M:%S %Z")
+                              : g_strdup (_("an unknown time"));
+
+      g_print ("  %s  %s: %s %s%s%s%s, %s (%s)\n", verdict_word (sig->indication), sig->field,
+               sig->docmdp > 0 ? _("certified by") : _("signed by"),
+               sig->signer_name != NULL ? sig->signer_name
+               : sig->signer != NULL    ? sig->signer
+                                        : _("an unknown signer"),
+               sig->organisation != NULL ? " (" : "",
+               sig->organisation != NULL ? sig->organisation : "",
+               sig->organisation != NULL ? ")" : "", when,
+               sig->subindication != NULL ? sig->subindication
+                                          : inkan_indication_to_string (sig->indication));
+      g_print ("      %s; %s.\n", coverage_words (sig->coverage),
+               modification_words (sig->modification_level));
+      for (j = 0; j < sig->findings->len; j++)
+        {
+          const InkanFinding *f = g_ptr_array_index (sig->findings, j);
+          g_print ("      - %s\n", f->message);
+        }
+    }
+}
+
+static int
+cmd_verify (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("FILE.pdf… — check the signatures of PDF documents"));
+  g_auto (GStrv) trust_files = NULL;
+  g_autofree char *at = NULL;
+  gboolean system_trust = FALSE, json = FALSE;
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (GDateTime) now = NULL;
+  InkanVerifyOptions options = { 0 };
+  GError *error = NULL;
+  int worst = VERIFY_PASSED;
+  guint i;
+  GOptionEntry entries[] = {
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust_files,
+      N_("Trust the CA certificates of this PEM or DER file (repeatable)"), N_("CA.pem") },
+    { "system-trust", 0, 0, G_OPTION_ARG_NONE, &system_trust,
+      N_("Trust the system's certificate authorities too"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per file"), NULL },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &at,
+      N_("Validate as of this time instead of now (RFC 3339)"), N_("TIME") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Checks every signature of every revision: integrity, "
+                                  "certificate, and what changed after signing.\n"
+                                  "Exit status: 0 all valid, 1 a signature is invalid, 2 not "
+                                  "confirmed, 3 no signature, 65 unreadable PDF, 66 no file."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc < 2)
+    return usage_error (context, _("Give at least one PDF document."));
+  if (at != NULL)
+    {
+      now = g_date_time_new_from_iso8601 (at, NULL);
+      if (now == NULL)
+        return usage_error (context, _("--time wants an RFC 3339 time, like "
+                                       "2026-01-31T12:00:00Z."));
+    }
+  for (i = 0; trust_files != NULL && trust_files[i] != NULL; i++)
+    if (!inkan_trust_add_file (trust, trust_files[i], &error))
+      {
+        g_printerr ("inkan-cli: %s\n", error->message);
+        g_error_free (error);
+        return EXIT_NO_INPUT;
+      }
+  if (system_trust && !inkan_trust_add_system (trust, &error))
+    return fail (error);
+  options.trust = trust;
+  options.now = now;
+
+  for (i = 1; i < (guint) argc; i++)
+    {
+      g_autoptr (InkanReport) report = inkan_verify_file (argv[i], &options, &error);
+      int code;
+
+      if (report == NULL)
+        {
+          code = error->domain == INKAN_PDF_ERROR && error->code == INKAN_PDF_ERROR_NOT_FOUND
+                 ? EXIT_NO_INPUT : EXIT_DAMAGED;
+          if (json)
+            {
+              g_autofree char *file = g_strescape (argv[i], NULL);
+              g_autofree char *message = g_strescape (error->message, NULL);
+              g_print ("{\"file\":\"%s\",\"indication\":null,\"error\":\"%s\",\"signatures\":[]}\n",
+                       file, message);
+            }
+          g_printerr ("inkan-cli: %s\n", error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          switch (report->indication)
+            {
+            case INKAN_INDICATION_TOTAL_PASSED:
+              code = VERIFY_PASSED;
+              break;
+            case INKAN_INDICATION_TOTAL_FAILED:
+              code = VERIFY_FAILED;
+              break;
+            case INKAN_INDICATION_INDETERMINATE:
+              code = VERIFY_INDETERMINATE;
+              break;
+            case INKAN_INDICATION_NO_SIGNATURE:
+            default:
+              code = VERIFY_NO_SIGNATURE;
+              break;
+            }
+          if (json)
+            {
+              g_autofree char *text = inkan_report_to_json (report);
+              g_print ("%s\n", text);
+            }
+          else
+            print_report (report);
+        }
+      if (verify_severity (code) > verify_severity (worst))
+        worst = code;
+    }
+  return worst;
+}
+
 /* ---- main ------------------------------------------------------------------------------- */
 
 static void
@@ -404,6 +640,8 @@ print_usage (FILE *stream)
              "  inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL [--cert PKCS11_URL|FILE]\n"
              "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
              "            [--field NAME] [--reason TEXT] [--location TEXT]\n"
+             "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
+             "            [--time RFC3339]\n"
              "  inkan-cli --version\n"
              "\n"
              "Each command has --help. Pages count from 1; rectangles are in PDF points from the\n"
@@ -433,6 +671,8 @@ main (int argc, char **argv)
   g_set_prgname ("inkan-cli");
   if (g_str_equal (argv[1], "sign"))
     return cmd_sign (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "verify"))
+    return cmd_verify (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))
     return cmd_token_list (argc - 2, argv + 2);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "certs"))
