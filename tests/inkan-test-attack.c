@@ -7,9 +7,9 @@
 #include <string.h>
 
 /* A red box over the page, where the signed words were. */
-static const char replacing_content[] = "q 1 0 0 rg 40 250 520 300 re f Q\n"
-                                        "BT 0 g /Helv 28 Tf 60 390 Td (" INKAN_TEST_ATTACK_TEXT
-                                        ") Tj ET\n";
+static const char replacing_content[]
+    = "q 1 0 0 rg 40 250 520 300 re f Q\n"
+      "BT 0 g /Helv 28 Tf 60 390 Td (" INKAN_TEST_ATTACK_TEXT ") Tj ET\n";
 
 static GBytes *
 read_file (const char *path)
@@ -29,7 +29,7 @@ write_file (const char *path, const guint8 *data, gsize len)
 {
   g_autoptr (GError) error = NULL;
 
-  g_file_set_contents (path, (const char *) data, len, &error);
+  g_file_set_contents (path, (const char *)data, len, &error);
   g_assert_no_error (error);
 }
 
@@ -108,7 +108,7 @@ inkan_test_sig_locate (const guint8 *data, gsize len, InkanTestSigLocation *loc)
     p--;
   g_assert_cmpuint (p, <, obj);
   g_assert_true (parse_uint (data, len, &p, &value));
-  loc->id = (int) value;
+  loc->id = (int)value;
   g_assert_cmpint (loc->id, >, 0);
 }
 
@@ -134,11 +134,11 @@ inkan_test_cli_sign (const char *in, const char *out, gboolean visible, const ch
   /* setsid: no controlling terminal, so a missing PIN cannot be asked for. */
   g_ptr_array_add (argv, (gpointer) "setsid");
   g_ptr_array_add (argv, (gpointer) "-w");
-  g_ptr_array_add (argv, (gpointer) cli);
+  g_ptr_array_add (argv, (gpointer)cli);
   g_ptr_array_add (argv, (gpointer) "sign");
-  g_ptr_array_add (argv, (gpointer) in);
+  g_ptr_array_add (argv, (gpointer)in);
   g_ptr_array_add (argv, (gpointer) "-o");
-  g_ptr_array_add (argv, (gpointer) out);
+  g_ptr_array_add (argv, (gpointer)out);
   g_ptr_array_add (argv, (gpointer) "--key");
   g_ptr_array_add (argv, pki->clerk_key_url);
   g_ptr_array_add (argv, (gpointer) "--pin-file");
@@ -152,10 +152,10 @@ inkan_test_cli_sign (const char *in, const char *out, gboolean visible, const ch
       g_ptr_array_add (argv, (gpointer) "--page");
       g_ptr_array_add (argv, (gpointer) "1");
       g_ptr_array_add (argv, (gpointer) "--rect");
-      g_ptr_array_add (argv, (gpointer) (rect != NULL ? rect : "380,60,150,150"));
+      g_ptr_array_add (argv, (gpointer)(rect != NULL ? rect : "380,60,150,150"));
     }
   g_ptr_array_add (argv, NULL);
-  status = inkan_test_run ((const char *const *) argv->pdata, NULL, &err);
+  status = inkan_test_run ((const char *const *)argv->pdata, NULL, &err);
   if (status != 0)
     g_test_message ("inkan-cli sign failed (%d): %s", status, err);
   g_assert_cmpint (status, ==, 0);
@@ -304,8 +304,8 @@ inkan_test_attack_sig_dict_changed (const char *signed_pdf, const char *out)
 {
   static const char *const drop[] = { "/Reason", "/M", NULL };
 
-  redefine_sig_dict (signed_pdf, drop,
-                     "/Reason (Rejected: do not pay) /M (D:20000101000000Z)", out);
+  redefine_sig_dict (signed_pdf, drop, "/Reason (Rejected: do not pay) /M (D:20000101000000Z)",
+                     out);
 }
 
 void
@@ -330,22 +330,22 @@ inkan_test_attack_object_freed (const char *signed_pdf, const char *out)
 void
 inkan_test_attack_freetext (const char *signed_pdf, const char *out)
 {
-  static const char appearance[] = "q 1 0 0 rg BT /Helv 14 Tf 4 8 Td (" INKAN_TEST_ATTACK_TEXT
-                                   ") Tj ET Q";
+  static const char appearance[]
+      = "q 1 0 0 rg BT /Helv 14 Tf 4 8 Td (" INKAN_TEST_ATTACK_TEXT ") Tj ET Q";
   g_autoptr (InkanTestUpdate) u = inkan_test_update_new (signed_pdf);
   int annot = inkan_test_update_new_id (u);
   int ap = inkan_test_update_new_id (u);
   g_autofree char *text = g_strdup_printf (
-    "<< /Type /Annot /Subtype /FreeText /Rect [72 700 372 730] /F 4 /P %d 0 R "
-    "/Contents (" INKAN_TEST_ATTACK_TEXT ") /DA (/Helv 14 Tf 1 0 0 rg) /AP << /N %d 0 R >> >>",
-    inkan_test_update_page_id (u, 1), ap);
+      "<< /Type /Annot /Subtype /FreeText /Rect [72 700 372 730] /F 4 /P %d 0 R "
+      "/Contents (" INKAN_TEST_ATTACK_TEXT ") /DA (/Helv 14 Tf 1 0 0 rg) /AP << /N %d 0 R >> >>",
+      inkan_test_update_page_id (u, 1), ap);
 
   inkan_test_update_add_object (u, annot, 0, text);
   inkan_test_update_add_stream (
-    u, ap, 0,
-    "/Type /XObject /Subtype /Form /BBox [0 0 300 30] /Resources << /Font << /Helv << /Type "
-    "/Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>",
-    appearance, strlen (appearance));
+      u, ap, 0,
+      "/Type /XObject /Subtype /Form /BBox [0 0 300 30] /Resources << /Font << /Helv << /Type "
+      "/Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>",
+      appearance, strlen (appearance));
   inkan_test_update_add_annot (u, 1, annot);
   inkan_test_update_write (u, TRUE, out);
 }
@@ -357,8 +357,8 @@ inkan_test_control_form_filled (const char *signed_pdf, const char *field, const
   static const char *const drop[] = { "/V", "/AP", NULL };
   g_autoptr (InkanTestUpdate) u = inkan_test_update_new (signed_pdf);
   qpdf_data q = inkan_test_update_get_qpdf (u);
-  qpdf_oh fields = qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_root (q), "/AcroForm"),
-                                    "/Fields");
+  qpdf_oh fields
+      = qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
   qpdf_oh found = 0, old_ap;
   g_autofree char *resources = NULL;
   g_autofree char *bbox = NULL;
@@ -397,11 +397,12 @@ inkan_test_control_form_filled (const char *signed_pdf, const char *field, const
 
       resources = g_strdup ("<< /Font << /Helv << /Type /Font /Subtype /Type1 /BaseFont "
                             "/Helvetica /Encoding /WinAnsiEncoding >> >> >>");
-      bbox = g_strdup_printf ("[0 0 %g %g]",
-                              qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 2))
-                                - qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 0)),
-                              qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 3))
-                                - qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 1)));
+      bbox = g_strdup_printf (
+          "[0 0 %g %g]",
+          qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 2))
+              - qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 0)),
+          qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 3))
+              - qpdf_oh_get_numeric_value (q, qpdf_oh_get_array_item (q, rect, 1)));
     }
   if (g_str_equal (resources, "null"))
     {
@@ -412,8 +413,8 @@ inkan_test_control_form_filled (const char *signed_pdf, const char *field, const
 
   ap = inkan_test_update_new_id (u);
   dict = g_strdup_printf ("/Type /XObject /Subtype /Form /BBox %s /Resources %s", bbox, resources);
-  stream = g_strdup_printf ("/Tx BMC\nq\nBT\n/Helv 12 Tf\n0 g\n2 6 Td\n(%s) Tj\nET\nQ\nEMC\n",
-                            value);
+  stream
+      = g_strdup_printf ("/Tx BMC\nq\nBT\n/Helv 12 Tf\n0 g\n2 6 Td\n(%s) Tj\nET\nQ\nEMC\n", value);
   inkan_test_update_add_stream (u, ap, 0, dict, stream, strlen (stream));
   extra = g_strdup_printf ("/V (%s) /AP << /N %d 0 R >>", value, ap);
   text = inkan_test_update_dict_text (u, qpdf_oh_get_object_id (q, found), drop, extra);
@@ -438,8 +439,7 @@ inkan_test_attack_shadow_prepare (const char *unsigned_pdf, const char *out)
   g_autofree char *header = shadow_header (content);
   g_autofree char *hidden = g_strdup_printf ("%s%" G_GSIZE_FORMAT " >>\nstream\n%s\nendstream\n"
                                              "endobj\n",
-                                             header, strlen (replacing_content),
-                                             replacing_content);
+                                             header, strlen (replacing_content), replacing_content);
 
   /* Nothing refers to the carrier: a viewer never shows it, a signer signs it along. */
   inkan_test_update_add_stream (u, carrier, 0, NULL, hidden, strlen (hidden));

@@ -27,8 +27,8 @@ void inkan_test_cli_sign (const char *in, const char *out, gboolean visible, con
 
 /* In place (same length, nothing else moves):
  *  contents_zeroed: every hex digit of the last /Contents is '0';
- *  content_flipped: one byte inside the first signed range is changed (a letter of the page
- *    content's text or, failing that, of a comment), so the digest differs;
+ *  content_flipped: one signed byte changed (the header's version digit), so the file is still
+ *    a good PDF whose digest differs;
  *  byte_range_in_place: the last /ByteRange array replaced by `value` ("null", "[0 0 0 0]"),
  *    padded with spaces;
  *  gap_stuffed: the /Contents hex string shrunk to the CMS's own length, and the rest of the gap

@@ -43,17 +43,34 @@ openssl_pki_make (void)
   pki->nssdb = g_strconcat ("sql:", nssdir, NULL);
 
   {
-    const char *argv[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-keyout", pki->root_key, "-out", pki->root_pem, "-days", "3650",
-                           "-sha256", "-subj", "/C=CN/O=Inkan Test/CN=Inkan OpenSSL Test Root",
-                           "-addext", "basicConstraints=critical,CA:TRUE",
-                           "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL };
+    const char *argv[] = { "openssl",
+                           "req",
+                           "-x509",
+                           "-newkey",
+                           "rsa:2048",
+                           "-nodes",
+                           "-keyout",
+                           pki->root_key,
+                           "-out",
+                           pki->root_pem,
+                           "-days",
+                           "3650",
+                           "-sha256",
+                           "-subj",
+                           "/C=CN/O=Inkan Test/CN=Inkan OpenSSL Test Root",
+                           "-addext",
+                           "basicConstraints=critical,CA:TRUE",
+                           "-addext",
+                           "keyUsage=critical,keyCertSign,cRLSign",
+                           NULL };
     run_ok (argv);
   }
   {
-    const char *argv[] = { "openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes",
-                           "-keyout", pki->signer_key, "-out", csr,
-                           "-subj", "/C=CN/O=Inkan Test/CN=OpenSSL Test Signer", NULL };
+    const char *argv[]
+        = { "openssl",  "req",    "-new",    "-newkey",
+            "rsa:2048", "-nodes", "-keyout", pki->signer_key,
+            "-out",     csr,      "-subj",   "/C=CN/O=Inkan Test/CN=OpenSSL Test Signer",
+            NULL };
     run_ok (argv);
   }
   g_file_set_contents (ext,
@@ -64,15 +81,16 @@ openssl_pki_make (void)
                        -1, &error);
   g_assert_no_error (error);
   {
-    const char *argv[] = { "openssl", "x509", "-req", "-in", csr, "-CA", pki->root_pem,
-                           "-CAkey", pki->root_key, "-set_serial", "4242", "-days", "730",
-                           "-sha256", "-extfile", ext, "-out", pki->signer_pem, NULL };
+    const char *argv[] = { "openssl", "x509",        "-req",          "-in",         csr,
+                           "-CA",     pki->root_pem, "-CAkey",        pki->root_key, "-set_serial",
+                           "4242",    "-days",       "730",           "-sha256",     "-extfile",
+                           ext,       "-out",        pki->signer_pem, NULL };
     run_ok (argv);
   }
   {
-    const char *argv[] = { "openssl", "pkcs12", "-export", "-inkey", pki->signer_key,
-                           "-in", pki->signer_pem, "-name", "signer", "-passout", "pass:",
-                           "-out", p12, NULL };
+    const char *argv[]
+        = { "openssl", "pkcs12", "-export",  "-inkey", pki->signer_key, "-in", pki->signer_pem,
+            "-name",   "signer", "-passout", "pass:",  "-out",          p12,   NULL };
     run_ok (argv);
   }
   g_assert_cmpint (g_mkdir_with_parents (nssdir, 0700), ==, 0);
@@ -81,8 +99,9 @@ openssl_pki_make (void)
     run_ok (argv);
   }
   {
-    const char *argv[] = { "certutil", "-A", "-d", pki->nssdb, "-n", "Inkan OpenSSL Test Root",
-                           "-t", "CT,C,C", "-i", pki->root_pem, NULL };
+    const char *argv[]
+        = { "certutil", "-A",     "-d", pki->nssdb,    "-n", "Inkan OpenSSL Test Root",
+            "-t",       "CT,C,C", "-i", pki->root_pem, NULL };
     run_ok (argv);
   }
   {
@@ -153,7 +172,7 @@ inkan_test_update_new (const char *path)
   g_assert_nonnull (path);
   g_file_get_contents (path, &contents, &len, &error);
   g_assert_no_error (error);
-  u->data = g_byte_array_new_take ((guint8 *) contents, len);
+  u->data = g_byte_array_new_take ((guint8 *)contents, len);
   u->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
 
   u->q = qpdf_init ();
@@ -186,7 +205,7 @@ inkan_test_update_new (const char *path)
   /* An update starts on a line of its own. */
   if (u->data->len > 0 && u->data->data[u->data->len - 1] != '\n'
       && u->data->data[u->data->len - 1] != '\r')
-    g_byte_array_append (u->data, (const guint8 *) "\n", 1);
+    g_byte_array_append (u->data, (const guint8 *)"\n", 1);
   return u;
 }
 
@@ -227,7 +246,7 @@ inkan_test_update_page_id (InkanTestUpdate *u, guint page)
   int id;
 
   g_assert_cmpuint (page, >=, 1);
-  g_assert_cmpint ((int) page, <=, qpdf_get_num_pages (u->q));
+  g_assert_cmpint ((int)page, <=, qpdf_get_num_pages (u->q));
   oh = qpdf_get_page_n (u->q, page - 1);
   id = qpdf_oh_get_object_id (u->q, oh);
   g_assert_cmpint (id, >, 0);
@@ -255,7 +274,7 @@ set_entry (InkanTestUpdate *u, int id, int gen, gboolean is_free, gsize offset)
 static void
 append_text (InkanTestUpdate *u, const char *text)
 {
-  g_byte_array_append (u->data, (const guint8 *) text, strlen (text));
+  g_byte_array_append (u->data, (const guint8 *)text, strlen (text));
 }
 
 void
@@ -271,13 +290,13 @@ void
 inkan_test_update_add_stream (InkanTestUpdate *u, int id, int gen, const char *dict_entries,
                               const char *data, gsize len)
 {
-  g_autofree char *head = g_strdup_printf ("%d %d obj\n<< %s /Length %" G_GSIZE_FORMAT
-                                           " >>\nstream\n",
-                                           id, gen, dict_entries != NULL ? dict_entries : "", len);
+  g_autofree char *head
+      = g_strdup_printf ("%d %d obj\n<< %s /Length %" G_GSIZE_FORMAT " >>\nstream\n", id, gen,
+                         dict_entries != NULL ? dict_entries : "", len);
 
   set_entry (u, id, gen, FALSE, u->data->len);
   append_text (u, head);
-  g_byte_array_append (u->data, (const guint8 *) data, len);
+  g_byte_array_append (u->data, (const guint8 *)data, len);
   append_text (u, "\nendstream\nendobj\n");
 }
 
@@ -325,8 +344,7 @@ dict_text_oh (qpdf_data q, qpdf_oh oh, const char *const *drop, const char *extr
 }
 
 char *
-inkan_test_update_dict_text (InkanTestUpdate *u, int id, const char *const *drop,
-                             const char *extra)
+inkan_test_update_dict_text (InkanTestUpdate *u, int id, const char *const *drop, const char *extra)
 {
   qpdf_oh oh = qpdf_get_object_by_id (u->q, id, 0);
 
@@ -371,7 +389,7 @@ inkan_test_update_add_annot (InkanTestUpdate *u, guint page, int annot_id)
 static gint
 entry_compare (gconstpointer a, gconstpointer b)
 {
-  return ((const Entry *) a)->id - ((const Entry *) b)->id;
+  return ((const Entry *)a)->id - ((const Entry *)b)->id;
 }
 
 void
@@ -392,7 +410,7 @@ inkan_test_update_finish (InkanTestUpdate *u, gboolean with_xref)
       /* one subsection per run of consecutive object numbers */
       for (j = i + 1; j < u->entries->len
                       && g_array_index (u->entries, Entry, j).id
-                           == g_array_index (u->entries, Entry, j - 1).id + 1;
+                             == g_array_index (u->entries, Entry, j - 1).id + 1;
            j++)
         ;
       g_string_append_printf (xref, "%d %u\n", g_array_index (u->entries, Entry, i).id, j - i);
@@ -405,8 +423,8 @@ inkan_test_update_finish (InkanTestUpdate *u, gboolean with_xref)
         }
     }
   g_string_append_printf (xref,
-                          "trailer\n<< /Size %d%s /Prev %" G_GSIZE_FORMAT " >>\nstartxref\n%"
-                          G_GSIZE_FORMAT "\n%%%%EOF\n",
+                          "trailer\n<< /Size %d%s /Prev %" G_GSIZE_FORMAT
+                          " >>\nstartxref\n%" G_GSIZE_FORMAT "\n%%%%EOF\n",
                           u->next_id, u->trailer_keys, u->prev_xref, xref_offset);
   append_text (u, xref->str);
 }
@@ -416,7 +434,7 @@ write_bytes (const char *path, const guint8 *data, gsize len)
 {
   g_autoptr (GError) error = NULL;
 
-  g_file_set_contents (path, (const char *) data, len, &error);
+  g_file_set_contents (path, (const char *)data, len, &error);
   g_assert_no_error (error);
 }
 
@@ -437,8 +455,7 @@ static char *
 unique_path (const char *stem, const char *suffix)
 {
   static gint counter = 0;
-  g_autofree char *name = g_strdup_printf ("%s-%d%s", stem, g_atomic_int_add (&counter, 1),
-                                           suffix);
+  g_autofree char *name = g_strdup_printf ("%s-%d%s", stem, g_atomic_int_add (&counter, 1), suffix);
 
   return inkan_test_tmp_path (name);
 }
@@ -490,12 +507,11 @@ add_field (InkanTestUpdate *u, int widget_id, int sig_id, guint docmdp)
     {
       g_autofree char *text = NULL;
 
-      root_extra = g_strdup_printf ("/AcroForm %s", form_indirect ? qpdf_oh_unparse (q, form)
-                                                                  : form_text);
+      root_extra
+          = g_strdup_printf ("/AcroForm %s", form_indirect ? qpdf_oh_unparse (q, form) : form_text);
       if (docmdp > 0)
         {
-          char *with_perms = g_strdup_printf ("%s /Perms << /DocMDP %d 0 R >>", root_extra,
-                                              sig_id);
+          char *with_perms = g_strdup_printf ("%s /Perms << /DocMDP %d 0 R >>", root_extra, sig_id);
 
           g_free (root_extra);
           root_extra = with_perms;
@@ -538,8 +554,8 @@ inkan_test_certify (const char *in, const char *out, const InkanTestCertifyOptio
   subfilter = options->subfilter != NULL ? options->subfilter : "ETSI.CAdES.detached";
   page = options->page != 0 ? options->page : 1;
   field = options->field != NULL
-            ? g_strdup (options->field)
-            : g_strdup_printf ("OpensslSignature%d", g_atomic_int_add (&field_counter, 1));
+              ? g_strdup (options->field)
+              : g_strdup_printf ("OpensslSignature%d", g_atomic_int_add (&field_counter, 1));
 
   u = inkan_test_update_new (in);
   sig_id = inkan_test_update_new_id (u);
@@ -563,22 +579,22 @@ inkan_test_certify (const char *in, const char *out, const InkanTestCertifyOptio
 
   ap_entry = options->visible ? g_strdup_printf (" /AP << /N %d 0 R >>", ap_id) : g_strdup ("");
   widget_text = g_strdup_printf (
-    "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /V %d 0 R /F 132 /P %d 0 R "
-    "/Rect [%s]%s >>",
-    field, sig_id, inkan_test_update_page_id (u, page),
-    options->visible ? "40 40 190 90" : "0 0 0 0", ap_entry);
+      "<< /Type /Annot /Subtype /Widget /FT /Sig /T (%s) /V %d 0 R /F 132 /P %d 0 R "
+      "/Rect [%s]%s >>",
+      field, sig_id, inkan_test_update_page_id (u, page),
+      options->visible ? "40 40 190 90" : "0 0 0 0", ap_entry);
   inkan_test_update_add_object (u, widget_id, 0, widget_text);
   if (options->visible)
     {
-      static const char appearance[] =
-        "q 0.8 0.1 0.1 RG 2 w 1 1 148 48 re S Q\n"
-        "BT 0.8 0.1 0.1 rg /F1 10 Tf 8 20 Td (Signed with openssl) Tj ET";
+      static const char appearance[]
+          = "q 0.8 0.1 0.1 RG 2 w 1 1 148 48 re S Q\n"
+            "BT 0.8 0.1 0.1 rg /F1 10 Tf 8 20 Td (Signed with openssl) Tj ET";
 
       inkan_test_update_add_stream (
-        u, ap_id, 0,
-        "/Type /XObject /Subtype /Form /BBox [0 0 150 50] /Resources << /Font << /F1 << "
-        "/Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>",
-        appearance, strlen (appearance));
+          u, ap_id, 0,
+          "/Type /XObject /Subtype /Form /BBox [0 0 150 50] /Resources << /Font << /F1 << "
+          "/Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >>",
+          appearance, strlen (appearance));
     }
   inkan_test_update_add_annot (u, page, widget_id);
   add_field (u, widget_id, sig_id, options->docmdp);
@@ -624,19 +640,18 @@ inkan_test_certify (const char *in, const char *out, const InkanTestCertifyOptio
   if (options->cades)
     g_ptr_array_add (argv, (gpointer) "-cades");
   g_ptr_array_add (argv, (gpointer) "-signer");
-  g_ptr_array_add (argv, (gpointer) (options->cert_pem != NULL ? options->cert_pem
-                                                                : pki->signer_pem));
+  g_ptr_array_add (argv,
+                   (gpointer)(options->cert_pem != NULL ? options->cert_pem : pki->signer_pem));
   g_ptr_array_add (argv, (gpointer) "-inkey");
-  g_ptr_array_add (argv, (gpointer) (options->key_pem != NULL ? options->key_pem
-                                                               : pki->signer_key));
+  g_ptr_array_add (argv, (gpointer)(options->key_pem != NULL ? options->key_pem : pki->signer_key));
   g_ptr_array_add (argv, (gpointer) "-in");
   g_ptr_array_add (argv, data_path);
   g_ptr_array_add (argv, (gpointer) "-out");
   g_ptr_array_add (argv, der_path);
   g_ptr_array_add (argv, NULL);
-  run_ok ((const char *const *) argv->pdata);
+  run_ok ((const char *const *)argv->pdata);
 
-  g_file_get_contents (der_path, (char **) &der, &der_len, &error);
+  g_file_get_contents (der_path, (char **)&der, &der_len, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (der_len, >, 0);
   g_assert_cmpuint (der_len, <=, CONTENTS_BYTES);
@@ -668,15 +683,15 @@ inkan_test_pdfsig_sign (const char *in, const char *out, const char *field, gboo
   g_ptr_array_add (argv, (gpointer) "-nick");
   g_ptr_array_add (argv, (gpointer) "signer");
   g_ptr_array_add (argv, (gpointer) "-new-signature-field-name");
-  g_ptr_array_add (argv, (gpointer) field);
+  g_ptr_array_add (argv, (gpointer)field);
   g_ptr_array_add (argv, (gpointer) "-reason");
   g_ptr_array_add (argv, (gpointer) "Signed by the test suite with pdfsig");
   if (etsi)
     g_ptr_array_add (argv, (gpointer) "-etsi");
-  g_ptr_array_add (argv, (gpointer) in);
-  g_ptr_array_add (argv, (gpointer) out);
+  g_ptr_array_add (argv, (gpointer)in);
+  g_ptr_array_add (argv, (gpointer)out);
   g_ptr_array_add (argv, NULL);
-  status = inkan_test_run ((const char *const *) argv->pdata, &stdout_text, &err);
+  status = inkan_test_run ((const char *const *)argv->pdata, &stdout_text, &err);
   if (status != 0)
     g_test_message ("pdfsig -add-signature failed (%d):\n%s\n%s", status, stdout_text, err);
   g_assert_cmpint (status, ==, 0);

@@ -18,7 +18,7 @@
 __attribute__ ((weak)) InkanTrust *
 inkan_trust_new (void)
 {
-  return (InkanTrust *) g_malloc0 (1);
+  return (InkanTrust *)g_malloc0 (1);
 }
 
 __attribute__ ((weak)) void
@@ -36,8 +36,8 @@ inkan_trust_add_file (InkanTrust *self, const char *path, GError **error)
 static const char *
 level_name (InkanModificationLevel level)
 {
-  static const char *const names[] = { "NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS",
-                                       "OTHER" };
+  static const char *const names[]
+      = { "NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS", "OTHER" };
 
   g_assert_cmpuint (level, <, G_N_ELEMENTS (names));
   return names[level];
@@ -167,13 +167,13 @@ run_cli (char **out, ...)
   va_list ap;
   int status;
 
-  g_ptr_array_add (argv, (gpointer) cli ());
+  g_ptr_array_add (argv, (gpointer)cli ());
   va_start (ap, out);
   while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) arg);
+    g_ptr_array_add (argv, (gpointer)arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  status = inkan_test_run ((const char *const *) argv->pdata, out, &err);
+  status = inkan_test_run ((const char *const *)argv->pdata, out, &err);
   g_test_message ("inkan-cli exited %d; stderr: %s", status, err);
   return status;
 }
@@ -241,7 +241,7 @@ cached (const char *name, void (*make) (const char *out))
       make (path);
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
       /* kept for the whole process, like the files themselves */
-      g_hash_table_insert (made, (gpointer) name, path);
+      g_hash_table_insert (made, (gpointer)name, path);
     }
   return path;
 }
@@ -283,9 +283,21 @@ make_certified (const char *out, guint p)
   inkan_test_certify (input, out, &options);
 }
 
-static void make_certified_1 (const char *out) { make_certified (out, 1); }
-static void make_certified_2 (const char *out) { make_certified (out, 2); }
-static void make_certified_3 (const char *out) { make_certified (out, 3); }
+static void
+make_certified_1 (const char *out)
+{
+  make_certified (out, 1);
+}
+static void
+make_certified_2 (const char *out)
+{
+  make_certified (out, 2);
+}
+static void
+make_certified_3 (const char *out)
+{
+  make_certified (out, 3);
+}
 
 static const char *
 certified (guint p)
@@ -320,7 +332,8 @@ shadow_signed (void)
 
 /* ---- attacks and controls ---- */
 
-static void b_copy (const char *out)
+static void
+b_copy (const char *out)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *data = NULL;
@@ -331,79 +344,146 @@ static void b_copy (const char *out)
   g_file_set_contents (out, data, len, &error);
   g_assert_no_error (error);
 }
-static void b_second (const char *out) { inkan_test_cli_sign (signed_one (), out, TRUE, "60,60,150,150"); }
-static void b_form (const char *out)
+static void
+b_second (const char *out)
+{
+  inkan_test_cli_sign (signed_one (), out, TRUE, "60,60,150,150");
+}
+static void
+b_form (const char *out)
 {
   inkan_test_control_form_filled (signed_form (), "name", "Li Lei", out);
 }
-static void b_annot (const char *out) { inkan_test_attack_freetext (signed_one (), out); }
-static void b_p3_annot (const char *out) { inkan_test_attack_freetext (certified (3), out); }
-static void b_zeroed (const char *out) { inkan_test_attack_contents_zeroed (signed_one (), out); }
-static void b_flipped (const char *out) { inkan_test_attack_content_flipped (signed_one (), out); }
-static void b_br_null (const char *out)
+static void
+b_annot (const char *out)
+{
+  inkan_test_attack_freetext (signed_one (), out);
+}
+static void
+b_p3_annot (const char *out)
+{
+  inkan_test_attack_freetext (certified (3), out);
+}
+static void
+b_zeroed (const char *out)
+{
+  inkan_test_attack_contents_zeroed (signed_one (), out);
+}
+static void
+b_flipped (const char *out)
+{
+  inkan_test_attack_content_flipped (signed_one (), out);
+}
+static void
+b_br_null (const char *out)
 {
   inkan_test_attack_byte_range_in_place (signed_one (), "null", out);
 }
-static void b_br_zero (const char *out)
+static void
+b_br_zero (const char *out)
 {
   inkan_test_attack_byte_range_in_place (signed_one (), "[0 0 0 0]", out);
 }
-static void b_br_null_upd (const char *out)
+static void
+b_br_null_upd (const char *out)
 {
   inkan_test_attack_byte_range_update (signed_one (), "null", out);
 }
-static void b_br_zero_upd (const char *out)
+static void
+b_br_zero_upd (const char *out)
 {
   inkan_test_attack_byte_range_update (signed_one (), "[0 0 0 0]", out);
 }
-static void b_missing (const char *out) { inkan_test_attack_contents_missing (signed_one (), out); }
-static void b_stuffed (const char *out) { inkan_test_attack_gap_stuffed (signed_one (), out); }
-static void b_page (const char *out) { inkan_test_attack_page_replaced (signed_one (), TRUE, out); }
-static void b_noxref (const char *out)
+static void
+b_missing (const char *out)
+{
+  inkan_test_attack_contents_missing (signed_one (), out);
+}
+static void
+b_stuffed (const char *out)
+{
+  inkan_test_attack_gap_stuffed (signed_one (), out);
+}
+static void
+b_page (const char *out)
+{
+  inkan_test_attack_page_replaced (signed_one (), TRUE, out);
+}
+static void
+b_noxref (const char *out)
 {
   inkan_test_attack_page_replaced (signed_one (), FALSE, out);
 }
-static void b_shadow (const char *out) { inkan_test_attack_shadow_repoint (shadow_signed (), out); }
-static void b_freed (const char *out) { inkan_test_attack_object_freed (signed_one (), out); }
-static void b_sigdict (const char *out) { inkan_test_attack_sig_dict_changed (signed_one (), out); }
-static void b_p1_sig (const char *out)
+static void
+b_shadow (const char *out)
+{
+  inkan_test_attack_shadow_repoint (shadow_signed (), out);
+}
+static void
+b_freed (const char *out)
+{
+  inkan_test_attack_object_freed (signed_one (), out);
+}
+static void
+b_sigdict (const char *out)
+{
+  inkan_test_attack_sig_dict_changed (signed_one (), out);
+}
+static void
+b_p1_sig (const char *out)
 {
   InkanTestCertifyOptions options = { .visible = TRUE, .field = "Late" };
 
   /* inkan-cli refuses to sign a P1 document; an attacker's tool does not */
   inkan_test_certify (certified (1), out, &options);
 }
-static void b_p2_sig (const char *out) { inkan_test_cli_sign (certified (2), out, TRUE, NULL); }
-static void b_p1_annot (const char *out) { inkan_test_attack_freetext (certified (1), out); }
-static void b_p2_annot (const char *out) { inkan_test_attack_freetext (certified (2), out); }
-static void b_truncated (const char *out) { inkan_test_attack_truncated (signed_one (), out); }
+static void
+b_p2_sig (const char *out)
+{
+  inkan_test_cli_sign (certified (2), out, TRUE, NULL);
+}
+static void
+b_p1_annot (const char *out)
+{
+  inkan_test_attack_freetext (certified (1), out);
+}
+static void
+b_p2_annot (const char *out)
+{
+  inkan_test_attack_freetext (certified (2), out);
+}
+static void
+b_truncated (const char *out)
+{
+  inkan_test_attack_truncated (signed_one (), out);
+}
 
 typedef enum
 {
-  QPDF_IS_CLEAN = 0,     /* qpdf --check: no error, no warning */
+  QPDF_IS_CLEAN = 0, /* qpdf --check: no error, no warning */
   QPDF_HAS_ERRORS = 2,
   QPDF_HAS_WARNINGS = 3,
 } QpdfView;
 
 typedef enum
 {
-  EXPECT_PASS,        /* TOTAL_PASSED: a control */
-  EXPECT_FAIL,        /* TOTAL_FAILED, as the contract makes clear */
-  EXPECT_NO_PASS,     /* anything but TOTAL_PASSED (or refused as unreadable) */
+  EXPECT_PASS,    /* TOTAL_PASSED: a control */
+  EXPECT_FAIL,    /* TOTAL_FAILED, as the contract makes clear */
+  EXPECT_NO_PASS, /* anything but TOTAL_PASSED (or refused as unreadable) */
 } Expect;
 
 typedef struct
 {
   const char *name;
   void (*build) (const char *out);
-  const char *trust;          /* "demo" or "openssl" */
+  const char *trust; /* "demo" or "openssl" */
   QpdfView qpdf;
-  guint pdfsig_valid;         /* how many "Signature is Valid." pdfsig still prints */
-  gboolean red_page;          /* page 1 shows the attacker's red box */
+  guint pdfsig_valid; /* how many "Signature is Valid." pdfsig still prints */
+  gboolean red_page;  /* page 1 shows the attacker's red box */
   Expect expect;
-  guint sig;                  /* the signature the verdict is about */
-  const char *subindication;  /* NULL: not asserted */
-  int level;                  /* InkanModificationLevel, or -1: not asserted */
+  guint sig;                 /* the signature the verdict is about */
+  const char *subindication; /* NULL: not asserted */
+  int level;                 /* InkanModificationLevel, or -1: not asserted */
   guint n_signatures;
 } Case;
 
@@ -495,7 +575,7 @@ page_is_red (const char *pdf)
 {
   guint w = 0, h = 0;
   g_autofree guint8 *rgb = inkan_test_render_page (pdf, 1, 20, &w, &h);
-  const guint8 *px = rgb + ((gsize) (h / 2) * w + w / 2) * 3;
+  const guint8 *px = rgb + ((gsize)(h / 2) * w + w / 2) * 3;
 
   g_test_message ("centre pixel: %u %u %u", px[0], px[1], px[2]);
   return px[0] > 200 && px[1] < 60 && px[2] < 60;
@@ -710,20 +790,24 @@ verify_corpus (const char *name, const char *at, gboolean with_root)
 static void
 test_corpus_coverage (void)
 {
-  static const char *const unclear[] = { "coverage-anomalies/one-byterange.pdf",
-                                         "coverage-anomalies/signature-gap-too-big.pdf",
-                                         "coverage-anomalies/weird-byterange.pdf" };
+  static const char *const unclear[]
+      = { "coverage-anomalies/one-byterange.pdf", "coverage-anomalies/signature-gap-too-big.pdf",
+          "coverage-anomalies/weird-byterange.pdf" };
   g_autoptr (InkanReport) base = verify_corpus ("coverage-anomalies/base.pdf", NULL, FALSE);
-  g_autoptr (InkanReport) tail = verify_corpus ("coverage-anomalies/tail-uncovered.pdf",
-                                                "2021-12-01T00:00:00Z", TRUE);
+  g_autoptr (InkanReport) tail
+      = verify_corpus ("coverage-anomalies/tail-uncovered.pdf", "2021-12-01T00:00:00Z", TRUE);
   guint i;
 
+  /* Despite the README, base.pdf's /Contents is all zeros (pdfsig: "Unknown Validation
+   * Failure") and an /Info-only update follows the signed revision: a well-formed /ByteRange
+   * over revision 1, and no CMS to check. */
   log_report (base);
   g_assert_cmpuint (base->signatures->len, ==, 1);
-  g_assert_cmpuint (signature (base, 0)->coverage, ==, INKAN_COVERAGE_ENTIRE_FILE);
-  assert_level (signature (base, 0)->modification_level, INKAN_MODIFICATION_NONE);
-  assert_indication (signature (base, 0)->indication, INKAN_INDICATION_INDETERMINATE);
-  g_assert_cmpstr (signature (base, 0)->subindication, ==, "NO_CERTIFICATE_CHAIN_FOUND");
+  g_assert_cmpuint (base->n_revisions, ==, 2);
+  g_assert_cmpuint (signature (base, 0)->coverage, ==, INKAN_COVERAGE_ENTIRE_REVISION);
+  g_assert_cmpuint (signature (base, 0)->revision, ==, 1);
+  assert_indication (signature (base, 0)->indication, INKAN_INDICATION_TOTAL_FAILED);
+  assert_indication (base->indication, INKAN_INDICATION_TOTAL_FAILED);
 
   log_report (tail);
   g_assert_cmpuint (tail->signatures->len, ==, 1);
@@ -737,8 +821,7 @@ test_corpus_coverage (void)
 
       log_report (report);
       g_assert_cmpuint (report->signatures->len, ==, 1);
-      g_assert_cmpstr (inkan_coverage_to_string (signature (report, 0)->coverage), ==,
-                       "UNCLEAR");
+      g_assert_cmpstr (inkan_coverage_to_string (signature (report, 0)->coverage), ==, "UNCLEAR");
       g_assert_cmpuint (report->indication, !=, INKAN_INDICATION_TOTAL_PASSED);
     }
 }
@@ -786,8 +869,8 @@ test_corpus_form_updates (void)
 static void
 test_corpus_lta (void)
 {
-  static const char *const files[] = { "pades-lta-dss-indirect-arrs-test.pdf",
-                                       "pades-lta-dss-indirect-arrs-test-2.pdf" };
+  static const char *const files[]
+      = { "pades-lta-dss-indirect-arrs-test.pdf", "pades-lta-dss-indirect-arrs-test-2.pdf" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (files); i++)
@@ -804,10 +887,9 @@ test_corpus_lta (void)
 static void
 test_corpus_signed_twice (void)
 {
-  static const char *const files[] = { "minimal-signed-twice-both-created.pdf",
-                                       "minimal-signed-twice-no-sig-type.pdf",
-                                       "minimal-signed-twice-second-created.pdf",
-                                       "minimal-two-fields-signed-twice.pdf" };
+  static const char *const files[]
+      = { "minimal-signed-twice-both-created.pdf", "minimal-signed-twice-no-sig-type.pdf",
+          "minimal-signed-twice-second-created.pdf", "minimal-two-fields-signed-twice.pdf" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (files); i++)
@@ -821,9 +903,10 @@ test_corpus_signed_twice (void)
         {
           InkanSignatureReport *sig = signature (report, k);
 
-          /* intact, merely untrusted here */
+          /* intact, merely untrusted here (and Alice's certificate has expired since) */
           assert_indication (sig->indication, INKAN_INDICATION_INDETERMINATE);
-          g_assert_cmpstr (sig->subindication, ==, "NO_CERTIFICATE_CHAIN_FOUND");
+          g_assert_true (g_strcmp0 (sig->subindication, "NO_CERTIFICATE_CHAIN_FOUND") == 0
+                         || g_strcmp0 (sig->subindication, "OUT_OF_BOUNDS_NO_POE") == 0);
           g_assert_cmpuint (sig->modification_level, !=, INKAN_MODIFICATION_OTHER);
         }
       g_assert_cmpuint (signature (report, 0)->revision, <, signature (report, 1)->revision);
@@ -835,8 +918,8 @@ test_corpus_signed_twice (void)
 static void
 test_corpus_certified (void)
 {
-  g_autoptr (InkanReport) report = verify_corpus ("certified-with-indirect-refs-in-dir.pdf", NULL,
-                                                  FALSE);
+  g_autoptr (InkanReport) report
+      = verify_corpus ("certified-with-indirect-refs-in-dir.pdf", NULL, FALSE);
 
   log_report (report);
   g_assert_cmpuint (report->signatures->len, ==, 1);
@@ -848,8 +931,8 @@ test_corpus_certified (void)
 static void
 test_corpus_unusual_cms (void)
 {
-  static const char *const files[] = { "sig-no-signed-attrs.pdf", "pdf-sig-with-econtent.pdf",
-                                       "sig-with-ski-sid.pdf" };
+  static const char *const files[]
+      = { "sig-no-signed-attrs.pdf", "pdf-sig-with-econtent.pdf", "sig-with-ski-sid.pdf" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (files); i++)
@@ -869,8 +952,8 @@ test_corpus_unusual_cms (void)
 static void
 test_corpus_alice (void)
 {
-  static const char *const files[] = { "minimal-signed-twice-no-sig-type.pdf",
-                                       "pades-with-old-style-signing-cert-attr.pdf" };
+  static const char *const files[]
+      = { "minimal-signed-twice-no-sig-type.pdf", "pades-with-old-style-signing-cert-attr.pdf" };
   guint i;
 
   for (i = 0; i < G_N_ELEMENTS (files); i++)
@@ -925,8 +1008,8 @@ test_cli_exit_codes (void)
   g_assert_cmpint (run_cli (NULL, "verify", missing, NULL), ==, 66);
   /* several files: the worst verdict decides */
   g_assert_cmpint (run_cli (NULL, "verify", good, attack, "--trust", pki->root_pem, NULL), ==, 1);
-  g_assert_cmpint (run_cli (NULL, "verify", good, unsigned_pdf, "--trust", pki->root_pem, NULL),
-                   !=, 0);
+  g_assert_cmpint (run_cli (NULL, "verify", good, unsigned_pdf, "--trust", pki->root_pem, NULL), !=,
+                   0);
 }
 
 static void
@@ -940,9 +1023,8 @@ test_cli_json (void)
   g_autofree char *human = NULL;
 
   g_assert_cmpstr (cases[13].name, ==, "attack/page-replaced");
-  g_assert_cmpint (run_cli (&out, "verify", "--json", signed_one (), "--trust", pki->root_pem,
-                            NULL),
-                   ==, 0);
+  g_assert_cmpint (
+      run_cli (&out, "verify", "--json", signed_one (), "--trust", pki->root_pem, NULL), ==, 0);
   assert_jq (out, ".indication == \"TOTAL_PASSED\"");
   assert_jq (out, ".file | endswith(\"inkan-signed.pdf\")");
   assert_jq (out, ".signatures | length == 1");
