@@ -668,7 +668,7 @@ inkan_test_certify (const char *in, const char *out, const InkanTestCertifyOptio
 }
 
 void
-inkan_test_pdfsig_sign (const char *in, const char *out, const char *field, gboolean etsi)
+inkan_test_pdfsig_sign (const char *in, const char *out, const char *field)
 {
   InkanTestOpensslPki *pki = inkan_test_openssl_pki_get ();
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -686,8 +686,6 @@ inkan_test_pdfsig_sign (const char *in, const char *out, const char *field, gboo
   g_ptr_array_add (argv, (gpointer)field);
   g_ptr_array_add (argv, (gpointer) "-reason");
   g_ptr_array_add (argv, (gpointer) "Signed by the test suite with pdfsig");
-  if (etsi)
-    g_ptr_array_add (argv, (gpointer) "-etsi");
   g_ptr_array_add (argv, (gpointer)in);
   g_ptr_array_add (argv, (gpointer)out);
   g_ptr_array_add (argv, NULL);

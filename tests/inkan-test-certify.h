@@ -77,8 +77,9 @@ typedef struct
 /* Appends a signature to `in` (unsigned or signed) and writes `out`. options may be NULL. */
 void inkan_test_certify (const char *in, const char *out, const InkanTestCertifyOptions *options);
 
-/* pdfsig -add-signature with the openssl PKI's signer in its NSS database (ETSI when `etsi`). */
-void inkan_test_pdfsig_sign (const char *in, const char *out, const char *field, gboolean etsi);
+/* pdfsig -add-signature with the openssl PKI's signer in its NSS database: adbe.pkcs7.detached
+ * (poppler 22.12 cannot add ETSI.CAdES.detached signatures). */
+void inkan_test_pdfsig_sign (const char *in, const char *out, const char *field);
 
 /* Runs pdfsig on `pdf` with `nssdb` ("sql:DIR"), asserts it ran (finding signatures or saying
  * there are none), returns what it printed. */

@@ -752,27 +752,36 @@ static void
 test_pdfsig_signed (void)
 {
   g_autofree char *input = inkan_test_make_pdf ("one-page");
-  g_autofree char *etsi = inkan_test_tmp_path ("pdfsig-etsi.pdf");
-  g_autofree char *pkcs7 = inkan_test_tmp_path ("pdfsig-pkcs7.pdf");
+  g_autofree char *alone = inkan_test_tmp_path ("pdfsig-signed.pdf");
+  g_autofree char *after = inkan_test_tmp_path ("pdfsig-after-inkan.pdf");
   InkanTestOpensslPki *pki = inkan_test_openssl_pki_get ();
-  const char *files[] = { etsi, pkcs7 };
-  guint i;
+  const char *both[] = { pki->root_pem, inkan_test_pki_get ()->root_pem, NULL };
+  g_autofree char *said = NULL;
+  g_autofree char *said2 = NULL;
+  g_autoptr (InkanReport) passed = NULL;
+  g_autoptr (InkanReport) untrusted = NULL;
+  g_autoptr (InkanReport) twice = NULL;
 
-  inkan_test_pdfsig_sign (input, etsi, "PdfsigEtsi", TRUE);
-  inkan_test_pdfsig_sign (input, pkcs7, "PdfsigPkcs7", FALSE);
-  for (i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *said = inkan_test_pdfsig_output (files[i], pki->nssdb);
-      g_autoptr (InkanReport) passed = NULL;
-      g_autoptr (InkanReport) untrusted = NULL;
+  inkan_test_pdfsig_sign (input, alone, "PdfsigSignature");
+  said = inkan_test_pdfsig_output (alone, pki->nssdb);
+  g_assert_nonnull (strstr (said, "- Signature Validation: Signature is Valid."));
+  g_assert_nonnull (strstr (said, "- Signature Type: adbe.pkcs7.detached"));
+  /* a peer's signature after Inkan's: both stand */
+  inkan_test_pdfsig_sign (signed_one (), after, "PdfsigSecond");
+  said2 = inkan_test_pdfsig_output (after, pki->nssdb);
+  g_assert_cmpuint (count (said2, "- Signature Validation: Signature is Valid."), ==, 2);
+  passed = verify (alone, pki->root_pem);
+  assert_all_passed (passed, 1);
+  g_assert_cmpuint (signature (passed, 0)->coverage, ==, INKAN_COVERAGE_ENTIRE_FILE);
+  g_assert_cmpstr (signature (passed, 0)->signer_name, ==, "OpenSSL Test Signer");
+  g_assert_cmpstr (signature (passed, 0)->subfilter, ==, "adbe.pkcs7.detached");
+  untrusted = verify (alone, NULL);
+  assert_no_chain (untrusted);
 
-      g_assert_nonnull (strstr (said, "- Signature Validation: Signature is Valid."));
-      passed = verify (files[i], pki->root_pem);
-      assert_all_passed (passed, 1);
-      g_assert_cmpstr (signature (passed, 0)->signer_name, ==, "OpenSSL Test Signer");
-      untrusted = verify (files[i], NULL);
-      assert_no_chain (untrusted);
-    }
+  twice = verify_at (after, both, NULL);
+  assert_all_passed (twice, 2);
+  g_assert_cmpstr (signature (twice, 0)->signer_name, ==, "Li Wei (Clerk)");
+  g_assert_cmpstr (signature (twice, 1)->signer_name, ==, "OpenSSL Test Signer");
 }
 
 /* ---- the corpus's verdicts ---- */
