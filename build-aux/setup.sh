@@ -32,6 +32,8 @@ PACKAGES=(
   softhsm2 gnutls-bin
   # external judges and demo tools
   libnss3-tools poppler-utils qpdf openssl jq
+  # fuzzing: clang 14 with libFuzzer (it brings libclang-rt-14-dev), llvm-symbolizer for traces
+  clang llvm
 )
 
 prog=setup.sh
@@ -217,6 +219,29 @@ sanitizer_reports ()
   grep -c -E 'ERROR: AddressSanitizer|runtime error:|ERROR: LeakSanitizer' "$log" || true
 }
 
+# The libFuzzer binary of tests/fuzz, built with clang, runs every seed once (-runs=0): the
+# corpus and the crash files, under ASan and UBSan. The meson tests replay the same seeds with
+# gcc; this keeps the clang build of the fuzz target working. Non-zero on any failure.
+fuzz_replay ()
+{
+  local dir=build-fuzz scratch rc=0
+  say "Replaying the fuzz seeds with libFuzzer in $dir"
+  ( export CC=clang; configure "$dir" -Dfuzzing=true -Db_sanitize=address,undefined \
+      -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link ) || return 1
+  ninja -C "$dir" -j "$jobs" tests/fuzz/fuzz-verify || return 1
+  # libFuzzer writes new inputs into its first directory: a scratch one, never the corpus.
+  scratch="$(mktemp -d "${TMPDIR:-/tmp}/inkan-fuzz.XXXXXX")"
+  LSAN_OPTIONS="suppressions=$src_dir/tests/lsan.supp:print_suppressions=0" \
+    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+    "$dir/tests/fuzz/fuzz-verify" -runs=0 -timeout=60 -artifact_prefix="$scratch/" \
+    "$scratch" "$src_dir/../shared/corpus" "$src_dir/tests/fuzz/crashes" || rc=$?
+  rm -rf -- "$scratch"
+  if [ "$rc" -ne 0 ]; then
+    echo "$prog: the fuzz target failed on a seed (exit status $rc); its report is above." >&2
+  fi
+  return "$rc"
+}
+
 # "NAME: N tests, N ok, N failed, N skipped" from meson's JSON log; non-zero when any failed.
 summarize ()
 {
@@ -262,10 +287,13 @@ case "$mode" in
     run_tests build || status=1
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false
     run_tests build-asan --timeout-multiplier 3 || status=1
+    fuzz_status="all seeds ran clean"
+    fuzz_replay || { status=1; fuzz_status="FAILED"; }
 
     say "Summary"
     summarize build || status=1
     summarize build-asan || status=1
+    echo "build-fuzz: libFuzzer replay of the corpus and tests/fuzz/crashes: $fuzz_status"
     if [ "$status" -ne 0 ]; then
       echo "$prog: some tests failed or a sanitizer reported a problem; see the logs above and" \
         "build*/meson-logs/testlog.txt." >&2

@@ -10,39 +10,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-/* ---- until the verifier's modules are merged ---- */
-
-/* The trust module is written beside this test; until it is in libinkan these weak definitions
- * let the program link (the verdicts then fail at the placeholder verifier). Once the library
- * defines them, the verifier pulls inkan-trust.o in and its definitions replace these. */
-__attribute__ ((weak)) InkanTrust *
-inkan_trust_new (void)
-{
-  return (InkanTrust *)g_malloc0 (1);
-}
-
-__attribute__ ((weak)) void
-inkan_trust_free (InkanTrust *self)
-{
-  g_free (self);
-}
-
-__attribute__ ((weak)) gboolean
-inkan_trust_add_file (InkanTrust *self, const char *path, GError **error)
-{
-  return TRUE;
-}
-
-static const char *
-level_name (InkanModificationLevel level)
-{
-  static const char *const names[]
-      = { "NONE", "LTA_UPDATES", "FORM_FILLING", "ANNOTATIONS", "OTHER" };
-
-  g_assert_cmpuint (level, <, G_N_ELEMENTS (names));
-  return names[level];
-}
-
 /* ---- helpers ---- */
 
 static const char *
@@ -123,7 +90,7 @@ assert_indication (InkanIndication got, InkanIndication expected)
 static void
 assert_level (InkanModificationLevel got, InkanModificationLevel expected)
 {
-  g_assert_cmpstr (level_name (got), ==, level_name (expected));
+  g_assert_cmpstr (inkan_modification_level_to_string (got), ==, inkan_modification_level_to_string (expected));
 }
 
 /* Every signature of the file is TOTAL_PASSED, and so is the file. */
