@@ -1726,10 +1726,10 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
             {
               g_autofree char *message =
                 g_strdup_printf (_("An update after the signature deleted object %d, which the "
-                                   "document %s. Deleting what was signed can hide or replace "
-                                   "content. Do not rely on this document; ask the sender for "
-                                   "the original."),
-                                 e->id, still != 0 ? "still uses" : "used");
+                                   "signed document uses. Deleting what was signed can hide or "
+                                   "replace content. Do not rely on this document; ask the "
+                                   "sender for the original."),
+                                 e->id);
               /* Removing an annotation or a value is judged with what referred to it; what
                * is still referred to, or had a role no rule allows to lose, is not. */
               if (still != 0 || (roles_of (old_graph, e->id)
