@@ -817,8 +817,8 @@ static gboolean
 set_damaged (InkanRevisions *revisions, GError **error, const char *detail)
 {
   g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
-               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an intact "
-                 "copy: a document that needs repair to be read cannot be trusted."),
+               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an "
+                 "intact copy: a document that needs repair to be read cannot be trusted."),
                inkan_revisions_get_display (revisions), detail);
   return FALSE;
 }
@@ -1711,8 +1711,9 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
           continue;
         }
 
-      old = qpdf_get_object_by_id (qo, e->id, before != NULL && before->type != INKAN_XREF_COMPRESSED
-                                                ? before->gen : 0);
+      old = qpdf_get_object_by_id (qo, e->id,
+                                   before != NULL && before->type != INKAN_XREF_COMPRESSED
+                                     ? before->gen : 0);
       if (!exists (qo, old))
         {
           qpdf_oh_release (qo, old);
@@ -1726,10 +1727,10 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
             {
               g_autofree char *message =
                 g_strdup_printf (_("An update after the signature deleted object %d, which the "
-                                   "document %s. Deleting what was signed can hide or replace "
-                                   "content. Do not rely on this document; ask the sender for "
-                                   "the original."),
-                                 e->id, still != 0 ? "still uses" : "used");
+                                   "signed document uses. Deleting what was signed can hide or "
+                                   "replace content. Do not rely on this document; ask the "
+                                   "sender for the original."),
+                                 e->id);
               /* Removing an annotation or a value is judged with what referred to it; what
                * is still referred to, or had a role no rule allows to lose, is not. */
               if (still != 0 || (roles_of (old_graph, e->id)

@@ -59,8 +59,8 @@ static gboolean
 set_damaged (InkanRevisions *self, GError **error, const char *detail)
 {
   g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
-               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an intact "
-                 "copy: a document that needs repair to be read cannot be trusted."),
+               _("“%s” is damaged or is not a valid PDF document (%s). Ask the sender for an "
+                 "intact copy: a document that needs repair to be read cannot be trusted."),
                self->display, detail);
   return FALSE;
 }
@@ -605,9 +605,11 @@ parse_stream (InkanRevisions *self, Section *section, guint64 *prev)
     *prev = G_MAXUINT64;
 
   stream = qpdf_oh_new_stream (q);
-  qpdf_oh_replace_stream_data (q, stream, d + p, (size_t) length, qpdf_oh_get_key (q, dict, "/Filter"),
+  qpdf_oh_replace_stream_data (q, stream, d + p, (size_t) length,
+                               qpdf_oh_get_key (q, dict, "/Filter"),
                                qpdf_oh_get_key (q, dict, "/DecodeParms"));
-  if (qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, &filtered, &buf, &len) != QPDF_SUCCESS
+  if (qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, &filtered, &buf, &len)
+        != QPDF_SUCCESS
       || qpdf_has_error (q)
       || (!filtered && qpdf_oh_has_key (q, dict, "/Filter")))
     goto out;

@@ -1,0 +1,434 @@
+/* Modification analysis: corpus verdicts, and updates the test appends to a file Inkan signed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "inkan-diff.h"
+#include "inkan-pdf.h"
+#include "inkan-test-incr.h"
+#include "inkan-test-util.h"
+
+#include <string.h>
+
+static InkanDiff *
+diff_last (const char *path, GError **error)
+{
+  g_autoptr (InkanRevisions) revisions = inkan_revisions_open (path, error);
+
+  if (revisions == NULL)
+    return NULL;
+  g_assert_cmpuint (inkan_revisions_get_n (revisions), >=, 2);
+  return inkan_diff_revision (revisions, inkan_revisions_get_n (revisions) - 1, error);
+}
+
+static InkanModificationLevel
+level_of (InkanRevisions *revisions, guint rev)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanDiff) diff = inkan_diff_revision (revisions, rev, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (diff);
+  /* Every level above NONE is explained by at least one finding, each one a full sentence. */
+  if (diff->level > INKAN_MODIFICATION_NONE)
+    g_assert_cmpuint (diff->findings->len, >, 0);
+  for (guint i = 0; i < diff->findings->len; i++)
+    {
+      InkanFinding *f = diff->findings->pdata[i];
+
+      g_test_message ("rev %u: %s: %s", rev, f->code, f->message);
+      g_assert_true (g_str_has_suffix (f->message, "."));
+    }
+  return diff->level;
+}
+
+static gboolean
+has_code (InkanDiff *diff, const char *code)
+{
+  for (guint i = 0; i < diff->findings->len; i++)
+    if (strcmp (((InkanFinding *) diff->findings->pdata[i])->code, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static InkanRevisions *
+open_corpus (const char *name)
+{
+  g_autofree char *path = inkan_test_corpus_pdf (name);
+  g_autoptr (GError) error = NULL;
+  InkanRevisions *revisions = inkan_revisions_open (path, &error);
+
+  g_assert_no_error (error);
+  return revisions;
+}
+
+static InkanModificationLevel
+corpus_last_level (const char *name)
+{
+  g_autoptr (InkanRevisions) revisions = open_corpus (name);
+
+  return level_of (revisions, inkan_revisions_get_n (revisions) - 1);
+}
+
+static void
+test_level_names (void)
+{
+  g_assert_cmpstr (inkan_modification_level_to_string (INKAN_MODIFICATION_NONE), ==, "NONE");
+  g_assert_cmpstr (inkan_modification_level_to_string (INKAN_MODIFICATION_LTA_UPDATES), ==,
+                   "LTA_UPDATES");
+  g_assert_cmpstr (inkan_modification_level_to_string (INKAN_MODIFICATION_FORM_FILLING), ==,
+                   "FORM_FILLING");
+  g_assert_cmpstr (inkan_modification_level_to_string (INKAN_MODIFICATION_ANNOTATIONS), ==,
+                   "ANNOTATIONS");
+  g_assert_cmpstr (inkan_modification_level_to_string (INKAN_MODIFICATION_OTHER), ==, "OTHER");
+}
+
+static void
+test_corpus_sneaky (void)
+{
+  static const char * const sneaky[] = {
+    "form-update-ap-indirect-sneaky-trailer.pdf",
+    "form-update-no-override-appearance-stream-ap-indirect-sneaky.pdf",
+    "form-update-override-appearance-stream-ap-indirect-sneaky.pdf",
+    "form-update-override-appearance-stream-sneaky.pdf",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sneaky); i++)
+    {
+      g_autofree char *path = inkan_test_corpus_pdf (sneaky[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (InkanDiff) diff = diff_last (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+      g_assert_true (has_code (diff, "OBJECT_REUSED"));
+    }
+}
+
+static void
+test_corpus_form_filling (void)
+{
+  static const char * const legit[] = {
+    "form-update-no-override-appearance-stream-ap-indirect.pdf",
+    "form-update-override-appearance-stream-ap-indirect.pdf",
+    "form-update-override-appearance-stream.pdf",
+    "form-update-original-ap-type-wrong.pdf",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (legit); i++)
+    {
+      g_autofree char *path = inkan_test_corpus_pdf (legit[i]);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (InkanDiff) diff = diff_last (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_FORM_FILLING);
+      g_assert_true (has_code (diff, "SIGNATURE_ADDED"));
+    }
+}
+
+static void
+test_corpus_lta (void)
+{
+  g_autoptr (InkanRevisions) one = open_corpus ("pades-lta-dss-indirect-arrs-test.pdf");
+  g_autoptr (InkanRevisions) two = open_corpus ("pades-lta-dss-indirect-arrs-test-2.pdf");
+
+  /* Revision 2 holds the signature; then a document timestamp with DSS, then more DSS. */
+  g_assert_cmpint (level_of (one, 2), ==, INKAN_MODIFICATION_FORM_FILLING);
+  g_assert_cmpint (level_of (one, 3), ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_cmpint (level_of (one, 4), ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_cmpint (level_of (two, 3), ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_cmpint (level_of (two, 4), ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_cmpint (level_of (two, 5), ==, INKAN_MODIFICATION_FORM_FILLING);
+  g_assert_cmpint (level_of (two, 6), ==, INKAN_MODIFICATION_LTA_UPDATES);
+}
+
+static void
+test_corpus_signed_twice (void)
+{
+  static const char * const twice[] = {
+    "minimal-signed-twice-both-created.pdf",
+    "minimal-signed-twice-no-sig-type.pdf",
+    "minimal-signed-twice-second-created.pdf",
+    "minimal-two-fields-signed-twice.pdf",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (twice); i++)
+    {
+      InkanModificationLevel level = corpus_last_level (twice[i]);
+
+      g_assert_cmpint (level, >, INKAN_MODIFICATION_NONE);
+      g_assert_cmpint (level, <, INKAN_MODIFICATION_OTHER);
+    }
+  /* The signature /Info update of tail-uncovered.pdf and its siblings changes nothing shown. */
+  g_assert_cmpint (corpus_last_level ("coverage-anomalies/base.pdf"), ==,
+                   INKAN_MODIFICATION_NONE);
+}
+
+/* A linearized file's first revision is no document by itself: DAMAGED, not a guess. */
+static void
+test_corpus_unreadable (void)
+{
+  g_autoptr (InkanRevisions) revisions = open_corpus ("minimal-signed-twice-both-created.pdf");
+  g_autoptr (InkanRevisions) annotless = open_corpus ("minimal-annotless.pdf");
+  g_autoptr (GError) error = NULL, error2 = NULL;
+
+  g_assert_null (inkan_diff_revision (revisions, 1, &error));
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+  g_assert_null (inkan_diff_revision (annotless, 1, &error2));
+  g_assert_error (error2, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+}
+
+/* ---- updates appended to a file inkan-cli signed ---------------------------------------- */
+
+typedef struct
+{
+  char *signed_pdf;
+  int page_id;
+  int contents_id;
+  int sig_id;               /* the signature dictionary */
+  guint64 page_offset_before; /* where the page was before the signature redefined it */
+} Signed;
+
+static int
+run_sign (const char *input, const char *output, const char *key, gboolean visible)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  /* Without the image, the arguments end early: an invisible signature. */
+  const char *argv[] = { "setsid", "-w", g_getenv ("INKAN_CLI"), "sign", input, "-o", output,
+                         "--key", key, "--pin-file", pki->pin_file,
+                         visible ? "--image" : NULL, pki->seal_png, "--page", "1", "--rect",
+                         "380,60,150,150", NULL };
+  g_autofree char *err = NULL;
+  int status;
+
+  g_assert_nonnull (argv[2]);
+  status = inkan_test_run (argv, NULL, &err);
+  if (status != 0)
+    g_test_message ("inkan-cli: %s", err);
+  return status;
+}
+
+static Signed *
+signed_file (void)
+{
+  static Signed s;
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = NULL;
+  g_autoptr (InkanRevisions) revisions = NULL;
+  g_autoptr (GError) error = NULL;
+  qpdf_data q;
+  qpdf_oh page, fields, field;
+  const InkanXrefEntry *e;
+  guint n, i;
+
+  if (s.signed_pdf != NULL)
+    return &s;
+  input = inkan_test_make_pdf ("one-page");
+  s.signed_pdf = inkan_test_tmp_path ("diff-signed.pdf");
+  g_assert_cmpint (run_sign (input, s.signed_pdf, pki->clerk_key_url, TRUE), ==, 0);
+
+  revisions = inkan_revisions_open (s.signed_pdf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inkan_revisions_get_n (revisions), ==, 2);
+  q = inkan_revisions_get_qpdf (revisions, 1, &error);
+  g_assert_no_error (error);
+  page = qpdf_get_page_n (q, 0);
+  s.page_id = qpdf_oh_get_object_id (q, page);
+  s.contents_id = qpdf_oh_get_object_id (q, qpdf_oh_get_key (q, page, "/Contents"));
+  fields = qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_root (q), "/AcroForm"), "/Fields");
+  field = qpdf_oh_get_array_item (q, fields, qpdf_oh_get_array_n_items (q, fields) - 1);
+  s.sig_id = qpdf_oh_get_object_id (q, qpdf_oh_get_key (q, field, "/V"));
+  g_assert_cmpint (s.page_id, >, 0);
+  g_assert_cmpint (s.contents_id, >, 0);
+  g_assert_cmpint (s.sig_id, >, 0);
+  e = inkan_revisions_get_entries (revisions, 0, &n);
+  for (i = 0; i < n; i++)
+    if (e[i].id == s.page_id)
+      s.page_offset_before = e[i].offset;
+  g_assert_cmpuint (s.page_offset_before, >, 0);
+  return &s;
+}
+
+static InkanDiff *
+diff_update (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  InkanDiff *diff = diff_last (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (diff);
+  for (guint i = 0; i < diff->findings->len; i++)
+    g_test_message ("%s: %s", ((InkanFinding *) diff->findings->pdata[i])->code,
+                    ((InkanFinding *) diff->findings->pdata[i])->message);
+  return diff;
+}
+
+static void
+test_inkan_signature (void)
+{
+  Signed *s = signed_file ();
+  g_autoptr (InkanDiff) diff = diff_update (s->signed_pdf);
+
+  /* A visible signature is an annotation as well as a signature. */
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_ANNOTATIONS);
+  g_assert_true (has_code (diff, "SIGNATURE_ADDED"));
+}
+
+static void
+test_unchanged (void)
+{
+  Signed *s = signed_file ();
+  g_autofree char *page = inkan_test_incr_dict_with (s->signed_pdf, s->page_id, "/Dummy", NULL);
+  g_autofree char *same = inkan_test_incr_redefine (s->signed_pdf, "diff-same.pdf", s->page_id,
+                                                    page);
+  g_autoptr (InkanDiff) diff = diff_update (same);
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_NONE);
+  g_assert_cmpuint (diff->findings->len, ==, 0);
+}
+
+static void
+test_page_content_replaced (void)
+{
+  Signed *s = signed_file ();
+  const char *content = "BT /F1 24 Tf 72 700 Td (Pay 1,000,000) Tj ET";
+  g_autofree char *text = g_strdup_printf ("<< /Length %zu >>\nstream\n%s\nendstream",
+                                           strlen (content) + 1, content);
+  g_autofree char *path = NULL;
+  g_autoptr (InkanDiff) diff = NULL;
+
+  path = inkan_test_incr_redefine (s->signed_pdf, "diff-content.pdf", s->contents_id, text);
+  diff = diff_update (path);
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (diff, "PAGE_CONTENT_CHANGED"));
+}
+
+static void
+test_sig_dict_changed (void)
+{
+  Signed *s = signed_file ();
+  g_autofree char *sig = inkan_test_incr_dict_with (s->signed_pdf, s->sig_id, "/Reason",
+                                                    "(Rejected)");
+  g_autofree char *path = inkan_test_incr_redefine (s->signed_pdf, "diff-reason.pdf", s->sig_id,
+                                                    sig);
+  g_autoptr (InkanDiff) diff = diff_update (path);
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (diff, "SIGNED_FIELD_CHANGED"));
+}
+
+static void
+test_freetext_added (void)
+{
+  Signed *s = signed_file ();
+  int id = inkan_test_incr_next_id (s->signed_pdf);
+  g_autofree char *annot = g_strdup_printf ("<< /Type /Annot /Subtype /FreeText /Rect [ 72 600 "
+                                            "300 640 ] /Contents (Approved for payment) /DA "
+                                            "(/Helv 12 Tf 0 g) /P %d 0 R >>",
+                                            s->page_id);
+  g_autofree char *page = NULL;
+  g_autofree char *annots = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (InkanDiff) diff = NULL;
+  char *old_annots;
+
+  /* The page's /Annots with the new annotation at the end. */
+  page = inkan_test_incr_dict_with (s->signed_pdf, s->page_id, "/Dummy", NULL);
+  old_annots = strstr (page, "/Annots [");
+  g_assert_nonnull (old_annots);
+  annots = g_strndup (old_annots + 8, (gsize) (strchr (old_annots, ']') - old_annots - 8));
+  g_free (page);
+  {
+    g_autofree char *value = g_strdup_printf ("%s %d 0 R ]", annots, id);
+    InkanTestIncrEntry entries[2] = { { 0 } };
+
+    page = inkan_test_incr_dict_with (s->signed_pdf, s->page_id, "/Annots", value);
+    entries[0] = (InkanTestIncrEntry) { s->page_id, page, FALSE, 0 };
+    entries[1] = (InkanTestIncrEntry) { id, annot, FALSE, 0 };
+    path = inkan_test_incr_append (s->signed_pdf, "diff-freetext.pdf", entries, 2);
+  }
+  diff = diff_update (path);
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_ANNOTATIONS);
+  g_assert_true (has_code (diff, "ANNOTATION_ADDED"));
+  g_assert_nonnull (strstr (((InkanFinding *) diff->findings->pdata[0])->message, "FreeText"));
+}
+
+static void
+test_object_freed (void)
+{
+  Signed *s = signed_file ();
+  g_autofree char *path = inkan_test_incr_free (s->signed_pdf, "diff-freed.pdf", s->contents_id);
+  g_autoptr (InkanDiff) diff = diff_update (path);
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (diff, "OBJECT_FREED"));
+}
+
+/* The page as it was before the signature added its widget: the bytes are still there. */
+static void
+test_repointed (void)
+{
+  Signed *s = signed_file ();
+  g_autofree char *path = inkan_test_incr_repoint (s->signed_pdf, "diff-repointed.pdf",
+                                                   s->page_id, s->page_offset_before);
+  g_autoptr (InkanDiff) diff = diff_update (path);
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (diff, "XREF_REPOINTED"));
+}
+
+static void
+test_second_signature (void)
+{
+  Signed *s = signed_file ();
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *twice = inkan_test_tmp_path ("diff-twice.pdf");
+  g_autofree char *invisible = inkan_test_tmp_path ("diff-twice-invisible.pdf");
+  g_autoptr (InkanDiff) diff = NULL;
+  g_autoptr (InkanDiff) diff2 = NULL;
+
+  g_assert_cmpint (run_sign (s->signed_pdf, twice, pki->second_key_url, TRUE), ==, 0);
+  diff = diff_update (twice);
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_ANNOTATIONS);
+  g_assert_true (has_code (diff, "SIGNATURE_ADDED"));
+
+  g_assert_cmpint (run_sign (s->signed_pdf, invisible, pki->manager_key_url, FALSE), ==, 0);
+  diff2 = diff_update (invisible);
+  g_assert_cmpint (diff2->level, ==, INKAN_MODIFICATION_FORM_FILLING);
+  g_assert_true (has_code (diff2, "SIGNATURE_ADDED"));
+}
+
+/* An update that lands a broken object is damage, not a verdict. */
+static void
+test_damaged_update (void)
+{
+  Signed *s = signed_file ();
+  g_autofree char *path =
+    inkan_test_incr_redefine (s->signed_pdf, "diff-broken.pdf", s->contents_id,
+                              "<< /Length 999 >>\nstream\nx\nendstream");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanDiff) diff = diff_last (path, &error);
+
+  g_assert_null (diff);
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/inkan/diff/level-names", test_level_names);
+  g_test_add_func ("/inkan/diff/corpus/sneaky", test_corpus_sneaky);
+  g_test_add_func ("/inkan/diff/corpus/form-filling", test_corpus_form_filling);
+  g_test_add_func ("/inkan/diff/corpus/lta", test_corpus_lta);
+  g_test_add_func ("/inkan/diff/corpus/signed-twice", test_corpus_signed_twice);
+  g_test_add_func ("/inkan/diff/corpus/unreadable", test_corpus_unreadable);
+  g_test_add_func ("/inkan/diff/inkan/signature", test_inkan_signature);
+  g_test_add_func ("/inkan/diff/inkan/unchanged", test_unchanged);
+  g_test_add_func ("/inkan/diff/inkan/page-content-replaced", test_page_content_replaced);
+  g_test_add_func ("/inkan/diff/inkan/sig-dict-changed", test_sig_dict_changed);
+  g_test_add_func ("/inkan/diff/inkan/freetext-added", test_freetext_added);
+  g_test_add_func ("/inkan/diff/inkan/object-freed", test_object_freed);
+  g_test_add_func ("/inkan/diff/inkan/repointed", test_repointed);
+  g_test_add_func ("/inkan/diff/inkan/second-signature", test_second_signature);
+  g_test_add_func ("/inkan/diff/inkan/damaged-update", test_damaged_update);
+  return g_test_run ();
+}
