@@ -748,7 +748,7 @@ locate_widget (qpdf_data q, const FoundSig *found, InkanSignatureReport *sig)
 {
   qpdf_oh field = found->field_oh;
   qpdf_oh widget = field, rect, page;
-  int k, index;
+  int k, n, p, page_id, widget_id, index = -1;
 
   if (!qpdf_oh_is_dictionary (q, field))
     return;
@@ -770,25 +770,33 @@ locate_widget (qpdf_data q, const FoundSig *found, InkanSignatureReport *sig)
       }
   if (sig->rect[2] - sig->rect[0] == 0 || sig->rect[3] - sig->rect[1] == 0)
     return;
+  /* qpdf_find_page_by_oh would rewrite qpdf's page tree (inherited attributes pushed down),
+   * which the modification analysis then sees as a change: compare object numbers instead. */
   page = dict_get (q, widget, "/P");
-  index = qpdf_oh_is_dictionary (q, page) ? qpdf_find_page_by_oh (q, page) : -1;
-  if (index < 0 && qpdf_oh_is_indirect (q, widget))
+  page_id = qpdf_oh_is_indirect (q, page) ? qpdf_oh_get_object_id (q, page) : 0;
+  widget_id = qpdf_oh_is_indirect (q, widget) ? qpdf_oh_get_object_id (q, widget) : 0;
+  n = qpdf_get_num_pages (q);
+  for (p = 0; p < n && index < 0 && (page_id != 0 || widget_id != 0); p++)
     {
-      int n = qpdf_get_num_pages (q), p;
+      qpdf_oh candidate = qpdf_get_page_n (q, (size_t) p);
+      qpdf_oh annots;
+      int m, a;
 
-      for (p = 0; p < n && index < 0; p++)
+      if (page_id != 0 && qpdf_oh_get_object_id (q, candidate) == page_id)
         {
-          qpdf_oh annots = dict_get (q, qpdf_get_page_n (q, (size_t) p), "/Annots");
-          int m = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0, a;
-
-          for (a = 0; a < m; a++)
-            if (qpdf_oh_get_object_id (q, qpdf_oh_get_array_item (q, annots, a))
-                == qpdf_oh_get_object_id (q, widget))
-              {
-                index = p;
-                break;
-              }
+          index = p;
+          break;
         }
+      if (widget_id == 0)
+        continue;
+      annots = dict_get (q, candidate, "/Annots");
+      m = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0;
+      for (a = 0; a < m; a++)
+        if (qpdf_oh_get_object_id (q, qpdf_oh_get_array_item (q, annots, a)) == widget_id)
+          {
+            index = p;
+            break;
+          }
     }
   if (qpdf_has_error (q))
     (void) qpdf_get_error (q);
