@@ -495,9 +495,10 @@ print_report (const InkanReport *report)
   for (i = 0; i < report->signatures->len; i++)
     {
       const InkanSignatureReport *sig = g_ptr_array_index (report->signatures, i);
-      g_autofree char *when = sig->signing_time != NULL
-                              ? g_date_time_format (sig->signing_time, "%Y-%m-%d %H:%M:%S %Z")
-                              : g_strdup (_("an unknown time"));
+      g_autoptr (GDateTime) utc = sig->signing_time != NULL
+                                  ? g_date_time_to_utc (sig->signing_time) : NULL;
+      g_autofree char *when = utc != NULL ? g_date_time_format (utc, _("%Y-%m-%d %H:%M:%S UTC"))
+                                          : g_strdup (_("an unknown time"));
 
       g_print ("  %s  %s: %s %s%s%s%s, %s (%s)\n", verdict_word (sig->indication), sig->field,
                sig->docmdp > 0 ? _("certified by") : _("signed by"),

@@ -1405,13 +1405,19 @@ judge_changed (Judge *j, int id, qpdf_data qo, qpdf_oh old, qpdf_data qn, qpdf_o
     return;
   if (worst == INKAN_MODIFICATION_OTHER && allowed_somewhere && n_roles > 1)
     {
-      g_autofree char *message =
+      g_autofree char *where = g_strdup (worst_message != NULL ? worst_message : worst_code);
+      g_autofree char *message = NULL;
+
+      /* The role names open sentences elsewhere; here one goes inside a sentence. */
+      if (where[0] != '\0' && g_ascii_isupper (where[0]) && !g_ascii_isupper (where[1]))
+        where[0] = g_ascii_tolower (where[0]);
+      message =
         g_strdup_printf (_("An update after the signature changed object %d, which the "
                            "document uses in two places: once where a change is allowed, and "
                            "once where it is not (%s). This is how an update can change what a "
                            "signed document shows. Do not rely on it; ask the sender for the "
                            "original."),
-                         id, worst_message != NULL ? worst_message : worst_code);
+                         id, where);
       add_finding (j, INKAN_MODIFICATION_OTHER, "OBJECT_REUSED", message);
     }
   else if (worst == INKAN_MODIFICATION_OTHER)

@@ -513,16 +513,19 @@ path_verdict (InkanSignatureReport *sig, const InkanPathResult *path, gboolean a
       return;
     case INKAN_PATH_EXPIRED:
     case INKAN_PATH_NOT_YET_VALID:
+      /* The trust module's sentence names the certificate and the dates; ours says why that
+       * matters here. */
       if (at_signing)
         add_finding (sig->findings, "CERTIFICATE_OUTSIDE_VALIDITY",
-                     _("%s The signature claims a time at which the certificate was not valid. "
-                       "Ask the sender to sign again with a valid certificate."),
-                     path->detail != NULL ? path->detail : "");
+                     _("%s%sThe signature claims a time at which the certificate was not "
+                       "valid."),
+                     path->detail != NULL ? path->detail : "", path->detail != NULL ? " " : "");
       else
-        add_finding (sig->findings, "CERTIFICATE_EXPIRED_NO_TIMESTAMP",
-                     _("%s No trusted timestamp proves that the signature was made while the "
-                       "certificate was valid. Ask the sender for a timestamped signature."),
-                     path->detail != NULL ? path->detail : "");
+        add_finding (sig->findings, "CERTIFICATE_EXPIRED_NO_TIMESTAMP", "%s",
+                     path->detail != NULL ? path->detail
+                     : _("The signer's certificate is not valid now, and no trusted timestamp "
+                         "proves that the signature was made while it was. Ask the sender for "
+                         "a timestamped signature."));
       set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE");
       return;
     case INKAN_PATH_KEY_USAGE:
