@@ -996,12 +996,20 @@ InkanReport *
 inkan_verify_file (const char *path, const InkanVerifyOptions *options, GError **error)
 {
   g_autoptr (InkanRevisions) revisions = NULL;
+  InkanReport *report;
 
   g_return_val_if_fail (path != NULL, NULL);
   revisions = inkan_revisions_open (path, error);
   if (revisions == NULL)
     return NULL;
-  return verify (revisions, TRUE, options, error);
+  report = verify (revisions, TRUE, options, error);
+  if (report != NULL)
+    {
+      /* The path as the caller gave it, so that several reports can be told apart. */
+      g_free (report->file);
+      report->file = g_filename_display_name (path);
+    }
+  return report;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------------- */
