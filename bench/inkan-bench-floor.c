@@ -1,8 +1,12 @@
-/* The benchmark's floor: read a file once in 1 MiB chunks and SHA-256 it, as signing must. */
+/* The benchmark's floors: read a file once and SHA-256 it; or copy it durably, as sealing must. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* copy_file_range */
+#define _GNU_SOURCE
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -78,6 +82,66 @@ hash_file (const char *path, guint8 digest[32], guint64 *length, GError **error)
   return TRUE;
 }
 
+/* Copies `path` to a new file `out` in the kernel, then waits until it is on the disk: what
+ * writing a sealed copy costs at least, whatever the signer does. */
+static gboolean
+copy_durably (const char *path, const char *out_path, guint64 *length, GError **error)
+{
+  __attribute__ ((cleanup (close_fd))) int fd = -1;
+  __attribute__ ((cleanup (close_fd))) int out = -1;
+  g_autofree guint8 *buffer = NULL;
+  struct stat st;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || out < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Could not open %s or create %s: %s. Check the paths.", path, out_path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  *length = 0;
+  while (*length < (guint64)st.st_size)
+    {
+      ssize_t n = -1;
+
+      if (buffer == NULL)
+        n = copy_file_range (fd, NULL, out, NULL, (size_t)st.st_size - *length, 0);
+      if (n < 0 && buffer == NULL && errno != EINTR)
+        {
+          /* Not between these two files: through a buffer instead. */
+          buffer = g_malloc (CHUNK_SIZE);
+          continue;
+        }
+      if (buffer != NULL)
+        {
+          n = read (fd, buffer, CHUNK_SIZE);
+          if (n > 0 && write (out, buffer, (size_t)n) != n)
+            n = -1;
+        }
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = n < 0 ? errno : EIO;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "Could not copy %s to %s: %s.", path, out_path, g_strerror (saved));
+          return FALSE;
+        }
+      *length += (guint64)n;
+    }
+  if (fdatasync (out) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Could not flush %s to the disk: %s.", out_path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -87,9 +151,23 @@ main (int argc, char **argv)
   guint64 length = 0;
   gsize i;
 
+  if (argc == 4 && g_str_equal (argv[1], "--durable-copy"))
+    {
+      if (!copy_durably (argv[2], argv[3], &length, &error))
+        {
+          fprintf (stderr, "%s: %s\n", argv[0], error->message);
+          return 1;
+        }
+      printf ("%" G_GUINT64_FORMAT " bytes copied and flushed\n", length);
+      return 0;
+    }
   if (argc != 2)
     {
-      fprintf (stderr, "Usage: %s FILE\nPrints the file's SHA-256 and length.\n", argv[0]);
+      fprintf (stderr,
+               "Usage: %s FILE\n       %s --durable-copy FILE OUT\n"
+               "Prints the file's SHA-256 and length; or copies it to OUT and flushes it to the "
+               "disk.\n",
+               argv[0], argv[0]);
       return 2;
     }
   if (!hash_file (argv[1], digest, &length, &error))

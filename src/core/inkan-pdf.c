@@ -26,6 +26,8 @@ G_DEFINE_QUARK (inkan-pdf-error-quark, inkan_pdf_error)
 #define MAX_TREE_DEPTH 64
 /* Width reserved for the three patched /ByteRange integers and their separators. */
 #define BYTE_RANGE_WIDTH 64
+/* Mapped pages are given back this many bytes at a time while every object is parsed. */
+#define RELEASE_STEP (4u * 1024 * 1024)
 
 struct _InkanPdf
 {
@@ -200,24 +202,27 @@ parse_uint (const char **p, const char *end, guint64 *value)
   return TRUE;
 }
 
-/* Checks one cross-reference table section as ISO 32000 7.5.4 writes it: subsection headers
- * and 20-byte entries, up to the trailer keyword. qpdf with recovery off still accepts some
- * malformed tables by reparsing; a signer must not build on a guess. */
-static gboolean
-check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object, GError **error)
+/* An object that a cross-reference section lists as in use. */
+typedef struct
 {
-  g_autofree char *buf = NULL;
-  guint64 len = self->size - offset;
-  const char *p, *end;
+  guint64 offset;      /* where it starts in the file; for a compressed one, its stream's number */
+  guint64 id;
+  int gen;
+  gboolean compressed; /* in an object stream */
+} ListedObject;
+
+/* Parses one cross-reference table section as ISO 32000 7.5.4 writes it: subsection headers
+ * and 20-byte entries, up to the trailer keyword, where *trailer is left. `buf` holds the file
+ * from the "xref" keyword to its end. qpdf with recovery off still accepts some malformed tables
+ * by reparsing; a signer must not build on a guess. The in-use entries go to `listed` when it is
+ * given. */
+static gboolean
+parse_xref_table (InkanPdf *self, const char *buf, const char *end, guint64 *first_object,
+                  GArray *listed, const char **trailer, GError **error)
+{
+  const char *p = buf + 4;
   gboolean first = TRUE;
 
-  if (len > MAX_XREF_TABLE)
-    return set_damaged (self, error, _("cross-reference table too large"));
-  buf = g_malloc (len);
-  if (!read_at (fd, offset, (guint8 *) buf, len))
-    return set_damaged (self, error, _("cannot read the cross-reference table"));
-  p = buf + 4;
-  end = buf + len;
   if (!skip_line_end (&p, end))
     return set_damaged (self, error, _("malformed cross-reference table header"));
 
@@ -254,11 +259,39 @@ check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object,
             return set_damaged (self, error, _("malformed cross-reference entry"));
           if (p[17] == 'n' && off >= self->size)
             return set_damaged (self, error, _("cross-reference entry beyond the end of the file"));
+          /* Object 0 heads the free list; qpdf ignores an entry for it whatever it says. */
+          if (p[17] == 'n' && listed != NULL && start + i != 0)
+            {
+              ListedObject o = { off, start + i, (int) gen, FALSE };
+              g_array_append_val (listed, o);
+            }
         }
     }
   if (first)
     return set_damaged (self, error, _("empty cross-reference table"));
+  if (trailer != NULL)
+    *trailer = p;
   return TRUE;
+}
+
+static gboolean
+check_xref_table (InkanPdf *self, int fd, guint64 offset, guint64 *first_object, GError **error)
+{
+  g_autofree char *buf = NULL;
+  guint64 len = self->size - offset;
+
+  if (len > MAX_XREF_TABLE)
+    return set_damaged (self, error, _("cross-reference table too large"));
+  if (self->map != NULL)
+    {
+      const char *map = self->map;
+      return parse_xref_table (self, map + offset, map + self->size, first_object, NULL, NULL,
+                               error);
+    }
+  buf = g_malloc (len);
+  if (!read_at (fd, offset, (guint8 *) buf, len))
+    return set_damaged (self, error, _("cannot read the cross-reference table"));
+  return parse_xref_table (self, buf, buf + len, first_object, NULL, NULL, error);
 }
 
 /* Finds the last cross-reference section from the file tail, refusing anything but a clean
@@ -345,12 +378,11 @@ collect_log (char const *data, size_t len, void *user_data)
   return 0;
 }
 
-/* Parses every object the cross-reference sections list (qpdf's own --show-xref says which),
- * so that a broken object anywhere is found now rather than by a reader of the signed file.
- * qpdf hides dictionary entries whose value is null, so an object missing from its object
- * stream would be invisible otherwise: every compressed object listed must exist. */
+/* qpdf's own listing of the cross-reference entries it will use, through `qpdf --show-xref`.
+ * It reads the file a second time, by small reads and seeks: the fallback for the sections that
+ * list_tables leaves to qpdf. */
 static gboolean
-check_xref_entries (InkanPdf *self, GError **error)
+list_with_qpdfjob (InkanPdf *self, GArray *listed, GError **error)
 {
   const char *argv[] = { "qpdf", "--show-xref", self->path, NULL };
   g_autoptr (GString) listing = g_string_new (NULL);
@@ -371,31 +403,329 @@ check_xref_entries (InkanPdf *self, GError **error)
   if (rc != 0)
     return set_damaged (self, error, _("unreadable cross-reference sections"));
 
+  g_array_set_size (listed, 0);
   lines = g_strsplit (listing->str, "\n", -1);
   for (i = 0; lines[i] != NULL; i++)
     {
-      int id, gen;
-      qpdf_oh oh;
+      int id, gen, n = 0;
+      ListedObject o = { 0 };
 
-      if (sscanf (lines[i], "%d/%d", &id, &gen) != 2)
+      if (sscanf (lines[i], "%d/%d: %n", &id, &gen, &n) != 2 || n == 0)
         continue;
-      if (id <= 0 || id >= self->trailer_size)
+      if (id <= 0)
         {
-          g_autofree char *detail =
-            g_strdup_printf (_("object %d, beyond the declared size"), id);
+          g_autofree char *detail = g_strdup_printf (_("object %d, beyond the declared size"), id);
           return set_damaged (self, error, detail);
         }
-      oh = qpdf_get_object_by_id (self->qpdf, id, gen);
-      /* Asking the type makes qpdf parse the object. */
-      if (qpdf_oh_get_type_code (self->qpdf, oh) == ot_null
-          && strstr (lines[i], ": compressed;") != NULL)
+      o.id = (guint64) id;
+      o.gen = gen;
+      o.compressed = g_str_has_prefix (lines[i] + n, "compressed;");
+      if (sscanf (lines[i] + n, o.compressed ? "compressed; stream = %" G_GUINT64_FORMAT
+                                             : "uncompressed; offset = %" G_GUINT64_FORMAT,
+                  &o.offset)
+          != 1)
+        o.offset = G_MAXUINT64;
+      g_array_append_val (listed, o);
+    }
+  return TRUE;
+}
+
+/* ---- trailers of older tables ------------------------------------------------------------ */
+
+static gboolean
+is_delimiter (char c)
+{
+  return strchr ("()<>[]{}/%", c) != NULL;
+}
+
+/* Skips white space and comments. */
+static void
+skip_blanks (const char **p, const char *end)
+{
+  while (*p < end)
+    {
+      if (is_space (**p))
+        (*p)++;
+      else if (**p == '%')
+        while (*p < end && !is_eol (**p))
+          (*p)++;
+      else
+        break;
+    }
+}
+
+/* Skips one object of a trailer dictionary (ISO 32000 7.3): numbers, references, names,
+ * strings, booleans, null, and arrays and dictionaries of them. Sets *integer for a plain
+ * integer. FALSE for anything else, which leaves the section to qpdf. */
+static gboolean
+skip_object (const char **p, const char *end, int depth, gint64 *integer, gboolean *is_integer)
+{
+  const char *q;
+
+  *is_integer = FALSE;
+  skip_blanks (p, end);
+  if (*p >= end || depth > 8)
+    return FALSE;
+  if (end - *p >= 2 && memcmp (*p, "<<", 2) == 0)
+    {
+      gint64 v;
+      gboolean i;
+
+      for (*p += 2;;)
         {
-          g_autofree char *detail =
-            g_strdup_printf (_("object %d is missing from its object stream"), id);
+          skip_blanks (p, end);
+          if (end - *p >= 2 && memcmp (*p, ">>", 2) == 0)
+            {
+              *p += 2;
+              return TRUE;
+            }
+          if (*p >= end || **p != '/' || !skip_object (p, end, depth + 1, &v, &i)
+              || !skip_object (p, end, depth + 1, &v, &i))
+            return FALSE;
+        }
+    }
+  switch (**p)
+    {
+    case '[':
+      for ((*p)++;;)
+        {
+          gint64 v;
+          gboolean i;
+
+          skip_blanks (p, end);
+          if (*p < end && **p == ']')
+            {
+              (*p)++;
+              return TRUE;
+            }
+          if (!skip_object (p, end, depth + 1, &v, &i))
+            return FALSE;
+        }
+    case '(':
+      {
+        int nesting = 0;
+
+        for ((*p)++; *p < end; (*p)++)
+          {
+            if (**p == '\\')
+              (*p)++;
+            else if (**p == '(')
+              nesting++;
+            else if (**p == ')' && nesting-- == 0)
+              {
+                (*p)++;
+                return TRUE;
+              }
+          }
+        return FALSE;
+      }
+    case '<':
+      for ((*p)++; *p < end && (g_ascii_isxdigit (**p) || is_space (**p)); (*p)++)
+        ;
+      if (*p >= end || **p != '>')
+        return FALSE;
+      (*p)++;
+      return TRUE;
+    case '/':
+      for ((*p)++; *p < end && !is_space (**p) && !is_delimiter (**p); (*p)++)
+        ;
+      return TRUE;
+    default:
+      break;
+    }
+  q = *p;
+  while (q < end && !is_space (*q) && !is_delimiter (*q))
+    q++;
+  if (q == *p)
+    return FALSE;
+  if ((q - *p == 4 && (memcmp (*p, "true", 4) == 0 || memcmp (*p, "null", 4) == 0))
+      || (q - *p == 5 && memcmp (*p, "false", 5) == 0))
+    {
+      *p = q;
+      return TRUE;
+    }
+  if (g_ascii_isdigit (**p))
+    {
+      guint64 v, gen;
+      const char *r = *p;
+
+      if (parse_uint (&r, q, &v) && r == q && v <= G_MAXINT64)
+        {
+          /* "N G R" is a reference, not an integer. */
+          const char *s = q;
+
+          *p = q;
+          *integer = (gint64) v;
+          *is_integer = TRUE;
+          skip_blanks (&s, end);
+          if (parse_uint (&s, end, &gen) && s < end && is_space (*s))
+            {
+              skip_blanks (&s, end);
+              if (s < end && *s == 'R' && (s + 1 == end || is_space (s[1]) || is_delimiter (s[1])))
+                {
+                  *p = s + 1;
+                  *is_integer = FALSE;
+                }
+            }
+          return TRUE;
+        }
+    }
+  /* Any other number: a sign, a decimal point and digits. */
+  for (; *p < q; (*p)++)
+    if (!g_ascii_isdigit (**p) && **p != '.' && **p != '-' && **p != '+')
+      return FALSE;
+  return TRUE;
+}
+
+/* Reads /Prev from the trailer dictionary after a table, which must be followed by startxref.
+ * FALSE when qpdf should judge the section itself: an unusual trailer, or a hybrid file whose
+ * /XRefStm points into a cross-reference stream. */
+static gboolean
+trailer_prev (InkanPdf *self, const char *trailer, guint64 *prev, gboolean *has_prev)
+{
+  const char *end = (const char *) self->map + self->size;
+  const char *p = trailer + 7;
+
+  *has_prev = FALSE;
+  skip_blanks (&p, end);
+  if (end - p < 2 || memcmp (p, "<<", 2) != 0)
+    return FALSE;
+  for (p += 2;;)
+    {
+      const char *key;
+      gint64 value;
+      gboolean is_integer;
+      gsize key_len;
+
+      skip_blanks (&p, end);
+      if (end - p >= 2 && memcmp (p, ">>", 2) == 0)
+        break;
+      key = p;
+      if (p >= end || *p != '/' || !skip_object (&p, end, 1, &value, &is_integer))
+        return FALSE;
+      key_len = (gsize) (p - key);
+      /* A key spelt with #xx escapes could be /Prev or /XRefStm in disguise. */
+      if (memchr (key, '#', key_len) != NULL)
+        return FALSE;
+      if (!skip_object (&p, end, 1, &value, &is_integer))
+        return FALSE;
+      if (key_len == 8 && memcmp (key, "/XRefStm", 8) == 0)
+        return FALSE;
+      if (key_len == 5 && memcmp (key, "/Prev", 5) == 0)
+        {
+          if (*has_prev || !is_integer || value < 0 || (guint64) value >= self->size)
+            return FALSE;
+          *has_prev = TRUE;
+          *prev = (guint64) value;
+        }
+    }
+  p += 2;
+  skip_blanks (&p, end);
+  return end - p >= 9 && memcmp (p, "startxref", 9) == 0;
+}
+
+/* Lists the in-use entries of every cross-reference section, newest first along /Prev, when
+ * all of them are tables: text, parsed here from the mapped file in a millisecond, where qpdf's
+ * listing would read the file again by small reads. Returns FALSE, with nothing listed, to leave
+ * the listing to qpdf: a cross-reference stream, a hybrid file, an older table written loosely,
+ * a /Prev loop. Listing more than qpdf uses (an entry a newer section frees) only checks more. */
+static gboolean
+list_tables (InkanPdf *self, GArray *listed)
+{
+  const char *map = self->map, *trailer;
+  g_autoptr (GArray) seen = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 offset = self->startxref, first_object, prev = 0;
+  gboolean has_prev = TRUE;
+  guint i;
+
+  if (map == NULL || self->xref_stream)
+    return FALSE;
+  while (has_prev)
+    {
+      if (seen->len >= 4096 || offset + 4 > self->size || memcmp (map + offset, "xref", 4) != 0)
+        goto leave_to_qpdf;
+      for (i = 0; i < seen->len; i++)
+        if (g_array_index (seen, guint64, i) == offset)
+          goto leave_to_qpdf;
+      g_array_append_val (seen, offset);
+      if (!parse_xref_table (self, map + offset, map + self->size, &first_object, listed, &trailer,
+                             NULL)
+          || !trailer_prev (self, trailer, &prev, &has_prev))
+        goto leave_to_qpdf;
+      offset = prev;
+    }
+  return TRUE;
+
+leave_to_qpdf:
+  g_array_set_size (listed, 0);
+  return FALSE;
+}
+
+static int
+compare_listed (gconstpointer a, gconstpointer b)
+{
+  const ListedObject *x = a, *y = b;
+
+  if (x->compressed != y->compressed)
+    return x->compressed ? 1 : -1;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Gives back the mapped pages before `offset`, which the file-ordered walk has passed, a few
+ * megabytes at a time: each call costs a page table walk and a TLB flush. */
+static void
+release_mapped_before (InkanPdf *self, guint64 *released, guint64 offset)
+{
+  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
+  guint64 end = offset / page * page;
+
+  if (self->map == NULL || end < *released + RELEASE_STEP)
+    return;
+  madvise ((char *) self->map + *released, (gsize) (end - *released), MADV_DONTNEED);
+  *released = end;
+}
+
+/* Parses every object the cross-reference sections list, so that a broken object anywhere is
+ * found now rather than by a reader of the signed file. They go in file order: the mapped
+ * pages are then read once, front to back, and given back behind the walk. qpdf hides
+ * dictionary entries whose value is null, so an object missing from its object stream would be
+ * invisible otherwise: every compressed object listed must exist. */
+static gboolean
+check_xref_entries (InkanPdf *self, GError **error)
+{
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (ListedObject));
+  guint64 released = 0;
+  guint i;
+
+  if (!list_tables (self, listed) && !list_with_qpdfjob (self, listed, error))
+    return FALSE;
+  g_array_sort (listed, compare_listed);
+
+  for (i = 0; i < listed->len; i++)
+    {
+      const ListedObject *o = &g_array_index (listed, ListedObject, i);
+      qpdf_oh oh;
+
+      if (o->id >= (guint64) self->trailer_size)
+        {
+          g_autofree char *detail = g_strdup_printf (
+            _("object %" G_GUINT64_FORMAT ", beyond the declared size"), o->id);
+          return set_damaged (self, error, detail);
+        }
+      oh = qpdf_get_object_by_id (self->qpdf, (int) o->id, o->gen);
+      /* Asking the type makes qpdf parse the object. */
+      if (qpdf_oh_get_type_code (self->qpdf, oh) == ot_null && o->compressed)
+        {
+          g_autofree char *detail = g_strdup_printf (
+            _("object %" G_GUINT64_FORMAT " is missing from its object stream"), o->id);
           return set_damaged (self, error, detail);
         }
       qpdf_oh_release (self->qpdf, oh);
-      if (i % 64 == 63)
+      if (!o->compressed)
+        release_mapped_before (self, &released, o->offset);
+      else if (i % 64 == 63)
         release_mapped_pages (self);
       if ((qpdf_has_error (self->qpdf) || qpdf_more_warnings (self->qpdf))
           && !check_qpdf (self, error))
@@ -450,8 +780,7 @@ read_strictly (InkanPdf *self, GError **error)
       return FALSE;
     }
   self->size = (guint64) st.st_size;
-  ok = parse_tail (self, fd, &first_object, error);
-  if (ok && self->size <= G_MAXSIZE)
+  if (self->size > 0 && self->size <= G_MAXSIZE)
     {
       self->map = mmap (NULL, (gsize) self->size, PROT_READ, MAP_PRIVATE, fd, 0);
       if (self->map == MAP_FAILED)
@@ -459,6 +788,7 @@ read_strictly (InkanPdf *self, GError **error)
       else
         madvise (self->map, (gsize) self->size, MADV_RANDOM);
     }
+  ok = parse_tail (self, fd, &first_object, error);
   close (fd);
   if (!ok)
     return FALSE;

@@ -1,5 +1,7 @@
 /* Sealing a PDF: placement, appearance, incremental update, digest, CMS and atomic output. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* copy_file_range, sync_file_range */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include "inkan-sign.h"
@@ -20,6 +22,8 @@
 
 /* Large enough to keep the disk busy, small enough to stay far under the memory budget. */
 #define COPY_CHUNK (1024 * 1024)
+/* Copied in the kernel, and handed to write-back, this much at a time. */
+#define KERNEL_CHUNK (8 * 1024 * 1024)
 
 typedef struct
 {
@@ -159,19 +163,82 @@ set_changed_error (const char *input, GError **error)
   return FALSE;
 }
 
-/* Copies the original into the output while hashing it: one read of the file, no copy of it in
- * memory. The input must still be the file that was parsed. */
+/* The original goes into the output and through the digest on two threads beside the parser.
+ * The copier moves it in the kernel (copy_file_range: no pass through user memory, a clone
+ * where the file system can), starts its write-back chunk by chunk, and makes it durable with
+ * fdatasync while the rest of the work goes on: the final fsync then only waits for the
+ * increment. The hasher follows the copier through the output's own pages, so the digest covers
+ * exactly the bytes the output holds, whatever happens to the input meanwhile. */
+typedef struct
+{
+  const char *input;
+  GStatBuf st;             /* the input as it was before the parse */
+  Output *out;
+
+  GMutex lock;
+  GCond progress;
+  guint64 copied;          /* bytes of the original in the output so far */
+  gboolean copy_over;      /* the copier stopped, done or failed */
+  gboolean copy_failed;
+  GError *copy_error;
+  gint cancelled;          /* atomic: the seal will not be made, stop copying */
+
+  gnutls_hash_hd_t hash;
+  gboolean hash_ok;
+  GError *hash_error;
+} Pipeline;
+
+static void
+pipeline_advance (Pipeline *pl, guint64 copied, gboolean over, gboolean failed)
+{
+  g_mutex_lock (&pl->lock);
+  pl->copied = copied;
+  pl->copy_over = over;
+  pl->copy_failed = failed;
+  g_cond_signal (&pl->progress);
+  g_mutex_unlock (&pl->lock);
+}
+
+/* Copies what copy_file_range would not, through a buffer. */
 static gboolean
-copy_and_hash (const char *input, guint64 expected_size, Output *out, gnutls_hash_hd_t hash,
-               GError **error)
+copy_by_buffer (Pipeline *pl, int fd, guint64 *total, GError **error)
 {
   g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
-  g_autofree char *display = g_filename_display_name (input);
-  guint64 total = 0;
-  struct stat st;
-  int fd;
+  guint64 size = (guint64) pl->st.st_size;
 
-  fd = g_open (input, O_RDONLY | O_CLOEXEC, 0);
+  while (*total < size)
+    {
+      ssize_t n = pread (fd, buf, (size_t) MIN (COPY_CHUNK, size - *total), (off_t) *total);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_autofree char *display = g_filename_display_name (pl->input);
+          int saved = errno;
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot read “%s”: %s."),
+                       display, g_strerror (saved));
+          return FALSE;
+        }
+      if (n == 0)
+        return set_changed_error (pl->input, error);
+      if (!write_at (pl->out, buf, (gsize) n, *total, error))
+        return FALSE;
+      *total += (guint64) n;
+      pipeline_advance (pl, *total, FALSE, FALSE);
+    }
+  return TRUE;
+}
+
+static gboolean
+copy_original (Pipeline *pl, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (pl->input);
+  guint64 size = (guint64) pl->st.st_size, total = 0;
+  gboolean kernel_copy = TRUE;
+  struct stat before, after;
+  int fd, out = pl->out->fd;
+
+  fd = g_open (pl->input, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -179,73 +246,149 @@ copy_and_hash (const char *input, guint64 expected_size, Output *out, gnutls_has
                    display, g_strerror (saved));
       return FALSE;
     }
+  if (fstat (fd, &before) != 0 || before.st_dev != pl->st.st_dev || before.st_ino != pl->st.st_ino
+      || (guint64) before.st_size != size)
+    {
+      close (fd);
+      return set_changed_error (pl->input, error);
+    }
 #ifdef POSIX_FADV_SEQUENTIAL
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-  if (fstat (fd, &st) != 0 || (guint64) st.st_size != expected_size)
-    goto changed;
-  for (;;)
+  while (total < size && kernel_copy)
     {
-      ssize_t n = read (fd, buf, COPY_CHUNK);
+      loff_t from = (loff_t) total, to = (loff_t) total;
+      ssize_t n = copy_file_range (fd, &from, out, &to, (size_t) MIN (KERNEL_CHUNK, size - total),
+                                   0);
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && total == 0
+          && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL
+              || errno == EBADF))
+        {
+          /* Not between these two files: the buffer does it. */
+          kernel_copy = FALSE;
+          break;
+        }
       if (n < 0)
         {
-          int saved = errno;
           close (fd);
-          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot read “%s”: %s."),
-                       display, g_strerror (saved));
-          return FALSE;
+          return set_write_error (pl->out, errno, error);
         }
       if (n == 0)
-        break;
-      total += (guint64) n;
-      if (total > expected_size)
-        goto changed;
-      gnutls_hash (hash, buf, (size_t) n);
-      if (!write_at (out, buf, (gsize) n, total - (guint64) n, error))
         {
           close (fd);
+          return set_changed_error (pl->input, error);
+        }
+      if (g_atomic_int_get (&pl->cancelled))
+        {
+          close (fd);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sealing was abandoned."));
           return FALSE;
         }
+      /* Starts the write-back now rather than at fdatasync. */
+      sync_file_range (out, (off64_t) total, n, SYNC_FILE_RANGE_WRITE);
+      total += (guint64) n;
+      pipeline_advance (pl, total, FALSE, FALSE);
+    }
+  if (!kernel_copy && !copy_by_buffer (pl, fd, &total, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  /* A writer that came and went while the parser and the copier read the file shows in its
+   * modification time. */
+  if (fstat (fd, &after) != 0 || (guint64) after.st_size != size
+      || after.st_mtim.tv_sec != before.st_mtim.tv_sec
+      || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)
+    {
+      close (fd);
+      return set_changed_error (pl->input, error);
     }
   close (fd);
-  if (total != expected_size)
-    goto changed_closed;
+  pipeline_advance (pl, total, TRUE, FALSE);
+  if (fdatasync (out) != 0)
+    return set_write_error (pl->out, errno, error);
   return TRUE;
-
-changed:
-  close (fd);
-changed_closed:
-  return set_changed_error (input, error);
 }
-
-typedef struct
-{
-  const char *input;
-  guint64 size;
-  Output *out;
-  gnutls_hash_hd_t hash;
-  gboolean ok;
-  GError *error;
-} CopyJob;
 
 static gpointer
 copy_thread (gpointer data)
 {
-  CopyJob *job = data;
+  Pipeline *pl = data;
+  gboolean ok = copy_original (pl, &pl->copy_error);
 
-  job->ok = copy_and_hash (job->input, job->size, job->out, job->hash, &job->error);
+  g_mutex_lock (&pl->lock);
+  if (!ok)
+    pl->copy_failed = TRUE;
+  pl->copy_over = TRUE;
+  g_cond_signal (&pl->progress);
+  g_mutex_unlock (&pl->lock);
+  return GINT_TO_POINTER (ok);
+}
+
+/* Hashes the original from the output, as far as the copier got. FALSE when the copier
+ * failed (its error says why) or the output cannot be read back. */
+static gboolean
+hash_copied (Pipeline *pl, GError **error)
+{
+  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
+  guint64 size = (guint64) pl->st.st_size, hashed = 0;
+
+  while (hashed < size)
+    {
+      guint64 available;
+      gboolean over, failed;
+
+      g_mutex_lock (&pl->lock);
+      while (pl->copied == hashed && !pl->copy_over)
+        g_cond_wait (&pl->progress, &pl->lock);
+      available = pl->copied;
+      over = pl->copy_over;
+      failed = pl->copy_failed;
+      g_mutex_unlock (&pl->lock);
+      if (failed || (over && available == hashed))
+        return FALSE;
+
+      while (hashed < available)
+        {
+          ssize_t n = pread (pl->out->fd, buf, (size_t) MIN (COPY_CHUNK, available - hashed),
+                             (off_t) hashed);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            {
+              g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE,
+                           _("Cannot read back “%s”: %s."), pl->out->display,
+                           n < 0 ? g_strerror (errno) : _("it is shorter than was written"));
+              return FALSE;
+            }
+          gnutls_hash (pl->hash, buf, (size_t) n);
+          hashed += (guint64) n;
+        }
+    }
+  return TRUE;
+}
+
+static gpointer
+hash_thread (gpointer data)
+{
+  Pipeline *pl = data;
+
+  pl->hash_ok = hash_copied (pl, &pl->hash_error);
   return NULL;
 }
 
-/* Reads and checks the document and prepares the increment. */
+/* Reads and checks the document and prepares the increment. The document is handed back so that
+ * the caller chooses when to pay for qpdf's teardown. */
 static InkanPdfIncrement *
-prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, GError **error)
+prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, InkanPdf **pdf_out,
+         GError **error)
 {
   g_autoptr (InkanPdf) pdf = NULL;
   g_autoptr (InkanImage) image = NULL;
   InkanPdfSigParams params = { 0 };
+  InkanPdfIncrement *inc;
   gnutls_x509_crt_t *chain;
   guint n_chain;
 
@@ -270,25 +413,36 @@ prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, GError
   params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (options->signer),
                                              (gnutls_x509_crt_t const *) chain, n_chain);
   *size = inkan_pdf_get_size (pdf);
-  return _inkan_pdf_prepare_signature (pdf, &params, error);
+  inc = _inkan_pdf_prepare_signature (pdf, &params, error);
+  if (pdf_out != NULL)
+    *pdf_out = g_steal_pointer (&pdf);
+  return inc;
+}
+
+/* Stops the copier early when the seal cannot be made anyway. */
+static void
+pipeline_cancel (Pipeline *pl)
+{
+  g_atomic_int_set (&pl->cancelled, 1);
 }
 
 gboolean
 inkan_sign_pdf (const InkanSignOptions *options, GError **error)
 {
   g_autoptr (InkanPdfIncrement) inc = NULL;
+  g_autoptr (InkanPdf) pdf = NULL;
   g_autoptr (GDateTime) time = NULL;
   g_autoptr (GBytes) cms = NULL;
   g_auto (Output) out = { NULL, NULL, NULL, -1 };
   g_autofree char *hex = NULL;
-  g_autoptr (GError) prepare_error = NULL;
-  CopyJob job = { 0 };
-  GThread *copier;
-  GStatBuf st;
+  g_autoptr (GError) local_error = NULL;
+  Pipeline pl = { 0 };
+  GThread *copier = NULL, *hasher = NULL;
+  gboolean copy_ok = FALSE, document_failed, ok = FALSE;
   gnutls_x509_crt_t *chain;
   guint8 digest[INKAN_CMS_DIGEST_LEN];
-  const guint8 *inc_data, *cms_data;
-  gsize inc_len, cms_len, i;
+  const guint8 *inc_data = NULL, *cms_data;
+  gsize inc_len = 0, cms_len, i;
   guint64 size = 0;
   guint n_chain;
   int rc;
@@ -302,17 +456,17 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (!check_distinct (options->input, options->output, error)
       || !inkan_signer_check_usable (options->signer, time, error))
     return FALSE;
-  if (g_stat (options->input, &st) != 0 || !S_ISREG (st.st_mode))
+  if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
-      inc = prepare (options, time, &size, error);
+      inc = prepare (options, time, &size, NULL, error);
       g_return_val_if_fail (inc == NULL, FALSE);
       return FALSE;
     }
 
   if (!output_open (&out, options->output, error))
     return FALSE;
-  rc = gnutls_hash_init (&job.hash, GNUTLS_DIG_SHA256);
+  rc = gnutls_hash_init (&pl.hash, GNUTLS_DIG_SHA256);
   if (rc < 0)
     {
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot compute a digest: %s"),
@@ -320,50 +474,47 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       return FALSE;
     }
 
-  /* Copying and hashing the original needs nothing from the parse: the two run side by side,
-   * and a large document costs about one read of it. */
-  job.input = options->input;
-  job.size = (guint64) st.st_size;
-  job.out = &out;
-  copier = g_thread_new ("inkan-copy", copy_thread, &job);
-  inc = prepare (options, time, &size, &prepare_error);
-  g_thread_join (copier);
-
-  if (inc == NULL || !job.ok || size != job.size)
+  /* Copying and hashing the original need nothing from the parse: the three run side by side,
+   * and the copy is durable by the time the signature is made. */
+  pl.input = options->input;
+  pl.out = &out;
+  g_mutex_init (&pl.lock);
+  g_cond_init (&pl.progress);
+  copier = g_thread_new ("inkan-copy", copy_thread, &pl);
+  hasher = g_thread_new ("inkan-hash", hash_thread, &pl);
+  inc = prepare (options, time, &size, &pdf, &local_error);
+  if (inc != NULL && size != (guint64) pl.st.st_size)
+    set_changed_error (options->input, &local_error);
+  document_failed = local_error != NULL;
+  if (local_error == NULL)
     {
-      gnutls_hash_deinit (job.hash, NULL);
-      if (inc == NULL)
-        g_propagate_error (error, g_steal_pointer (&prepare_error));
-      else if (!job.ok)
-        g_propagate_error (error, g_steal_pointer (&job.error));
-      else
-        set_changed_error (options->input, error);
-      g_clear_error (&job.error);
-      return FALSE;
+      inc_data = g_bytes_get_data (inc->bytes, &inc_len);
+      write_at (&out, inc_data, inc_len, size, &local_error);
     }
+  if (local_error != NULL)
+    pipeline_cancel (&pl);
+  /* qpdf's teardown of the parsed document, while the hasher finishes. */
+  g_clear_object (&pdf);
+  g_thread_join (g_steal_pointer (&hasher));
+  if (local_error != NULL || !pl.hash_ok)
+    goto finish;
 
-  inc_data = g_bytes_get_data (inc->bytes, &inc_len);
-  if (!write_at (&out, inc_data, inc_len, size, error))
-    {
-      gnutls_hash_deinit (job.hash, NULL);
-      return FALSE;
-    }
-  gnutls_hash (job.hash, inc_data, inc->gap_start);
-  gnutls_hash (job.hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
-  gnutls_hash_deinit (job.hash, digest);
+  gnutls_hash (pl.hash, inc_data, inc->gap_start);
+  gnutls_hash (pl.hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
+  gnutls_hash_deinit (g_steal_pointer (&pl.hash), digest);
 
   chain = inkan_signer_get_chain (options->signer, &n_chain);
   cms = inkan_cms_sign_detached (inkan_signer_get_privkey (options->signer),
-                                 (gnutls_x509_crt_t const *) chain, n_chain, digest, error);
+                                 (gnutls_x509_crt_t const *) chain, n_chain, digest, &local_error);
   if (cms == NULL)
-    return FALSE;
+    goto finish;
   cms_data = g_bytes_get_data (cms, &cms_len);
   if (cms_len * 2 > inc->gap_end - inc->gap_start - 2)
     {
       g_critical ("CMS of %" G_GSIZE_FORMAT " bytes exceeds its reserved space", cms_len);
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+      g_set_error (&local_error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
                    _("The signature is larger than the space reserved for it."));
-      return FALSE;
+      goto finish;
     }
   hex = g_malloc (cms_len * 2);
   for (i = 0; i < cms_len; i++)
@@ -372,7 +523,31 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       hex[2 * i] = digits[cms_data[i] >> 4];
       hex[2 * i + 1] = digits[cms_data[i] & 0xf];
     }
-  if (!write_at (&out, hex, cms_len * 2, size + inc->gap_start + 1, error))
+  if (!write_at (&out, hex, cms_len * 2, size + inc->gap_start + 1, &local_error))
+    goto finish;
+  ok = TRUE;
+
+finish:
+  if (!ok)
+    pipeline_cancel (&pl);
+  copy_ok = GPOINTER_TO_INT (g_thread_join (copier));
+  if (pl.hash != NULL)
+    gnutls_hash_deinit (pl.hash, NULL);
+  g_mutex_clear (&pl.lock);
+  g_cond_clear (&pl.progress);
+  /* What went wrong with the document says the most, then what stopped the copy. */
+  if (document_failed)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (!copy_ok && pl.copy_error != NULL
+           && !g_error_matches (pl.copy_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&pl.copy_error));
+  else if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else if (!pl.hash_ok)
+    g_propagate_error (error, g_steal_pointer (&pl.hash_error));
+  g_clear_error (&pl.copy_error);
+  g_clear_error (&pl.hash_error);
+  if (!ok || !copy_ok)
     return FALSE;
   return output_commit (&out, error);
 }
