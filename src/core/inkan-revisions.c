@@ -55,6 +55,8 @@ struct _InkanRevisions
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
+static void release_mapped_pages (InkanRevisions *self);
+
 static gboolean
 set_damaged (InkanRevisions *self, GError **error, const char *detail)
 {
@@ -1054,8 +1056,21 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
       qpdf_oh_release (q, oh);
       if (!check_qpdf (self, q, error))
         return FALSE;
+      if (i % 64 == 63)
+        release_mapped_pages (self);
     }
+  release_mapped_pages (self);
   return TRUE;
+}
+
+/* The pages of the file that qpdf has read stay resident in a mapping until the kernel needs
+ * them: dropping them keeps the resident set independent of the file's size (they are read
+ * again from the page cache if wanted). Memory that is not a file mapping is left alone. */
+static void
+release_mapped_pages (InkanRevisions *self)
+{
+  if (self->map != NULL)
+    madvise (self->map, self->size, MADV_DONTNEED);
 }
 
 qpdf_data
