@@ -1064,12 +1064,13 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
 }
 
 /* The pages of the file that qpdf has read stay resident in a mapping until the kernel needs
- * them: dropping them keeps the resident set independent of the file's size (they are read
- * again from the page cache if wanted). Memory that is not a file mapping is left alone. */
+ * them: dropping them keeps the resident set of a large file bounded (they are read again from
+ * the page cache if wanted). Memory that is not a file mapping is left alone. */
 static void
 release_mapped_pages (InkanRevisions *self)
 {
-  if (self->map != NULL)
+  /* Faulting pages back in costs more than keeping a small file resident. */
+  if (self->map != NULL && self->size > 16 * 1024 * 1024)
     madvise (self->map, self->size, MADV_DONTNEED);
 }
 

@@ -881,6 +881,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   Verifier v = { 0 };
   guint n_revs = inkan_revisions_get_n (revisions), rev, i;
   guint readable = 0;
+  gsize size = 0;
   g_autoptr (GError) first_error = NULL;
 
   if (options == NULL)
@@ -946,7 +947,9 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   v.revisions = revisions;
   v.options = options;
   v.now = options->now != NULL ? g_date_time_ref (options->now) : g_date_time_new_now_utc ();
-  v.mapped = mapped;
+  /* Dropping hashed pages pays only for large files: faulting them back costs more. */
+  inkan_revisions_get_data (revisions, &size);
+  v.mapped = mapped && size > 16 * 1024 * 1024;
   v.diffs = g_ptr_array_new_full (n_revs, (GDestroyNotify) inkan_diff_free);
   v.diff_errors = g_ptr_array_new_full (n_revs, error_free0);
   g_ptr_array_set_size (v.diffs, n_revs);
