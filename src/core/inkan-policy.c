@@ -1071,8 +1071,9 @@ canon_composite (Canon *c, qpdf_oh oh, guint depth)
         QPDF_BOOL filtered = QPDF_FALSE;
         gboolean ok;
 
+        /* A stream that decodes only with warnings is damaged: refused, not half-read. */
         if (qpdf_oh_get_stream_data (q, oh, qpdf_dl_generalized, &filtered, &data, &len)
-            & QPDF_ERRORS)
+            & (QPDF_ERRORS | QPDF_WARNINGS))
           {
             free (data);
             return FALSE;
