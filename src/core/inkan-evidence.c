@@ -886,15 +886,26 @@ check_signature (const InkanEvidenceApproval *approval, InkanCmsSignedData **cms
       data = g_bytes_get_data (approval->statement, &len);
       if (gnutls_hash_fast (algorithm, data, len, digest) < 0)
         g_set_error (&local, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                     _("its digest cannot be computed"));
+                     _("Its digest cannot be computed."));
       else
         inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &local);
+    }
+  /* The CMS module's sentences speak of a document; here the signed content is a statement. */
+  if (local != NULL && (g_error_matches (local, INKAN_CMS_VERIFY_ERROR,
+                                         INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH)
+                        || g_error_matches (local, INKAN_CMS_VERIFY_ERROR,
+                                            INKAN_CMS_VERIFY_ERROR_SIGNATURE_INVALID)))
+    {
+      g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
+                   _("The signature of %s’s approval does not match its statement: the approval "
+                     "was altered or never made. Do not rely on it."),
+                   approval->approver);
+      return FALSE;
     }
   if (local != NULL)
     {
       g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                   _("The signature of %s’s approval does not verify over its statement (%s): "
-                     "the approval was altered or never made. Do not rely on it."),
+                   _("The signature of %s’s approval cannot be checked. %s Do not rely on it."),
                    approval->approver, local->message);
       return FALSE;
     }
