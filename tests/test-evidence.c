@@ -6,6 +6,7 @@
 
 #include "inkan-cms.h"
 #include "inkan-evidence.h"
+#include "inkan-policy.h"
 #include "inkan-sign.h"
 #include "inkan-verify.h"
 
@@ -98,58 +99,20 @@ now_ms (void)
   return g_date_time_add (now, -(g_date_time_get_microsecond (now) % 1000));
 }
 
-static char *
-json_escape (const char *text)
-{
-  GString *out = g_string_new (NULL);
-  const char *p;
-
-  for (p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p == '\n')
-        g_string_append (out, "\\n");
-      else if ((guchar) *p < 0x20)
-        g_string_append_printf (out, "\\u%04x", (guchar) *p);
-      else
-        g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* The canonical statement of inkan-policy.h, written out here so that the evidence is checked
- * against the contract's text rather than against its own emitter. */
+/* The statement and its signature as the policy makes them. */
 static GBytes *
-statement (gint64 request, const char *sha256, const char *seal, const char *decision,
+statement (gint64 request, const char *sha256, const char *seal, InkanDecision decision,
            const char *comment, GDateTime *time)
 {
-  g_autoptr (GDateTime) utc = g_date_time_to_utc (time);
-  g_autofree char *base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
-  g_autofree char *escaped = json_escape (comment);
-  char *text = g_strdup_printf ("{\"request\":%" G_GINT64_FORMAT ",\"document_sha256\":\"%s\","
-                                "\"seal\":\"%s\",\"decision\":\"%s\",\"comment\":\"%s\","
-                                "\"time\":\"%s.%03dZ\"}",
-                                request, sha256, seal, decision, escaped, base,
-                                g_date_time_get_microsecond (utc) / 1000);
-
-  return g_bytes_new_take (text, strlen (text));
+  return inkan_approval_statement (request, sha256, seal, decision, comment, time);
 }
 
 static GBytes *
 sign_statement (InkanSigner *signer, GBytes *text)
 {
   g_autoptr (GError) error = NULL;
-  guint8 digest[INKAN_CMS_DIGEST_LEN];
-  gnutls_x509_crt_t *chain;
-  guint n_chain = 0;
-  GBytes *cms;
+  GBytes *cms = inkan_approval_sign (signer, text, &error);
 
-  g_assert_cmpint (gnutls_hash_fast (GNUTLS_DIG_SHA256, g_bytes_get_data (text, NULL),
-                                     g_bytes_get_size (text), digest), ==, 0);
-  chain = inkan_signer_get_chain (signer, &n_chain);
-  cms = inkan_cms_sign_detached (inkan_signer_get_privkey (signer),
-                                 (gnutls_x509_crt_t const *) chain, n_chain, digest, &error);
   g_assert_no_error (error);
   g_assert_nonnull (cms);
   return cms;
@@ -225,7 +188,7 @@ case_init (Case *c, const char *input, gint64 request_id)
  * says `signed_decision`; the record says `decision` (they differ only to make a forgery). */
 static void
 case_add (Case *c, InkanSigner *signer, InkanSigner *registered, const char *name,
-          InkanRoles role, InkanDecision decision, const char *signed_decision,
+          InkanRoles role, InkanDecision decision, InkanDecision signed_decision,
           const char *comment)
 {
   InkanApproval *a = g_new0 (InkanApproval, 1);
@@ -349,7 +312,8 @@ test_json_round_trip (void)
 
   case_init (&c, NULL, 12);
   case_add (&c, manager (), manager (), "Manager Mei", INKAN_ROLE_APPROVER,
-            INKAN_DECISION_APPROVE, "approve", "Fine by me: \"go\" \\ ahead\n— 梅");
+            INKAN_DECISION_APPROVE, INKAN_DECISION_APPROVE,
+            "Fine by me: \"go\" \\ ahead\n— 梅");
   json = case_build (&c);
   g_test_message ("evidence: %.*s", (int) g_bytes_get_size (json),
                   (const char *) g_bytes_get_data (json, NULL));
@@ -395,7 +359,7 @@ test_json_build_refuses_incomplete (void)
 
   case_init (&c, NULL, 5);
   case_add (&c, manager (), manager (), "Manager", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   a = c.approvals->pdata[0];
   a->approver_id = 999; /* no such approver among those given */
   g_assert_null (inkan_evidence_build (&c.request, &c.seal, &c.requester, c.approvals,
@@ -487,7 +451,7 @@ test_json_hostile (void)
 
     case_init (&c, NULL, 1);
     case_add (&c, manager (), manager (), "M", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-              "approve", "");
+              INKAN_DECISION_APPROVE, "");
     json = case_build (&c);
     text = g_bytes_get_data (json, &len);
     for (n = 0; n + 1 < len; n++)
@@ -518,9 +482,9 @@ test_seal_approvals_valid (void)
 
   case_init (&c, input, 21);
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "Checked the prices.");
+            INKAN_DECISION_APPROVE, "Checked the prices.");
   case_add (&c, second (), second (), "sato", INKAN_ROLE_ADMIN, INKAN_DECISION_APPROVE,
-            "approve", "");
+            INKAN_DECISION_APPROVE, "");
   json = case_build (&c);
   seal (input, output, json);
 
@@ -548,7 +512,8 @@ test_seal_approvals_valid (void)
 
   report_json = inkan_report_to_json (report);
   g_assert_nonnull (strstr (report_json, "\"approvals\":[{\"approver\":"));
-  g_assert_nonnull (strstr (report_json, "\"role\":\"approver\",\"decision\":\"approve\",\"time\":"));
+  g_assert_nonnull (
+    strstr (report_json, "\"role\":\"approver\",\"decision\":\"approve\",\"time\":"));
   g_assert_nonnull (strstr (report_json, "\"valid\":true"));
   g_assert_null (strstr (report_json, "\"valid\":false"));
 
@@ -573,7 +538,7 @@ test_seal_peers_see (void)
 
   case_init (&c, input, 22);
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   json = case_build (&c);
   seal (input, output, json);
 
@@ -625,13 +590,13 @@ test_seal_twice (void)
 
   case_init (&c1, input, 31);
   case_add (&c1, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "first");
+            INKAN_DECISION_APPROVE, "first");
   first = case_build (&c1);
   seal (input, once, first);
 
   case_init (&c2, once, 32);
   case_add (&c2, second (), second (), "sato", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "second");
+            INKAN_DECISION_APPROVE, "second");
   again = case_build (&c2);
   /* Another signer: pdfsig (NSS) reports "Unknown issue with Certificate" for a second
    * signature by the certificate of the first, evidence or not. */
@@ -690,7 +655,7 @@ test_seal_tampered_evidence (void)
 
   case_init (&c, input, 41);
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   json = case_build (&c);
   seal (input, output, json);
 
@@ -737,22 +702,22 @@ test_seal_forged_approval (void)
    * signed statement, record's statement swapped below). 2: signed by another key than the
    * registered certificate's. 3: statement and CMS of another request. */
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "good");
+            INKAN_DECISION_APPROVE, "good");
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "reject", "no");
+            INKAN_DECISION_REJECT, "no");
   a = c.approvals->pdata[1];
   g_bytes_unref (a->statement);
-  a->statement = statement (c.request.id, c.request.document_sha256, c.seal.name, "approve", "no",
-                            a->time);
+  a->statement = statement (c.request.id, c.request.document_sha256, c.seal.name,
+                            INKAN_DECISION_APPROVE, "no", a->time);
   case_add (&c, second (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "wrong key");
+            INKAN_DECISION_APPROVE, "wrong key");
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "other request");
+            INKAN_DECISION_APPROVE, "other request");
   a = c.approvals->pdata[3];
   g_bytes_unref (a->statement);
   g_bytes_unref (a->cms);
-  a->statement = statement (c.request.id + 1, c.request.document_sha256, c.seal.name, "approve",
-                            "other request", a->time);
+  a->statement = statement (c.request.id + 1, c.request.document_sha256, c.seal.name,
+                            INKAN_DECISION_APPROVE, "other request", a->time);
   a->cms = sign_statement (manager (), a->statement);
   json = case_build (&c);
   seal (input, output, json);
@@ -785,7 +750,7 @@ test_seal_refuses_other_document (void)
 
   case_init (&c, NULL, 61); /* a request for some other document */
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   json = case_build (&c);
   options.evidence = json;
   g_assert_false (inkan_sign_pdf (&options, &error));
@@ -817,7 +782,7 @@ test_seal_existing_field (void)
 
   case_init (&c, input, 71);
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   json = case_build (&c);
   options.evidence = json;
   g_assert_true (inkan_sign_pdf (&options, &error));
@@ -863,7 +828,7 @@ test_cli_shows_approvals (void)
   g_assert_nonnull (cli);
   case_init (&c, input, 81);
   case_add (&c, manager (), manager (), "mei", INKAN_ROLE_APPROVER, INKAN_DECISION_APPROVE,
-            "approve", "ok");
+            INKAN_DECISION_APPROVE, "ok");
   json = case_build (&c);
   seal (input, output, json);
   {

@@ -1,10 +1,11 @@
-/* The approval evidence a sealed document carries: its request and the signed approvals, as JSON. */
+/* The approval evidence a sealed document carries: its request and signed approvals, as JSON. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "inkan-evidence.h"
 
 #include "inkan-cms-verify.h"
+#include "inkan-policy.h"
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/crypto.h>
@@ -465,21 +466,6 @@ emit_base64 (GString *out, GBytes *bytes)
   emit_string (out, text);
 }
 
-/* The store's role names; kept here too so that this module does not depend on the store's
- * implementation, only on its model. */
-static const char *
-role_name (InkanRoles role)
-{
-  switch (role)
-    {
-    case INKAN_ROLE_ADMIN: return "admin";
-    case INKAN_ROLE_APPROVER: return "approver";
-    case INKAN_ROLE_CLERK: return "clerk";
-    case INKAN_ROLE_AUDITOR: return "auditor";
-    default: return NULL;
-    }
-}
-
 static gboolean
 valid_text (const char *text)
 {
@@ -544,7 +530,7 @@ inkan_evidence_build (const InkanRequest *request, const InkanSeal *seal,
       g_string_append (out, "{\"approver\":");
       emit_string (out, user->name);
       g_string_append (out, ",\"role\":");
-      emit_string (out, role_name (a->role));
+      emit_string (out, inkan_role_to_string (a->role));
       g_string_append_printf (out, ",\"step\":%u,\"decision\":", a->step);
       emit_string (out, a->decision == INKAN_DECISION_APPROVE ? "approve" : "reject");
       g_string_append (out, ",\"comment\":");
@@ -851,83 +837,25 @@ import_certificate (GBytes *der, gnutls_x509_crt_t *crt)
   return TRUE;
 }
 
+/* The CMS over the statement with the registered certificate, by the policy's own rule. */
 static gboolean
-same_certificate (gnutls_x509_crt_t crt, GBytes *der)
+check_signature (const InkanEvidenceApproval *approval, GError **error)
 {
-  gnutls_datum_t out = { NULL, 0 };
-  gboolean same;
-
-  if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &out) < 0)
-    return FALSE;
-  same = g_bytes_get_size (der) == out.size
-         && memcmp (g_bytes_get_data (der, NULL), out.data, out.size) == 0;
-  gnutls_free (out.data);
-  return same;
-}
-
-/* The CMS over the statement; `*cms_out` keeps the parsed CMS for the trust check. */
-static gboolean
-check_signature (const InkanEvidenceApproval *approval, InkanCmsSignedData **cms_out,
-                 GError **error)
-{
-  g_autoptr (InkanCmsSignedData) cms = NULL;
   g_autoptr (GError) local = NULL;
-  gnutls_digest_algorithm_t algorithm;
-  gnutls_x509_crt_t signer;
-  guint8 digest[64];
-  gsize len = 0;
-  const guint8 *data;
 
-  data = g_bytes_get_data (approval->cms, &len);
-  cms = inkan_cms_signed_data_parse (data, len, &local);
-  if (cms != NULL)
-    {
-      algorithm = inkan_cms_signed_data_get_digest (cms);
-      data = g_bytes_get_data (approval->statement, &len);
-      if (gnutls_hash_fast (algorithm, data, len, digest) < 0)
-        g_set_error (&local, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                     _("Its digest cannot be computed."));
-      else
-        inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &local);
-    }
-  /* The CMS module's sentences speak of a document; here the signed content is a statement. */
-  if (local != NULL && (g_error_matches (local, INKAN_CMS_VERIFY_ERROR,
-                                         INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH)
-                        || g_error_matches (local, INKAN_CMS_VERIFY_ERROR,
-                                            INKAN_CMS_VERIFY_ERROR_SIGNATURE_INVALID)))
-    {
-      g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                   _("The signature of %s’s approval does not match its statement: the approval "
-                     "was altered or never made. Do not rely on it."),
-                   approval->approver);
-      return FALSE;
-    }
-  if (local != NULL)
-    {
-      g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                   _("The signature of %s’s approval cannot be checked. %s Do not rely on it."),
-                   approval->approver, local->message);
-      return FALSE;
-    }
-  signer = inkan_cms_signed_data_get_signer (cms);
-  if (signer == NULL || !same_certificate (signer, approval->certificate))
-    {
-      g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
-                   _("The approval of %s was signed with another certificate than the one "
-                     "registered for them. Do not rely on it."),
-                   approval->approver);
-      return FALSE;
-    }
-  if (cms_out != NULL)
-    *cms_out = g_steal_pointer (&cms);
-  return TRUE;
+  if (inkan_approval_verify (approval->cms, approval->statement, approval->certificate, &local))
+    return TRUE;
+  g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_SIGNATURE,
+               _("The approval recorded for %s is not valid. %s Do not rely on it."),
+               approval->approver, local->message);
+  return FALSE;
 }
 
 static gboolean
 check_approval (const InkanEvidence *evidence, const InkanEvidenceApproval *approval,
-                const char *sealed_sha256, InkanCmsSignedData **cms_out, GError **error)
+                const char *sealed_sha256, GError **error)
 {
-  if (!check_signature (approval, cms_out, error) || !check_statement (evidence, approval, error))
+  if (!check_signature (approval, error) || !check_statement (evidence, approval, error))
     return FALSE;
   if (sealed_sha256 != NULL
       && g_ascii_strcasecmp (sealed_sha256, evidence->request.document_sha256) != 0)
@@ -949,7 +877,7 @@ inkan_evidence_check_approval (const InkanEvidence *evidence,
 {
   g_return_val_if_fail (evidence != NULL && approval != NULL, FALSE);
 
-  return check_approval (evidence, approval, sealed_sha256, NULL, error);
+  return check_approval (evidence, approval, sealed_sha256, error);
 }
 
 static char *
@@ -985,10 +913,15 @@ inkan_evidence_report_approval (const InkanEvidence *evidence,
   report->role = g_strdup (approval->role);
   report->decision = g_strdup (approval->decision);
   report->time = approval->time != NULL ? g_date_time_ref (approval->time) : NULL;
-  report->valid = check_approval (evidence, approval, sealed_sha256, &cms, &error);
+  report->valid = check_approval (evidence, approval, sealed_sha256, &error);
   if (!report->valid)
     report->problem = g_strdup (error->message);
-  if (cms != NULL && trust != NULL)
+  /* Trust is asked only of a signature that holds: its signer is then the registered
+   * certificate, and the CMS carries the rest of the chain. */
+  if (report->valid && trust != NULL)
+    cms = inkan_cms_signed_data_parse (g_bytes_get_data (approval->cms, NULL),
+                                       g_bytes_get_size (approval->cms), NULL);
+  if (cms != NULL && inkan_cms_signed_data_get_signer (cms) != NULL)
     {
       g_auto (InkanPathResult) path = { 0 };
       guint n_certs = 0;

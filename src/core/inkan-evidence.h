@@ -1,4 +1,4 @@
-/* The approval evidence a sealed document carries: its request and the signed approvals, as JSON. */
+/* The approval evidence a sealed document carries: its request and signed approvals, as JSON. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
