@@ -512,6 +512,26 @@ print_report (const InkanReport *report)
                                           : inkan_indication_to_string (sig->indication));
       g_print ("      %s; %s.\n", coverage_words (sig->coverage),
                modification_words (sig->modification_level));
+      if (sig->evidence != NULL)
+        g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
+                 sig->evidence->request.id, sig->evidence->request.seal,
+                 sig->evidence->request.requester != NULL ? _(", asked by ") : "",
+                 sig->evidence->request.requester != NULL ? sig->evidence->request.requester : "");
+      for (j = 0; j < sig->approvals->len; j++)
+        {
+          const InkanApprovalReport *a = g_ptr_array_index (sig->approvals, j);
+          g_autoptr (GDateTime) at = a->time != NULL ? g_date_time_to_utc (a->time) : NULL;
+          g_autofree char *stamp = at != NULL ? g_date_time_format (at, _("%Y-%m-%d %H:%M:%S UTC"))
+                                              : g_strdup (_("an unknown time"));
+
+          g_print ("      %s %s %s (%s), %s: %s%s\n", a->valid ? "+" : "!",
+                   g_strcmp0 (a->decision, "approve") == 0 ? _("approved by") : _("rejected by"),
+                   a->approver, a->role != NULL ? a->role : _("no role"), stamp,
+                   a->valid ? _("signature valid") : _("NOT VALID"),
+                   a->valid ? (a->trusted ? _(", certificate trusted")
+                                          : _(", certificate not trusted here"))
+                            : "");
+        }
       for (j = 0; j < sig->findings->len; j++)
         {
           const InkanFinding *f = g_ptr_array_index (sig->findings, j);

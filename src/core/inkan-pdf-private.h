@@ -18,6 +18,8 @@ typedef struct
   const char *location;
   GDateTime *time;          /* written to /M */
   gsize contents_size;      /* bytes reserved for the CMS; /Contents holds twice as many hex digits */
+  GBytes *evidence;         /* approval evidence (JSON) to embed as an associated file of the
+                             * signature's widget, or NULL */
 } InkanPdfSigParams;
 
 /* The bytes to append to the original file. Everything is final except the hex digits of

@@ -4,6 +4,8 @@
 
 #include "inkan-pdf-private.h"
 
+#include "inkan-evidence.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -1593,6 +1595,46 @@ write_appearance (Builder *b, const InkanImage *image, double w, double h, int r
   return TRUE;
 }
 
+/* The approval evidence as an embedded file (PDF 2.0 associated file) of the signature's
+ * widget. Not in the catalog's /Names tree: changing the catalog after an earlier signature is a
+ * modification no rule allows, while new objects that only the new widget refers to are part of
+ * the new signature (and covered by it). Returns the file specification's object number. */
+static gboolean
+write_evidence (Builder *b, GBytes *evidence, int *spec_id, GError **error)
+{
+  g_autofree char *md5 = NULL;
+  g_autoptr (GString) entries = g_string_new (NULL);
+  int file_id = b->next_id++;
+  const guint8 *data;
+  gsize len = 0, i;
+
+  *spec_id = b->next_id++;
+  data = g_bytes_get_data (evidence, &len);
+  md5 = g_compute_checksum_for_data (G_CHECKSUM_MD5, data != NULL ? data : (const guint8 *) "",
+                                     len);
+  if (!begin_object (b, file_id, 0, error))
+    return FALSE;
+  g_string_printf (entries,
+                   " /Type /EmbeddedFile /Subtype /application#2Fjson /Params << /Size %"
+                   G_GSIZE_FORMAT " /CheckSum <",
+                   len);
+  for (i = 0; md5[i] != '\0'; i++)
+    g_string_append_c (entries, g_ascii_toupper (md5[i]));
+  g_string_append (entries, "> >>");
+  append_stream (b, entries->str, data, len);
+  end_object (b);
+
+  if (!begin_object (b, *spec_id, 0, error))
+    return FALSE;
+  g_string_append_printf (b->out,
+                          "<< /Type /Filespec /F (%s) /UF (%s) /Desc (Approval evidence: the "
+                          "request and the approvers' signed decisions) /AFRelationship "
+                          "/Supplement /EF << /F %d 0 R /UF %d 0 R >> >>",
+                          INKAN_EVIDENCE_FILE_NAME, INKAN_EVIDENCE_FILE_NAME, file_id, file_id);
+  end_object (b);
+  return TRUE;
+}
+
 static int
 compare_xref (gconstpointer a, gconstpointer b)
 {
@@ -1784,6 +1826,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (InkanPdfIncrement) inc = g_new0 (InkanPdfIncrement, 1);
   g_autofree char *widget_ref = NULL;
+  g_autofree char *af = NULL;
   FieldInfo *existing = NULL;
   Builder b = { self, out, xref, written, 0 };
   PageGeometry geo;
@@ -1951,32 +1994,68 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
         return NULL;
     }
 
+  if (params->evidence != NULL)
+    {
+      int spec_id;
+
+      if (!write_evidence (&b, params->evidence, &spec_id, error))
+        return NULL;
+      af = g_strdup_printf ("%d 0 R", spec_id);
+    }
+
   if (existing != NULL)
     {
       static const char * const skip_field[] = { "/V", NULL };
       static const char * const skip_widget[] = { "/V", "/AP", NULL };
+      static const char * const skip_field_af[] = { "/V", "/AF", NULL };
+      static const char * const skip_widget_af[] = { "/V", "/AP", "/AF", NULL };
       qpdf_oh field = qpdf_get_object_by_id (q, existing->id, existing->gen);
       gboolean merged = existing->widget_id == existing->id;
 
       if (!begin_object (&b, existing->id, existing->gen, error))
         return NULL;
       g_string_append (out, "<<");
-      append_dict_entries (q, field, out, merged && visible ? skip_widget : skip_field);
+      if (merged && af != NULL)
+        append_dict_entries (q, field, out, visible ? skip_widget_af : skip_field_af);
+      else
+        append_dict_entries (q, field, out, merged && visible ? skip_widget : skip_field);
       g_string_append_printf (out, " /V %d 0 R", sig_id);
       if (merged && visible)
         g_string_append_printf (out, " /AP << /N %d 0 R >>", form_id);
+      if (merged && af != NULL)
+        {
+          qpdf_oh old_af = dict_get (q, field, "/AF");
+
+          /* The field's own associated files stay; the evidence joins them. */
+          g_string_append (out, " /AF ");
+          append_array_plus (q, old_af, out, af);
+          qpdf_oh_release (q, old_af);
+        }
       g_string_append (out, " >>");
       end_object (&b);
-      if (!merged && visible)
+      if (!merged && (visible || af != NULL))
         {
           static const char * const skip_ap[] = { "/AP", NULL };
+          static const char * const skip_af[] = { "/AF", NULL };
+          static const char * const skip_ap_af[] = { "/AP", "/AF", NULL };
           qpdf_oh widget = qpdf_get_object_by_id (q, existing->widget_id, existing->widget_gen);
 
           if (!begin_object (&b, existing->widget_id, existing->widget_gen, error))
             return NULL;
           g_string_append (out, "<<");
-          append_dict_entries (q, widget, out, skip_ap);
-          g_string_append_printf (out, " /AP << /N %d 0 R >> >>", form_id);
+          append_dict_entries (q, widget, out,
+                               visible ? (af != NULL ? skip_ap_af : skip_ap) : skip_af);
+          if (visible)
+            g_string_append_printf (out, " /AP << /N %d 0 R >>", form_id);
+          if (af != NULL)
+            {
+              qpdf_oh old_af = dict_get (q, widget, "/AF");
+
+              g_string_append (out, " /AF ");
+              append_array_plus (q, old_af, out, af);
+              qpdf_oh_release (q, old_af);
+            }
+          g_string_append (out, " >>");
           end_object (&b);
         }
       if (!update_acroform (&b, root, NULL, error))
@@ -1996,6 +2075,8 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
         }
       else
         g_string_append (out, "[0 0 0 0]");
+      if (af != NULL)
+        g_string_append_printf (out, " /AF [%s]", af);
       g_string_append (out, " >>");
       end_object (&b);
       if (!add_widget_to_page (&b, geo.id, geo.gen, widget_ref, error)

@@ -7,6 +7,7 @@
 #include "inkan-sign.h"
 
 #include "inkan-cms.h"
+#include "inkan-evidence.h"
 #include "inkan-image.h"
 #include "inkan-pdf-private.h"
 
@@ -410,6 +411,7 @@ prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, InkanP
   params.reason = options->reason;
   params.location = options->location;
   params.time = time;
+  params.evidence = options->evidence;
   params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (options->signer),
                                              (gnutls_x509_crt_t const *) chain, n_chain);
   *size = inkan_pdf_get_size (pdf);
@@ -417,6 +419,38 @@ prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, InkanP
   if (pdf_out != NULL)
     *pdf_out = g_steal_pointer (&pdf);
   return inc;
+}
+
+/* The approvals are for the document as it was approved: the original's digest (the hash so
+ * far, before the increment) must be the request's. */
+static gboolean
+check_evidence_document (Pipeline *pl, const InkanEvidence *evidence, GError **error)
+{
+  gnutls_hash_hd_t copy = gnutls_hash_copy (pl->hash);
+  guint8 digest[INKAN_CMS_DIGEST_LEN];
+  char hex[2 * INKAN_CMS_DIGEST_LEN + 1];
+  gsize i;
+
+  if (copy == NULL)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("Cannot compute a digest of the document."));
+      return FALSE;
+    }
+  gnutls_hash_deinit (copy, digest);
+  for (i = 0; i < sizeof digest; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  if (g_ascii_strcasecmp (hex, evidence->request.document_sha256) != 0)
+    {
+      g_autofree char *display = g_filename_display_name (pl->input);
+
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("“%s” is not the document approved in request %" G_GINT64_FORMAT " (it "
+                     "changed after approval): ask for approval of this version."),
+                   display, evidence->request.id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Stops the copier early when the seal cannot be made anyway. */
@@ -436,6 +470,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_auto (Output) out = { NULL, NULL, NULL, -1 };
   g_autofree char *hex = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (InkanEvidence) evidence = NULL;
   Pipeline pl = { 0 };
   GThread *copier = NULL, *hasher = NULL;
   gboolean copy_ok = FALSE, document_failed, ok = FALSE;
@@ -456,6 +491,13 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (!check_distinct (options->input, options->output, error)
       || !inkan_signer_check_usable (options->signer, time, error))
     return FALSE;
+  /* Evidence that the verifier could not read would only confuse the recipient. */
+  if (options->evidence != NULL)
+    {
+      evidence = inkan_evidence_parse (options->evidence, error);
+      if (evidence == NULL)
+        return FALSE;
+    }
   if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
@@ -497,6 +539,8 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_clear_object (&pdf);
   g_thread_join (g_steal_pointer (&hasher));
   if (local_error != NULL || !pl.hash_ok)
+    goto finish;
+  if (evidence != NULL && !check_evidence_document (&pl, evidence, &local_error))
     goto finish;
 
   gnutls_hash (pl.hash, inc_data, inc->gap_start);

@@ -20,6 +20,9 @@ typedef struct
   const char *reason;
   const char *location;
   GDateTime *time;          /* the signing time written to /M; NULL means now */
+  GBytes *evidence;         /* approval evidence (inkan_evidence_build) embedded in the signed
+                             * increment as "inkan-evidence.json", associated with the
+                             * signature's widget; NULL: none */
 } InkanSignOptions;
 
 /* Seals options->input into options->output. Either the output is complete and synced, or it

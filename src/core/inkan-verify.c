@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 
 const char *
 inkan_indication_to_string (InkanIndication indication)
@@ -50,6 +51,8 @@ signature_report_free (gpointer data)
   g_free (sig->location);
   g_clear_pointer (&sig->chain, g_ptr_array_unref);
   g_clear_pointer (&sig->findings, g_ptr_array_unref);
+  g_clear_pointer (&sig->evidence, inkan_evidence_free);
+  g_clear_pointer (&sig->approvals, g_ptr_array_unref);
   g_free (sig);
 }
 
@@ -806,6 +809,197 @@ locate_widget (qpdf_data q, const FoundSig *found, InkanSignatureReport *sig)
   sig->page = index >= 0 ? (guint) index + 1 : 0;
 }
 
+/* ---- the approval evidence ----------------------------------------------------------------- */
+
+/* A Flate stream's data, refused beyond `cap` bytes so that a small stream cannot expand into
+ * an exhausted memory. */
+static GBytes *
+inflate_capped (const guint8 *data, gsize len, gsize cap)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  z_stream zs = { 0 };
+  guint8 buf[16384];
+  int rc;
+
+  if (len > G_MAXUINT || inflateInit (&zs) != Z_OK)
+    return NULL;
+  zs.next_in = (Bytef *) data;
+  zs.avail_in = (uInt) len;
+  do
+    {
+      zs.next_out = buf;
+      zs.avail_out = sizeof buf;
+      rc = inflate (&zs, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END)
+        break;
+      g_byte_array_append (out, buf, (guint) (sizeof buf - zs.avail_out));
+    }
+  while (rc != Z_STREAM_END && out->len <= cap && (zs.avail_in > 0 || zs.avail_out == 0));
+  inflateEnd (&zs);
+  if (rc != Z_STREAM_END || out->len > cap)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* The evidence file among the associated files (/AF) of `holder`: NULL when there is none,
+ * else its data, or NULL with `*problem` set when it cannot be read. */
+static GBytes *
+evidence_in (qpdf_data q, qpdf_oh holder, char **problem)
+{
+  qpdf_oh af = dict_get (q, holder, "/AF");
+  int n, i;
+
+  if (!qpdf_oh_is_array (q, af))
+    return NULL;
+  n = qpdf_oh_get_array_n_items (q, af);
+  for (i = 0; i < n && i < 64; i++)
+    {
+      qpdf_oh spec = qpdf_oh_get_array_item (q, af, i);
+      g_autofree char *name = dict_get_text (q, spec, "/UF");
+      qpdf_oh ef, stream, dict, filter, length;
+      unsigned char *buf = NULL;
+      size_t len = 0;
+      GBytes *data = NULL;
+
+      if (name == NULL)
+        name = dict_get_text (q, spec, "/F");
+      if (g_strcmp0 (name, INKAN_EVIDENCE_FILE_NAME) != 0)
+        continue;
+      ef = dict_get (q, spec, "/EF");
+      stream = dict_get (q, ef, "/F");
+      if (!qpdf_oh_is_stream (q, stream))
+        stream = dict_get (q, ef, "/UF");
+      if (!qpdf_oh_is_stream (q, stream))
+        {
+          *problem = g_strdup (_("The approval evidence attached to this signature has no "
+                                 "content."));
+          return NULL;
+        }
+      dict = qpdf_oh_get_dict (q, stream);
+      filter = dict_get (q, dict, "/Filter");
+      if (qpdf_oh_is_array (q, filter) && qpdf_oh_get_array_n_items (q, filter) == 1)
+        filter = qpdf_oh_get_array_item (q, filter, 0);
+      length = dict_get (q, dict, "/Length");
+      if (!qpdf_oh_is_integer (q, length) || qpdf_oh_get_int_value (q, length) < 0
+          || qpdf_oh_get_int_value (q, length) > INKAN_EVIDENCE_MAX_SIZE
+          || (!qpdf_oh_is_null (q, filter)
+              && !qpdf_oh_is_name_and_equals (q, filter, "/FlateDecode"))
+          || qpdf_oh_get_stream_data (q, stream, qpdf_dl_none, NULL, &buf, &len) != QPDF_SUCCESS
+          || qpdf_has_error (q))
+        {
+          if (qpdf_has_error (q))
+            (void) qpdf_get_error (q);
+          free (buf);
+          *problem = g_strdup (_("The approval evidence attached to this signature is too "
+                                 "large, or stored in a way Inkan does not read."));
+          return NULL;
+        }
+      if (qpdf_oh_is_null (q, filter))
+        data = g_bytes_new (buf, len);
+      else
+        data = inflate_capped (buf, len, INKAN_EVIDENCE_MAX_SIZE);
+      free (buf);
+      if (data == NULL)
+        *problem = g_strdup (_("The approval evidence attached to this signature is damaged or "
+                               "too large."));
+      return data;
+    }
+  return NULL;
+}
+
+/* SHA-256 (hex) of the document as it was before the revision `signed_rev` was appended: the
+ * bytes up to the previous revision's "%%EOF", with as much of the white space after it as
+ * makes `expected`; without a match, the digest up to "%%EOF". NULL for a first revision. */
+static char *
+original_sha256 (Verifier *v, guint signed_rev, const char *expected)
+{
+  gsize size, end, p;
+  const guint8 *data = inkan_revisions_get_data (v->revisions, &size);
+  gnutls_hash_hd_t hash;
+  char *first = NULL;
+
+  if (signed_rev == 0 || gnutls_hash_init (&hash, GNUTLS_DIG_SHA256) < 0)
+    return NULL;
+  end = inkan_revisions_get_end (v->revisions, signed_rev - 1, NULL);
+  hash_range (v, hash, data, 0, end);
+  for (p = end; p <= size && p - end <= 64; p++)
+    {
+      gnutls_hash_hd_t copy = gnutls_hash_copy (hash);
+      guint8 digest[32];
+      char hex[65];
+      guint i;
+
+      if (copy == NULL)
+        break;
+      gnutls_hash_deinit (copy, digest);
+      for (i = 0; i < sizeof digest; i++)
+        g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+      if (first == NULL)
+        first = g_strdup (hex);
+      if (expected != NULL && g_ascii_strcasecmp (hex, expected) == 0)
+        {
+          g_free (first);
+          first = g_strdup (hex);
+          break;
+        }
+      if (p == size || strchr (" \t\r\n\f", data[p]) == NULL || data[p] == '\0')
+        break;
+      gnutls_hash (hash, data + p, 1);
+    }
+  gnutls_hash_deinit (hash, NULL);
+  return first;
+}
+
+/* Reads the evidence the signature's widget (or field) carries in the signed revision, and
+ * checks each approval in it. */
+static void
+check_evidence (Verifier *v, qpdf_data q, const FoundSig *found, guint signed_rev,
+                InkanSignatureReport *sig)
+{
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *problem = NULL;
+  g_autofree char *sealed = NULL;
+  qpdf_oh field = found->field_oh, widget = field;
+  guint i;
+
+  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
+    {
+      qpdf_oh kids = dict_get (q, field, "/Kids");
+
+      if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
+        widget = qpdf_oh_get_array_item (q, kids, 0);
+    }
+  data = evidence_in (q, widget, &problem);
+  if (data == NULL && problem == NULL && widget != field)
+    data = evidence_in (q, field, &problem);
+  if (qpdf_has_error (q))
+    (void) qpdf_get_error (q);
+  if (data == NULL && problem == NULL)
+    return;
+  if (data != NULL)
+    sig->evidence = inkan_evidence_parse (data, &error);
+  if (sig->evidence == NULL)
+    {
+      add_finding (sig->findings, "EVIDENCE_UNREADABLE",
+                   _("%s The approvals it should prove cannot be shown: ask the sender who "
+                     "approved this seal."),
+                   problem != NULL ? problem : error->message);
+      return;
+    }
+  sealed = original_sha256 (v, signed_rev, sig->evidence->request.document_sha256);
+  for (i = 0; i < sig->evidence->approvals->len; i++)
+    {
+      InkanApprovalReport *report =
+        inkan_evidence_report_approval (sig->evidence, sig->evidence->approvals->pdata[i],
+                                        sealed != NULL ? sealed : "", v->options->trust);
+
+      if (!report->valid)
+        add_finding (sig->findings, "APPROVAL_INVALID", "%s", report->problem);
+      g_ptr_array_add (sig->approvals, report);
+    }
+}
+
 static InkanSignatureReport *
 check_signature (Verifier *v, const FoundSig *found)
 {
@@ -820,6 +1014,7 @@ check_signature (Verifier *v, const FoundSig *found)
 
   sig->field = g_strdup (found->field);
   sig->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_finding_free);
+  sig->approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_report_free);
   sig->indication = INKAN_INDICATION_TOTAL_PASSED;
   sig->coverage = INKAN_COVERAGE_UNCLEAR;
   sig->revision = found->first_rev + 1;
@@ -862,6 +1057,7 @@ check_signature (Verifier *v, const FoundSig *found)
     }
   else
     check_cms (v, q, sigdict, range, sig);
+  check_evidence (v, q, found, signed_rev, sig);
 
   if (signed_rev < inkan_revisions_get_n (v->revisions))
     check_later_revisions (v, signed_rev, sig);
@@ -1079,6 +1275,54 @@ json_findings (GString *out, GPtrArray *findings)
   g_string_append_c (out, ']');
 }
 
+/* "request": the evidence's request or null; "approvals": one object per approval. */
+static void
+json_evidence (GString *out, const InkanSignatureReport *sig)
+{
+  const InkanEvidence *evidence = sig->evidence;
+  guint i;
+
+  g_string_append (out, ",\"request\":");
+  if (evidence == NULL)
+    g_string_append (out, "null");
+  else
+    {
+      g_string_append_printf (out, "{\"id\":%" G_GINT64_FORMAT ",\"seal\":",
+                              evidence->request.id);
+      json_string (out, evidence->request.seal);
+      g_string_append (out, ",\"document_sha256\":");
+      json_string (out, evidence->request.document_sha256);
+      g_string_append (out, ",\"document_name\":");
+      json_string (out, evidence->request.document_name);
+      g_string_append (out, ",\"reason\":");
+      json_string (out, evidence->request.reason);
+      g_string_append (out, ",\"requester\":");
+      json_string (out, evidence->request.requester);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, ",\"approvals\":[");
+  for (i = 0; sig->approvals != NULL && i < sig->approvals->len; i++)
+    {
+      const InkanApprovalReport *a = g_ptr_array_index (sig->approvals, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"approver\":");
+      json_string (out, a->approver);
+      g_string_append (out, ",\"role\":");
+      json_string (out, a->role);
+      g_string_append (out, ",\"decision\":");
+      json_string (out, a->decision);
+      g_string_append (out, ",\"time\":");
+      json_time (out, a->time);
+      g_string_append_printf (out, ",\"valid\":%s,\"trusted\":%s,\"problem\":",
+                              a->valid ? "true" : "false", a->trusted ? "true" : "false");
+      json_string (out, a->problem);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
 char *
 inkan_report_to_json (const InkanReport *report)
 {
@@ -1126,6 +1370,7 @@ inkan_report_to_json (const InkanReport *report)
       json_string (out, sig->location);
       g_string_append_printf (out, ",\"page\":%u,\"findings\":", sig->page);
       json_findings (out, sig->findings);
+      json_evidence (out, sig);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "],\"findings\":");

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include "inkan-diff.h"
+#include "inkan-evidence.h"
 #include "inkan-trust.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,10 @@ typedef struct
   double rect[4];                   /* the widget's /Rect in default user space */
   GPtrArray *chain;                 /* gnutls_x509_crt_t (owned): signer first */
   GPtrArray *findings;              /* InkanFinding */
+  InkanEvidence *evidence;          /* the approval evidence embedded with the signature (as it
+                                     * was signed), or NULL */
+  GPtrArray *approvals;             /* InkanApprovalReport per approval of the evidence, in
+                                     * order; empty when none */
 } InkanSignatureReport;
 
 typedef struct
