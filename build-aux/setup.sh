@@ -27,11 +27,13 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build
   # libraries libinkan links
   libglib2.0-dev libgnutls28-dev libp11-kit-dev libtasn1-6-dev libtasn1-bin libqpdf-dev
-  libcairo2-dev zlib1g-dev
+  libcairo2-dev zlib1g-dev libsqlite3-dev
   # tokens: SoftHSM2 (registered with p11-kit) and GnuTLS's p11tool and certtool
   softhsm2 gnutls-bin
   # external judges and demo tools
   libnss3-tools poppler-utils qpdf openssl jq
+  # the sqlite3 shell: the store tests tamper with the audit trail the way a person would
+  sqlite3
   # fuzzing: clang 14 with libFuzzer (it brings libclang-rt-14-dev), llvm-symbolizer for traces
   clang llvm
 )
