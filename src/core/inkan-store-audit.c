@@ -362,7 +362,10 @@ inkan_store_list_audit (InkanStore *self, GDateTime *since, GError **error)
       g_ptr_array_add (entries, g_steal_pointer (&entry));
     }
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the audit trail", error) ? NULL : NULL;
+    {
+      _inkan_store_sqlite_error (self, rc, "read the audit trail", error);
+      return NULL;
+    }
   return g_steal_pointer (&entries);
 }
 

@@ -603,7 +603,7 @@ column_time (sqlite3_stmt *stmt, int index, gboolean *ok)
   return time;
 }
 
-static gboolean
+static gpointer
 malformed (const char *what, gint64 id, GError **error)
 {
   g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
@@ -611,7 +611,7 @@ malformed (const char *what, gint64 id, GError **error)
                ", which may have been edited outside Inkan; check the audit trail and restore "
                "the store from a backup.",
                what, id);
-  return FALSE;
+  return NULL;
 }
 
 static gboolean
@@ -644,6 +644,30 @@ invalid (GError **error, InkanStoreError code, const char *format, ...)
   va_end (args);
   g_set_error_literal (error, INKAN_STORE_ERROR, code, message);
   return FALSE;
+}
+
+/* invalid() for functions that return a pointer. */
+static gpointer
+refuse (GError **error, InkanStoreError code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+
+static gpointer
+refuse (GError **error, InkanStoreError code, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, INKAN_STORE_ERROR, code, message);
+  return NULL;
+}
+
+static gpointer
+sqlite_error_null (InkanStore *self, int rc, const char *doing, GError **error)
+{
+  _inkan_store_sqlite_error (self, rc, doing, error);
+  return NULL;
 }
 
 static gboolean
@@ -872,7 +896,10 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
       return NULL;
     }
   if (version > (gint64) n_migrations)
-    return schema_too_new (path, version, n_migrations, error) ? NULL : NULL;
+    {
+      schema_too_new (path, version, n_migrations, error);
+      return NULL;
+    }
 
   /* WAL lets readers (the app) go on while another process writes; FULL makes each commit
    * durable, which a record of signatures needs. */
@@ -941,7 +968,7 @@ user_from_row (sqlite3_stmt *stmt, GError **error)
   user->created = column_time (stmt, 5, &ok);
   if (!ok || user->name == NULL || user->cert_der == NULL || user->cert_sha256 == NULL
       || user->created == NULL)
-    return malformed ("user", user->id, error) ? NULL : NULL;
+    return malformed ("user", user->id, error);
   return g_steal_pointer (&user);
 }
 
@@ -1098,10 +1125,10 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
   if (!check_name (name, "user", error) || !check_certificate (cert_der, "user", error))
     return NULL;
   if (roles == 0 || (roles & ~(guint) 15) != 0)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "User “%s” needs at least one role among admin, approver, clerk and "
                     "auditor; give one.",
-                    name) ? NULL : NULL;
+                    name);
   der = g_bytes_get_data (cert_der, &size);
   cert_sha256 = _inkan_store_sha256_hex (der, size);
   role_text = roles_to_string (roles);
@@ -1207,7 +1234,7 @@ list_all (InkanStore *self, const char *sql, gint64 arg, gpointer (*from_row) (s
       g_ptr_array_add (items, item);
     }
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the database", error) ? NULL : NULL;
+    return sqlite_error_null (self, rc, "read the database", error);
   return g_steal_pointer (&items);
 }
 
@@ -1247,7 +1274,7 @@ seal_from_row (sqlite3_stmt *stmt, GError **error)
   if (!ok || seal->name == NULL || seal->cert_der == NULL || seal->key_url == NULL
       || seal->created == NULL || !inkan_seal_kind_from_string (kind, &seal->kind)
       || !seal_state_from_string (state, &seal->state))
-    return malformed ("seal", seal->id, error) ? NULL : NULL;
+    return malformed ("seal", seal->id, error);
   return g_steal_pointer (&seal);
 }
 
@@ -1270,7 +1297,7 @@ load_chain (InkanStore *self, gint64 seal_id, GError **error)
       g_array_append_val (chain, role);
     }
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the database", error) ? NULL : NULL;
+    return sqlite_error_null (self, rc, "read the database", error);
   return g_steal_pointer (&chain);
 }
 
@@ -1289,7 +1316,7 @@ seal_complete (InkanStore *self, InkanSeal *seal_, GError **error)
     {
       const char *role = inkan_role_to_string (g_array_index (chain, InkanRoles, i));
       if (role == NULL)
-        return malformed ("seal", seal->id, error) ? NULL : NULL;
+        return malformed ("seal", seal->id, error);
       g_ptr_array_add (seal->approval_chain, g_strdup (role));
     }
   return g_steal_pointer (&seal);
@@ -1359,32 +1386,32 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
   if (!check_actor (actor, error) || !check_name (seal->name, "seal", error))
     return NULL;
   if (inkan_seal_kind_to_string (seal->kind) == NULL)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "Seal “%s” has an unknown kind; give official, contract, finance, legal "
                     "or personal.",
-                    seal->name) ? NULL : NULL;
+                    seal->name);
   if (!check_certificate (seal->cert_der, "seal", error)
       || !check_window (seal->valid_from, seal->valid_until, "seal's validity", error))
     return NULL;
   if (seal->key_url == NULL || !g_str_has_prefix (seal->key_url, "pkcs11:"))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "Seal “%s” needs the pkcs11: URL of its private key; give one.",
-                    seal->name) ? NULL : NULL;
+                    seal->name);
   if (seal->image_png != NULL
       && (g_bytes_get_size (seal->image_png) < 8
           || memcmp (g_bytes_get_data (seal->image_png, NULL), "\x89PNG\r\n\x1a\n", 8) != 0))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "The image of seal “%s” is not a PNG file; give a PNG image.",
-                    seal->name) ? NULL : NULL;
+                    seal->name);
   for (guint i = 0; seal->approval_chain != NULL && i < seal->approval_chain->len; i++)
     {
       const char *name = seal->approval_chain->pdata[i];
       InkanRoles role = inkan_role_from_string (name);
       if (role == 0)
-        return invalid (error, INKAN_STORE_ERROR_INVALID,
+        return refuse (error, INKAN_STORE_ERROR_INVALID,
                         "“%s” in the approval chain of seal “%s” is not a role; name admin, "
                         "approver, clerk or auditor.",
-                        name ? name : "", seal->name) ? NULL : NULL;
+                        name ? name : "", seal->name);
       g_array_append_val (chain, role);
     }
   chain_text = chain_to_string (seal->approval_chain);
@@ -1420,7 +1447,8 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = _inkan_store_prepare (self, "INSERT INTO seal_chain (seal_id, step, role) VALUES (?, ?, ?)",
+  stmt = _inkan_store_prepare (self,
+                               "INSERT INTO seal_chain (seal_id, step, role) VALUES (?, ?, ?)",
                                error);
   if (stmt == NULL)
     goto fail;
@@ -1584,7 +1612,7 @@ template_from_row (sqlite3_stmt *stmt, GError **error)
   template_->content_sha256 = _inkan_store_column_text (stmt, 2);
   if (template_->name == NULL || template_->content_sha256 == NULL || n_pages <= 0
       || n_pages > G_MAXUINT)
-    return malformed ("template", template_->id, error) ? NULL : NULL;
+    return malformed ("template", template_->id, error);
   template_->n_pages = n_pages;
   return g_steal_pointer (&template_);
 }
@@ -1628,14 +1656,14 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
     return NULL;
   digest = normalize_sha256 (content_sha256);
   if (digest == NULL)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "Template “%s” needs its content digest as 64 hexadecimal digits; compute "
                     "it from the template document.",
-                    name) ? NULL : NULL;
+                    name);
   if (n_pages == 0)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "Template “%s” has no pages; register a document with at least one.",
-                    name) ? NULL : NULL;
+                    name);
 
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
@@ -1731,7 +1759,7 @@ grant_from_row (sqlite3_stmt *stmt, GError **error)
   grant->template_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (!ok || (grant->user_id == 0) == (grant->role == 0) || grant->max_uses < 0
       || grant->uses < 0)
-    return malformed ("grant", grant->id, error) ? NULL : NULL;
+    return malformed ("grant", grant->id, error);
   return g_steal_pointer (&grant);
 }
 
@@ -1829,17 +1857,16 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
   if (!check_actor (actor, error))
     return NULL;
   if ((grant->user_id == 0) == (grant->role == 0))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "A grant goes either to one user or to one role; name exactly one of them.")
-               ? NULL : NULL;
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
+                    "A grant goes either to one user or to one role; name exactly one of them.");
   if (grant->role != 0 && !is_single_role (grant->role))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "A grant goes to a single role among admin, approver, clerk and auditor; "
-                    "name one.") ? NULL : NULL;
+                    "name one.");
   if (grant->max_uses < 0)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "A grant's number of uses cannot be negative; give a positive number, or "
-                    "none for no limit.") ? NULL : NULL;
+                    "none for no limit.");
   if (!check_window (grant->from, grant->until, "grant", error))
     return NULL;
 
@@ -2018,7 +2045,7 @@ request_from_row (sqlite3_stmt *stmt, GError **error)
       || page > G_MAXUINT
       || !inkan_request_state_from_string ((const char *)sqlite3_column_text (stmt, 6),
                                            &request->state))
-    return malformed ("request", request->id, error) ? NULL : NULL;
+    return malformed ("request", request->id, error);
   request->page = page;
   return g_steal_pointer (&request);
 }
@@ -2082,19 +2109,19 @@ inkan_store_create_request (InkanStore *self, const InkanAuditContext *ctx,
   requester_id = request->requester_id != 0 ? request->requester_id : actor->id;
   digest = normalize_sha256 (request->document_sha256);
   if (digest == NULL)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "A request needs the document's SHA-256 as 64 hexadecimal digits; compute "
-                    "it from the document.") ? NULL : NULL;
+                    "it from the document.");
   if ((request->document_name != NULL && !g_utf8_validate (request->document_name, -1, NULL))
       || (request->reason != NULL && !g_utf8_validate (request->reason, -1, NULL)))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "A request's document name and reason must be UTF-8 text; give them as "
-                    "such.") ? NULL : NULL;
+                    "such.");
   for (guint i = 0; i < 4; i++)
     if (!isfinite (request->rect[i]) || (i >= 2 && request->rect[i] < 0))
-      return invalid (error, INKAN_STORE_ERROR_INVALID,
+      return refuse (error, INKAN_STORE_ERROR_INVALID,
                       "A request's placement needs finite coordinates and a size that is not "
-                      "negative; give X,Y,W,H in points.") ? NULL : NULL;
+                      "negative; give X,Y,W,H in points.");
 
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
@@ -2170,10 +2197,10 @@ inkan_store_list_requests (InkanStore *self, int state, const InkanUser *to_appr
 
   g_return_val_if_fail (INKAN_IS_STORE (self), NULL);
   if (state >= 0 && inkan_request_state_to_string (state) == NULL)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "There is no request state %d; give pending, approved, rejected, cancelled "
                     "or used.",
-                    state) ? NULL : NULL;
+                    state);
   if (to_approve_by != NULL && state >= 0 && state != INKAN_REQUEST_PENDING)
     return g_steal_pointer (&requests);
 
@@ -2210,7 +2237,7 @@ inkan_store_list_requests (InkanStore *self, int state, const InkanUser *to_appr
       g_ptr_array_add (requests, request);
     }
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the requests", error) ? NULL : NULL;
+    return sqlite_error_null (self, rc, "read the requests", error);
   return g_steal_pointer (&requests);
 }
 
@@ -2289,7 +2316,7 @@ approval_from_row (sqlite3_stmt *stmt, GError **error)
     ok = FALSE;
   if (!ok || approval->time == NULL || approval->statement == NULL || approval->cms == NULL
       || step < 0 || step > G_MAXUINT)
-    return malformed ("approval", approval->id, error) ? NULL : NULL;
+    return malformed ("approval", approval->id, error);
   approval->step = step;
   return g_steal_pointer (&approval);
 }
@@ -2323,17 +2350,16 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
     return NULL;
   approve = approval->decision == INKAN_DECISION_APPROVE;
   if (!approve && approval->decision != INKAN_DECISION_REJECT)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "A decision on a request is either an approval or a rejection.") ? NULL
-                                                                                     : NULL;
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
+                    "A decision on a request is either an approval or a rejection.");
   if (approval->statement == NULL || g_bytes_get_size (approval->statement) == 0
       || approval->cms == NULL || g_bytes_get_size (approval->cms) == 0)
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
                     "A decision needs the signed statement and the approver's signature over "
-                    "it; sign the statement first.") ? NULL : NULL;
+                    "it; sign the statement first.");
   if (approval->comment != NULL && !g_utf8_validate (approval->comment, -1, NULL))
-    return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "A decision's comment must be UTF-8 text; give it as such.") ? NULL : NULL;
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
+                    "A decision's comment must be UTF-8 text; give it as such.");
   approver_id = approval->approver_id != 0 ? approval->approver_id : actor->id;
 
   locker = g_mutex_locker_new (&self->lock);
