@@ -939,7 +939,8 @@ test_statement_canonical (void)
                    strlen (expected_plain));
 
   /* Upper-case hex, a zone east of UTC, microseconds cut to milliseconds. */
-  escaped = inkan_approval_statement (G_GINT64_CONSTANT (9007199254740993), "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B"
+  escaped = inkan_approval_statement (G_GINT64_CONSTANT (9007199254740993),
+                                      "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B"
                                       "2B0B822CD15D6C15B0F00A08", "合同专用章 \"A\"",
                                       INKAN_DECISION_REJECT, "line\nnext\ttab \\ \x01 é/", local);
   g_assert_cmpmem (g_bytes_get_data (escaped, NULL), g_bytes_get_size (escaped), expected_escaped,
@@ -1131,6 +1132,32 @@ test_template_content_changed (void)
   g_assert_cmpstr (cropped_digest, ==, original);
 }
 
+#define FORM_RESOURCES 12
+#define FORM_FONT 13
+
+static void
+test_template_resources (void)
+{
+  g_autofree char *form = inkan_test_make_pdf ("form");
+  g_autofree char *original = digest_of (form, NULL);
+  g_autofree char *font = inkan_test_incr_dict_with (form, FORM_FONT, "/BaseFont", "/Courier");
+  g_autofree char *resources = inkan_test_incr_dict_with (form, FORM_RESOURCES, "/Type", NULL);
+  g_autofree char *page = NULL, *other_font = NULL, *other_digest = NULL;
+  g_autofree char *inlined = NULL, *inlined_digest = NULL;
+
+  /* Another font under the same name draws other glyphs: another page. */
+  other_font = inkan_test_incr_redefine (form, "policy-form-font.pdf", FORM_FONT, font);
+  other_digest = digest_of (other_font, NULL);
+  g_assert_cmpstr (other_digest, !=, original);
+
+  /* The same resources written in the page instead of an object of their own: the same page. */
+  g_assert_nonnull (strstr (resources, "/Font"));
+  page = inkan_test_incr_dict_with (form, FORM_PAGE, "/Resources", resources);
+  inlined = inkan_test_incr_redefine (form, "policy-form-inline-resources.pdf", FORM_PAGE, page);
+  inlined_digest = digest_of (inlined, NULL);
+  g_assert_cmpstr (inlined_digest, ==, original);
+}
+
 static void
 test_template_corpus (void)
 {
@@ -1245,6 +1272,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/inkan/policy/error-codes", test_error_codes);
   g_test_add_func ("/inkan/policy/template/form-filled", test_template_form_filled);
   g_test_add_func ("/inkan/policy/template/content-changed", test_template_content_changed);
+  g_test_add_func ("/inkan/policy/template/resources", test_template_resources);
   g_test_add_func ("/inkan/policy/template/corpus", test_template_corpus);
   g_test_add_func ("/inkan/policy/template/refused", test_template_refused);
 

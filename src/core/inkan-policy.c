@@ -743,8 +743,8 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
       if (a->approver_id == actor->id)
         {
           g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                       "User %s already decided on request %" G_GINT64_FORMAT " (step %u); the next "
-                       "step needs another person.", user_name (actor), request->id,
+                       "User %s already decided on request %" G_GINT64_FORMAT " (step %u); the "
+                       "next step needs another person.", user_name (actor), request->id,
                        a->step + 1);
           return FALSE;
         }
@@ -983,6 +983,193 @@ append_box (GString *out, qpdf_data q, qpdf_oh box)
                           MAX (v[0], v[2]), MAX (v[1], v[3]));
 }
 
+/* A page's look depends on its resources too (the images, fonts and form XObjects its content
+ * draws): they go in as a canonical form of their values, independent of object numbers, of
+ * how numbers or strings are written, of stream compression and of which objects are shared:
+ * each indirect object stands for the SHA-256 of its own canonical form, computed once. */
+typedef struct
+{
+  qpdf_data q;
+  GChecksum *checksum;
+  GHashTable *done;           /* object id → hex digest of its canonical form, "" while open */
+} Canon;
+
+static void
+canon_text (Canon *c, const char *text)
+{
+  g_checksum_update (c->checksum, (const guchar *) text, strlen (text));
+}
+
+static void
+canon_bytes (Canon *c, const guchar *data, gsize len)
+{
+  g_autofree char *head = g_strdup_printf ("%" G_GSIZE_FORMAT ":", len);
+
+  canon_text (c, head);
+  if (len > 0)
+    g_checksum_update (c->checksum, data, len);
+}
+
+static int
+compare_keys (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static gboolean canon_value (Canon *c, qpdf_oh oh, guint depth);
+
+static gboolean
+canon_dict (Canon *c, qpdf_oh dict, gboolean skip_filters, guint depth)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+
+  /* qpdf's key iterator is one per handle: gather the keys before going down. */
+  qpdf_oh_begin_dict_key_iter (c->q, dict);
+  while (qpdf_oh_dict_more_keys (c->q))
+    g_ptr_array_add (keys, g_strdup (qpdf_oh_dict_next_key (c->q)));
+  g_ptr_array_sort (keys, compare_keys);
+  canon_text (c, "<<");
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = g_ptr_array_index (keys, i);
+
+      if (g_str_equal (key, "/Length")
+          || (skip_filters && (g_str_equal (key, "/Filter") || g_str_equal (key, "/DecodeParms"))))
+        continue;
+      canon_bytes (c, (const guchar *) key, strlen (key));
+      if (!canon_value (c, qpdf_oh_get_key (c->q, dict, key), depth + 1))
+        return FALSE;
+    }
+  canon_text (c, ">>");
+  return TRUE;
+}
+
+static gboolean
+canon_composite (Canon *c, qpdf_oh oh, guint depth)
+{
+  qpdf_data q = c->q;
+
+  switch (qpdf_oh_get_type_code (q, oh))
+    {
+    case ot_array:
+      {
+        int n = qpdf_oh_get_array_n_items (q, oh);
+
+        canon_text (c, "[");
+        for (int i = 0; i < n; i++)
+          if (!canon_value (c, qpdf_oh_get_array_item (q, oh, i), depth + 1))
+            return FALSE;
+        canon_text (c, "]");
+        return TRUE;
+      }
+    case ot_dictionary:
+      return canon_dict (c, oh, FALSE, depth);
+    case ot_stream:
+      {
+        unsigned char *data = NULL;
+        size_t len = 0;
+        QPDF_BOOL filtered = QPDF_FALSE;
+        gboolean ok;
+
+        /* A stream that decodes only with warnings is damaged: refused, not half-read. */
+        if (qpdf_oh_get_stream_data (q, oh, qpdf_dl_generalized, &filtered, &data, &len)
+            & (QPDF_ERRORS | QPDF_WARNINGS))
+          {
+            free (data);
+            return FALSE;
+          }
+        canon_text (c, "S");
+        /* A stream decoded is compared by its bytes; one kept encoded (a JPEG) keeps its
+         * filter, which is part of what its bytes mean. */
+        ok = canon_dict (c, qpdf_oh_get_dict (q, oh), filtered, depth);
+        if (ok)
+          canon_bytes (c, data, len);
+        free (data);
+        return ok;
+      }
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/* Scalars are written as they are; arrays, dictionaries and streams as the digest of their
+ * canonical form, whether direct or indirect, so that a file that moves a value into an object
+ * of its own (or back) is the same. */
+static gboolean
+canon_value (Canon *c, qpdf_oh oh, guint depth)
+{
+  qpdf_data q = c->q;
+  enum qpdf_object_type_e type = qpdf_oh_get_type_code (q, oh);
+
+  /* Nesting this deep is no resource a page needs; the bound also keeps the stack small. */
+  if (depth > 64)
+    return FALSE;
+  switch (type)
+    {
+    case ot_boolean:
+      canon_text (c, qpdf_oh_get_bool_value (q, oh) ? "T" : "F");
+      return TRUE;
+    case ot_integer:
+    case ot_real:
+      {
+        char number[G_ASCII_DTOSTR_BUF_SIZE];
+
+        canon_text (c, "#");
+        canon_text (c, g_ascii_formatd (number, sizeof number, "%.6f",
+                                        qpdf_oh_get_numeric_value (q, oh)));
+        return TRUE;
+      }
+    case ot_name:
+      canon_text (c, "/");
+      canon_bytes (c, (const guchar *) qpdf_oh_get_name (q, oh),
+                   strlen (qpdf_oh_get_name (q, oh)));
+      return TRUE;
+    case ot_string:
+      {
+        size_t len = 0;
+        const char *value = qpdf_oh_get_binary_string_value (q, oh, &len);
+
+        canon_text (c, "(");
+        canon_bytes (c, (const guchar *) value, len);
+        return TRUE;
+      }
+    case ot_array:
+    case ot_dictionary:
+    case ot_stream:
+      {
+        gboolean indirect = qpdf_oh_is_indirect (q, oh);
+        int id = indirect ? qpdf_oh_get_object_id (q, oh) : 0;
+        const char *cached = indirect ? g_hash_table_lookup (c->done, GINT_TO_POINTER (id)) : NULL;
+        g_autoptr (GChecksum) own = NULL;
+        Canon sub = { q, NULL, c->done };
+
+        if (cached != NULL)
+          {
+            /* "" while the object is being written: a loop (a form XObject among its own
+             * resources), written as such. */
+            canon_text (c, *cached != '\0' ? "&" : "&loop");
+            canon_text (c, cached);
+            return TRUE;
+          }
+        if (indirect)
+          g_hash_table_insert (c->done, GINT_TO_POINTER (id), g_strdup (""));
+        own = g_checksum_new (G_CHECKSUM_SHA256);
+        sub.checksum = own;
+        if (!canon_composite (&sub, oh, depth))
+          return FALSE;
+        if (indirect)
+          g_hash_table_insert (c->done, GINT_TO_POINTER (id),
+                               g_strdup (g_checksum_get_string (own)));
+        canon_text (c, "&");
+        canon_text (c, g_checksum_get_string (own));
+        return TRUE;
+      }
+    default:
+      canon_text (c, "N");
+      return TRUE;
+    }
+}
+
 static gboolean
 qpdf_failed (qpdf_data q, const char *display, GError **error)
 {
@@ -1005,7 +1192,9 @@ inkan_template_digest (const char *pdf_path, guint *n_pages, GError **error)
   g_autoptr (InkanRevisions) revisions = NULL;
   g_autoptr (GChecksum) checksum = NULL;
   g_autoptr (GString) geometry = g_string_new (NULL);
+  g_autoptr (GHashTable) done = NULL;
   g_autofree char *display = NULL;
+  Canon canon;
   qpdf_data q;
   int count;
 
@@ -1035,6 +1224,10 @@ inkan_template_digest (const char *pdf_path, guint *n_pages, GError **error)
     }
 
   checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  done = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  canon.q = q;
+  canon.checksum = checksum;
+  canon.done = done;
   g_string_printf (geometry, "inkan-template-digest 1\npages %d\n", count);
   g_checksum_update (checksum, (const guchar *) geometry->str, geometry->len);
   for (int i = 0; i < count; i++)
@@ -1073,6 +1266,17 @@ inkan_template_digest (const char *pdf_path, guint *n_pages, GError **error)
       if (content_len > 0)
         g_checksum_update (checksum, content, content_len);
       free (content);
+
+      g_checksum_update (checksum, (const guchar *) "\nresources ", 11);
+      if (!canon_value (&canon, inherited_key (q, page, "/Resources"), 0))
+        {
+          if (!qpdf_failed (q, display, error))
+            g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
+                         "The resources of page %d of %s cannot be read; the file is damaged: "
+                         "ask for an undamaged copy.", i + 1, display);
+          return NULL;
+        }
+      g_checksum_update (checksum, (const guchar *) "\n", 1);
     }
 
   if (n_pages != NULL)
