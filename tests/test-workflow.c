@@ -297,6 +297,33 @@ test_grant_expired (void)
 }
 
 static void
+test_template (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *matching = inkan_test_tmp_path ("finance-matching.pdf");
+  g_autofree char *other = inkan_test_tmp_path ("finance-other.pdf");
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "template", "add", "Invoice", sc.doc3, NULL),
+                   ==, 0);
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "template", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Invoice\t2 pages\tcontent-sha256:"));
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Finance", "--kind",
+                       "finance", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
+                       pki->clerk_key_url, NULL), ==, 0);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Finance", "--role", "clerk",
+                       "--template", "Invoice", NULL), ==, 0);
+  /* Only documents of the template's pages. */
+  g_assert_cmpint (wf (NULL, &err, NULL, "clerk", "sign", sc.doc1, "-o", other, "--seal",
+                       "Finance", "--pin-file", pki->pin_file, NULL), ==, 89);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "TEMPLATE_MISMATCH", NULL));
+  g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc3, "-o", matching, "--seal",
+                       "Finance", "--pin-file", pki->pin_file, NULL), ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (matching), ==, 1);
+}
+
+static void
 test_edited_document (void)
 {
   g_autofree char *request = NULL;
@@ -379,13 +406,13 @@ test_roles (void)
   g_autofree char *out = NULL;
 
   /* Auditors read, and change nothing. */
-  g_assert_cmpint (wf (NULL, &err, NULL, "auditor", "seal", "create", "Finance", "--kind",
-                       "finance", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
+  g_assert_cmpint (wf (NULL, &err, NULL, "auditor", "seal", "create", "Legal", "--kind",
+                       "legal", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
                        pki->clerk_key_url, NULL), ==, 77);
   g_assert_nonnull (strstr (err, "create seals"));
   g_assert_true (audit_has ("auditor", "seal.create.refused", "NOT_ALLOWED"));
   g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "seal", "list", NULL), ==, 0);
-  g_assert_null (strstr (out, "Finance"));
+  g_assert_null (strstr (out, "Legal"));
   /* A clerk cannot approve, not even with a valid key: neither another's request (the manager
    * is a clerk too) nor their own. */
   {
@@ -491,6 +518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/workflow/request-approve-sign", test_request_approve_sign);
   g_test_add_func ("/inkan/workflow/grant-used-up", test_grant_used_up);
   g_test_add_func ("/inkan/workflow/grant-expired", test_grant_expired);
+  g_test_add_func ("/inkan/workflow/template", test_template);
   g_test_add_func ("/inkan/workflow/edited-document", test_edited_document);
   g_test_add_func ("/inkan/workflow/forged-approval", test_forged_approval);
   g_test_add_func ("/inkan/workflow/roles", test_roles);
