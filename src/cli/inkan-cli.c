@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "inkan-cli-private.h"
 #include "inkan.h"
 
 #include <errno.h>
@@ -317,6 +318,33 @@ parse_rect (const char *text, InkanRect *rect)
     }
   *rect = (InkanRect){ v[0], v[1], v[2], v[3] };
   return TRUE;
+}
+
+/* The helpers above, for the workflow commands of inkan-cli-store.c. */
+int
+_inkan_cli_fail (GError *error)
+{
+  return fail (error);
+}
+
+int
+_inkan_cli_usage_error (GOptionContext *context, const char *message)
+{
+  return usage_error (context, message);
+}
+
+char *
+_inkan_cli_pin_func (const char *token_label, InkanPinFlags flags, gpointer user_data)
+{
+  PinSource source = { user_data };
+
+  return pin_func (token_label, flags, &source);
+}
+
+gboolean
+_inkan_cli_parse_rect (const char *text, InkanRect *rect)
+{
+  return parse_rect (text, rect);
 }
 
 static int
@@ -663,6 +691,10 @@ print_usage (FILE *stream)
              "            [--field NAME] [--reason TEXT] [--location TEXT]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
              "            [--time RFC3339]\n"
+             "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
+             "            reject|audit …   (the workflow store; see README and each --help)\n"
+             "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
+             "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H]\n"
              "  inkan-cli --version\n"
              "\n"
              "Each command has --help. Pages count from 1; rectangles are in PDF points from the\n"
@@ -672,6 +704,10 @@ print_usage (FILE *stream)
 int
 main (int argc, char **argv)
 {
+  InkanCliGlobals globals = { NULL, NULL };
+  int status = EXIT_OK;
+  int i;
+
   setlocale (LC_ALL, "");
 
   if (argc < 2)
@@ -690,8 +726,31 @@ main (int argc, char **argv)
       return EXIT_OK;
     }
   g_set_prgname ("inkan-cli");
+  /* Global options come before the command. */
+  while (argc >= 3 && (g_str_equal (argv[1], "--db") || g_str_equal (argv[1], "--as")))
+    {
+      if (g_str_equal (argv[1], "--db"))
+        globals.db_path = argv[2];
+      else
+        globals.as = argv[2];
+      argc -= 2;
+      argv += 2;
+    }
+  if (argc < 2 || g_str_has_prefix (argv[1], "--"))
+    {
+      g_printerr ("inkan-cli: %s\n\n", _("Give a command after the global options."));
+      print_usage (stderr);
+      return EXIT_USAGE;
+    }
   if (g_str_equal (argv[1], "sign"))
-    return cmd_sign (argc - 1, argv + 1);
+    {
+      for (i = 2; i < argc; i++)
+        if (g_str_equal (argv[i], "--seal") || g_str_has_prefix (argv[i], "--seal="))
+          return _inkan_cli_sign_seal (&globals, argc - 1, argv + 1);
+      return cmd_sign (argc - 1, argv + 1);
+    }
+  if (_inkan_cli_store_run (&globals, argc - 1, argv + 1, &status))
+    return status;
   if (g_str_equal (argv[1], "verify"))
     return cmd_verify (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))

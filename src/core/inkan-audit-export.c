@@ -1,0 +1,533 @@
+/* The audit evidence bundle: the entries as JSON and a human-readable PDF report. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "inkan-audit-export.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+G_DEFINE_QUARK (inkan-audit-export-error-quark, inkan_audit_export_error)
+
+/* ---- JSON ---------------------------------------------------------------------------------- */
+
+static void
+json_string (GString *out, const char *text)
+{
+  const char *p;
+
+  if (text == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* RFC 3339 in UTC to the millisecond, the precision of the trail. */
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autofree char *base = NULL;
+
+  if (time == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (time);
+  base = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, g_date_time_get_microsecond (utc) / 1000);
+}
+
+static void
+json_time (GString *out, GDateTime *time)
+{
+  g_autofree char *text = format_time (time);
+
+  json_string (out, text);
+}
+
+char *
+inkan_audit_export_to_json (const InkanAuditExport *bundle)
+{
+  GString *out = g_string_new (NULL);
+  guint i;
+
+  g_return_val_if_fail (bundle != NULL, NULL);
+
+  g_string_append (out, "{\"subject\":");
+  json_string (out, bundle->subject);
+  g_string_append (out, ",\"generated\":");
+  json_time (out, bundle->now);
+  g_string_append_printf (out, ",\"verification\":{\"intact\":%s,\"entries\":%" G_GUINT64_FORMAT,
+                          bundle->chain_intact ? "true" : "false", bundle->n_entries);
+  if (bundle->chain_intact)
+    g_string_append (out, ",\"first_bad\":null,\"why\":null}");
+  else
+    {
+      g_string_append_printf (out, ",\"first_bad\":%" G_GINT64_FORMAT ",\"why\":",
+                              bundle->first_bad);
+      json_string (out, bundle->why);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, ",\"entries\":[");
+  for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
+    {
+      const InkanAuditEntry *e = bundle->entries->pdata[i];
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_printf (out, "\n{\"seq\":%" G_GINT64_FORMAT ",\"time\":", e->seq);
+      json_time (out, e->time);
+      g_string_append (out, ",\"actor\":");
+      json_string (out, e->actor);
+      g_string_append (out, ",\"actor_cert_sha256\":");
+      json_string (out, e->actor_cert_sha256);
+      g_string_append (out, ",\"action\":");
+      json_string (out, e->action);
+      g_string_append (out, ",\"objects\":");
+      json_string (out, e->objects);
+      g_string_append (out, ",\"document_sha256\":");
+      json_string (out, e->document_sha256);
+      g_string_append (out, ",\"details\":");
+      json_string (out, e->details);
+      g_string_append (out, ",\"host\":");
+      json_string (out, e->host);
+      g_string_append (out, ",\"ips\":");
+      json_string (out, e->ips);
+      g_string_append (out, ",\"device\":");
+      json_string (out, e->device);
+      g_string_append (out, ",\"prev_hash\":");
+      json_string (out, e->prev_hash);
+      g_string_append (out, ",\"entry_hash\":");
+      json_string (out, e->entry_hash);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}\n");
+  return g_string_free (out, FALSE);
+}
+
+/* ---- the PDF report ------------------------------------------------------------------------ */
+
+/* A4 portrait, in points. */
+#define PAGE_W 595.0
+#define PAGE_H 842.0
+#define MARGIN 50.0
+#define BODY_W (PAGE_W - 2 * MARGIN)
+
+typedef struct
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double y;
+  guint page;
+} Report;
+
+static cairo_status_t
+write_to_bytes (void *closure, const unsigned char *data, unsigned int length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+report_font (Report *r, double size, gboolean bold)
+{
+  cairo_select_font_face (r->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (r->cr, size);
+}
+
+static void
+report_footer (Report *r)
+{
+  g_autofree char *text = g_strdup_printf ("Inkan audit report, page %u", r->page);
+
+  cairo_save (r->cr);
+  report_font (r, 8, FALSE);
+  cairo_set_source_rgb (r->cr, 0.4, 0.4, 0.4);
+  cairo_move_to (r->cr, MARGIN, PAGE_H - MARGIN / 2);
+  cairo_show_text (r->cr, text);
+  cairo_restore (r->cr);
+}
+
+/* Starts a new page when fewer than `height` points are left. */
+static void
+report_need (Report *r, double height)
+{
+  if (r->y + height <= PAGE_H - MARGIN)
+    return;
+  report_footer (r);
+  cairo_show_page (r->cr);
+  r->page++;
+  r->y = MARGIN;
+}
+
+static void
+report_line (Report *r, double x, double size, gboolean bold, const char *text)
+{
+  report_need (r, size * 1.35);
+  report_font (r, size, bold);
+  cairo_move_to (r->cr, x, r->y + size);
+  cairo_show_text (r->cr, text);
+  r->y += size * 1.35;
+}
+
+static double
+text_width (Report *r, const char *text)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (r->cr, text, &ext);
+  return ext.x_advance;
+}
+
+/* Shows `text` wrapped at spaces to `width` points from `x`; a word wider than a line (a hash)
+ * is cut where it must be. */
+static void
+report_text (Report *r, double x, double width, double size, gboolean bold, const char *text)
+{
+  g_auto (GStrv) words = g_strsplit (text != NULL ? text : "", " ", -1);
+  GString *line = g_string_new (NULL);
+  guint i;
+
+  report_font (r, size, bold);
+  for (i = 0; words[i] != NULL; i++)
+    {
+      g_autofree char *candidate = line->len > 0 ? g_strconcat (line->str, " ", words[i], NULL)
+                                                 : g_strdup (words[i]);
+      const char *rest = words[i];
+
+      if (text_width (r, candidate) <= width)
+        {
+          g_string_assign (line, candidate);
+          continue;
+        }
+      if (line->len > 0)
+        {
+          report_line (r, x, size, bold, line->str);
+          g_string_truncate (line, 0);
+        }
+      while (g_utf8_strlen (rest, -1) > 1 && text_width (r, rest) > width)
+        {
+          const char *cut = g_utf8_next_char (rest);
+          g_autofree char *head = NULL;
+
+          /* The longest head that fits, and at least one character. */
+          for (;;)
+            {
+              const char *next;
+              g_autofree char *longer = NULL;
+
+              if (*cut == '\0')
+                break;
+              next = g_utf8_next_char (cut);
+              longer = g_strndup (rest, (gsize) (next - rest));
+              if (text_width (r, longer) > width)
+                break;
+              cut = next;
+            }
+          head = g_strndup (rest, (gsize) (cut - rest));
+          report_line (r, x, size, bold, head);
+          rest = cut;
+        }
+      g_string_assign (line, rest);
+    }
+  if (line->len > 0)
+    report_line (r, x, size, bold, line->str);
+  g_string_free (line, TRUE);
+}
+
+static void
+report_heading (Report *r, const char *text)
+{
+  r->y += 10;
+  report_need (r, 60);
+  cairo_set_source_rgb (r->cr, 0.55, 0.05, 0.05);
+  report_text (r, MARGIN, BODY_W, 13, TRUE, text);
+  cairo_set_line_width (r->cr, 0.5);
+  cairo_move_to (r->cr, MARGIN, r->y + 1);
+  cairo_line_to (r->cr, MARGIN + BODY_W, r->y + 1);
+  cairo_stroke (r->cr);
+  cairo_set_source_rgb (r->cr, 0, 0, 0);
+  r->y += 6;
+}
+
+static char *
+roles_text (InkanRoles roles)
+{
+  GString *out = g_string_new (NULL);
+  guint bit;
+
+  for (bit = 0; bit < 4; bit++)
+    if (roles & (1u << bit))
+      {
+        if (out->len > 0)
+          g_string_append (out, ", ");
+        g_string_append (out, inkan_role_to_string ((InkanRoles) (1u << bit)));
+      }
+  return g_string_free (out, FALSE);
+}
+
+static const InkanUser *
+find_user (GPtrArray *users, const char *name)
+{
+  guint i;
+
+  for (i = 0; users != NULL && name != NULL && i < users->len; i++)
+    {
+      const InkanUser *u = users->pdata[i];
+      if (g_strcmp0 (u->name, name) == 0)
+        return u;
+    }
+  return NULL;
+}
+
+static void
+report_people (Report *r, const InkanAuditExport *bundle)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint i, n = 0;
+
+  report_heading (r, "People");
+  for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
+    {
+      const InkanAuditEntry *e = bundle->entries->pdata[i];
+      const char *name = e->actor != NULL ? e->actor : "(the system)";
+      const InkanUser *user;
+      g_autofree char *line = NULL;
+      g_autofree char *roles = NULL;
+
+      if (g_hash_table_contains (seen, name))
+        continue;
+      g_hash_table_add (seen, (gpointer) name);
+      user = find_user (bundle->users, e->actor);
+      roles = user != NULL ? roles_text (user->roles) : NULL;
+      line = g_strdup_printf ("%s%s%s%s", name, roles != NULL ? " (" : "",
+                              roles != NULL ? roles : "", roles != NULL ? ")" : "");
+      report_text (r, MARGIN, BODY_W, 10, TRUE, line);
+      if (e->actor_cert_sha256 != NULL)
+        {
+          g_autofree char *fp = g_strdup_printf ("certificate SHA-256 %s", e->actor_cert_sha256);
+          report_text (r, MARGIN + 12, BODY_W - 12, 8, FALSE, fp);
+        }
+      n++;
+    }
+  if (n == 0)
+    report_text (r, MARGIN, BODY_W, 10, FALSE, "No one acted on this subject.");
+}
+
+static void
+report_documents (Report *r, const InkanAuditExport *bundle)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) order = g_ptr_array_new ();
+  guint i;
+
+  report_heading (r, "Documents");
+  for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
+    {
+      const InkanAuditEntry *e = bundle->entries->pdata[i];
+      guint n;
+
+      if (e->document_sha256 == NULL)
+        continue;
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, e->document_sha256));
+      if (n == 0)
+        g_ptr_array_add (order, e->document_sha256);
+      g_hash_table_insert (counts, e->document_sha256, GUINT_TO_POINTER (n + 1));
+    }
+  for (i = 0; i < order->len; i++)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, order->pdata[i]));
+      g_autofree char *line = g_strdup_printf ("SHA-256 %s: %u %s", (char *) order->pdata[i], n,
+                                               n == 1 ? "entry" : "entries");
+      report_text (r, MARGIN, BODY_W, 9, FALSE, line);
+    }
+  if (order->len == 0)
+    report_text (r, MARGIN, BODY_W, 10, FALSE, "No entry names a document.");
+}
+
+static void
+report_timeline (Report *r, const InkanAuditExport *bundle)
+{
+  guint i;
+
+  report_heading (r, "Timeline");
+  for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
+    {
+      const InkanAuditEntry *e = bundle->entries->pdata[i];
+      g_autofree char *when = format_time (e->time);
+      g_autofree char *head = g_strdup_printf ("#%" G_GINT64_FORMAT "  %s  %s  %s", e->seq,
+                                               when != NULL ? when : "?",
+                                               e->actor != NULL ? e->actor : "(the system)",
+                                               e->action != NULL ? e->action : "?");
+      g_autofree char *where = g_strdup_printf ("on %s (%s); %s", e->host != NULL ? e->host : "?",
+                                                e->ips != NULL ? e->ips : "no address",
+                                                e->device != NULL ? e->device : "unknown device");
+      g_autofree char *hash = g_strdup_printf ("entry hash %s", e->entry_hash != NULL
+                                                                ? e->entry_hash : "?");
+
+      report_need (r, 50);
+      report_text (r, MARGIN, BODY_W, 9.5, TRUE, head);
+      if (e->objects != NULL && *e->objects != '\0')
+        report_text (r, MARGIN + 12, BODY_W - 12, 9, FALSE, e->objects);
+      if (e->document_sha256 != NULL)
+        {
+          g_autofree char *doc = g_strdup_printf ("document SHA-256 %s", e->document_sha256);
+          report_text (r, MARGIN + 12, BODY_W - 12, 8, FALSE, doc);
+        }
+      if (e->details != NULL)
+        report_text (r, MARGIN + 12, BODY_W - 12, 9, FALSE, e->details);
+      cairo_set_source_rgb (r->cr, 0.4, 0.4, 0.4);
+      report_text (r, MARGIN + 12, BODY_W - 12, 7.5, FALSE, where);
+      report_text (r, MARGIN + 12, BODY_W - 12, 7.5, FALSE, hash);
+      cairo_set_source_rgb (r->cr, 0, 0, 0);
+      r->y += 4;
+    }
+  if (bundle->entries == NULL || bundle->entries->len == 0)
+    report_text (r, MARGIN, BODY_W, 10, FALSE, "The audit trail has no entry on this subject.");
+}
+
+static char *
+verification_sentence (const InkanAuditExport *bundle)
+{
+  if (bundle->chain_intact)
+    return g_strdup_printf ("The audit trail is intact: its %" G_GUINT64_FORMAT " entries each "
+                            "hash correctly and link to the one before.", bundle->n_entries);
+  return g_strdup_printf ("The audit trail is BROKEN at entry %" G_GINT64_FORMAT ": %s Entries "
+                          "from there on cannot be relied upon.", bundle->first_bad,
+                          bundle->why != NULL ? bundle->why : "");
+}
+
+static GBytes *
+render_report (const InkanAuditExport *bundle, GError **error)
+{
+  g_autoptr (GByteArray) bytes = g_byte_array_new ();
+  g_autofree char *generated = format_time (bundle->now);
+  g_autofree char *title = g_strdup_printf ("Audit report: %s", bundle->subject);
+  g_autofree char *verdict = verification_sentence (bundle);
+  g_autofree char *intro = NULL;
+  Report r = { 0 };
+  cairo_status_t status;
+
+  r.surface = cairo_pdf_surface_create_for_stream (write_to_bytes, bytes, PAGE_W, PAGE_H);
+  cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_TITLE, title);
+  cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_CREATOR, "Inkan");
+  r.cr = cairo_create (r.surface);
+  r.page = 1;
+  r.y = MARGIN;
+
+  cairo_set_source_rgb (r.cr, 0, 0, 0);
+  report_text (&r, MARGIN, BODY_W, 18, TRUE, "Inkan audit report");
+  report_text (&r, MARGIN, BODY_W, 12, FALSE, bundle->subject);
+  intro = g_strdup_printf ("Generated %s from the audit trail: %u %s on this subject.",
+                           generated != NULL ? generated : "?",
+                           bundle->entries != NULL ? bundle->entries->len : 0,
+                           bundle->entries != NULL && bundle->entries->len == 1 ? "entry"
+                                                                                 : "entries");
+  report_text (&r, MARGIN, BODY_W, 9, FALSE, intro);
+
+  report_heading (&r, "Verification");
+  if (bundle->chain_intact)
+    cairo_set_source_rgb (r.cr, 0.0, 0.4, 0.0);
+  else
+    cairo_set_source_rgb (r.cr, 0.7, 0.0, 0.0);
+  report_text (&r, MARGIN, BODY_W, 11, TRUE, verdict);
+  cairo_set_source_rgb (r.cr, 0, 0, 0);
+
+  report_people (&r, bundle);
+  report_documents (&r, bundle);
+  report_timeline (&r, bundle);
+  report_footer (&r);
+
+  cairo_destroy (r.cr);
+  cairo_surface_finish (r.surface);
+  status = cairo_surface_status (r.surface);
+  cairo_surface_destroy (r.surface);
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_FAILED,
+                   "The audit report could not be drawn: %s.", cairo_status_to_string (status));
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
+}
+
+static gboolean
+write_file (const char *dir, const char *name, const void *data, gsize len, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) local = NULL;
+
+  if (!g_file_set_contents_full (path, data, (gssize) len, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                 &local))
+    {
+      g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_WRITE,
+                   "The evidence bundle could not be written: %s. Check that the directory is "
+                   "writable and the disk has room.", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+inkan_audit_export_write (const InkanAuditExport *bundle, const char *dir, GError **error)
+{
+  g_autofree char *json = NULL;
+  g_autoptr (GBytes) pdf = NULL;
+  gsize pdf_len = 0;
+  const void *pdf_data;
+
+  g_return_val_if_fail (bundle != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_WRITE,
+                   "The directory %s could not be created: %s. Choose another with -o.", dir,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  json = inkan_audit_export_to_json (bundle);
+  if (!write_file (dir, "audit.json", json, strlen (json), error))
+    return FALSE;
+  pdf = render_report (bundle, error);
+  if (pdf == NULL)
+    return FALSE;
+  pdf_data = g_bytes_get_data (pdf, &pdf_len);
+  return write_file (dir, "audit-report.pdf", pdf_data, pdf_len, error);
+}

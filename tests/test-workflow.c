@@ -1,0 +1,528 @@
+/* The seal workflow end to end through inkan-cli: users, seals, grants, requests, signed
+ * approvals, signing under the policy, refusals and the audit trail, in a real store. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "inkan-test-util.h"
+
+#include <string.h>
+
+/* The scenario's state, shared by the tests below, which run in order. */
+static struct
+{
+  char *db;
+  char *today;            /* YYYY-MM-DD, UTC */
+  char *until;            /* today + 5 days: the clerk's temporary grants end that day */
+  char *after_until;      /* an RFC 3339 time the day after */
+  char *doc1, *doc2, *doc3, *doc4, *doc5, *doc6;
+  char *signed1;
+  char *request1;
+} sc;
+
+static const char *
+cli (void)
+{
+  const char *path = g_getenv ("INKAN_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs `inkan-cli --db DB [--as AS] ARGS…` with INKAN_NOW set to `now` when not NULL, and
+ * returns its exit status; stdout and stderr go to `out` and `err` when not NULL. */
+static int
+wf (char **out, char **err, const char *now, const char *as, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *local_err = NULL;
+  const char *arg;
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (argv, g_strdup ("env"));
+  if (now != NULL)
+    g_ptr_array_add (argv, g_strdup_printf ("INKAN_NOW=%s", now));
+  else
+    g_ptr_array_add (argv, g_strdup ("-u"));
+  if (now == NULL)
+    g_ptr_array_add (argv, g_strdup ("INKAN_NOW"));
+  /* setsid: no controlling terminal, so that a missing PIN cannot be typed. */
+  g_ptr_array_add (argv, g_strdup ("setsid"));
+  g_ptr_array_add (argv, g_strdup ("-w"));
+  g_ptr_array_add (argv, g_strdup (cli ()));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (sc.db));
+  if (as != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--as"));
+      g_ptr_array_add (argv, g_strdup (as));
+    }
+  va_start (ap, as);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  status = inkan_test_run ((const char * const *) argv->pdata, out,
+                           err != NULL ? err : &local_err);
+  g_test_message ("exit %d; stderr: %s", status, err != NULL ? *err : local_err);
+  return status;
+}
+
+/* Runs the sqlite3 shell on the store; returns its exit status. */
+static int
+sql (const char *statements, char **out)
+{
+  const char *argv[] = { "sqlite3", "-batch", sc.db, statements, NULL };
+  g_autofree char *err = NULL;
+  int status = inkan_test_run (argv, out, &err);
+
+  g_test_message ("sqlite3: %s -> %d %s", statements, status, err);
+  return status;
+}
+
+static char *
+sha256_of (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static char *
+copy_doc (const char *kind, const char *name)
+{
+  g_autofree char *source = inkan_test_make_pdf (kind);
+  g_autofree char *contents = NULL;
+  char *path = inkan_test_tmp_path (name);
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (source, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+  return path;
+}
+
+/* The request id printed alone on stdout. */
+static char *
+create_request (const char *seal, const char *doc, const char *reason)
+{
+  g_autofree char *out = NULL;
+  guint64 id = 0;
+
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "request", "create", seal, doc, "--reason",
+                       reason, NULL), ==, 0);
+  g_strchomp (out);
+  g_assert_true (g_ascii_string_to_unsigned (out, 10, 1, G_MAXINT64, &id, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+approve_as_manager (const char *request)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (wf (&out, NULL, NULL, "manager", "approve", request, "--key",
+                       pki->manager_key_url, "--pin-file", pki->pin_file, "--comment",
+                       "Checked against the signed offer.", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "approved"));
+}
+
+static int
+sign_contract (const char *doc, const char *out_pdf, const char *request, const char *now,
+               char **err)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+
+  return wf (NULL, err, now, "clerk", "sign", doc, "-o", out_pdf, "--seal", "Contract",
+             "--request", request, "--pin-file", pki->pin_file, "--page", "1", "--rect",
+             "380,60,150,150", NULL);
+}
+
+/* Does `audit list` (as the auditor) hold a line with every one of the strings? */
+static gboolean
+audit_has (const char *a, const char *b, const char *c)
+{
+  g_autofree char *out = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint i;
+
+  g_assert_cmpint (wf (&out, NULL, NULL, "auditor", "audit", "list", NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], a) != NULL && (b == NULL || strstr (lines[i], b) != NULL)
+        && (c == NULL || strstr (lines[i], c) != NULL))
+      return TRUE;
+  return FALSE;
+}
+
+/* ---- the scenario ---------------------------------------------------------------------------- */
+
+static void
+test_setup (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) until = g_date_time_add_days (now, 5);
+  g_autoptr (GDateTime) after = g_date_time_add_days (now, 6);
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+
+  sc.db = inkan_test_tmp_path ("workflow.db");
+  sc.today = g_date_time_format (now, "%Y-%m-%d");
+  sc.until = g_date_time_format (until, "%Y-%m-%d");
+  sc.after_until = g_date_time_format (after, "%Y-%m-%dT12:00:00Z");
+  sc.doc1 = copy_doc ("one-page", "contract-1.pdf");
+  sc.doc2 = copy_doc ("form", "contract-2.pdf");
+  sc.doc3 = copy_doc ("pages:2", "contract-3.pdf");
+  sc.doc4 = copy_doc ("pages:3", "contract-4.pdf");
+  sc.doc5 = copy_doc ("many-pages", "contract-5.pdf");
+  sc.doc6 = copy_doc ("pages:4", "contract-6.pdf");
+
+  /* On an empty store the first user needs no --as, and must be an administrator. */
+  g_assert_cmpint (wf (NULL, &err, NULL, NULL, "user", "add", "admin", "--role", "clerk",
+                       "--cert", pki->second_pem, NULL), ==, 64);
+  g_assert_nonnull (strstr (err, "administrator"));
+  g_assert_cmpint (wf (NULL, NULL, NULL, NULL, "user", "add", "admin", "--role", "admin",
+                       "--cert", pki->second_pem, NULL), ==, 0);
+  /* After that, only an administrator adds users. */
+  g_assert_cmpint (wf (NULL, &err2, NULL, NULL, "user", "add", "clerk", "--role", "clerk",
+                       "--cert", pki->clerk_pem, NULL), ==, 64);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "user", "add", "clerk", "--role", "clerk",
+                       "--cert", pki->clerk_pem, NULL), ==, 0);
+  /* The manager's certificate read from the token, without a PIN. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "user", "add", "manager", "--role", "approver",
+                       "--role", "clerk", "--cert", pki->manager_cert_url, NULL), ==, 0);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "user", "add", "auditor", "--role", "auditor",
+                       "--cert", pki->nousage_pem, NULL), ==, 0);
+  /* A second approver, whose name a forger may borrow. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "user", "add", "deputy", "--role", "approver",
+                       "--cert", pki->expired_pem, NULL), ==, 0);
+  g_assert_cmpint (wf (&out, NULL, NULL, "auditor", "user", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "manager\tapprover,clerk\tcert-sha256:"));
+  g_assert_nonnull (strstr (out, "admin\tadmin\t"));
+
+  /* A contract seal that needs the approver's approval, and an official one that does not. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Contract", "--kind",
+                       "contract", "--image", pki->seal_png, "--cert", pki->second_cert_url,
+                       "--key", pki->second_key_url, "--approval", "approver", NULL), ==, 0);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Official", "--kind",
+                       "official", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
+                       pki->clerk_key_url, "--approval", "none", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "seal", "show", "Contract", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "approval: approver\n"));
+  g_assert_nonnull (strstr (out, "state: active\n"));
+
+  /* The clerk's temporary grants: one use of the contract seal, and the official seal until
+   * the same day. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Contract", "--user", "clerk",
+                       "--uses", "1", "--until", sc.until, NULL), ==, 0);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Official", "--user", "clerk",
+                       "--until", sc.until, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (wf (&out, NULL, NULL, "admin", "grant", "list", "Contract", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "user:clerk"));
+  g_assert_nonnull (strstr (out, "uses:0/1"));
+}
+
+static void
+test_request_approve_sign (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *queue = NULL, *out = NULL, *shown = NULL, *verified = NULL;
+  g_autofree char *sha = sha256_of (sc.doc1);
+
+  sc.signed1 = inkan_test_tmp_path ("contract-1-sealed.pdf");
+  sc.request1 = create_request ("Contract", sc.doc1, "Supply contract with Huaxin");
+
+  /* Waiting in the manager's queue; signing before the approval is refused. */
+  g_assert_cmpint (wf (&queue, NULL, NULL, "manager", "request", "list", "--to-approve", NULL),
+                   ==, 0);
+  g_assert_true (g_str_has_prefix (queue, sc.request1));
+  g_assert_nonnull (strstr (queue, sha));
+  g_assert_cmpint (sign_contract (sc.doc1, sc.signed1, sc.request1, NULL, NULL), ==, 92);
+  g_assert_false (g_file_test (sc.signed1, G_FILE_TEST_EXISTS));
+
+  approve_as_manager (sc.request1);
+  g_assert_cmpint (wf (&shown, NULL, NULL, "clerk", "request", "show", sc.request1, NULL), ==, 0);
+  g_assert_nonnull (strstr (shown, "state: approved\n"));
+  g_assert_nonnull (strstr (shown, "step 1: approved by manager as approver"));
+
+  g_assert_cmpint (sign_contract (sc.doc1, sc.signed1, sc.request1, NULL, NULL), ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (sc.signed1), ==, 1);
+  inkan_test_judge_qpdf (sc.signed1);
+  {
+    const char *argv[] = { cli (), "verify", "--trust", pki->root_pem, sc.signed1, NULL };
+    g_assert_cmpint (inkan_test_run (argv, &verified, NULL), ==, 0);
+    g_assert_nonnull (strstr (verified, "VALID"));
+  }
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "request", "show", sc.request1, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "state: used\n"));
+  g_assert_true (audit_has ("\tclerk\tsign\t", sha, NULL));
+}
+
+static void
+test_grant_used_up (void)
+{
+  g_autofree char *request = create_request ("Contract", sc.doc2, "Second contract");
+  g_autofree char *output = inkan_test_tmp_path ("contract-2-sealed.pdf");
+  g_autofree char *err = NULL;
+  g_autofree char *list = NULL;
+
+  approve_as_manager (request);
+  g_assert_cmpint (sign_contract (sc.doc2, output, request, NULL, &err), ==, 88);
+  g_assert_nonnull (strstr (err, "ask an administrator"));
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "GRANT_USED_UP", NULL));
+  g_assert_cmpint (wf (&list, NULL, NULL, "admin", "grant", "list", "Contract", NULL), ==, 0);
+  g_assert_nonnull (strstr (list, "uses:1/1"));
+}
+
+static void
+test_grant_expired (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *inside = inkan_test_tmp_path ("official-inside.pdf");
+  g_autofree char *after = inkan_test_tmp_path ("official-after.pdf");
+  g_autofree char *err = NULL;
+
+  /* The official seal needs no approval: the grant alone decides, and its window. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc3, "-o", inside, "--seal",
+                       "Official", "--pin-file", pki->pin_file, NULL), ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (inside), ==, 1);
+  g_assert_cmpint (wf (NULL, &err, sc.after_until, "clerk", "sign", sc.doc3, "-o", after,
+                       "--seal", "Official", "--pin-file", pki->pin_file, NULL), ==, 86);
+  g_assert_nonnull (strstr (err, sc.until));
+  g_assert_false (g_file_test (after, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "GRANT_EXPIRED", NULL));
+}
+
+static void
+test_template (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *matching = inkan_test_tmp_path ("finance-matching.pdf");
+  g_autofree char *other = inkan_test_tmp_path ("finance-other.pdf");
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "template", "add", "Invoice", sc.doc3, NULL),
+                   ==, 0);
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "template", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Invoice\t2 pages\tcontent-sha256:"));
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Finance", "--kind",
+                       "finance", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
+                       pki->clerk_key_url, NULL), ==, 0);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Finance", "--role", "clerk",
+                       "--template", "Invoice", NULL), ==, 0);
+  /* Only documents of the template's pages. */
+  g_assert_cmpint (wf (NULL, &err, NULL, "clerk", "sign", sc.doc1, "-o", other, "--seal",
+                       "Finance", "--pin-file", pki->pin_file, NULL), ==, 89);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "TEMPLATE_MISMATCH", NULL));
+  g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc3, "-o", matching, "--seal",
+                       "Finance", "--pin-file", pki->pin_file, NULL), ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (matching), ==, 1);
+}
+
+static void
+test_edited_document (void)
+{
+  g_autofree char *request = NULL;
+  g_autofree char *edited = inkan_test_tmp_path ("contract-3-edited.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("contract-3-sealed.pdf");
+  g_autofree char *contents = NULL;
+  g_autofree char *err = NULL;
+  gsize len = 0;
+
+  /* A longer grant, so that only the document can be the reason. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Contract", "--user", "clerk",
+                       "--from", sc.today, NULL), ==, 0);
+  request = create_request ("Contract", sc.doc3, "Third contract");
+  approve_as_manager (request);
+  /* The approved document, changed afterwards: one more line appended. */
+  g_assert_true (g_file_get_contents (sc.doc3, &contents, &len, NULL));
+  {
+    g_autofree char *changed = g_strconcat (contents, "% amount changed after approval\n", NULL);
+    g_assert_true (g_file_set_contents (edited, changed, -1, NULL));
+  }
+  g_assert_cmpint (sign_contract (edited, output, request, NULL, &err), ==, 91);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "REQUEST_MISMATCH", NULL));
+  /* The document as approved still signs. */
+  g_assert_cmpint (sign_contract (sc.doc3, output, request, NULL, NULL), ==, 0);
+}
+
+static void
+test_forged_approval (void)
+{
+  g_autofree char *r4 = create_request ("Contract", sc.doc4, "Fourth contract");
+  g_autofree char *r5 = create_request ("Contract", sc.doc5, "Fifth contract");
+  g_autofree char *r6 = create_request ("Contract", sc.doc6, "Sixth contract");
+  g_autofree char *out6 = inkan_test_tmp_path ("contract-6-sealed.pdf");
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *out4 = inkan_test_tmp_path ("contract-4-sealed.pdf");
+  g_autofree char *out5 = inkan_test_tmp_path ("contract-5-sealed.pdf");
+  g_autofree char *copy = NULL, *swap = NULL, *flip = NULL;
+  g_autofree char *err = NULL, *err2 = NULL, *err3 = NULL;
+
+  /* INSERT: a genuine approval of request 1 copied onto request 4, which nobody approved. */
+  copy = g_strdup_printf (
+    "INSERT INTO approvals (request_id, approver_id, role, step, decision, comment, time, "
+    "statement, cms) SELECT %s, approver_id, role, step, decision, comment, time, statement, cms "
+    "FROM approvals WHERE request_id = %s; "
+    "UPDATE requests SET state = 'approved', next_role = NULL WHERE id = %s;",
+    r4, sc.request1, r4);
+  g_assert_cmpint (sql (copy, NULL), ==, 0);
+  g_assert_cmpint (sign_contract (sc.doc4, out4, r4, NULL, &err), ==, 93);
+  g_assert_false (g_file_test (out4, G_FILE_TEST_EXISTS));
+
+  /* UPDATE: the manager rejects request 5; the row is edited into an approval. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "manager", "reject", r5, "--key", pki->manager_key_url,
+                       "--pin-file", pki->pin_file, "--comment", "The penalty clause is missing.",
+                       NULL), ==, 0);
+  flip = g_strdup_printf ("UPDATE approvals SET decision = 'approve', comment = '' "
+                          "WHERE request_id = %s; "
+                          "UPDATE requests SET state = 'approved', next_role = NULL WHERE id = %s;",
+                          r5, r5);
+  g_assert_cmpint (sql (flip, NULL), ==, 0);
+  g_assert_cmpint (sign_contract (sc.doc5, out5, r5, NULL, &err2), ==, 93);
+  g_assert_false (g_file_test (out5, G_FILE_TEST_EXISTS));
+
+  /* UPDATE: a genuine approval credited to another approver than its signer. */
+  approve_as_manager (r6);
+  swap = g_strdup_printf ("UPDATE approvals SET approver_id = (SELECT id FROM users WHERE name = "
+                          "'deputy') WHERE request_id = %s;", r6);
+  g_assert_cmpint (sql (swap, NULL), ==, 0);
+  g_assert_cmpint (sign_contract (sc.doc6, out6, r6, NULL, &err3), ==, 93);
+  g_assert_false (g_file_test (out6, G_FILE_TEST_EXISTS));
+  g_assert_true (audit_has ("sign.refused", "APPROVAL_INVALID", NULL));
+}
+
+static void
+test_roles (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *r = create_request ("Contract", sc.doc4, "Roles");
+  g_autofree char *err = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL, *err5 = NULL;
+  g_autofree char *out = NULL;
+
+  /* Auditors read, and change nothing. */
+  g_assert_cmpint (wf (NULL, &err, NULL, "auditor", "seal", "create", "Legal", "--kind",
+                       "legal", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
+                       pki->clerk_key_url, NULL), ==, 77);
+  g_assert_nonnull (strstr (err, "create seals"));
+  g_assert_true (audit_has ("auditor", "seal.create.refused", "NOT_ALLOWED"));
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "seal", "list", NULL), ==, 0);
+  g_assert_null (strstr (out, "Legal"));
+  /* A clerk cannot approve, not even with a valid key: neither another's request (the manager
+   * is a clerk too) nor their own. */
+  {
+    g_autofree char *theirs = NULL;
+    g_assert_cmpint (wf (&theirs, NULL, NULL, "manager", "request", "create", "Contract",
+                         sc.doc2, "--reason", "The manager's own", NULL), ==, 0);
+    g_strchomp (theirs);
+    g_assert_cmpint (wf (NULL, &err2, NULL, "clerk", "approve", theirs, "--key",
+                         pki->clerk_key_url, "--pin-file", pki->pin_file, NULL), ==, 77);
+    g_assert_nonnull (strstr (err2, "approver"));
+  }
+  g_assert_true (audit_has ("clerk", "request.approve.refused", "NOT_ALLOWED"));
+  g_clear_pointer (&err2, g_free);
+  g_assert_cmpint (wf (NULL, &err2, NULL, "clerk", "approve", r, "--key", pki->clerk_key_url,
+                       "--pin-file", pki->pin_file, NULL), ==, 77);
+  /* An approver signing with someone else's key. */
+  g_assert_cmpint (wf (NULL, &err3, NULL, "manager", "approve", r, "--key", pki->clerk_key_url,
+                       "--pin-file", pki->pin_file, NULL), ==, 95);
+  /* Clerks do not read the audit trail; unknown users are turned away. */
+  g_assert_cmpint (wf (NULL, &err4, NULL, "clerk", "audit", "list", NULL), ==, 77);
+  g_assert_cmpint (wf (NULL, &err5, NULL, "mallory", "seal", "list", NULL), ==, 77);
+  g_assert_nonnull (strstr (err5, "mallory"));
+  /* Suspended seals are refused. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "suspend", "Official", NULL), ==, 0);
+  {
+    g_autofree char *output = inkan_test_tmp_path ("official-suspended.pdf");
+    g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc1, "-o", output, "--seal",
+                         "Official", "--pin-file", pki->pin_file, NULL), ==, 80);
+  }
+}
+
+static void
+test_audit_export (void)
+{
+  g_autofree char *dir = inkan_test_tmp_path ("bundle-1");
+  g_autofree char *json_path = g_build_filename (dir, "audit.json", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "audit-report.pdf", NULL);
+  g_autofree char *sha = sha256_of (sc.doc1);
+  g_autofree char *json = NULL, *text = NULL, *out = NULL;
+
+  g_assert_cmpint (wf (&out, NULL, NULL, "auditor", "audit", "verify", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "intact"));
+  g_assert_cmpint (wf (NULL, NULL, NULL, "auditor", "audit", "export", "--request", sc.request1,
+                       "-o", dir, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"intact\":true"));
+  g_assert_nonnull (strstr (json, sha));
+  g_assert_nonnull (strstr (json, "\"actor\":\"manager\""));
+  g_assert_nonnull (strstr (json, "\"entry_hash\":\""));
+  inkan_test_judge_qpdf (pdf_path);
+  {
+    const char *argv[] = { "pdftotext", "-layout", pdf_path, "-", NULL };
+    g_assert_cmpint (inkan_test_run (argv, &text, NULL), ==, 0);
+  }
+  g_assert_nonnull (strstr (text, "Inkan audit report"));
+  g_assert_nonnull (strstr (text, "intact"));
+  g_assert_nonnull (strstr (text, "manager"));
+  g_assert_nonnull (strstr (text, "clerk"));
+  g_assert_nonnull (strstr (text, "Timeline"));
+  /* The hash may be cut across lines; its head is enough to find it. */
+  {
+    g_autofree char *head = g_strndup (sha, 32);
+    g_assert_nonnull (strstr (text, head));
+  }
+}
+
+static void
+test_audit_tamper (void)
+{
+  g_autofree char *drop = NULL, *out = NULL, *out2 = NULL, *err = NULL;
+  g_autofree char *bundle = inkan_test_tmp_path ("bundle-broken");
+  g_autofree char *json_path = g_build_filename (bundle, "audit.json", NULL);
+  g_autofree char *json = NULL;
+
+  /* The triggers refuse the shell's edit... */
+  g_assert_cmpint (sql ("UPDATE audit SET details = 'nothing happened' WHERE seq = 5;", NULL),
+                   !=, 0);
+  /* ...but anyone holding the file can drop them first: the hash chain still tells. */
+  g_assert_cmpint (sql ("SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master "
+                        "WHERE type = 'trigger' AND tbl_name = 'audit';", &drop), ==, 0);
+  g_assert_nonnull (strstr (drop, "DROP TRIGGER"));
+  {
+    g_autofree char *edit = g_strconcat (drop, "UPDATE audit SET details = 'nothing happened' "
+                                         "WHERE seq = 5;", NULL);
+    g_assert_cmpint (sql (edit, NULL), ==, 0);
+  }
+  g_assert_cmpint (wf (&out, &err, NULL, "auditor", "audit", "verify", NULL), ==, 94);
+  g_assert_nonnull (strstr (out, "entry 5"));
+  /* The bundle says so too. */
+  g_assert_cmpint (wf (&out2, NULL, NULL, "auditor", "audit", "export", "--request",
+                       sc.request1, "-o", bundle, NULL), ==, 94);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"intact\":false,"));
+  g_assert_nonnull (strstr (json, "\"first_bad\":5,"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/inkan/workflow/setup", test_setup);
+  g_test_add_func ("/inkan/workflow/request-approve-sign", test_request_approve_sign);
+  g_test_add_func ("/inkan/workflow/grant-used-up", test_grant_used_up);
+  g_test_add_func ("/inkan/workflow/grant-expired", test_grant_expired);
+  g_test_add_func ("/inkan/workflow/template", test_template);
+  g_test_add_func ("/inkan/workflow/edited-document", test_edited_document);
+  g_test_add_func ("/inkan/workflow/forged-approval", test_forged_approval);
+  g_test_add_func ("/inkan/workflow/roles", test_roles);
+  g_test_add_func ("/inkan/workflow/audit-export", test_audit_export);
+  g_test_add_func ("/inkan/workflow/audit-tamper", test_audit_tamper);
+  return g_test_run ();
+}
