@@ -255,6 +255,20 @@ test_request_approve_sign (void)
     g_assert_cmpint (inkan_test_run (argv, &verified, NULL), ==, 0);
     g_assert_nonnull (strstr (verified, "VALID"));
   }
+  {
+    /* The manager's approval travels in the sealed file and verifies offline. */
+    const char *argv[] = { cli (), "verify", "--json", "--trust", pki->root_pem, sc.signed1,
+                           NULL };
+    g_autofree char *json = NULL;
+
+    g_assert_cmpint (inkan_test_run (argv, &json, NULL), ==, 0);
+    g_test_message ("%s", json);
+    g_assert_nonnull (strstr (json, "\"approvals\":[{"));
+    g_assert_nonnull (strstr (json, "\"role\":\"approver\""));
+    g_assert_nonnull (strstr (json, "\"decision\":\"approve\""));
+    g_assert_nonnull (strstr (json, "\"valid\":true"));
+    g_assert_null (strstr (json, "\"valid\":false"));
+  }
   g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "request", "show", sc.request1, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "state: used\n"));
   g_assert_true (audit_has ("\tclerk\tsign\t", sha, NULL));

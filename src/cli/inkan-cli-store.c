@@ -6,6 +6,7 @@
 #include "inkan-cli-private.h"
 
 #include "inkan-audit-export.h"
+#include "inkan-evidence.h"
 #include "inkan-policy.h"
 #include "inkan-store.h"
 
@@ -1448,6 +1449,7 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     (GDestroyNotify) inkan_user_free);
   g_autoptr (InkanSigner) signer = NULL;
   InkanPolicyInput input = { 0 };
+  g_autoptr (GBytes) evidence = NULL;
   InkanSignOptions options = { 0 };
   GError *error = NULL;
   int status = WF_EXIT_OK;
@@ -1588,6 +1590,22 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
       return _inkan_cli_fail (error);
     }
 
+  /* The request and its signed approvals travel inside the sealed increment, so that a
+   * recipient can check offline who approved. */
+  if (request != NULL)
+    {
+      g_autoptr (InkanUser) requester = inkan_store_get_user_by_id (s.store,
+                                                                   request->requester_id, NULL);
+
+      evidence = inkan_evidence_build (request, seal, requester, approvals, approvers, &error);
+      if (evidence == NULL)
+        {
+          inkan_store_audit (s.store, s.audit, s.actor, "sign.failed", objects, sha,
+                             error->message, s.now, NULL);
+          return _inkan_cli_fail (error);
+        }
+    }
+
   options.input = argv[1];
   options.output = output;
   options.signer = signer;
@@ -1595,6 +1613,7 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   options.field = field;
   options.location = location;
   options.time = s.now;
+  options.evidence = evidence;
   options.reason = reason != NULL ? reason : request != NULL ? request->reason : NULL;
   if (rect != NULL)
     {
