@@ -1457,8 +1457,10 @@ judge_structure (Judge *j)
 
   if (o->root_id != n->root_id)
     report_other (j, "CATALOG_CHANGED", n->root_id, _("The document catalog"));
+  /* An empty GArray's data may be NULL, which memcmp may not be given even for 0 bytes. */
   if (o->pages->len != n->pages->len
-      || memcmp (o->pages->data, n->pages->data, o->pages->len * sizeof (int)) != 0)
+      || (o->pages->len > 0
+          && memcmp (o->pages->data, n->pages->data, o->pages->len * sizeof (int)) != 0))
     add_finding (j, INKAN_MODIFICATION_OTHER, "PAGE_TREE_CHANGED",
                  _("Pages were added, removed or reordered after the signature: the document "
                    "you see is not the one that was signed. Ask the sender for the original."));
