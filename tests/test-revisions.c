@@ -1,5 +1,6 @@
 /* Revisions of a PDF file: sections found through startxref and /Prev, their ends and entries. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* memmem */
 #include "inkan-pdf.h"
 #include "inkan-revisions.h"
 #include "inkan-test-util.h"
@@ -230,6 +231,44 @@ test_tail_uncovered (void)
   assert_all_readable (revisions, 0);
 }
 
+/* A revision with more objects than one checking batch (1500) is checked in several readings:
+ * a broken object in the last batch is still found, and a clean file still reads. */
+static void
+test_many_objects (void)
+{
+  g_autofree char *path = inkan_test_make_pdf ("pages:700");
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanRevisions) clean = NULL;
+  g_autoptr (InkanRevisions) broken = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *needle = NULL;
+  guint n = 0;
+  char *last;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  clean = inkan_revisions_open (path, &error);
+  g_assert_no_error (error);
+  inkan_revisions_get_entries (clean, 0, &n);
+  g_assert_cmpuint (n, >, 2 * 1500);
+  g_assert_nonnull (inkan_revisions_get_qpdf (clean, 0, &error));
+  g_assert_no_error (error);
+
+  /* The "obj" keyword of an object of the last batch spoiled in place (not the catalog, which
+   * qpdf reads at once): offsets stay right, the object does not parse. */
+  needle = g_strdup_printf ("\n%u 0 obj", n - 300);
+  last = memmem (contents, length, needle, strlen (needle));
+  g_assert_nonnull (last);
+  memcpy (last + strlen (needle) - 3, "xyz", 3);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  broken = inkan_revisions_new_from_bytes (bytes, "broken.pdf", &error);
+  g_assert_no_error (error);
+  g_assert_null (inkan_revisions_get_qpdf (broken, 0, &error));
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+  g_test_message ("%s", error->message);
+}
+
 static GBytes *
 corpus_bytes (const char *name, const char *append)
 {
@@ -402,5 +441,6 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/revisions/encrypted", test_encrypted);
   g_test_add_func ("/inkan/revisions/truncated", test_truncated);
   g_test_add_func ("/inkan/revisions/signed-by-inkan", test_signed_by_inkan);
+  g_test_add_func ("/inkan/revisions/many-objects", test_many_objects);
   return g_test_run ();
 }

@@ -1013,13 +1013,13 @@ set_encrypted (InkanRevisions *self, GError **error)
   return FALSE;
 }
 
+/* qpdf's strict reading (recovery off) of the prefix that ends with revision `r`. */
 static gboolean
-read_revision (InkanRevisions *self, Revision *r, GError **error)
+open_reading (InkanRevisions *self, Revision *r, qpdf_data *out, GError **error)
 {
   qpdf_data q;
-  guint i;
 
-  r->qpdf = q = qpdf_init ();
+  *out = q = qpdf_init ();
   qpdf_silence_errors (q);
   qpdf_set_suppress_warnings (q, QPDF_TRUE);
   qpdf_set_attempt_recovery (q, QPDF_FALSE);
@@ -1034,10 +1034,17 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
     }
   if (qpdf_is_encrypted (q))
     return set_encrypted (self, error);
-  if (!check_qpdf (self, q, error))
-    return FALSE;
+  return check_qpdf (self, q, error);
+}
 
-  for (i = 0; i < r->entries->len; i++)
+/* Parses the entries [from, to) of the revision's own section in `q`. */
+static gboolean
+check_entries (InkanRevisions *self, Revision *r, qpdf_data q, guint from, guint to,
+               GError **error)
+{
+  guint i;
+
+  for (i = from; i < to; i++)
     {
       const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
       qpdf_oh oh;
@@ -1060,6 +1067,36 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
         release_mapped_pages (self);
     }
   release_mapped_pages (self);
+  return TRUE;
+}
+
+/* Objects checked per throwaway reading: qpdf keeps every object it has parsed until the
+ * reading is closed, so a large revision is checked in batches, each in a reading of its own,
+ * and the reading kept for the analysis caches only what the analysis touches. Memory then
+ * stays bounded whatever the number of objects; a small revision is checked in place. */
+#define CHECK_BATCH 1500
+
+static gboolean
+read_revision (InkanRevisions *self, Revision *r, GError **error)
+{
+  guint from;
+
+  if (!open_reading (self, r, &r->qpdf, error))
+    return FALSE;
+  if (r->entries->len <= CHECK_BATCH)
+    return check_entries (self, r, r->qpdf, 0, r->entries->len, error);
+
+  for (from = 0; from < r->entries->len; from += CHECK_BATCH)
+    {
+      qpdf_data batch = NULL;
+      gboolean ok = open_reading (self, r, &batch, error)
+                    && check_entries (self, r, batch, from,
+                                      MIN (from + CHECK_BATCH, r->entries->len), error);
+
+      qpdf_cleanup (&batch);
+      if (!ok)
+        return FALSE;
+    }
   return TRUE;
 }
 
