@@ -157,6 +157,50 @@ make_demo ()
   echo "Demo environment ready: $demo_dir"
 }
 
+# The seal registry: users, two seals and their grants on first use; then, every run, a clerk
+# asks for the Contract seal, the manager approves with their key, the clerk seals, and the
+# sealed file carries the approval for anyone to check.
+run_registry_demo ()
+{
+  local cli="$src_dir/build/src/cli/inkan-cli"
+  local db="$demo_dir/inkan.db" id sealed
+
+  if [ ! -e "$db" ]; then
+    say "Making the demo seal registry $db"
+    "$cli" --db "$db" user add admin --role admin --cert "$INKAN_SECOND_PEM" &&
+      "$cli" --db "$db" --as admin user add clerk --role clerk --cert "$INKAN_CLERK_PEM" &&
+      "$cli" --db "$db" --as admin user add manager --role approver --cert "$INKAN_MANAGER_PEM" &&
+      "$cli" --db "$db" --as admin user add auditor --role auditor --cert "$INKAN_NOUSAGE_PEM" &&
+      "$cli" --db "$db" --as admin seal create Contract --kind contract \
+        --image "$demo_dir/seal.png" --cert "$INKAN_SECOND_PEM" --key "$INKAN_SECOND_KEY_URL" \
+        --approval approver &&
+      "$cli" --db "$db" --as admin seal create Official --kind official \
+        --image "$demo_dir/seal.png" --cert "$INKAN_CLERK_PEM" --key "$INKAN_CLERK_KEY_URL" \
+        --approval none &&
+      "$cli" --db "$db" --as admin grant add Contract --role clerk >/dev/null &&
+      "$cli" --db "$db" --as admin grant add Official --user clerk >/dev/null ||
+      { rm -f "$db" "$db-wal" "$db-shm"; die "the demo seal registry could not be made; the message is above."; }
+  fi
+
+  say "The clerk asks for the Contract seal on samples/one-page.pdf"
+  id="$("$cli" --db "$db" --as clerk request create Contract "$demo_dir/samples/one-page.pdf" \
+        --reason "Demo supply contract" --page 1 --rect 380,60,150,150)" ||
+    die "the request could not be made; the message is above."
+  say "The manager approves request $id with their own key"
+  "$cli" --db "$db" --as manager approve "$id" --key "$INKAN_MANAGER_KEY_URL" \
+    --pin-file "$INKAN_PIN_FILE" --comment "Approved for the demo" ||
+    die "the approval failed; the message is above."
+  sealed="$demo_dir/sealed/one-page-contract-$id.pdf"
+  say "The clerk seals it under request $id"
+  "$cli" --db "$db" --as clerk sign "$demo_dir/samples/one-page.pdf" -o "$sealed" \
+    --seal Contract --request "$id" --pin-file "$INKAN_PIN_FILE" ||
+    die "sealing under the request failed; the message is above."
+  "$cli" verify --trust "$INKAN_ROOT_PEM" "$sealed" ||
+    die "inkan-cli verify did not find the contract valid; its report is above."
+  "$cli" --db "$db" --as auditor audit verify ||
+    die "the audit trail does not verify; the message is above."
+}
+
 run_demo ()
 {
   local cli="$src_dir/build/src/cli/inkan-cli"
@@ -190,6 +234,8 @@ run_demo ()
   say "pdfsig's verdict, trusting only the demo root CA"
   pdfsig -nssdir "$INKAN_NSSDB" "$twice"
 
+  run_registry_demo
+
   cat <<EOF
 
 Done. The files are in $demo_dir:
@@ -197,6 +243,10 @@ Done. The files are in $demo_dir:
   samples/                          unsigned sample documents
   sealed/one-page-sealed.pdf        sealed once (RSA key, with the seal image)
   sealed/one-page-sealed-twice.pdf  and signed again (ECDSA key)
+  sealed/one-page-contract-N.pdf    sealed with the Contract seal under request N, approved
+                                    by the manager (the approval travels inside the file)
+  inkan.db                          the seal registry: users admin, clerk, manager, auditor;
+                                    seals Contract (needs approval) and Official
   pki/                              the SoftHSM2 token, the root CA and its NSS database
 Open them with any PDF viewer, or check them again with:
   $cli verify --trust '$INKAN_ROOT_PEM' '$twice'
