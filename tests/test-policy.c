@@ -423,17 +423,24 @@ static void
 test_grant_expires_by_itself (Fixture *f, gconstpointer data)
 {
   InkanGrant *grant = add_grant (f, 12, f->clerk->id, 0, G_MININT, G_MAXINT);
-  g_autoptr (GDateTime) before = g_date_time_new_utc (2026, 11, 29, 23, 59, 59);
-  g_autoptr (GDateTime) after = g_date_time_new_utc (2026, 11, 30, 0, 0, 0);
+  /* Relative to the real clock: the test certificates are made today, so a fixed date
+   * would fall before their validity one day and the check would fail for that reason. */
+  g_autoptr (GDateTime) in_two_days = days_from (f->now, 2);
+  g_autoptr (GDateTime) until = g_date_time_new_utc (g_date_time_get_year (in_two_days),
+                                                     g_date_time_get_month (in_two_days),
+                                                     g_date_time_get_day_of_month (in_two_days),
+                                                     0, 0, 0);
+  g_autoptr (GDateTime) before = g_date_time_add_seconds (until, -1);
+  g_autofree char *day = g_date_time_format (until, "%Y-%m-%d");
+  g_autofree char *sentence = g_strdup_printf ("Grant 12 for the Contract seal expired on %s; "
+                                               "ask an administrator to renew it.", day);
 
-  grant->until = g_date_time_new_utc (2026, 11, 30, 0, 0, 0);
+  grant->until = g_date_time_ref (until);
   f->input.now = before;
   assert_allowed (f, 12);
   /* Nobody acts: the same grant, a second later, is refused. */
-  f->input.now = after;
-  assert_refused (f, INKAN_POLICY_ERROR_GRANT_EXPIRED,
-                  WORDS ("Grant 12 for the Contract seal expired on 2026-11-30; ask an "
-                         "administrator to renew it."));
+  f->input.now = until;
+  assert_refused (f, INKAN_POLICY_ERROR_GRANT_EXPIRED, WORDS (sentence));
 }
 
 static void
