@@ -36,6 +36,8 @@ PACKAGES=(
   sqlite3
   # fuzzing: clang 14 with libFuzzer (it brings libclang-rt-14-dev), llvm-symbolizer for traces
   clang llvm
+  # desktop integration validators (data/ tests) and the SVG renderer for icon checks
+  desktop-file-utils appstream librsvg2-bin
 )
 
 prog=setup.sh
