@@ -97,7 +97,12 @@ page_changed (InkanPageView     *page_view,
 
   if (self->selection != NULL &&
       gtk_single_selection_get_selected (self->selection) != (guint) page)
-    gtk_single_selection_set_selected (self->selection, (guint) page);
+    {
+      gtk_single_selection_set_selected (self->selection, (guint) page);
+      /* GTK 4.8 has no gtk_list_view_scroll_to(); the list's own action does it. */
+      gtk_widget_activate_action (GTK_WIDGET (self->thumbnails), "list.scroll-to-item", "u",
+                                  (guint) page);
+    }
 }
 
 void

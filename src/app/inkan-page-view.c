@@ -49,6 +49,13 @@ struct _InkanPageView
 
   guint drawn_textures;
   guint drawn_placeholders;
+
+  /* Signals raised during size allocation, emitted from an idle right after it: a handler that
+   * changes another widget's size there would leave it unallocated for the frame. */
+  guint pending_layout_changed : 1;
+  guint pending_page_changed : 1;
+  guint pending_scale_notify : 1;
+  guint pending_id;
 };
 
 enum
@@ -291,6 +298,77 @@ inkan_page_view_get_document (InkanPageView *self)
   return self->document;
 }
 
+/* Signals. */
+
+static gboolean
+emit_pending (gpointer data)
+{
+  InkanPageView *self = data;
+
+  self->pending_id = 0;
+  g_object_ref (self);
+  if (self->pending_scale_notify)
+    {
+      self->pending_scale_notify = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+    }
+  if (self->pending_page_changed)
+    {
+      self->pending_page_changed = FALSE;
+      g_signal_emit (self, signals[PAGE_CHANGED], 0);
+    }
+  if (self->pending_layout_changed)
+    {
+      self->pending_layout_changed = FALSE;
+      g_signal_emit (self, signals[LAYOUT_CHANGED], 0);
+    }
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_pending (InkanPageView *self)
+{
+  if (self->pending_id == 0)
+    self->pending_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, emit_pending, self, NULL);
+}
+
+static void
+emit_layout_changed (InkanPageView *self)
+{
+  if (self->in_allocate)
+    {
+      self->pending_layout_changed = TRUE;
+      schedule_pending (self);
+    }
+  else
+    g_signal_emit (self, signals[LAYOUT_CHANGED], 0);
+}
+
+static void
+emit_page_changed (InkanPageView *self)
+{
+  if (self->in_allocate)
+    {
+      self->pending_page_changed = TRUE;
+      schedule_pending (self);
+    }
+  else
+    g_signal_emit (self, signals[PAGE_CHANGED], 0);
+}
+
+static void
+notify_scale (InkanPageView *self)
+{
+  if (self->in_allocate)
+    {
+      self->pending_scale_notify = TRUE;
+      schedule_pending (self);
+    }
+  else
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+}
+
 /* Adjustments and the current page. */
 
 static void
@@ -303,7 +381,7 @@ update_current_page (InkanPageView *self)
   if (page != self->current_page)
     {
       self->current_page = page;
-      g_signal_emit (self, signals[PAGE_CHANGED], 0);
+      emit_page_changed (self);
     }
 }
 
@@ -383,13 +461,11 @@ set_scale_at (InkanPageView *self,
       ny = page_top (self, page) + py * scale;
       configure_adjustments (self, nx - ax, ny - ay);
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+  notify_scale (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   if (!self->in_allocate)
-    {
-      gtk_widget_queue_allocate (GTK_WIDGET (self));
-      g_signal_emit (self, signals[LAYOUT_CHANGED], 0);
-    }
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
+  emit_layout_changed (self);
 }
 
 void
@@ -761,8 +837,8 @@ inkan_page_view_size_allocate (GtkWidget *widget,
   configure_adjustments (self, hvalue (self), vvalue (self));
   update_current_page (self);
   allocate_overlays (self);
+  emit_layout_changed (self);
   self->in_allocate = FALSE;
-  g_signal_emit (self, signals[LAYOUT_CHANGED], 0);
 }
 
 static void
@@ -908,6 +984,7 @@ inkan_page_view_dispose (GObject *object)
       inkan_page_view_remove_overlay (self, child->widget);
     }
   g_hash_table_remove_all (self->jobs);
+  g_clear_handle_id (&self->pending_id, g_source_remove);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed, self);
   if (self->vadjustment != NULL)

@@ -102,7 +102,11 @@ void           inkan_page_view_get_draw_stats   (InkanPageView *self,
 
 /* Signals:
  *   "layout-changed" (void): the scale, the scroll position or the viewport size changed; any
- *                             view coordinates computed before are stale.
- *   "page-changed"   (void): the current page changed. */
+ *                             view coordinates computed before are stale. Emitted at once for
+ *                             zoom and scroll calls, and from an idle just after the size
+ *                             allocation when the viewport's size changed the layout (overlay
+ *                             children are already in place by then).
+ *   "page-changed"   (void): the current page changed.
+ *   "notify::scale". */
 
 G_END_DECLS
