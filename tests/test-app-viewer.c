@@ -96,7 +96,7 @@ wait_rendered (Fixture *fixture,
 
   inkan_test_app_wait_until (inkan_page_view_is_page_rendered (view, page));
   inkan_test_app_wait_frames (GTK_WIDGET (view), 1);
-  inkan_page_view_get_draw_stats (view, &textures, NULL);
+  inkan_page_view_get_draw_stats (view, &textures, NULL, NULL);
   g_assert_cmpuint (textures, >, 0);
 }
 

@@ -49,6 +49,7 @@ struct _InkanPageView
 
   guint drawn_textures;
   guint drawn_placeholders;
+  gint64 snapshot_time;
 
   /* Signals raised during size allocation, emitted from an idle right after it: a handler that
    * changes another widget's size there would leave it unallocated for the frame. */
@@ -576,6 +577,10 @@ want_page (InkanPageView      *self,
   int width, height;
 
   texture_size (self, page, &width, &height);
+  /* Prefetching large pages would push the visible ones out of the cache. */
+  if (priority != INKAN_RENDER_PRIORITY_VISIBLE &&
+      (gsize) width * height * 4 > inkan_renderer_get_budget (renderer) / 8)
+    return;
   if (inkan_renderer_lookup (renderer, self->document, page, width) != NULL)
     return;
   job = g_hash_table_lookup (self->jobs, GINT_TO_POINTER (page));
@@ -615,6 +620,8 @@ inkan_page_view_snapshot (GtkWidget   *widget,
   GdkRGBA white = { 1, 1, 1, 1 };
   GdkRGBA shadow = { 0, 0, 0, 0.25 };
   int first, last;
+
+  gint64 start = g_get_monotonic_time ();
 
   self->drawn_textures = 0;
   self->drawn_placeholders = 0;
@@ -669,6 +676,7 @@ inkan_page_view_snapshot (GtkWidget   *widget,
       gtk_widget_snapshot_child (widget, child->widget, snapshot);
     }
   gtk_snapshot_pop (snapshot);
+  self->snapshot_time = g_get_monotonic_time () - start;
 }
 
 gboolean
@@ -688,10 +696,13 @@ inkan_page_view_is_page_rendered (InkanPageView *self,
 void
 inkan_page_view_get_draw_stats (InkanPageView *self,
                                 guint         *textures,
-                                guint         *placeholders)
+                                guint         *placeholders,
+                                gint64        *snapshot_us)
 {
   g_return_if_fail (INKAN_IS_PAGE_VIEW (self));
 
+  if (snapshot_us != NULL)
+    *snapshot_us = self->snapshot_time;
   if (textures != NULL)
     *textures = self->drawn_textures;
   if (placeholders != NULL)

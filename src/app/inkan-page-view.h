@@ -95,10 +95,12 @@ void           inkan_page_view_remove_overlay (InkanPageView *self,
  * placeholder). For tests and bench/app. */
 gboolean       inkan_page_view_is_page_rendered (InkanPageView *self,
                                                  int            page);
-/* How many pages the last frame drew from a finished render, and how many as placeholders. */
+/* How many pages the last frame drew from a finished render, how many as placeholders, and how
+ * long the view's snapshot took (µs of main-loop work, not counting GTK's rendering). */
 void           inkan_page_view_get_draw_stats   (InkanPageView *self,
                                                  guint         *textures,
-                                                 guint         *placeholders);
+                                                 guint         *placeholders,
+                                                 gint64        *snapshot_us);
 
 /* Signals:
  *   "layout-changed" (void): the scale, the scroll position or the viewport size changed; any

@@ -3,11 +3,19 @@
 #include "config.h"
 
 #include <math.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "inkan-renderer.h"
 
-#define DEFAULT_BUDGET (160 * 1024 * 1024)
+/* A fit-width page on a 1100-pixel-wide window is about 6 MB: room for the visible pages, the
+ * prefetched ones and the thumbnails many times over, and for two pages at the largest size.
+ * The GL renderer keeps its own copy of each texture drawn, so RSS grows by up to twice this. */
+#define DEFAULT_BUDGET (96 * 1024 * 1024)
+/* Pages on screen render in their own pool at normal priority, the rest in a niced one. */
 #define N_THREADS 2
+#define N_BACKGROUND_THREADS 1
 
 struct _InkanRenderJob
 {
@@ -45,6 +53,7 @@ struct _InkanRenderer
   GObject parent_instance;
 
   GThreadPool *pool;
+  GThreadPool *background_pool;
   GHashTable *entries;      /* CacheKey → GPtrArray of CacheEntry */
   GHashTable *documents;    /* InkanDocument → number of cache entries (weak-referenced) */
   GQueue lru;
@@ -285,6 +294,25 @@ worker (gpointer data,
   g_idle_add_full (G_PRIORITY_DEFAULT, deliver, job, NULL);
 }
 
+static void
+background_worker (gpointer data,
+                   gpointer user_data)
+{
+  static GPrivate niced;
+
+#ifdef SYS_gettid
+  /* Prefetches and thumbnails yield to the main thread and to the pages on screen when the
+   * processors are busy: on Linux a thread has its own nice value (raised once; lowering it
+   * again would need privileges). */
+  if (g_private_get (&niced) == NULL)
+    {
+      setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+      g_private_set (&niced, GINT_TO_POINTER (1));
+    }
+#endif
+  worker (data, user_data);
+}
+
 static int
 compare_jobs (gconstpointer a,
               gconstpointer b,
@@ -305,6 +333,7 @@ inkan_renderer_finalize (GObject *object)
   InkanRenderer *self = INKAN_RENDERER (object);
 
   g_thread_pool_free (self->pool, TRUE, TRUE);
+  g_thread_pool_free (self->background_pool, TRUE, TRUE);
   while (self->lru.head != NULL)
     {
       remove_entry (self, self->lru.head->data, TRUE);
@@ -330,6 +359,9 @@ inkan_renderer_init (InkanRenderer *self)
   self->documents = g_hash_table_new (NULL, NULL);
   self->pool = g_thread_pool_new (worker, self, N_THREADS, FALSE, NULL);
   g_thread_pool_set_sort_function (self->pool, compare_jobs, NULL);
+  self->background_pool = g_thread_pool_new (background_worker, self, N_BACKGROUND_THREADS, FALSE,
+                                             NULL);
+  g_thread_pool_set_sort_function (self->background_pool, compare_jobs, NULL);
 }
 
 InkanRenderer *
@@ -441,7 +473,9 @@ inkan_renderer_render (InkanRenderer       *self,
   job->height = height;
   job->done = done;
   job->user_data = user_data;
-  g_thread_pool_push (self->pool, render_job_ref (job), NULL);
+  g_thread_pool_push (priority == INKAN_RENDER_PRIORITY_VISIBLE ? self->pool
+                                                               : self->background_pool,
+                      render_job_ref (job), NULL);
   return job;
 }
 

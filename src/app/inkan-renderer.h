@@ -58,7 +58,7 @@ gsize           inkan_renderer_get_budget  (InkanRenderer *self);
 gsize           inkan_renderer_get_cached_bytes (InkanRenderer *self);
 /* The largest texture the renderer makes, in pixels: larger requests are scaled down to it
  * (and drawn magnified). Callers clamp a size before looking it up. */
-#define INKAN_RENDERER_MAX_PIXELS (4096 * 4096)
+#define INKAN_RENDERER_MAX_PIXELS (3000 * 3000)
 void            inkan_renderer_clamp_size  (int *width,
                                             int *height);
 
