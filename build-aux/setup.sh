@@ -5,7 +5,8 @@
 # Usage: build-aux/setup.sh run|test
 #   run   install what is missing, build, make the demo environment on first use, then seal a
 #         sample document twice (an RSA seal with its image, an ECDSA signature), verify it with
-#         inkan-cli verify and show pdfsig
+#         inkan-cli verify and show pdfsig; then, on a desktop (DISPLAY or WAYLAND_DISPLAY set,
+#         CI not true), start the Inkan application on a sample and the sealed document
 #   test  install what is missing, build, make the demo environment, run the test suite, then
 #         again under AddressSanitizer + UndefinedBehaviorSanitizer; exits non-zero on any failure
 #
@@ -18,6 +19,9 @@
 #   INKAN_EXTRA_PACKAGES   more Debian packages to require (space-separated)
 #   INKAN_SKIP_DEPS=1      do not look at Debian packages at all
 #   INKAN_JOBS             parallel compile jobs (default: the number of processors)
+#   INKAN_NO_APP=1         run: do not start the application at the end
+#   CI=true                never prompt, never start the application (the default when not
+#                          at a terminal)
 
 set -eEuo pipefail
 
@@ -38,6 +42,9 @@ PACKAGES=(
   clang llvm
   # desktop integration validators (data/ tests) and the SVG renderer for icon checks
   desktop-file-utils appstream librsvg2-bin
+  # the application: GTK 4, libadwaita, poppler's GLib binding; its tests: a private X server,
+  # a private session bus, screenshots; CJK fonts for Chinese seals and documents
+  libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev xvfb xauth dbus imagemagick fonts-noto-cjk
 )
 
 prog=setup.sh
@@ -65,6 +72,10 @@ case "$mode" in
   *) echo "$prog: unknown command \"$mode\"." >&2; usage ;;
 esac
 
+# CI=true unless said otherwise; whether to start the application is decided from what the
+# caller said, with "not at a terminal" counting as CI.
+ci_given="${CI:-}"
+if [ -z "$ci_given" ] && ! [ -t 0 ]; then ci_given=true; fi
 export CI="${CI:-true}"
 export DEBIAN_FRONTEND=noninteractive
 jobs="${INKAN_JOBS:-$(nproc 2>/dev/null || echo 2)}"
@@ -254,6 +265,19 @@ Open them with any PDF viewer, or check them again with:
   $cli verify --trust '$INKAN_ROOT_PEM' '$twice'
   pdfsig -nssdir '$INKAN_NSSDB' '$twice'
 EOF
+
+  local app="$src_dir/build/src/app/inkan"
+  if [ "${INKAN_NO_APP:-0}" != 1 ] && [ "$ci_given" != true ] &&
+     [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    say "Starting Inkan on samples/many-pages.pdf and sealed/one-page-sealed-twice.pdf"
+    echo "(close its window to finish; INKAN_NO_APP=1 skips this step)"
+    "$app" "$demo_dir/samples/many-pages.pdf" "$twice" ||
+      echo "$prog: the application ended with status $?." >&2
+  else
+    echo
+    echo "Not starting the application (no DISPLAY or WAYLAND_DISPLAY, CI=true, or INKAN_NO_APP=1)."
+    echo "On a desktop, open the documents with: $app '$twice'"
+  fi
 }
 
 # meson test in one build directory; its exit status says whether everything passed.
@@ -323,7 +347,10 @@ fi
 # Under sudo, the rest belongs to the user who asked, not to root.
 if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
   say "Continuing as $SUDO_USER"
-  user_env=(INKAN_SKIP_DEPS=1 "CI=$CI")
+  user_env=(INKAN_SKIP_DEPS=1 "CI=${ci_given:-false}")
+  [ -z "${DISPLAY:-}" ] || user_env+=("DISPLAY=$DISPLAY")
+  [ -z "${WAYLAND_DISPLAY:-}" ] || user_env+=("WAYLAND_DISPLAY=$WAYLAND_DISPLAY")
+  [ -z "${INKAN_NO_APP:-}" ] || user_env+=("INKAN_NO_APP=$INKAN_NO_APP")
   [ -z "${INKAN_DEMO_DIR:-}" ] || user_env+=("INKAN_DEMO_DIR=$INKAN_DEMO_DIR")
   [ -z "${INKAN_JOBS:-}" ] || user_env+=("INKAN_JOBS=$INKAN_JOBS")
   exec sudo -u "$SUDO_USER" -H env "${user_env[@]}" "$script" "$mode"

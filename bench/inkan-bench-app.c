@@ -1,0 +1,249 @@
+/* bench/app's measuring program: opens a PDF in the real window, then scrolls through it. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inkan-application.h"
+#include "inkan-page-view.h"
+#include "inkan-renderer.h"
+#include "inkan-window.h"
+
+/* Pixels scrolled per frame: at 60 frames a second, about 12 pages a second at fit width. */
+#define SCROLL_STEP 250.0
+#define WATCHDOG_MS 5
+
+typedef struct
+{
+  GMainLoop *loop;
+  InkanWindow *window;
+  InkanPageView *view;
+  GdkFrameClock *clock;
+
+  gint64 open_start, open_done, first_page;
+  gboolean opened;
+
+  /* Scrolling. */
+  gboolean scrolling;
+  gint64 frame_start;
+  gint64 longest_frame;        /* µs from the frame's update phase to the end of its paint */
+  gint64 longest_snapshot;     /* µs of the page view's own snapshot */
+  guint longest_frame_index;
+  guint frames;
+  guint frames_over_16ms, frames_over_50ms;
+  guint frames_with_placeholders;
+  gint64 scroll_start, scroll_end;
+
+  /* The watchdog: how late a WATCHDOG_MS timeout fires tells how long the loop was busy. */
+  gint64 watchdog_last;
+  gint64 longest_stall;
+} Bench;
+
+static gint64
+peak_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmHWM:");
+  return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+static gboolean
+watchdog (gpointer data)
+{
+  Bench *bench = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (bench->scrolling && bench->watchdog_last > 0)
+    bench->longest_stall = MAX (bench->longest_stall,
+                                now - bench->watchdog_last - WATCHDOG_MS * 1000);
+  bench->watchdog_last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+frame_begin (GdkFrameClock *clock,
+             Bench         *bench)
+{
+  bench->frame_start = g_get_monotonic_time ();
+}
+
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  Bench *bench = data;
+  GtkAdjustment *vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench->view));
+  double value = gtk_adjustment_get_value (vadj);
+  double end = gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj);
+
+  if (value >= end)
+    {
+      bench->scrolling = FALSE;
+      bench->scroll_end = g_get_monotonic_time ();
+      g_main_loop_quit (bench->loop);
+      return G_SOURCE_REMOVE;
+    }
+  gtk_adjustment_set_value (vadj, MIN (end, value + SCROLL_STEP));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+frame_end (GdkFrameClock *clock,
+           Bench         *bench)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint textures = 0, placeholders = 0;
+  gint64 snapshot_us = 0;
+
+  if (bench->view == NULL)
+    return;
+  inkan_page_view_get_draw_stats (bench->view, &textures, &placeholders, &snapshot_us);
+
+  if (bench->opened && bench->first_page == 0 && textures > 0 &&
+      inkan_page_view_is_page_rendered (bench->view, 0))
+    {
+      bench->first_page = now;
+      g_main_loop_quit (bench->loop);
+    }
+
+  if (bench->scrolling && bench->frame_start > 0)
+    {
+      gint64 duration = now - bench->frame_start;
+
+      bench->frames++;
+      bench->longest_snapshot = MAX (bench->longest_snapshot, snapshot_us);
+      if (duration > bench->longest_frame)
+        {
+          bench->longest_frame = duration;
+          bench->longest_frame_index = bench->frames;
+        }
+      if (duration > 16000)
+        bench->frames_over_16ms++;
+      if (duration > 50000)
+        bench->frames_over_50ms++;
+      if (placeholders > 0)
+        bench->frames_with_placeholders++;
+    }
+  bench->frame_start = 0;
+}
+
+static void
+document_opened (InkanWindow       *window,
+                 InkanDocumentView *view,
+                 Bench             *bench)
+{
+  bench->open_done = g_get_monotonic_time ();
+  bench->opened = TRUE;
+  bench->view = inkan_document_view_get_page_view (view);
+  gtk_widget_queue_draw (GTK_WIDGET (bench->view));
+}
+
+static void
+open_failed (InkanWindow *window,
+             GFile       *file,
+             GError      *error,
+             Bench       *bench)
+{
+  fprintf (stderr, "inkan-bench-app: %s\n", error->message);
+  exit (1);
+}
+
+static gboolean
+give_up (gpointer data)
+{
+  fprintf (stderr, "inkan-bench-app: gave up after 10 minutes\n");
+  exit (1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (InkanApplication) application = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  Bench bench = { 0 };
+  int n_pages;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "Usage: inkan-bench-app FILE.pdf   (under an X server and a session bus)\n");
+      return 2;
+    }
+  gtk_init ();
+  adw_init ();
+  application = inkan_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (application), NULL, &error))
+    {
+      fprintf (stderr, "inkan-bench-app: %s\n", error->message);
+      return 1;
+    }
+  g_timeout_add_seconds (600, give_up, NULL);
+
+  bench.loop = g_main_loop_new (NULL, FALSE);
+  bench.window = inkan_window_new (application);
+  gtk_window_set_default_size (GTK_WINDOW (bench.window), 1100, 800);
+  g_signal_connect (bench.window, "document-opened", G_CALLBACK (document_opened), &bench);
+  g_signal_connect (bench.window, "open-failed", G_CALLBACK (open_failed), &bench);
+  gtk_window_present (GTK_WINDOW (bench.window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (bench.window)))
+    g_main_context_iteration (NULL, TRUE);
+  bench.clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.window));
+  /* GTK's handlers run first: ours for "update" comes right after the tick callbacks (the
+   * scrolling step), so a frame is its layout, snapshot and rendering. */
+  g_signal_connect (bench.clock, "update", G_CALLBACK (frame_begin), &bench);
+  g_signal_connect (bench.clock, "after-paint", G_CALLBACK (frame_end), &bench);
+
+  /* Open, and wait for the first page on screen. */
+  file = g_file_new_for_commandline_arg (argv[1]);
+  bench.open_start = g_get_monotonic_time ();
+  inkan_window_open (bench.window, file);
+  g_main_loop_run (bench.loop);
+  n_pages = inkan_document_get_n_pages (inkan_page_view_get_document (bench.view));
+
+  printf ("pages                       %d\n", n_pages);
+  printf ("open (load in a thread)     %.1f ms\n", (bench.open_done - bench.open_start) / 1000.0);
+  printf ("first page on screen        %.1f ms after the open completed (target < 300 ms)\n",
+          (bench.first_page - bench.open_done) / 1000.0);
+  printf ("peak RSS after first page   %.1f MB\n", peak_rss_kb () / 1024.0);
+  fflush (stdout);
+
+  /* Scroll from the top to the bottom, SCROLL_STEP pixels a frame. */
+  g_timeout_add (WATCHDOG_MS, watchdog, &bench);
+  bench.scrolling = TRUE;
+  bench.scroll_start = g_get_monotonic_time ();
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench.view), scroll_tick, &bench, NULL);
+  g_main_loop_run (bench.loop);
+
+  printf ("scroll to the end           %u frames in %.1f s, %.0f pixels a frame\n", bench.frames,
+          (bench.scroll_end - bench.scroll_start) / 1e6, SCROLL_STEP);
+  printf ("longest frame               %.1f ms (frame %u; target: no frame over 50 ms)\n",
+          bench.longest_frame / 1000.0, bench.longest_frame_index);
+  printf ("longest page-view snapshot  %.1f ms (the view's own work in a frame)\n",
+          bench.longest_snapshot / 1000.0);
+  printf ("frames over 16 ms / 50 ms   %u / %u\n", bench.frames_over_16ms,
+          bench.frames_over_50ms);
+  printf ("longest main-loop stall     %.1f ms (a %d ms watchdog's lateness)\n",
+          bench.longest_stall / 1000.0, WATCHDOG_MS);
+  printf ("frames with placeholders    %u (pages not yet rendered when drawn)\n",
+          bench.frames_with_placeholders);
+  printf ("texture cache               %.1f MB (budget %.0f MB)\n",
+          inkan_renderer_get_cached_bytes (inkan_renderer_get_default ()) / 1048576.0,
+          inkan_renderer_get_budget (inkan_renderer_get_default ()) / 1048576.0);
+  printf ("peak RSS                    %.1f MB (target < 400 MB)\n", peak_rss_kb () / 1024.0);
+
+  g_signal_handlers_disconnect_by_data (bench.clock, &bench);
+  gtk_window_destroy (GTK_WINDOW (bench.window));
+  g_main_loop_unref (bench.loop);
+  return 0;
+}

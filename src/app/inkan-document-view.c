@@ -1,0 +1,330 @@
+/* A document in a tab: the page view with its thumbnail sidebar, and a spinner while it loads. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "inkan-document-view.h"
+#include "inkan-thumbnail.h"
+
+struct _InkanDocumentView
+{
+  GtkWidget parent_instance;
+
+  GFile *file;
+  InkanDocument *document;
+  char *title;
+
+  GtkStack *stack;
+  AdwFlap *flap;
+  GtkListView *thumbnails;
+  GtkScrolledWindow *scroller;
+  InkanPageView *page_view;
+  GtkSingleSelection *selection;
+};
+
+enum
+{
+  PROP_0,
+  PROP_FILE,
+  PROP_DOCUMENT,
+  PROP_TITLE,
+  PROP_LOADING,
+  PROP_SIDEBAR_VISIBLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (InkanDocumentView, inkan_document_view, GTK_TYPE_WIDGET)
+
+static void
+thumbnail_setup (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (box, "inkan-thumbnail-row");
+  gtk_widget_add_css_class (label, "caption");
+  gtk_box_append (GTK_BOX (box), inkan_thumbnail_new ());
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+thumbnail_bind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                InkanDocumentView        *self)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkWidget *thumbnail = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (thumbnail);
+  GtkStringObject *string = gtk_list_item_get_item (item);
+  int page = (int) gtk_list_item_get_position (item);
+
+  inkan_thumbnail_set_page (INKAN_THUMBNAIL (thumbnail), self->document, page);
+  gtk_label_set_text (GTK_LABEL (label), gtk_string_object_get_string (string));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  gtk_string_object_get_string (string), -1);
+}
+
+static void
+thumbnail_unbind (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  inkan_thumbnail_set_page (INKAN_THUMBNAIL (gtk_widget_get_first_child (box)), NULL, 0);
+}
+
+static void
+thumbnail_activate (GtkListView       *list,
+                    guint              position,
+                    InkanDocumentView *self)
+{
+  inkan_page_view_scroll_to_page (self->page_view, (int) position);
+}
+
+static void
+page_changed (InkanPageView     *page_view,
+              InkanDocumentView *self)
+{
+  int page = inkan_page_view_get_current_page (page_view);
+
+  if (self->selection != NULL &&
+      gtk_single_selection_get_selected (self->selection) != (guint) page)
+    {
+      gtk_single_selection_set_selected (self->selection, (guint) page);
+      /* GTK 4.8 has no gtk_list_view_scroll_to(); the list's own action does it. */
+      gtk_widget_activate_action (GTK_WIDGET (self->thumbnails), "list.scroll-to-item", "u",
+                                  (guint) page);
+    }
+}
+
+void
+inkan_document_view_set_document (InkanDocumentView *self,
+                                  InkanDocument     *document)
+{
+  g_autoptr (GtkStringList) pages = NULL;
+  GtkListItemFactory *factory;
+
+  g_return_if_fail (INKAN_IS_DOCUMENT_VIEW (self));
+  g_return_if_fail (INKAN_IS_DOCUMENT (document));
+  g_return_if_fail (self->document == NULL);
+
+  self->document = g_object_ref (document);
+  g_free (self->title);
+  self->title = g_strdup (inkan_document_get_title (document));
+
+  inkan_page_view_set_document (self->page_view, document);
+
+  pages = gtk_string_list_new (NULL);
+  for (int i = 0; i < inkan_document_get_n_pages (document); i++)
+    {
+      char label[16];
+
+      g_snprintf (label, sizeof label, "%d", i + 1);
+      gtk_string_list_append (pages, label);
+    }
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&pages)));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (thumbnail_setup), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (thumbnail_bind), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (thumbnail_unbind), self);
+  gtk_list_view_set_factory (self->thumbnails, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->thumbnails, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_stack_set_visible_child_name (self->stack, "document");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+GFile *
+inkan_document_view_get_file (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->file;
+}
+
+InkanDocument *
+inkan_document_view_get_document (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->document;
+}
+
+InkanPageView *
+inkan_document_view_get_page_view (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->page_view;
+}
+
+const char *
+inkan_document_view_get_title (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->title;
+}
+
+gboolean
+inkan_document_view_get_loading (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), FALSE);
+  return self->document == NULL;
+}
+
+gboolean
+inkan_document_view_get_sidebar_visible (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), FALSE);
+  return adw_flap_get_reveal_flap (self->flap);
+}
+
+void
+inkan_document_view_set_sidebar_visible (InkanDocumentView *self,
+                                         gboolean           visible)
+{
+  g_return_if_fail (INKAN_IS_DOCUMENT_VIEW (self));
+  adw_flap_set_reveal_flap (self->flap, visible);
+}
+
+static void
+inkan_document_view_dispose (GObject *object)
+{
+  InkanDocumentView *self = INKAN_DOCUMENT_VIEW (object);
+
+  if (self->thumbnails != NULL)
+    gtk_list_view_set_model (self->thumbnails, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), INKAN_TYPE_DOCUMENT_VIEW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->document);
+  g_clear_object (&self->file);
+  g_clear_pointer (&self->title, g_free);
+
+  G_OBJECT_CLASS (inkan_document_view_parent_class)->dispose (object);
+}
+
+static void
+inkan_document_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  InkanDocumentView *self = INKAN_DOCUMENT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->document == NULL);
+      break;
+    case PROP_SIDEBAR_VISIBLE:
+      g_value_set_boolean (value, inkan_document_view_get_sidebar_visible (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inkan_document_view_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  InkanDocumentView *self = INKAN_DOCUMENT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      self->file = g_value_dup_object (value);
+      if (self->file != NULL)
+        {
+          g_autofree char *base = g_file_get_basename (self->file);
+
+          g_free (self->title);
+          self->title = base != NULL ? g_filename_display_name (base) : g_strdup ("");
+        }
+      break;
+    case PROP_SIDEBAR_VISIBLE:
+      inkan_document_view_set_sidebar_visible (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+inkan_document_view_class_init (InkanDocumentViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = inkan_document_view_dispose;
+  object_class->get_property = inkan_document_view_get_property;
+  object_class->set_property = inkan_document_view_set_property;
+
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, INKAN_TYPE_DOCUMENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, TRUE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIDEBAR_VISIBLE] =
+    g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (INKAN_TYPE_PAGE_VIEW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/inkan/Inkan/ui/inkan-document-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, stack);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, flap);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, thumbnails);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, scroller);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, page_view);
+  gtk_widget_class_bind_template_callback (widget_class, thumbnail_activate);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inkan-document-view");
+}
+
+static void
+reveal_flap_changed (InkanDocumentView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIDEBAR_VISIBLE]);
+}
+
+static void
+inkan_document_view_init (InkanDocumentView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->flap, "notify::reveal-flap", G_CALLBACK (reveal_flap_changed),
+                            self);
+}
+
+GtkWidget *
+inkan_document_view_new (GFile *file)
+{
+  return g_object_new (INKAN_TYPE_DOCUMENT_VIEW, "file", file, NULL);
+}

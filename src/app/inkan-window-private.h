@@ -1,0 +1,33 @@
+/* The main window's fields and internal functions, shared by its files. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "inkan-window.h"
+
+G_BEGIN_DECLS
+
+struct _InkanWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  GCancellable *cancellable;
+  char *last_toast;
+  GMenu *recent_menu;
+  InkanDocumentView *bound_view;   /* the view whose signals update the header */
+  gulong bound_handlers[3];
+
+  /* Template children. */
+  AdwToastOverlay *toast_overlay;
+  AdwWindowTitle *window_title;
+  GtkStack *stack;
+  AdwTabView *tab_view;
+  AdwTabBar *tab_bar;
+  GtkMenuButton *zoom_button;
+  GtkMenuButton *primary_menu_button;
+};
+
+void _inkan_window_actions_class_init (GtkWidgetClass *widget_class);
+void _inkan_window_actions_update     (InkanWindow    *self);
+void _inkan_window_update_recent      (InkanWindow    *self);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* inkan: the seal-management application's entry point. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "inkan-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (InkanApplication) application = NULL;
+
+  setlocale (LC_ALL, "");
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_application_name ("Inkan");
+  application = inkan_application_new ();
+  return g_application_run (G_APPLICATION (application), argc, argv);
+}
