@@ -1037,6 +1037,10 @@ cmd_request_create (const InkanCliGlobals *globals, int argc, char **argv)
   if (page < 0 || (rect != NULL && !_inkan_cli_parse_rect (rect, &r)))
     return _inkan_cli_usage_error (context, _("--page counts from 1 and --rect wants X,Y,W,H in "
                                               "points."));
+  /* A page without a place on it is no placement: say so rather than drop it. */
+  if (page > 0 && rect == NULL)
+    return _inkan_cli_usage_error (context, _("--page goes with --rect X,Y,W,H: say where on "
+                                              "the page the seal goes."));
   if (!session_open (&s, globals, TRUE, &status))
     return status;
   objects = g_strdup_printf ("seal:%s", argv[1]);
