@@ -8,6 +8,7 @@
 #include "inkan-pdf.h"
 #include "inkan-policy.h"
 #include "inkan-seal-status.h"
+#include "inkan-sealing.h"
 #include "inkan-test-store.h"
 #include "inkan-test-util.h"
 

@@ -2,13 +2,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
-#include <stdio.h>
 
 #include "inkan-pdf.h"
 #include "inkan-policy.h"
 #include "inkan-seal-status.h"
+#include "inkan-sealing.h"
 
 const char *
 inkan_seal_availability_to_string (InkanSealAvailability availability)
@@ -38,40 +37,6 @@ inkan_seal_status_free (InkanSealStatus *status)
   g_clear_pointer (&status->request, inkan_request_free);
   g_free (status->reason);
   g_free (status);
-}
-
-char *
-inkan_file_sha256 (const char *path, GError **error)
-{
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guchar *buf = g_malloc (1 << 16);
-  FILE *f;
-  size_t n;
-
-  g_return_val_if_fail (path != NULL, NULL);
-
-  f = fopen (path, "rbe");
-  if (f == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
-                   _("The document %s cannot be opened: %s. Check the path."), path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    g_checksum_update (sum, buf, (gssize) n);
-  if (ferror (f))
-    {
-      fclose (f);
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
-                   _("The document %s could not be read to the end. Check the disk and try "
-                     "again."), path);
-      return NULL;
-    }
-  fclose (f);
-  return g_strdup (g_checksum_get_string (sum));
 }
 
 static GDateTime *

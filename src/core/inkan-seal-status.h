@@ -36,9 +36,6 @@ typedef struct
 void inkan_seal_status_free (InkanSealStatus *status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanSealStatus, inkan_seal_status_free)
 
-/* Lower-case hex SHA-256 of a file's bytes, read in blocks. Errors are INKAN_PDF_ERROR. */
-char      *inkan_file_sha256 (const char *path, GError **error);
-
 /* The status of every seal in `store` (retired ones left out) for `user` and the document at
  * `document_path` (its SHA-256 and, when a grant names templates, its template digest are
  * computed here: call it off the main thread), as of `now`. Built on inkan_policy_check_sign()
