@@ -3,10 +3,14 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <math.h>
 #include <glib/gi18n.h>
 
+#include "inkan-certificate-window.h"
 #include "inkan-document-view.h"
+#include "inkan-signature-list.h"
 #include "inkan-thumbnail.h"
+#include "inkan-validity-banner.h"
 
 struct _InkanDocumentView
 {
@@ -22,6 +26,14 @@ struct _InkanDocumentView
   GtkScrolledWindow *scroller;
   InkanPageView *page_view;
   GtkSingleSelection *selection;
+
+  InkanValidityBanner *banner;
+  AdwFlap *signatures_flap;
+  InkanSignatureList *signature_list;
+  GCancellable *cancellable;
+  InkanValidityResult *result;
+  GtkWidget *outline;       /* the outline around the signature last shown, or NULL */
+  gboolean verifying;
 };
 
 enum
@@ -32,6 +44,7 @@ enum
   PROP_TITLE,
   PROP_LOADING,
   PROP_SIDEBAR_VISIBLE,
+  PROP_VERIFYING,
   N_PROPS
 };
 
@@ -105,6 +118,101 @@ page_changed (InkanPageView     *page_view,
     }
 }
 
+static void
+verified (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (InkanDocumentView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  InkanValidityResult *found = inkan_validity_verify_finish (result, &error);
+  const InkanReport *report = found != NULL ? found->report : NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_pointer (&self->result, inkan_validity_result_free);
+  self->result = found;
+  if (report != NULL)
+    {
+      inkan_validity_banner_set_report (self->banner, report);
+      inkan_signature_list_set_report (self->signature_list, report);
+      adw_flap_set_reveal_flap (self->signatures_flap,
+                                report->signatures != NULL && report->signatures->len > 0);
+    }
+  else
+    inkan_validity_banner_set_error (self->banner, error);
+  self->verifying = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFYING]);
+}
+
+/* Every document is checked as it opens, in a worker thread: it is readable meanwhile. */
+static void
+start_verification (InkanDocumentView *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->verifying = TRUE;
+  inkan_validity_banner_set_busy (self->banner);
+  inkan_validity_verify_async (self->file, self->cancellable, verified, g_object_ref (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFYING]);
+}
+
+static void
+banner_details (InkanDocumentView *self)
+{
+  adw_flap_set_reveal_flap (self->signatures_flap,
+                            !adw_flap_get_reveal_flap (self->signatures_flap));
+}
+
+static void
+show_signature (InkanDocumentView *self,
+                guint              index)
+{
+  const InkanSignatureReport *signature;
+  InkanRect shown;
+  int page;
+
+  if (self->document == NULL || self->result == NULL
+      || index >= self->result->report->signatures->len)
+    return;
+  signature = g_ptr_array_index (self->result->report->signatures, index);
+  page = (int) signature->page - 1;
+  if (page < 0 || page >= inkan_document_get_n_pages (self->document))
+    return;
+  inkan_page_view_scroll_to_page (self->page_view, page);
+  shown = g_array_index (self->result->shown, InkanRect, index);
+  if (shown.width <= 0 || shown.height <= 0)
+    return;
+  if (self->outline == NULL)
+    {
+      self->outline = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+      gtk_widget_add_css_class (self->outline, "inkan-signature-outline");
+      gtk_widget_set_can_target (self->outline, FALSE);
+      inkan_page_view_add_overlay (self->page_view, self->outline, page, shown.x, shown.y,
+                                   shown.width, shown.height);
+    }
+  else
+    inkan_page_view_move_overlay (self->page_view, self->outline, page, shown.x, shown.y,
+                                  shown.width, shown.height);
+}
+
+static void
+show_certificates (InkanDocumentView *self,
+                   guint              index)
+{
+  const InkanSignatureReport *signature;
+  GtkWindow *window;
+
+  if (self->result == NULL || index >= self->result->report->signatures->len)
+    return;
+  signature = g_ptr_array_index (self->result->report->signatures, index);
+  window = inkan_certificate_window_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                         inkan_validity_signer_words (signature),
+                                         signature->chain);
+  gtk_window_present (window);
+}
+
 void
 inkan_document_view_set_document (InkanDocumentView *self,
                                   InkanDocument     *document)
@@ -141,6 +249,7 @@ inkan_document_view_set_document (InkanDocumentView *self,
   gtk_list_view_set_model (self->thumbnails, GTK_SELECTION_MODEL (self->selection));
 
   gtk_stack_set_visible_child_name (self->stack, "document");
+  start_verification (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
@@ -196,11 +305,64 @@ inkan_document_view_set_sidebar_visible (InkanDocumentView *self,
   adw_flap_set_reveal_flap (self->flap, visible);
 }
 
+const InkanReport *
+inkan_document_view_get_report (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->result != NULL ? self->result->report : NULL;
+}
+
+gboolean
+inkan_document_view_get_verifying (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), FALSE);
+
+  return self->verifying;
+}
+
+InkanValidityBanner *
+inkan_document_view_get_validity_banner (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->banner;
+}
+
+InkanSignatureList *
+inkan_document_view_get_signature_list (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->signature_list;
+}
+
+gboolean
+inkan_document_view_get_signatures_visible (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), FALSE);
+
+  return adw_flap_get_reveal_flap (self->signatures_flap);
+}
+
+GtkWidget *
+inkan_document_view_get_signature_outline (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->outline;
+}
+
 static void
 inkan_document_view_dispose (GObject *object)
 {
   InkanDocumentView *self = INKAN_DOCUMENT_VIEW (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->result, inkan_validity_result_free);
+  self->outline = NULL;
   if (self->thumbnails != NULL)
     gtk_list_view_set_model (self->thumbnails, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), INKAN_TYPE_DOCUMENT_VIEW);
@@ -236,6 +398,9 @@ inkan_document_view_get_property (GObject    *object,
       break;
     case PROP_SIDEBAR_VISIBLE:
       g_value_set_boolean (value, inkan_document_view_get_sidebar_visible (self));
+      break;
+    case PROP_VERIFYING:
+      g_value_set_boolean (value, self->verifying);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -293,9 +458,14 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   properties[PROP_SIDEBAR_VISIBLE] =
     g_param_spec_boolean ("sidebar-visible", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_VERIFYING] =
+    g_param_spec_boolean ("verifying", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (INKAN_TYPE_PAGE_VIEW);
+  g_type_ensure (INKAN_TYPE_VALIDITY_BANNER);
+  g_type_ensure (INKAN_TYPE_SIGNATURE_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inkan/Inkan/ui/inkan-document-view.ui");
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, stack);
@@ -303,6 +473,12 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, thumbnails);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, scroller);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, page_view);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, banner);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, signatures_flap);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, signature_list);
+  gtk_widget_class_bind_template_callback (widget_class, banner_details);
+  gtk_widget_class_bind_template_callback (widget_class, show_signature);
+  gtk_widget_class_bind_template_callback (widget_class, show_certificates);
   gtk_widget_class_bind_template_callback (widget_class, thumbnail_activate);
   gtk_widget_class_bind_template_callback (widget_class, page_changed);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

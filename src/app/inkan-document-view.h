@@ -6,6 +6,8 @@
 
 #include "inkan-document.h"
 #include "inkan-page-view.h"
+#include "inkan-signature-list.h"
+#include "inkan-validity-banner.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +27,15 @@ gboolean       inkan_document_view_get_loading  (InkanDocumentView *self);
 gboolean       inkan_document_view_get_sidebar_visible (InkanDocumentView *self);
 void           inkan_document_view_set_sidebar_visible (InkanDocumentView *self,
                                                         gboolean           visible);
+
+/* The verifier's report on the document (NULL until it is done, or when it failed), whether it
+ * is still running ("verifying" property), and the widgets showing it. */
+const InkanReport   *inkan_document_view_get_report            (InkanDocumentView *self);
+gboolean             inkan_document_view_get_verifying         (InkanDocumentView *self);
+InkanValidityBanner *inkan_document_view_get_validity_banner   (InkanDocumentView *self);
+InkanSignatureList  *inkan_document_view_get_signature_list    (InkanDocumentView *self);
+gboolean             inkan_document_view_get_signatures_visible (InkanDocumentView *self);
+/* The outline drawn around the seal of the signature last shown on its page, or NULL. */
+GtkWidget           *inkan_document_view_get_signature_outline (InkanDocumentView *self);
 
 G_END_DECLS
