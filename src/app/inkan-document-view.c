@@ -28,7 +28,7 @@ struct _InkanDocumentView
   GtkSingleSelection *selection;
 
   InkanValidityBanner *banner;
-  AdwFlap *signatures_flap;
+  GtkRevealer *signatures_revealer;
   InkanSignatureList *signature_list;
   GCancellable *cancellable;
   InkanValidityResult *result;
@@ -136,8 +136,8 @@ verified (GObject      *source,
     {
       inkan_validity_banner_set_report (self->banner, report);
       inkan_signature_list_set_report (self->signature_list, report);
-      adw_flap_set_reveal_flap (self->signatures_flap,
-                                report->signatures != NULL && report->signatures->len > 0);
+      gtk_revealer_set_reveal_child (self->signatures_revealer,
+                                     report->signatures != NULL && report->signatures->len > 0);
     }
   else
     inkan_validity_banner_set_error (self->banner, error);
@@ -161,8 +161,8 @@ start_verification (InkanDocumentView *self)
 static void
 banner_details (InkanDocumentView *self)
 {
-  adw_flap_set_reveal_flap (self->signatures_flap,
-                            !adw_flap_get_reveal_flap (self->signatures_flap));
+  gtk_revealer_set_reveal_child (self->signatures_revealer,
+                                 !gtk_revealer_get_reveal_child (self->signatures_revealer));
 }
 
 static void
@@ -184,6 +184,20 @@ show_signature (InkanDocumentView *self,
   shown = g_array_index (self->result->shown, InkanRect, index);
   if (shown.width <= 0 || shown.height <= 0)
     return;
+  /* The page's top is in view; bring the seal to the middle of the viewport instead. */
+  {
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->page_view));
+    double x, top, bottom;
+
+    inkan_page_view_page_to_view (self->page_view, page, shown.x, shown.y, &x, &top);
+    inkan_page_view_page_to_view (self->page_view, page, shown.x, shown.y + shown.height, &x,
+                                  &bottom);
+    if (vadjustment != NULL)
+      gtk_adjustment_set_value (vadjustment,
+                                gtk_adjustment_get_value (vadjustment)
+                                + (top + bottom) / 2
+                                - gtk_widget_get_height (GTK_WIDGET (self->page_view)) / 2.0);
+  }
   if (self->outline == NULL)
     {
       self->outline = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -342,7 +356,7 @@ inkan_document_view_get_signatures_visible (InkanDocumentView *self)
 {
   g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), FALSE);
 
-  return adw_flap_get_reveal_flap (self->signatures_flap);
+  return gtk_revealer_get_reveal_child (self->signatures_revealer);
 }
 
 GtkWidget *
@@ -474,7 +488,7 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, scroller);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, page_view);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, banner);
-  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, signatures_flap);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, signatures_revealer);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, signature_list);
   gtk_widget_class_bind_template_callback (widget_class, banner_details);
   gtk_widget_class_bind_template_callback (widget_class, show_signature);

@@ -236,7 +236,12 @@ inkan_signature_list_dispose (GObject *object)
 {
   InkanSignatureList *self = INKAN_SIGNATURE_LIST (object);
 
+  GtkWidget *child;
+
   gtk_widget_dispose_template (GTK_WIDGET (object), INKAN_TYPE_SIGNATURE_LIST);
+  /* GTK 4.8 unparents only the template's bound children. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->details, g_ptr_array_unref);
 
