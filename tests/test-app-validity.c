@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 
 #include "inkan-document-view.h"
@@ -250,6 +251,64 @@ test_unsigned (Fixture       *fixture,
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
 }
 
+/* "Signed version" opens, in a new tab, the document exactly as the first of two signatures
+ * signed it: a prefix of the file, whose one signature covers all of it. */
+static void
+test_signed_version (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *sealed = sealed_sample ();
+  g_autofree char *twice = inkan_test_tmp_path ("sealed-twice.pdf");
+  g_autofree char *original = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *version_path = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *shot = NULL;
+  gsize original_len, version_len;
+  InkanDocumentView *view, *opened;
+  const InkanReport *report;
+  const InkanSignatureReport *first;
+  AdwTabView *tabs = inkan_window_get_tab_view (fixture->window);
+
+  inkan_test_cli_sign (sealed, twice, FALSE, NULL);
+  g_setenv ("INKAN_TRUST", fixture->pki->root_pem, TRUE);
+  view = open_verified (fixture, twice);
+  report = inkan_document_view_get_report (view);
+  g_assert_cmpuint (report->signatures->len, ==, 2);
+  first = g_ptr_array_index (report->signatures, 0);
+  g_assert_cmpint (first->coverage, ==, INKAN_COVERAGE_ENTIRE_REVISION);
+  g_assert_cmpint (inkan_validity_banner_get_state (inkan_document_view_get_validity_banner (view)),
+                   ==, INKAN_VALIDITY_VALID);
+
+  g_signal_emit_by_name (inkan_document_view_get_signature_list (view), "show-signed-version", 0);
+  inkan_test_app_wait_until (adw_tab_view_get_n_pages (tabs) == 2);
+  opened = inkan_window_get_current_view (fixture->window);
+  g_assert_true (opened != view);
+  inkan_test_app_wait_until (!inkan_document_view_get_loading (opened)
+                             && !inkan_document_view_get_verifying (opened));
+  version_path = g_file_get_path (inkan_document_view_get_file (opened));
+  basename = g_path_get_basename (version_path);
+  g_assert_nonnull (strstr (basename, "(as signed by"));
+
+  /* Byte for byte the file as the first signature left it. */
+  g_assert_true (g_file_get_contents (twice, &original, &original_len, NULL));
+  g_assert_true (g_file_get_contents (version_path, &version, &version_len, NULL));
+  g_assert_cmpuint (version_len, <, original_len);
+  g_assert_cmpmem (version, version_len, original, version_len);
+  /* …in which that signature is the only one, covering the whole file, valid. */
+  report = inkan_document_view_get_report (opened);
+  g_assert_cmpuint (report->signatures->len, ==, 1);
+  g_assert_cmpint (((InkanSignatureReport *) g_ptr_array_index (report->signatures, 0))->coverage,
+                   ==, INKAN_COVERAGE_ENTIRE_FILE);
+  g_assert_cmpint (inkan_validity_banner_get_state (inkan_document_view_get_validity_banner (opened)),
+                   ==, INKAN_VALIDITY_VALID);
+
+  inkan_test_app_wait_frames (GTK_WIDGET (opened), 2);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "validity-signed-version");
+  g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+  g_unlink (version_path);
+}
+
 /* The words for every verdict, coverage and change level exist and differ: a reader can tell
  * them apart. */
 static void
@@ -284,6 +343,7 @@ main (int   argc,
   ADD ("tampered", test_tampered);
   ADD ("untrusted", test_untrusted);
   ADD ("unsigned", test_unsigned);
+  ADD ("signed-version", test_signed_version);
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 

@@ -11,6 +11,7 @@
 #include "inkan-signature-list.h"
 #include "inkan-thumbnail.h"
 #include "inkan-validity-banner.h"
+#include "inkan-window.h"
 
 struct _InkanDocumentView
 {
@@ -225,6 +226,40 @@ show_certificates (InkanDocumentView *self,
                                          inkan_validity_signer_words (signature),
                                          signature->chain);
   gtk_window_present (window);
+}
+
+static void
+signed_version_ready (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (InkanDocumentView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) file = inkan_validity_extract_signed_finish (result, &error);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !INKAN_IS_WINDOW (root))
+    return;
+  if (file == NULL)
+    {
+      inkan_window_show_toast (INKAN_WINDOW (root), error->message);
+      return;
+    }
+  inkan_window_open (INKAN_WINDOW (root), file);
+}
+
+static void
+show_signed_version (InkanDocumentView *self,
+                     guint              index)
+{
+  const InkanSignatureReport *signature;
+
+  if (self->result == NULL || index >= self->result->report->signatures->len)
+    return;
+  signature = g_ptr_array_index (self->result->report->signatures, index);
+  inkan_validity_extract_signed_async (self->file, signature->revision,
+                                       inkan_validity_signer_words (signature), self->cancellable,
+                                       signed_version_ready, g_object_ref (self));
 }
 
 void
@@ -493,6 +528,7 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, banner_details);
   gtk_widget_class_bind_template_callback (widget_class, show_signature);
   gtk_widget_class_bind_template_callback (widget_class, show_certificates);
+  gtk_widget_class_bind_template_callback (widget_class, show_signed_version);
   gtk_widget_class_bind_template_callback (widget_class, thumbnail_activate);
   gtk_widget_class_bind_template_callback (widget_class, page_changed);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

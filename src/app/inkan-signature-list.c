@@ -23,6 +23,7 @@ enum
 {
   SIGNAL_SHOW_SIGNATURE,
   SIGNAL_SHOW_CERTIFICATES,
+  SIGNAL_SHOW_SIGNED_VERSION,
   N_SIGNALS
 };
 
@@ -71,6 +72,15 @@ certificates_clicked (GtkButton          *button,
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
 
   g_signal_emit (self, signals[SIGNAL_SHOW_CERTIFICATES], 0, index);
+}
+
+static void
+signed_version_clicked (GtkButton          *button,
+                        InkanSignatureList *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_SIGNED_VERSION], 0, index);
 }
 
 static GtkWidget *
@@ -155,6 +165,16 @@ signature_row (InkanSignatureList         *self,
       button = gtk_button_new_with_mnemonic (_("Show on _Page"));
       g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
       g_signal_connect (button, "clicked", G_CALLBACK (show_clicked), self);
+      gtk_box_append (GTK_BOX (buttons), button);
+    }
+  /* Only a signature that later revisions were added to has an earlier version to show. */
+  if (signature->coverage == INKAN_COVERAGE_ENTIRE_REVISION)
+    {
+      button = gtk_button_new_with_mnemonic (_("Signed _Version"));
+      gtk_widget_set_tooltip_text (button, _("Open the document exactly as it was when this "
+                                             "signature was made"));
+      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+      g_signal_connect (button, "clicked", G_CALLBACK (signed_version_clicked), self);
       gtk_box_append (GTK_BOX (buttons), button);
     }
   button = gtk_button_new_with_mnemonic (_("_Certificates"));
@@ -261,6 +281,10 @@ inkan_signature_list_class_init (InkanSignatureListClass *klass)
                   NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
   signals[SIGNAL_SHOW_CERTIFICATES] =
     g_signal_new ("show-certificates", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  signals[SIGNAL_SHOW_SIGNED_VERSION] =
+    g_signal_new ("show-signed-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -27,6 +27,8 @@ GStrv      inkan_signature_list_get_details (InkanSignatureList *self,
 
 /* Signals:
  *   "show-signature" (guint index): the user asked to see signature `index`'s seal on its page.
- *   "show-certificates" (guint index): the user asked for signature `index`'s chain. */
+ *   "show-certificates" (guint index): the user asked for signature `index`'s chain.
+ *   "show-signed-version" (guint index): the user asked to see the document as signature
+ *                     `index` signed it (offered when later revisions were added). */
 
 G_END_DECLS

@@ -3,10 +3,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
+#include <string.h>
 
 #include "inkan-pdf-private.h"
 #include "inkan-placement.h"
+#include "inkan-revisions.h"
 #include "inkan-validity.h"
 
 
@@ -145,6 +149,111 @@ inkan_validity_verify_async (GFile               *file,
 InkanValidityResult *
 inkan_validity_verify_finish (GAsyncResult *result,
                               GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GFile *file;
+  guint revision;
+  char *signer;
+} ExtractData;
+
+static void
+extract_data_free (ExtractData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data->signer);
+  g_free (data);
+}
+
+static void
+extract_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ExtractData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
+  g_autoptr (InkanRevisions) revisions = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *out = NULL;
+  const guint8 *bytes;
+  gsize size, end;
+  char *dot;
+
+  revisions = path != NULL ? inkan_revisions_open (path, &error) : NULL;
+  if (revisions == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                     _("Only documents on this computer can be checked."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->revision == 0 || data->revision > inkan_revisions_get_n (revisions))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The document changed since it was opened; open it again."));
+      return;
+    }
+  inkan_revisions_get_end (revisions, data->revision - 1, &end);
+  bytes = inkan_revisions_get_data (revisions, &size);
+  end = MIN (end, size);
+
+  base = g_path_get_basename (path);
+  if ((dot = strrchr (base, '.')) != NULL && g_ascii_strcasecmp (dot, ".pdf") == 0)
+    *dot = '\0';
+  /* Translators: the file name of a document as it was signed: "contract (as signed by Li Wei)" */
+  name = g_strdup_printf (_("%s (as signed by %s).pdf"), base, data->signer);
+  g_strdelimit (name, "/\\", '-');
+  dir = g_build_filename (g_get_user_cache_dir (), "inkan", "signed-versions", NULL);
+  out = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (out, (const char *) bytes, (gssize) end,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
+                     _("Cannot write the signed version in “%s”: %s"), dir, g_strerror (errno));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_file_new_for_path (out), g_object_unref);
+}
+
+void
+inkan_validity_extract_signed_async (GFile               *file,
+                                     guint                revision,
+                                     const char          *signer,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ExtractData *data;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (ExtractData, 1);
+  data->file = g_object_ref (file);
+  data->revision = revision;
+  data->signer = g_strdup (signer);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inkan_validity_extract_signed_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
+  g_task_run_in_thread (task, extract_thread);
+}
+
+GFile *
+inkan_validity_extract_signed_finish (GAsyncResult *result,
+                                      GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 

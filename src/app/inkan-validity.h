@@ -40,6 +40,18 @@ void         inkan_validity_verify_async  (GFile               *file,
 InkanValidityResult *inkan_validity_verify_finish (GAsyncResult  *result,
                                                    GError       **error);
 
+/* Writes the document exactly as it was when the signature on revision `revision` (1-based, as
+ * in InkanSignatureReport) was made: the file's bytes up to that revision's end, to a new file
+ * in the user's cache directory named after `file` and `signer`. In a GTask thread. */
+void   inkan_validity_extract_signed_async  (GFile               *file,
+                                             guint                revision,
+                                             const char          *signer,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GFile *inkan_validity_extract_signed_finish (GAsyncResult        *result,
+                                             GError             **error);
+
 /* The banner for `report`: its state, a title ("Signed and unchanged") and a sentence saying
  * who signed and what to do. */
 InkanValidityState inkan_validity_summarize (const InkanReport *report,
