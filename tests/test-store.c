@@ -392,7 +392,7 @@ test_migration_from_version_0 (void)
   store = inkan_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, (gint64) _inkan_store_n_migrations);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM sqlite_schema WHERE name = 'audit'"), ==,
                    1);
   g_assert_true (inkan_store_is_empty (store, &error));
@@ -402,6 +402,23 @@ test_migration_from_version_0 (void)
 static const char migration_2[] = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
                                   "ALTER TABLE users ADD COLUMN email TEXT;"
                                   "UPDATE users SET email = name || '@example.org';";
+
+/* The real migrations followed by `extra` ones (NULL-terminated): a newer program's list. */
+static const char **
+migrations_plus (guint *n, ...)
+{
+  const char **list = g_new0 (const char *, _inkan_store_n_migrations + 8);
+  const char *step;
+  va_list ap;
+
+  for (*n = 0; *n < _inkan_store_n_migrations; (*n)++)
+    list[*n] = _inkan_store_migrations[*n];
+  va_start (ap, n);
+  while ((step = va_arg (ap, const char *)) != NULL)
+    list[(*n)++] = step;
+  va_end (ap);
+  return list;
+}
 
 static void
 test_migration_forward (void)
@@ -413,13 +430,16 @@ test_migration_forward (void)
   g_autoptr (GBytes) cert = make_cert ("admin");
   g_autoptr (InkanUser) admin = NULL;
   g_autoptr (InkanUser) again = NULL;
-  const char *const broken[] = { _inkan_store_migrations[0],
-                                 "CREATE TABLE half (x); THIS IS NOT SQL;" };
-  const char *const v2[] = { _inkan_store_migrations[0], migration_2 };
-  const char *const v3[] = { _inkan_store_migrations[0], migration_2,
-                             "INSERT INTO notes (text) VALUES ('three');" };
+  const gint64 current = _inkan_store_n_migrations;
+  guint n_broken, n_next, n_after;
+  g_autofree const char **broken =
+    migrations_plus (&n_broken, "CREATE TABLE half (x); THIS IS NOT SQL;", NULL);
+  g_autofree const char **next = migrations_plus (&n_next, migration_2, NULL);
+  g_autofree const char **after =
+    migrations_plus (&n_after, migration_2, "INSERT INTO notes (text) VALUES ('three');", NULL);
+  g_autofree char *failed_step = g_strdup_printf ("schema version %" G_GINT64_FORMAT,
+                                                  current + 1);
 
-  g_assert_cmpuint (_inkan_store_n_migrations, ==, 1);
   store = inkan_store_open (path, &error);
   g_assert_no_error (error);
   admin = inkan_store_add_user (store, NULL, NULL, "admin", INKAN_ROLE_ADMIN, cert, now, &error);
@@ -427,20 +447,19 @@ test_migration_forward (void)
   g_clear_object (&store);
 
   /* A migration that fails half-way leaves the store as it was: one transaction each. */
-  store = _inkan_store_open_full (path, broken, G_N_ELEMENTS (broken), &error);
+  store = _inkan_store_open_full (path, broken, n_broken, &error);
   g_assert_null (store);
   g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "schema version 2"));
+  g_assert_nonnull (strstr (error->message, failed_step));
   g_clear_error (&error);
-  g_assert_cmpint (shell_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (shell_int (path, "PRAGMA user_version"), ==, current);
   g_assert_cmpint (shell_int (path, "SELECT count (*) FROM sqlite_schema WHERE name = 'half'"), ==,
                    0);
 
-  /* A version-1 store opens in a program that knows version 2, then 3 (two steps at once
-   * from 1 would take the same path). */
-  store = _inkan_store_open_full (path, v2, G_N_ELEMENTS (v2), &error);
+  /* The store opens in a program that knows one version more, then two. */
+  store = _inkan_store_open_full (path, next, n_next, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, current + 1);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM users WHERE email = 'admin@example.org'"),
                    ==, 1);
   again = inkan_store_get_user (store, "admin", &error);
@@ -448,34 +467,72 @@ test_migration_forward (void)
   g_assert_cmpint (again->id, ==, admin->id);
   g_clear_object (&store);
 
-  store = _inkan_store_open_full (path, v3, G_N_ELEMENTS (v3), &error);
+  store = _inkan_store_open_full (path, after, n_after, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, current + 2);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM notes"), ==, 1);
   assert_chain_ok (store, 1);
   g_clear_object (&store);
 
-  /* And this program, which knows only version 1, refuses it. */
+  /* And this program, which knows only the current version, refuses it. */
   store = inkan_store_open (path, &error);
   g_assert_null (store);
   g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_SCHEMA);
   g_test_message ("%s", error->message);
 }
 
-/* Two steps in one open: version 0 (a fresh file) to 3. */
+/* Several steps in one open: version 0 (a fresh file) to two past the current one. */
 static void
 test_migration_several_steps (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = new_store_path ();
   g_autoptr (InkanStore) store = NULL;
-  const char *const v3[] = { _inkan_store_migrations[0], migration_2,
-                             "INSERT INTO notes (text) VALUES ('three');" };
+  guint n = 0;
+  g_autofree const char **after =
+    migrations_plus (&n, migration_2, "INSERT INTO notes (text) VALUES ('three');", NULL);
 
-  store = _inkan_store_open_full (path, v3, G_N_ELEMENTS (v3), &error);
+  store = _inkan_store_open_full (path, after, n, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, (gint64) n);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM notes"), ==, 1);
+}
+
+/* A store made by the first version, with a used request in it, gains the signatures table
+ * (version 2) and keeps everything it held; the request is still used once. */
+static void
+test_migration_version_1_to_2 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = new_store_path ();
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (GDateTime) now = at ("2026-01-02T03:04:05.006Z");
+  g_autoptr (GBytes) cert = make_cert ("admin");
+  g_autoptr (InkanUser) admin = NULL;
+
+  store = _inkan_store_open_full (path, _inkan_store_migrations, 1, &error);
+  g_assert_no_error (error);
+  admin = inkan_store_add_user (store, NULL, NULL, "admin", INKAN_ROLE_ADMIN, cert, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (store, "SELECT count (*) FROM sqlite_schema WHERE name = 'signatures'"),
+                   ==, 0);
+  g_clear_object (&store);
+  shell (path, "INSERT INTO seals (name, kind, cert_der, key_url, created) VALUES"
+               " ('Old', 'official', x'30', 'pkcs11:object=old', '2026-01-02T03:04:05.006Z');"
+               "INSERT INTO grants (seal_id, user_id, max_uses, uses, created) VALUES"
+               " (1, 1, 1, 1, '2026-01-02T03:04:05.006Z');"
+               "INSERT INTO requests (seal_id, requester_id, document_sha256, state, created,"
+               " page, rect_x, rect_y, rect_width, rect_height) VALUES (1, 1, '"
+               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'used',"
+               " '2026-01-02T03:04:05.006Z', 2, 1, 2, 3, 4);");
+
+  store = inkan_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (db_int (store, "SELECT count (*) FROM signatures"), ==, 0);
+  g_assert_cmpint (db_int (store, "SELECT page FROM requests WHERE id = 1"), ==, 2);
+  g_assert_cmpint (db_int (store, "SELECT uses FROM grants WHERE id = 1"), ==, 1);
+  assert_chain_ok (store, 1);
 }
 
 /* ---- users ---- */
@@ -1547,6 +1604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/store/migration/from-version-0", test_migration_from_version_0);
   g_test_add_func ("/inkan/store/migration/forward-and-newer-refused", test_migration_forward);
   g_test_add_func ("/inkan/store/migration/several-steps", test_migration_several_steps);
+  g_test_add_func ("/inkan/store/migration/version-1-to-2", test_migration_version_1_to_2);
   FIXTURE_TEST ("/inkan/store/users/round-trip", test_users);
   g_test_add_func ("/inkan/store/users/first-is-admin", test_first_user_must_be_admin);
   FIXTURE_TEST ("/inkan/store/seals/round-trip", test_seals);
