@@ -1438,6 +1438,244 @@ test_audit_tamper (gconstpointer data)
   fixture_teardown (f, NULL);
 }
 
+/* ---- two-phase signatures ---- */
+
+static gint64
+grant_uses (Fixture *f, gint64 grant_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT uses FROM grants WHERE id = %" G_GINT64_FORMAT,
+                                          grant_id);
+  return db_int (f->store, sql);
+}
+
+static InkanRequestState
+request_state (InkanStore *store, gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanRequest) request = inkan_store_get_request (store, id, &error);
+
+  g_assert_no_error (error);
+  return request->state;
+}
+
+static void
+test_signature_two_phase (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = create_seal (f, "Lease", NULL);
+  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 1);
+  g_autoptr (InkanRequest) request = create_request (f, seal->id, "lease.pdf");
+  g_autoptr (InkanRequest) other = create_request (f, seal->id, "other.pdf");
+  g_autoptr (InkanStore) second = NULL;
+  g_autofree char *sha = sha256_of ("lease.pdf");
+  g_autofree char *other_sha = sha256_of ("other.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("lease-sealed.pdf");
+  guint completed = 99, rolled_back = 99;
+  gint64 id, id2;
+
+  /* An empty chain: the requests are approved at once. */
+  g_assert_cmpint (request->state, ==, INKAN_REQUEST_APPROVED);
+  id = inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id, request->id, sha,
+                                      9, output, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* Reserved: the use counts, the request is held but not yet used. */
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id,
+                                                  request->id, sha, 9, output, f->now, &error),
+                   ==, 0);
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (inkan_store_record_signature (f->store, f->ctx, f->clerk, seal->id, grant->id,
+                                                request->id, sha, NULL, f->now, &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  /* The grant's one use is taken by the reservation. */
+  g_assert_cmpint (inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id,
+                                                  other->id, other_sha, 9, output, f->now,
+                                                  &error), ==, 0);
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_assert_nonnull (strstr (error->message, "no uses left"));
+  g_clear_error (&error);
+
+  /* Another connection, even in this process, leaves a live reservation alone. */
+  second = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (inkan_store_recover_signatures (second, f->ctx, f->now, &completed,
+                                                 &rolled_back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (completed, ==, 0);
+  g_assert_cmpuint (rolled_back, ==, 0);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 1);
+  /* Only the store that reserved it finishes it. */
+  g_assert_false (inkan_store_complete_signature (second, f->ctx, f->clerk, id, NULL, f->now,
+                                                  &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Sealing failed: the use is given back with the failure's entry, in one transaction. */
+  g_assert_true (inkan_store_release_signature (f->store, f->ctx, f->clerk, id, "sign.failed",
+                                                "The token was removed.", f->now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 0);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (count_actions (f, "sign.failed"), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 0);
+  g_assert_false (inkan_store_release_signature (f->store, f->ctx, f->clerk, id, "sign.failed",
+                                                 NULL, f->now, &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Again, to the end: the request used, the "sign" entry naming the signature. */
+  id2 = inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id, request->id, sha,
+                                       9, output, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id2, >, id);
+  g_assert_true (inkan_store_complete_signature (f->store, f->ctx, f->clerk, id2, NULL, f->now,
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_USED);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 1);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'done'"), ==,
+                   1);
+  g_assert_false (inkan_store_complete_signature (f->store, f->ctx, f->clerk, id2, NULL, f->now,
+                                                  &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  /* Seeds, users, seal, grant, two requests, the failure, the signature. */
+  assert_chain_ok (f->store, 4 + 1 + 1 + 2 + 1 + 1);
+}
+
+/* What a process killed in the middle leaves behind. */
+typedef enum
+{
+  DIED_BEFORE_WRITING,            /* no output */
+  DIED_AFTER_RENAME,              /* the sealed copy in place */
+  DIED_WITH_OTHER_FILE,           /* a file at the output that is no sealed copy of it */
+} Death;
+
+/* In a child: its own connection, a reservation, maybe an output, then kill -9 once the
+ * parent closes `go` (so that no child's opening recovers another's reservation first). */
+static void G_GNUC_NORETURN
+die_while_signing (const char *path, gint64 seal_id, gint64 grant_id, gint64 request_id,
+                   const char *document, const char *output, Death death, int ready, int go)
+{
+  char byte = 0;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanStore) store = inkan_store_open (path, &error);
+  g_autoptr (InkanUser) clerk = NULL;
+  g_autoptr (GDateTime) now = at ("2026-11-25T12:00:00Z");
+  g_autofree char *sha = sha256_of (document);
+  g_autofree char *sealed = g_strconcat (document, "\n% the signed increment\n", NULL);
+
+  if (store == NULL || (clerk = inkan_store_get_user (store, "clerk", &error)) == NULL)
+    _exit (10);
+  if (inkan_store_reserve_signature (store, clerk, seal_id, grant_id, request_id, sha,
+                                     strlen (document), output, now, &error) == 0)
+    _exit (11);
+  if (death == DIED_AFTER_RENAME && !g_file_set_contents (output, sealed, -1, NULL))
+    _exit (12);
+  if (death == DIED_WITH_OTHER_FILE && !g_file_set_contents (output, "%PDF-1.7 another\n", -1,
+                                                             NULL))
+    _exit (12);
+  if (write (ready, "r", 1) != 1)
+    _exit (13);
+  while (read (go, &byte, 1) > 0)
+    ;
+  raise (SIGKILL);
+  _exit (14);
+}
+
+static void
+test_signature_recovery (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = create_seal (f, "Lease", NULL);
+  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 3);
+  const char *documents[] = { "%PDF-1.7 lease one", "%PDF-1.7 lease two", "%PDF-1.7 lease three" };
+  const Death deaths[] = { DIED_BEFORE_WRITING, DIED_AFTER_RENAME, DIED_WITH_OTHER_FILE };
+  InkanRequest *requests[3];
+  char *outputs[3];
+  guint completed = 0, rolled_back = 0;
+  int ready[2], go[2];
+  pid_t pids[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("lease-%u-sealed.pdf", i);
+
+      requests[i] = create_request (f, seal->id, documents[i]);
+      outputs[i] = inkan_test_tmp_path (name);
+    }
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (go), ==, 0);
+  /* No connection may cross a fork. */
+  g_clear_object (&f->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      char byte = 0;
+
+      pids[i] = fork ();
+      g_assert_cmpint (pids[i], >=, 0);
+      if (pids[i] == 0)
+        {
+          /* The parent's abort handler would remove the shared temporary directory. */
+          signal (SIGABRT, SIG_DFL);
+          close (ready[0]);
+          close (go[1]);
+          die_while_signing (f->path, seal->id, grant->id, requests[i]->id, documents[i],
+                             outputs[i], deaths[i], ready[1], go[0]);
+        }
+      /* One at a time: each child's opening of the store sees the others alive. */
+      g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+    }
+  close (go[1]);
+  for (guint i = 0; i < 3; i++)
+    {
+      int status = 0;
+
+      g_assert_cmpint (waitpid (pids[i], &status, 0), ==, pids[i]);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+    }
+  close (ready[0]);
+  close (ready[1]);
+  close (go[0]);
+  /* What the dead left, seen by the shell (which runs no recovery): three uses reserved. */
+  g_assert_cmpint (shell_int (f->path, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 3);
+  g_assert_cmpint (shell_int (f->path, "SELECT uses FROM grants"), ==, 3);
+
+  /* The next opening resolves them. */
+  f->store = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 0);
+  g_assert_cmpint (request_state (f->store, requests[0]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (request_state (f->store, requests[1]->id), ==, INKAN_REQUEST_USED);
+  g_assert_cmpint (request_state (f->store, requests[2]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign.rolled-back"), ==, 2);
+  /* The file that is no sealed copy of the document is left as it was found. */
+  g_assert_true (g_file_test (outputs[2], G_FILE_TEST_EXISTS));
+  assert_chain_ok (f->store, 4 + 1 + 1 + 3 + 3);
+  /* Nothing is left to do. */
+  g_assert_true (inkan_store_recover_signatures (f->store, f->ctx, f->now, &completed,
+                                                 &rolled_back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (completed + rolled_back, ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      inkan_request_free (requests[i]);
+      g_free (outputs[i]);
+    }
+}
+
 /* ---- concurrent writers ---- */
 
 #define N_WRITERS 3
@@ -1622,6 +1860,8 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/inkan/store/audit/tamper/%s", tampers[i].name);
       g_test_add_data_func (path, &tampers[i], test_audit_tamper);
     }
+  FIXTURE_TEST ("/inkan/store/signatures/two-phase", test_signature_two_phase);
+  FIXTURE_TEST ("/inkan/store/signatures/recovery-after-kill", test_signature_recovery);
   FIXTURE_TEST ("/inkan/store/concurrent-writers", test_concurrent_writers);
   FIXTURE_TEST ("/inkan/store/full-disk", test_full_disk);
   FIXTURE_TEST ("/inkan/store/busy", test_busy);
