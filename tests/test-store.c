@@ -1555,6 +1555,7 @@ typedef enum
   DIED_BEFORE_WRITING,            /* no output */
   DIED_AFTER_RENAME,              /* the sealed copy in place */
   DIED_WITH_OTHER_FILE,           /* a file at the output that is no sealed copy of it */
+  DIED_OVER_OLD_COPY,             /* an older sealed copy at the output, not yet replaced */
 } Death;
 
 /* In a child: its own connection, a reservation, maybe an output, then kill -9 once the
@@ -1595,27 +1596,34 @@ test_signature_recovery (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanSeal) seal = create_seal (f, "Lease", NULL);
-  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 3);
-  const char *documents[] = { "%PDF-1.7 lease one", "%PDF-1.7 lease two", "%PDF-1.7 lease three" };
-  const Death deaths[] = { DIED_BEFORE_WRITING, DIED_AFTER_RENAME, DIED_WITH_OTHER_FILE };
-  InkanRequest *requests[3];
-  char *outputs[3];
+  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 4);
+  const char *documents[] = { "%PDF-1.7 lease one", "%PDF-1.7 lease two", "%PDF-1.7 lease three",
+                              "%PDF-1.7 lease four" };
+  const Death deaths[] = { DIED_BEFORE_WRITING, DIED_AFTER_RENAME, DIED_WITH_OTHER_FILE,
+                           DIED_OVER_OLD_COPY };
+  InkanRequest *requests[4];
+  char *outputs[4];
   guint completed = 0, rolled_back = 0;
   int ready[2], go[2];
-  pid_t pids[3];
+  pid_t pids[4];
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       g_autofree char *name = g_strdup_printf ("lease-%u-sealed.pdf", i);
 
       requests[i] = create_request (f, seal->id, documents[i]);
       outputs[i] = inkan_test_tmp_path (name);
     }
+  /* Sealed before, into the same file name: the copy a new sealing would have replaced. */
+  {
+    g_autofree char *old_copy = g_strconcat (documents[3], "\n% an earlier increment\n", NULL);
+    g_assert_true (g_file_set_contents (outputs[3], old_copy, -1, NULL));
+  }
   g_assert_cmpint (pipe (ready), ==, 0);
   g_assert_cmpint (pipe (go), ==, 0);
   /* No connection may cross a fork. */
   g_clear_object (&f->store);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       char byte = 0;
 
@@ -1634,7 +1642,7 @@ test_signature_recovery (Fixture *f, gconstpointer data)
       g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
     }
   close (go[1]);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       int status = 0;
 
@@ -1645,10 +1653,10 @@ test_signature_recovery (Fixture *f, gconstpointer data)
   close (ready[0]);
   close (ready[1]);
   close (go[0]);
-  /* What the dead left, seen by the shell (which runs no recovery): three uses reserved. */
+  /* What the dead left, seen by the shell (which runs no recovery): four uses reserved. */
   g_assert_cmpint (shell_int (f->path, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
-                   ==, 3);
-  g_assert_cmpint (shell_int (f->path, "SELECT uses FROM grants"), ==, 3);
+                   ==, 4);
+  g_assert_cmpint (shell_int (f->path, "SELECT uses FROM grants"), ==, 4);
 
   /* The next opening resolves them. */
   f->store = inkan_store_open (f->path, &error);
@@ -1658,18 +1666,20 @@ test_signature_recovery (Fixture *f, gconstpointer data)
   g_assert_cmpint (request_state (f->store, requests[0]->id), ==, INKAN_REQUEST_APPROVED);
   g_assert_cmpint (request_state (f->store, requests[1]->id), ==, INKAN_REQUEST_USED);
   g_assert_cmpint (request_state (f->store, requests[2]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (request_state (f->store, requests[3]->id), ==, INKAN_REQUEST_APPROVED);
   g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
   g_assert_cmpint (count_actions (f, "sign"), ==, 1);
-  g_assert_cmpint (count_actions (f, "sign.rolled-back"), ==, 2);
-  /* The file that is no sealed copy of the document is left as it was found. */
+  g_assert_cmpint (count_actions (f, "sign.rolled-back"), ==, 3);
+  /* Files that are no new sealed copy of the document are left as they were found. */
   g_assert_true (g_file_test (outputs[2], G_FILE_TEST_EXISTS));
-  assert_chain_ok (f->store, 4 + 1 + 1 + 3 + 3);
+  g_assert_true (g_file_test (outputs[3], G_FILE_TEST_EXISTS));
+  assert_chain_ok (f->store, 4 + 1 + 1 + 4 + 4);
   /* Nothing is left to do. */
   g_assert_true (inkan_store_recover_signatures (f->store, f->ctx, f->now, &completed,
                                                  &rolled_back, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (completed + rolled_back, ==, 0);
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
       inkan_request_free (requests[i]);
       g_free (outputs[i]);

@@ -12,6 +12,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -162,7 +163,9 @@ static const char migration_1[] =
  * against the grant's uses and holds the request, while the sealed file is being written to
  * `output` (absolute); it becomes 'done' with the file in place, or 'rolled-back' with the use
  * given back. `document_size` lets recovery tell the sealed copy of this document (it begins
- * with the document's bytes) from any other file. */
+ * with the document's bytes) from any other file, and `output_before` (device, inode, size
+ * and modification time of what was at `output` when the use was reserved) from an older copy
+ * that the new one was to replace: sealing renames a new file into place. */
 static const char migration_2[] =
   "CREATE TABLE signatures ("
   "  id INTEGER PRIMARY KEY,"
@@ -173,6 +176,7 @@ static const char migration_2[] =
   "  document_sha256 TEXT NOT NULL " HEX64_CHECK ("document_sha256") ","
   "  document_size INTEGER CHECK (document_size > 0),"
   "  output TEXT CHECK (output GLOB '/*'),"
+  "  output_before TEXT,"
   "  state TEXT NOT NULL CHECK (state IN ('signing', 'done', 'rolled-back')),"
   "  started TEXT NOT NULL " TIME_CHECK ("started") ","
   "  finished TEXT " TIME_CHECK ("finished") ","
@@ -2502,14 +2506,16 @@ use_details (const InkanSeal *seal, const InkanGrant *grant, gint64 use)
 static gint64
 insert_signature (InkanStore *self, const char *state, gint64 seal_id, gint64 grant_id,
                   gint64 request_id, gint64 actor_id, const char *digest, guint64 size,
-                  const char *output, GDateTime *now, GError **error)
+                  const char *output, const char *output_before, GDateTime *now,
+                  GError **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
 
   stmt = _inkan_store_prepare (self,
                                "INSERT INTO signatures (seal_id, grant_id, request_id, actor_id,"
                                " document_sha256, document_size, output, state, started,"
-                               " finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               " finished, output_before)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                error);
   if (stmt == NULL)
     return 0;
@@ -2525,6 +2531,7 @@ insert_signature (InkanStore *self, const char *state, gint64 seal_id, gint64 gr
   _inkan_store_bind_time (stmt, 9, now);
   if (strcmp (state, "done") == 0)
     _inkan_store_bind_time (stmt, 10, now);
+  _inkan_store_bind_text (stmt, 11, output_before);
   if (!step_done (self, stmt, "record the signature", error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
@@ -2565,7 +2572,7 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
   if ((request_id != 0 && !set_request_state (self, request_id, INKAN_REQUEST_USED, 0, error))
       || !add_use (self, grant_id, 1, error)
       || insert_signature (self, "done", seal_id, grant_id, request_id, actor_row->id, digest, 0,
-                           NULL, now, error) == 0)
+                           NULL, NULL, now, error) == 0)
     goto fail;
   objects = signature_objects (seal->id, grant_id, request_id, 0);
   if (details == NULL)
@@ -2582,6 +2589,25 @@ fail:
 }
 
 /* ---- two-phase signatures: reservations, their locks, and recovery ---- */
+
+/* What is at `path` now, to tell it from what a rename puts there later; NULL when nothing. */
+static char *
+file_identity (const struct stat *st)
+{
+  return g_strdup_printf ("%ju:%ju:%jd:%jd.%09ld", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino,
+                          (intmax_t) st->st_size, (intmax_t) st->st_mtim.tv_sec,
+                          (long) st->st_mtim.tv_nsec);
+}
+
+static char *
+path_identity (const char *path)
+{
+  struct stat st;
+
+  if (g_lstat (path, &st) != 0)
+    return NULL;
+  return file_identity (&st);
+}
 
 /* A reservation's owner holds an exclusive open-file-description lock on byte `id` of
  * "<store>-signing" for as long as it lives; the kernel drops it when the process dies, however
@@ -2647,6 +2673,7 @@ typedef struct
   gint64 document_size;
   char *output;
   char *state;
+  char *output_before;
 } Reservation;
 
 static void
@@ -2657,6 +2684,7 @@ reservation_free (Reservation *r)
   g_free (r->document_sha256);
   g_free (r->output);
   g_free (r->state);
+  g_free (r->output_before);
   g_free (r);
 }
 
@@ -2664,7 +2692,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reservation, reservation_free)
 
 #define RESERVATION_COLUMNS \
   "id, seal_id, grant_id, coalesce (request_id, 0), actor_id, document_sha256," \
-  " coalesce (document_size, 0), output, state"
+  " coalesce (document_size, 0), output, state, output_before"
 
 static Reservation *
 reservation_from_row (sqlite3_stmt *stmt, GError **error)
@@ -2680,6 +2708,7 @@ reservation_from_row (sqlite3_stmt *stmt, GError **error)
   r->document_size = sqlite3_column_int64 (stmt, 6);
   r->output = _inkan_store_column_text (stmt, 7);
   r->state = _inkan_store_column_text (stmt, 8);
+  r->output_before = _inkan_store_column_text (stmt, 9);
   if (r->document_sha256 == NULL || r->state == NULL)
     return malformed ("signature", r->id, error);
   return g_steal_pointer (&r);
@@ -2738,6 +2767,7 @@ inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 
   g_autoptr (InkanGrant) grant = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *absolute = NULL;
+  g_autofree char *before = NULL;
   gint64 id = 0;
   int fd = -1;
 
@@ -2764,8 +2794,9 @@ inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 
       || !check_use (self, seal_id, grant_id, request_id, digest, now, &seal, &grant, error)
       || !add_use (self, grant_id, 1, error))
     goto fail;
+  before = path_identity (absolute);
   id = insert_signature (self, "signing", seal_id, grant_id, request_id, actor_row->id, digest,
-                         document_size, absolute, now, error);
+                         document_size, absolute, before, now, error);
   if (id == 0)
     goto fail;
   /* Locked before anyone can see the row: recovery never takes a live reservation for a dead
@@ -2885,11 +2916,13 @@ inkan_store_release_signature (InkanStore *self, const InkanAuditContext *ctx,
   return finish_reservation (self, ctx, actor, reservation, FALSE, action, details, now, error);
 }
 
-/* Is `path` the sealed copy of the document: longer than it, and beginning with its bytes
- * (sealing only appends)? */
+/* Is `path` the sealed copy of the document: not what was there at the reservation
+ * (`before`), longer than the document, and beginning with its bytes (sealing only appends)? */
 static gboolean
-is_sealed_copy (const char *path, const char *document_sha256, gint64 document_size)
+is_sealed_copy (const char *path, const char *before, const char *document_sha256,
+                gint64 document_size)
 {
+  g_autofree char *identity = NULL;
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buf = g_malloc (1 << 16);
   struct stat st;
@@ -2902,7 +2935,8 @@ is_sealed_copy (const char *path, const char *document_sha256, gint64 document_s
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return FALSE;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size <= document_size)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size <= document_size
+      || (before != NULL && strcmp (before, identity = file_identity (&st)) == 0))
     {
       close (fd);
       return FALSE;
@@ -2976,7 +3010,8 @@ inkan_store_recover_signatures (InkanStore *self, const InkanAuditContext *ctx, 
             }
           g_array_append_val (locks, fd);
           owner = user_by_id (self, r->actor_id, NULL);
-          if (is_sealed_copy (r->output, r->document_sha256, r->document_size))
+          if (is_sealed_copy (r->output, r->output_before, r->document_sha256,
+                              r->document_size))
             {
               details = g_strdup_printf ("The sealing into %s by %s ended before it was "
                                          "recorded; the sealed copy is in place, so signature %"
