@@ -2655,11 +2655,14 @@ lock_reservation (InkanStore *self, gint64 id, GError **error)
 static void
 unlock_reservation (InkanStore *self, gint64 id)
 {
-  gpointer fd;
+  gpointer key, fd;
 
   if (self->reservations != NULL
-      && g_hash_table_steal_extended (self->reservations, &id, NULL, &fd))
-    close (GPOINTER_TO_INT (fd));
+      && g_hash_table_steal_extended (self->reservations, &id, &key, &fd))
+    {
+      close (GPOINTER_TO_INT (fd));
+      g_free (key);
+    }
 }
 
 typedef struct
