@@ -1691,46 +1691,110 @@ test_signature_recovery (Fixture *f, gconstpointer data)
 #define N_WRITERS 3
 #define ENTRIES_PER_WRITER 200
 #define SIGNS_PER_WRITER 100
+#define REQUESTS_PER_WRITER 50
 #define MAX_USES 150
+#define N_THREADS 2
+#define ENTRIES_PER_THREAD 100
+#define REQUESTS_PER_THREAD 25
 
-/* In a child process: its own connection, 200 audit entries and 100 attempts to use the grant.
- * The exit status says what went wrong, if anything. */
+/* One writer's acts: `n` audit entries, a request every fourth, and (`sign`) an attempt to use
+ * the grant every second. FALSE on the first failure, which `what` names. */
+static gboolean
+write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id,
+            gint64 grant_id, gboolean sign, int *uses, const char **what)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
+  g_autoptr (InkanUser) clerk = inkan_store_get_user (store, "clerk", &error);
+  g_autoptr (GDateTime) start = at ("2026-11-25T12:00:00Z");
+  g_autofree char *doc = sha256_of ("concurrent");
+
+  if (clerk == NULL)
+    {
+      *what = "clerk";
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr (GDateTime) now = g_date_time_add (start, (gint64) (index * 1000 + i) * 1000);
+      g_autofree char *details = g_strdup_printf ("%s %d, entry %d.", who, index, i);
+
+      if (!inkan_store_audit (store, ctx, clerk, "test.write", NULL, NULL, details, now, &error))
+        {
+          *what = "audit";
+          return FALSE;
+        }
+      if (i % 4 == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%d-%d.pdf", who, index, i);
+          g_autofree char *digest = sha256_of (name);
+          g_autoptr (InkanRequest) created = NULL;
+          InkanRequest request = { 0 };
+
+          request.seal_id = seal_id;
+          request.document_sha256 = digest;
+          request.document_name = name;
+          request.reason = details;
+          created = inkan_store_create_request (store, ctx, clerk, &request, now, &error);
+          if (created == NULL)
+            {
+              *what = "request";
+              return FALSE;
+            }
+        }
+      if (sign && i % 2 == 0)
+        {
+          if (inkan_store_record_signature (store, ctx, clerk, seal_id, grant_id, 0, doc, NULL,
+                                            now, &error))
+            (*uses)++;
+          else if (g_error_matches (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE))
+            g_clear_error (&error);
+          else
+            {
+              *what = "sign";
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* In a child process (the CLI, say): its own connection, 200 audit entries, 50 requests and
+ * 100 attempts to use the grant. The exit status says what went wrong, if anything. */
 static int
 writer (const char *path, gint64 seal_id, gint64 grant_id, int index)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanStore) store = inkan_store_open (path, &error);
-  g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
-  g_autoptr (InkanUser) clerk = NULL;
-  g_autoptr (GDateTime) start = at ("2026-11-25T12:00:00Z");
-  g_autofree char *doc = sha256_of ("concurrent");
+  const char *what = NULL;
   int uses = 0;
 
   if (store == NULL)
     return 10;
-  clerk = inkan_store_get_user (store, "clerk", &error);
-  if (clerk == NULL)
-    return 11;
-  for (int i = 0; i < ENTRIES_PER_WRITER; i++)
-    {
-      g_autoptr (GDateTime) now = g_date_time_add (start, (gint64) (index * 1000 + i) * 1000);
-      g_autofree char *details = g_strdup_printf ("Writer %d, entry %d.", index, i);
-
-      if (!inkan_store_audit (store, ctx, clerk, "test.write", NULL, NULL, details, now, &error))
-        return 12;
-      if (i % 2 == 0)
-        {
-          if (inkan_store_record_signature (store, ctx, clerk, seal_id, grant_id, 0, doc, NULL,
-                                            now, &error))
-            uses++;
-          else if (g_error_matches (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE))
-            g_clear_error (&error);
-          else
-            return 13;
-        }
-    }
+  if (!write_acts (store, "process", index, ENTRIES_PER_WRITER, seal_id, grant_id, TRUE, &uses,
+                   &what))
+    return g_str_equal (what, "clerk") ? 11 : g_str_equal (what, "sign") ? 13 : 12;
   g_test_message ("writer %d made %d signatures", index, uses);
   return 0;
+}
+
+/* Threads sharing one store, as the app's workers do. */
+typedef struct
+{
+  InkanStore *store;
+  gint64 seal_id;
+  int index;
+  const char *failed;
+} ThreadWriter;
+
+static gpointer
+thread_writer (gpointer data)
+{
+  ThreadWriter *w = data;
+
+  write_acts (w->store, "thread", w->index, ENTRIES_PER_THREAD, w->seal_id, 0, FALSE, NULL,
+              &w->failed);
+  return NULL;
 }
 
 static void
@@ -1740,7 +1804,10 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
   g_autoptr (InkanSeal) seal = create_seal (f, "Shared", NULL);
   g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, MAX_USES);
   g_autoptr (GPtrArray) grants = NULL;
+  ThreadWriter workers[N_THREADS];
+  GThread *threads[N_THREADS];
   pid_t pids[N_WRITERS];
+  gint64 n_requests = N_WRITERS * REQUESTS_PER_WRITER + N_THREADS * REQUESTS_PER_THREAD;
 
   /* No connection may cross a fork. */
   g_clear_object (&f->store);
@@ -1755,6 +1822,19 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
           _exit (writer (f->path, seal->id, grant->id, i));
         }
     }
+  /* Meanwhile, the "app": one connection, several threads. */
+  f->store = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      workers[i] = (ThreadWriter){ f->store, seal->id, i, NULL };
+      threads[i] = g_thread_new ("writer", thread_writer, &workers[i]);
+    }
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_null (workers[i].failed);
+    }
   for (int i = 0; i < N_WRITERS; i++)
     {
       int status = 0;
@@ -1764,14 +1844,22 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);
     }
 
+  g_clear_object (&f->store);
   f->store = inkan_store_open (f->path, &error);
   g_assert_no_error (error);
   grants = inkan_store_list_grants (f->store, seal->id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (((InkanGrant *)grants->pdata[0])->uses, ==, MAX_USES);
   g_assert_cmpint (count_actions (f, "sign"), ==, MAX_USES);
-  g_assert_cmpint (count_actions (f, "test.write"), ==, N_WRITERS * ENTRIES_PER_WRITER);
-  assert_chain_ok (f->store, 4 + 2 + N_WRITERS * ENTRIES_PER_WRITER + MAX_USES);
+  g_assert_cmpint (count_actions (f, "test.write"), ==,
+                   N_WRITERS * ENTRIES_PER_WRITER + N_THREADS * ENTRIES_PER_THREAD);
+  /* Every request, each with its entry, and no two alike. */
+  g_assert_cmpint (count_actions (f, "request.create"), ==, n_requests);
+  g_assert_cmpint (db_int (f->store, "SELECT count (DISTINCT document_name) FROM requests"), ==,
+                   n_requests);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures"), ==, MAX_USES);
+  assert_chain_ok (f->store, 4 + 2 + N_WRITERS * ENTRIES_PER_WRITER
+                               + N_THREADS * ENTRIES_PER_THREAD + n_requests + MAX_USES);
 }
 
 /* ---- a full disk and a busy database ---- */

@@ -580,6 +580,77 @@ test_crash_while_signing (void)
   g_assert_cmpstr (state, ==, "0");
 }
 
+/* Several inkan-cli processes at once, as a clerk's script and the app would: four create ten
+ * requests each while an auditor verifies the trail over and over. No entry is lost, no id is
+ * given twice, and the trail stays intact. */
+static void
+test_concurrent_processes (void)
+{
+  g_autofree char *dir = inkan_test_tmp_path ("concurrent");
+  g_autofree char *err = NULL, *list = NULL, *trail = NULL;
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *argv[] = {
+    "sh", "-c",
+    "cli=$1 db=$2 doc=$3 dir=$4\n"
+    "for w in 1 2 3 4; do\n"
+    "  (for i in 1 2 3 4 5 6 7 8 9 10; do\n"
+    "     \"$cli\" --db \"$db\" --as clerk request create Contract \"$doc\""
+    " --reason \"Batch $w-$i\" || exit 1\n"
+    "   done > \"$dir/ids-$w\") &\n"
+    "done\n"
+    "(for i in 1 2 3 4 5 6 7 8 9 10; do\n"
+    "   \"$cli\" --db \"$db\" --as auditor audit verify > /dev/null || exit 2\n"
+    " done) &\n"
+    "status=0\n"
+    "for job in $(jobs -p); do wait \"$job\" || status=1; done\n"
+    "exit $status\n",
+    "sh", cli (), sc.db, sc.doc1, dir, NULL
+  };
+  guint batch_entries = 0;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (inkan_test_run (argv, NULL, &err), ==, 0);
+  for (guint w = 1; w <= 4; w++)
+    {
+      g_autofree char *name = g_strdup_printf ("ids-%u", w);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      g_auto (GStrv) got = NULL;
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      got = g_strsplit (g_strchomp (contents), "\n", -1);
+      g_assert_cmpuint (g_strv_length (got), ==, 10);
+      for (guint i = 0; got[i] != NULL; i++)
+        g_assert_true (g_hash_table_add (ids, g_strdup (got[i])));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, 40);
+
+  /* Each in the store and in the trail, which verifies. */
+  g_assert_cmpint (wf (&list, NULL, NULL, "clerk", "request", "list", "--state", "pending",
+                       NULL), ==, 0);
+  {
+    GHashTableIter iter;
+    gpointer id;
+
+    g_hash_table_iter_init (&iter, ids);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      {
+        g_autofree char *line = g_strdup_printf ("\n%s\tpending\tseal:Contract", (char *) id);
+        g_autofree char *first = g_strdup_printf ("%s\tpending\tseal:Contract", (char *) id);
+
+        g_assert_true (strstr (list, line) != NULL || g_str_has_prefix (list, first));
+      }
+  }
+  g_assert_cmpint (wf (&trail, NULL, NULL, "auditor", "audit", "list", NULL), ==, 0);
+  lines = g_strsplit (trail, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "\trequest.create\t") != NULL && strstr (lines[i], "Batch ") != NULL)
+      batch_entries++;
+  g_assert_cmpuint (batch_entries, ==, 40);
+  assert_audit_intact ();
+}
+
 static void
 test_forged_approval (void)
 {
@@ -751,6 +822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/workflow/edited-document", test_edited_document);
   g_test_add_func ("/inkan/workflow/request-placement", test_request_placement);
   g_test_add_func ("/inkan/workflow/crash-while-signing", test_crash_while_signing);
+  g_test_add_func ("/inkan/workflow/concurrent-processes", test_concurrent_processes);
   g_test_add_func ("/inkan/workflow/forged-approval", test_forged_approval);
   g_test_add_func ("/inkan/workflow/roles", test_roles);
   g_test_add_func ("/inkan/workflow/audit-export", test_audit_export);
