@@ -779,6 +779,44 @@ test_audit_export (void)
   }
 }
 
+/* The report speaks the users' language: a clerk named in Chinese, a reason in Chinese, drawn
+ * with real glyphs (pdftotext reads them back) rather than boxes. */
+static void
+test_audit_export_chinese (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *dir = inkan_test_tmp_path ("bundle-zh");
+  g_autofree char *pdf_path = g_build_filename (dir, "audit-report.pdf", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "audit.json", NULL);
+  g_autofree char *id = NULL, *text = NULL, *json = NULL, *fonts = NULL;
+
+  g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "user", "add", "王芳", "--role", "clerk",
+                       "--cert", pki->clerk_pem, NULL), ==, 0);
+  g_assert_cmpint (wf (&id, NULL, NULL, "王芳", "request", "create", "Contract", sc.doc2,
+                       "--reason", "华信公司采购合同（第二批）", NULL), ==, 0);
+  g_strchomp (id);
+  g_assert_cmpint (wf (NULL, NULL, NULL, "auditor", "audit", "export", "--request", id, "-o", dir,
+                       NULL), ==, 0);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"actor\":\"王芳\""));
+  inkan_test_judge_qpdf (pdf_path);
+  {
+    const char *argv[] = { "pdftotext", pdf_path, "-", NULL };
+    g_assert_cmpint (inkan_test_run (argv, &text, NULL), ==, 0);
+  }
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "王芳"));
+  g_assert_nonnull (strstr (text, "华信公司采购合同（第二批）"));
+  g_assert_nonnull (strstr (text, "Inkan audit report"));
+  {
+    /* The glyphs come from a CJK font embedded in the report. */
+    const char *argv[] = { "pdffonts", pdf_path, NULL };
+    g_assert_cmpint (inkan_test_run (argv, &fonts, NULL), ==, 0);
+  }
+  g_test_message ("%s", fonts);
+  g_assert_nonnull (strstr (fonts, "CJK"));
+}
+
 static void
 test_audit_tamper (void)
 {
@@ -826,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/workflow/forged-approval", test_forged_approval);
   g_test_add_func ("/inkan/workflow/roles", test_roles);
   g_test_add_func ("/inkan/workflow/audit-export", test_audit_export);
+  g_test_add_func ("/inkan/workflow/audit-export-chinese", test_audit_export_chinese);
   g_test_add_func ("/inkan/workflow/audit-tamper", test_audit_tamper);
   return g_test_run ();
 }
