@@ -1607,21 +1607,38 @@ judge_trailer (Judge *j, qpdf_data qo, qpdf_data qn)
   qpdf_oh_release (qn, b);
 }
 
-/* The cross-reference entries in force before `rev`: later sections win. */
-static GHashTable *
-merged_entries (InkanRevisions *revisions, guint rev)
+/* What one comparison leaves for the next: the later revision's graph, and the entries in
+ * force before a revision. */
+struct _InkanDiffer
 {
-  GHashTable *merged = g_hash_table_new (NULL, NULL);
+  InkanRevisions *revisions;
+  Graph *graph;             /* of revision graph_rev, or NULL */
+  guint graph_rev;
+  GHashTable *merged;       /* id → InkanXrefEntry in force before revision merged_rev */
+  guint merged_rev;
+};
+
+/* Brings the cross-reference entries in force up to just before `rev`: later sections win. */
+static GHashTable *
+merged_entries (InkanDiffer *d, guint rev)
+{
   guint r, i, n;
 
-  for (r = 0; r < rev; r++)
+  if (d->merged == NULL || d->merged_rev > rev)
     {
-      const InkanXrefEntry *e = inkan_revisions_get_entries (revisions, r, &n);
+      g_clear_pointer (&d->merged, g_hash_table_unref);
+      d->merged = g_hash_table_new (NULL, NULL);
+      d->merged_rev = 0;
+    }
+  for (r = d->merged_rev; r < rev; r++)
+    {
+      const InkanXrefEntry *e = inkan_revisions_get_entries (d->revisions, r, &n);
 
       for (i = 0; i < n; i++)
-        g_hash_table_insert (merged, GINT_TO_POINTER (e[i].id), (gpointer) &e[i]);
+        g_hash_table_insert (d->merged, GINT_TO_POINTER (e[i].id), (gpointer) &e[i]);
     }
-  return merged;
+  d->merged_rev = rev;
+  return d->merged;
 }
 
 static gboolean
@@ -1651,13 +1668,46 @@ exists (qpdf_data q, qpdf_oh oh)
   return type != ot_null && type != ot_uninitialized && type != ot_reserved;
 }
 
+InkanDiffer *
+inkan_differ_new (InkanRevisions *revisions)
+{
+  InkanDiffer *self;
+
+  g_return_val_if_fail (revisions != NULL, NULL);
+  self = g_new0 (InkanDiffer, 1);
+  self->revisions = revisions;
+  return self;
+}
+
+void
+inkan_differ_free (InkanDiffer *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->graph, graph_free);
+  g_clear_pointer (&self->merged, g_hash_table_unref);
+  g_free (self);
+}
+
 InkanDiff *
 inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
 {
+  g_autoptr (InkanDiffer) differ = NULL;
+
+  g_return_val_if_fail (revisions != NULL, NULL);
+  g_return_val_if_fail (rev >= 1 && rev < inkan_revisions_get_n (revisions), NULL);
+  differ = inkan_differ_new (revisions);
+  return inkan_differ_diff (differ, rev, error);
+}
+
+InkanDiff *
+inkan_differ_diff (InkanDiffer *self, guint rev, GError **error)
+{
+  InkanRevisions *revisions;
   g_autoptr (InkanDiff) diff = NULL;
   g_autoptr (Graph) old_graph = NULL;
   g_autoptr (Graph) new_graph = NULL;
-  g_autoptr (GHashTable) merged = NULL;
+  GHashTable *merged;
   g_autoptr (GHashTable) seen = NULL;
   g_autoptr (GHashTable) section_ids = NULL;
   qpdf_data qo, qn;
@@ -1666,7 +1716,8 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   guint n, i;
   Judge j = { 0 };
 
-  g_return_val_if_fail (revisions != NULL, NULL);
+  g_return_val_if_fail (self != NULL, NULL);
+  revisions = self->revisions;
   g_return_val_if_fail (rev >= 1 && rev < inkan_revisions_get_n (revisions), NULL);
 
   qo = inkan_revisions_get_qpdf (revisions, rev - 1, error);
@@ -1675,7 +1726,12 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   qn = inkan_revisions_get_qpdf (revisions, rev, error);
   if (qn == NULL)
     return NULL;
-  old_graph = graph_build (revisions, qo, error);
+  /* The previous comparison's later graph is this one's earlier graph. */
+  if (self->graph != NULL && self->graph_rev == rev - 1)
+    old_graph = g_steal_pointer (&self->graph);
+  else
+    old_graph = graph_build (revisions, qo, error);
+  g_clear_pointer (&self->graph, graph_free);
   if (old_graph == NULL)
     return NULL;
   new_graph = graph_build (revisions, qn, error);
@@ -1692,7 +1748,7 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   j.diff = diff;
   j.seen_findings = seen;
 
-  merged = merged_entries (revisions, rev);
+  merged = merged_entries (self, rev);
   inkan_revisions_get_end (revisions, rev - 1, &old_end);
   entries = inkan_revisions_get_entries (revisions, rev, &n);
   section_ids = g_hash_table_new (NULL, NULL);
@@ -1767,5 +1823,7 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   judge_structure (&j);
   if (!check_qpdf (revisions, qo, error) || !check_qpdf (revisions, qn, error))
     return NULL;
+  self->graph = g_steal_pointer (&new_graph);
+  self->graph_rev = rev;
   return g_steal_pointer (&diff);
 }

@@ -262,6 +262,7 @@ typedef struct
   const InkanVerifyOptions *options;
   GDateTime *now;
   gboolean mapped;          /* the data is a file mapping: hashing may drop pages behind it */
+  InkanDiffer *differ;      /* each revision's object graph walked once for all the diffs */
   GPtrArray *diffs;         /* InkanDiff per revision (index rev), NULL until computed */
   GPtrArray *diff_errors;   /* GError per revision, or NULL */
   gboolean *diffed;
@@ -278,7 +279,7 @@ is_hex (guint8 c)
 static void
 hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, gsize to)
 {
-  const gsize chunk = 4 << 20;
+  const gsize chunk = 1 << 20;
   gsize page = (gsize) sysconf (_SC_PAGESIZE);
 
   while (from < to)
@@ -652,7 +653,7 @@ get_diff (Verifier *v, guint rev, const GError **error)
     {
       GError *local = NULL;
 
-      g_ptr_array_index (v->diffs, rev) = inkan_diff_revision (v->revisions, rev, &local);
+      g_ptr_array_index (v->diffs, rev) = inkan_differ_diff (v->differ, rev, &local);
       g_ptr_array_index (v->diff_errors, rev) = local;
       v->diffed[rev] = TRUE;
     }
@@ -1146,6 +1147,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   /* Dropping hashed pages pays only for large files: faulting them back costs more. */
   inkan_revisions_get_data (revisions, &size);
   v.mapped = mapped && size > 16 * 1024 * 1024;
+  v.differ = inkan_differ_new (revisions);
   v.diffs = g_ptr_array_new_full (n_revs, (GDestroyNotify) inkan_diff_free);
   v.diff_errors = g_ptr_array_new_full (n_revs, error_free0);
   g_ptr_array_set_size (v.diffs, n_revs);
@@ -1172,6 +1174,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
     report->indication = INKAN_INDICATION_NO_SIGNATURE;
 
   g_date_time_unref (v.now);
+  inkan_differ_free (v.differ);
   g_ptr_array_unref (v.diffs);
   g_ptr_array_unref (v.diff_errors);
   g_free (v.diffed);
