@@ -72,7 +72,8 @@ typedef struct
 
 typedef struct
 {
-  qpdf_data q;
+  qpdf_data q;              /* the reading walked; NULL once the graph is built */
+  InkanRevisions *revisions;
   int root_id;
   GHashTable *roles;        /* id → Role mask, also for references to missing objects */
   GHashTable *structural;   /* ids the structural walk placed: the generic walk stops there */
@@ -83,6 +84,7 @@ typedef struct
   GArray *pages;            /* page ids in order */
   GQueue pending;
   guint visits;
+  guint ticks;              /* objects read, for giving back the file's pages */
 } Graph;
 
 typedef struct
@@ -346,11 +348,12 @@ annot_info_free (gpointer data)
 }
 
 static Graph *
-graph_new (qpdf_data q)
+graph_new (InkanRevisions *revisions, qpdf_data q)
 {
   Graph *g = g_new0 (Graph, 1);
 
   g->q = q;
+  g->revisions = revisions;
   g->roles = g_hash_table_new (NULL, NULL);
   g->structural = g_hash_table_new (NULL, NULL);
   g->fields = g_hash_table_new_full (NULL, NULL, NULL, field_info_free);
@@ -401,6 +404,15 @@ add_role (Graph *g, int id, guint role)
     return FALSE;
   g_hash_table_insert (g->roles, GINT_TO_POINTER (id), GUINT_TO_POINTER (mask | role));
   return TRUE;
+}
+
+/* The walk reads every object of a revision: the mapped file's pages go behind it, or each
+ * object read would keep the pages around it resident (the kernel maps 64 KiB per fault). */
+static void
+graph_tick (Graph *g)
+{
+  if (++g->ticks % 64 == 0)
+    inkan_revisions_release_pages (g->revisions);
 }
 
 /* Takes ownership of `oh`. */
@@ -462,6 +474,7 @@ walk_pending (Graph *g)
           qpdf_oh_release (g->q, oh);
           return FALSE;
         }
+      graph_tick (g);
       if (id > 0 && (g_hash_table_contains (g->structural, GINT_TO_POINTER (id))
                      || !add_role (g, id, role)))
         {
@@ -706,6 +719,7 @@ walk_page (Graph *g, qpdf_oh page)
   guint number = g->pages->len + 1;
   qpdf_oh annots;
 
+  graph_tick (g);
   g_array_append_val (g->pages, id);
   add_role (g, id, R_PAGE);
   annots = dict_get (q, page, "/Annots");
@@ -847,9 +861,9 @@ check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
 }
 
 static Graph *
-graph_build (InkanRevisions *revisions, qpdf_data q, GError **error)
+graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
 {
-  g_autoptr (Graph) g = graph_new (q);
+  g_autoptr (Graph) g = graph_new (revisions, q);
   qpdf_oh trailer = qpdf_get_trailer (q);
   qpdf_oh root = dict_get (q, trailer, "/Root");
   qpdf_oh info = dict_get (q, trailer, "/Info");
@@ -913,6 +927,25 @@ graph_build (InkanRevisions *revisions, qpdf_data q, GError **error)
   if (!check_qpdf (revisions, q, error))
     return NULL;
   return g_steal_pointer (&g);
+}
+
+/* The graph of revision `rev`, walked in a reading of its own that is closed afterwards: the
+ * graph keeps object numbers and roles, not qpdf's objects, so the kept reading caches only the
+ * objects that the judging then compares. */
+static Graph *
+graph_build (InkanRevisions *revisions, guint rev, GError **error)
+{
+  qpdf_data q = inkan_revisions_open_qpdf (revisions, rev, error);
+  Graph *g;
+
+  if (q == NULL)
+    return NULL;
+  g = graph_walk (revisions, q, error);
+  if (g != NULL)
+    g->q = NULL;
+  qpdf_cleanup (&q);
+  inkan_revisions_release_pages (revisions);
+  return g;
 }
 
 /* ---- judging ----------------------------------------------------------------------------- */
@@ -1730,11 +1763,11 @@ inkan_differ_diff (InkanDiffer *self, guint rev, GError **error)
   if (self->graph != NULL && self->graph_rev == rev - 1)
     old_graph = g_steal_pointer (&self->graph);
   else
-    old_graph = graph_build (revisions, qo, error);
+    old_graph = graph_build (revisions, rev - 1, error);
   g_clear_pointer (&self->graph, graph_free);
   if (old_graph == NULL)
     return NULL;
-  new_graph = graph_build (revisions, qn, error);
+  new_graph = graph_build (revisions, rev, error);
   if (new_graph == NULL)
     return NULL;
 
