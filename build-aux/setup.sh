@@ -44,6 +44,8 @@ PACKAGES=(
   clang llvm
   # desktop integration validators (data/ tests) and the SVG renderer for icon checks
   desktop-file-utils appstream librsvg2-bin
+  # the manual page test renders inkan-cli(1)
+  man-db
   # the application: GTK 4, libadwaita, poppler's GLib binding; its tests: a private X server,
   # a private session bus, screenshots; CJK fonts for Chinese seals and documents
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev xvfb xauth dbus imagemagick fonts-noto-cjk

@@ -105,6 +105,19 @@ inkan_test_app_open (InkanWindow *window,
   return view;
 }
 
+/* The widget's render node as it would be drawn now, or NULL when it has none yet. */
+static GskRenderNode *
+snapshot_widget (GtkWidget *widget,
+                 int        width,
+                 int        height)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 char *
 inkan_test_app_screenshot (GtkWidget  *widget,
                            const char *name)
@@ -114,20 +127,25 @@ inkan_test_app_screenshot (GtkWidget  *widget,
                                            "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   char *path = g_build_filename (dir, file, NULL);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width = 0, height = 0;
   GStatBuf st;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  /* A widget has no render node before it has been drawn once since its last change: under
+   * load the frame that draws it may not have come yet. Wait for drawn frames, not time. */
+  for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
+    {
+      inkan_test_app_wait_frames (widget, 1);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      if (width > 0 && height > 0)
+        node = snapshot_widget (widget, width, height);
+    }
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));

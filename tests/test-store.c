@@ -7,6 +7,7 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -951,6 +952,70 @@ test_request_chain (Fixture *f, gconstpointer data)
   assert_chain_ok (f->store, 4 + 2 + 1 + 2 + 1);
 }
 
+/* The placement a requester proposes comes back from the store as given; a placement that
+ * could not be used is refused before anything is written. */
+static void
+test_request_placement (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = create_seal (f, "Contract", NULL);
+  g_autofree char *digest = sha256_of ("placed.pdf");
+  const double bad[][4] = {
+    { NAN, 20, 30, 40 }, { 10, INFINITY, 30, 40 }, { 10, 20, -1, 40 }, { 10, 20, 30, 0 },
+  };
+  g_autoptr (InkanRequest) placed = NULL;
+  g_autoptr (InkanRequest) unplaced = NULL;
+  g_autoptr (InkanRequest) got = NULL;
+  g_autoptr (GPtrArray) listed = NULL;
+  InkanRequest request = { 0 };
+  gint64 entries = db_int (f->store, "SELECT count (*) FROM audit");
+
+  request.seal_id = seal->id;
+  request.document_sha256 = digest;
+  request.document_name = (char *)"placed.pdf";
+  request.reason = (char *)"Placed";
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (InkanRequest) refused = NULL;
+
+      request.page = 1;
+      memcpy (request.rect, bad[i], sizeof request.rect);
+      refused = inkan_store_create_request (f->store, f->ctx, f->clerk, &request, f->now, &error);
+      g_assert_null (refused);
+      g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM requests"), ==, 0);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM audit"), ==, entries);
+
+  request.page = 3;
+  memcpy (request.rect, (double[4]){ 10.5, 20.25, 30, 40 }, sizeof request.rect);
+  placed = inkan_store_create_request (f->store, f->ctx, f->clerk, &request, f->now, &error);
+  g_assert_no_error (error);
+  request.page = 0;
+  memset (request.rect, 0, sizeof request.rect);
+  unplaced = inkan_store_create_request (f->store, f->ctx, f->clerk, &request, f->now, &error);
+  g_assert_no_error (error);
+
+  got = inkan_store_get_request (f->store, placed->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (got->page, ==, 3);
+  g_assert_cmpfloat (got->rect[0], ==, 10.5);
+  g_assert_cmpfloat (got->rect[1], ==, 20.25);
+  g_assert_cmpfloat (got->rect[2], ==, 30);
+  g_assert_cmpfloat (got->rect[3], ==, 40);
+  listed = inkan_store_list_requests (f->store, -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 2);
+  for (guint i = 0; i < listed->len; i++)
+    {
+      const InkanRequest *r = listed->pdata[i];
+
+      g_assert_cmpuint (r->page, ==, r->id == placed->id ? 3 : 0);
+      g_assert_cmpfloat (r->rect[3], ==, r->id == placed->id ? 40 : 0);
+    }
+}
+
 static void
 test_request_reject_cancel (Fixture *f, gconstpointer data)
 {
@@ -1489,6 +1554,7 @@ main (int argc, char **argv)
   FIXTURE_TEST ("/inkan/store/grants/templates-grants-revoke", test_templates_and_grants);
   FIXTURE_TEST ("/inkan/store/requests/approval-chain-in-order", test_request_chain);
   FIXTURE_TEST ("/inkan/store/requests/reject-and-cancel", test_request_reject_cancel);
+  FIXTURE_TEST ("/inkan/store/requests/placement", test_request_placement);
   FIXTURE_TEST ("/inkan/store/sign/uses-and-refusals", test_record_signature);
   FIXTURE_TEST ("/inkan/store/audit/entries", test_audit_entries);
   g_test_add_func ("/inkan/store/audit/local-context", test_audit_context);

@@ -12,7 +12,7 @@ static struct
   char *today;            /* YYYY-MM-DD, UTC */
   char *until;            /* today + 5 days: the clerk's temporary grants end that day */
   char *after_until;      /* an RFC 3339 time the day after */
-  char *doc1, *doc2, *doc3, *doc4, *doc5, *doc6;
+  char *doc1, *doc2, *doc3, *doc4, *doc5, *doc6, *doc7;
   char *signed1;
   char *request1;
 } sc;
@@ -176,6 +176,7 @@ test_setup (void)
   sc.doc4 = copy_doc ("pages:3", "contract-4.pdf");
   sc.doc5 = copy_doc ("many-pages", "contract-5.pdf");
   sc.doc6 = copy_doc ("pages:4", "contract-6.pdf");
+  sc.doc7 = copy_doc ("pages:2", "contract-7.pdf");
 
   /* On an empty store the first user needs no --as, and must be an administrator. */
   g_assert_cmpint (wf (NULL, &err, NULL, NULL, "user", "add", "admin", "--role", "clerk",
@@ -365,6 +366,87 @@ test_edited_document (void)
   g_assert_cmpint (sign_contract (sc.doc3, output, request, NULL, NULL), ==, 0);
 }
 
+/* The widget annotations of `pdf`, as qpdf sees them: one line per widget, "PAGE X0 Y0 X1 Y1"
+ * (the page from 1, found through the page's /Annots). */
+static char *
+widgets_of (const char *pdf)
+{
+  const char *argv[] = {
+    "sh", "-c",
+    "qpdf --json=2 --json-key=pages --json-key=qpdf \"$1\" | jq -r '"
+    ". as $d | .pages | to_entries[] | .key as $i | .value.object as $page"
+    " | $d.qpdf[1][\"obj:\" + $page].value[\"/Annots\"] // [] | .[]"
+    " | $d.qpdf[1][\"obj:\" + .].value | select(.[\"/Subtype\"] == \"/Widget\")"
+    " | [$i + 1] + .[\"/Rect\"] | map(tostring) | join(\" \")'",
+    "sh", pdf, NULL
+  };
+  char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (inkan_test_run (argv, &out, &err), ==, 0);
+  g_test_message ("widgets of %s: %s%s", pdf, out, err);
+  return out;
+}
+
+static void
+test_request_placement (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *output = inkan_test_tmp_path ("contract-7-sealed.pdf");
+  g_autofree char *moved = inkan_test_tmp_path ("contract-7-moved.pdf");
+  g_autofree char *out = NULL, *shown = NULL, *err = NULL, *widgets = NULL, *widgets2 = NULL;
+  g_autofree char *listed = NULL;
+  guint64 id = 0;
+
+  /* A page alone is no placement; a rectangle of no size neither. */
+  g_assert_cmpint (wf (NULL, &err, NULL, "clerk", "request", "create", "Contract", sc.doc7,
+                       "--reason", "Seventh contract", "--page", "2", NULL), ==, 64);
+  g_assert_nonnull (strstr (err, "--rect"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (wf (NULL, &err, NULL, "clerk", "request", "create", "Contract", sc.doc7,
+                       "--reason", "Seventh contract", "--page", "2", "--rect", "100,200,0,90",
+                       NULL), ==, 79);
+
+  /* The clerk proposes where the seal goes; the request keeps it. */
+  g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "request", "create", "Contract", sc.doc7,
+                       "--reason", "Seventh contract", "--page", "2", "--rect",
+                       "100,200,120,90.5", NULL), ==, 0);
+  g_strchomp (out);
+  g_assert_true (g_ascii_string_to_unsigned (out, 10, 1, G_MAXINT64, &id, NULL));
+  g_assert_cmpint (wf (&shown, NULL, NULL, "manager", "request", "show", out, NULL), ==, 0);
+  g_assert_nonnull (strstr (shown, "placement: page 2 at 100,200,120,90.5\n"));
+  {
+    /* In the store itself, not only in what the CLI prints. */
+    g_autofree char *query = g_strdup_printf ("SELECT page, rect_x, rect_y, rect_width, "
+                                              "rect_height FROM requests WHERE id = %s;", out);
+    g_assert_cmpint (sql (query, &listed), ==, 0);
+    g_assert_cmpstr (listed, ==, "2|100.0|200.0|120.0|90.5\n");
+  }
+  approve_as_manager (out);
+
+  /* Signed under the request without --page and --rect: the seal goes where it was asked. */
+  g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc7, "-o", output, "--seal",
+                       "Contract", "--request", out, "--pin-file", pki->pin_file, NULL), ==, 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+  inkan_test_judge_qpdf (output);
+  widgets = widgets_of (output);
+  /* The square seal, fitted and centred in the 120 × 90.5 rectangle asked for. */
+  g_assert_cmpstr (widgets, ==, "2 114.75 200 205.25 290.5\n");
+
+  /* Given on the command line, the placement wins over the request's (a second request for
+   * the same document, since the first is used). */
+  {
+    g_autofree char *second = create_request ("Contract", sc.doc7, "Seventh contract, again");
+
+    approve_as_manager (second);
+    g_assert_cmpint (wf (NULL, NULL, NULL, "clerk", "sign", sc.doc7, "-o", moved, "--seal",
+                         "Contract", "--request", second, "--pin-file", pki->pin_file, "--page",
+                         "1", "--rect", "10,20,100,100", NULL), ==, 0);
+  }
+  widgets2 = widgets_of (moved);
+  g_assert_cmpstr (widgets2, ==, "1 10 20 110 120\n");
+}
+
 static void
 test_forged_approval (void)
 {
@@ -534,6 +616,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/workflow/grant-expired", test_grant_expired);
   g_test_add_func ("/inkan/workflow/template", test_template);
   g_test_add_func ("/inkan/workflow/edited-document", test_edited_document);
+  g_test_add_func ("/inkan/workflow/request-placement", test_request_placement);
   g_test_add_func ("/inkan/workflow/forged-approval", test_forged_approval);
   g_test_add_func ("/inkan/workflow/roles", test_roles);
   g_test_add_func ("/inkan/workflow/audit-export", test_audit_export);

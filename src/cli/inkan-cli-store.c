@@ -6,8 +6,8 @@
 #include "inkan-cli-private.h"
 
 #include "inkan-audit-export.h"
-#include "inkan-evidence.h"
 #include "inkan-policy.h"
+#include "inkan-sealing.h"
 #include "inkan-store.h"
 
 #include <errno.h>
@@ -77,13 +77,9 @@ wf_exit_code (const GError *error)
 static const char *
 wf_reason_code (const GError *error)
 {
-  if (error->domain == INKAN_POLICY_ERROR)
-    return inkan_policy_error_code (error->code);
   if (error->domain == WF_ERROR)
     return error->code == WF_ERROR_WRONG_KEY ? "WRONG_KEY" : "UNKNOWN_USER";
-  if (error->domain == INKAN_STORE_ERROR && error->code == INKAN_STORE_ERROR_NOT_FOUND)
-    return "NOT_FOUND";
-  return "FAILED";
+  return inkan_sealing_reason_code (error);
 }
 
 static int
@@ -434,36 +430,6 @@ cert_summary (GBytes *der)
 }
 
 /* The file's SHA-256, streamed. */
-static char *
-file_sha256 (const char *path, GError **error)
-{
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guchar *buf = g_malloc (1 << 16);
-  FILE *f = fopen (path, "rbe");
-  size_t n;
-
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
-                   _("The document %s cannot be opened: %s. Check the path."), path,
-                   g_strerror (saved));
-      return NULL;
-    }
-  while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    g_checksum_update (sum, buf, (gssize) n);
-  if (ferror (f))
-    {
-      fclose (f);
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
-                   _("The document %s could not be read to the end. Check the disk and try "
-                     "again."), path);
-      return NULL;
-    }
-  fclose (f);
-  return g_strdup (g_checksum_get_string (sum));
-}
-
 static char *
 roles_text (InkanRoles roles)
 {
@@ -1071,10 +1037,14 @@ cmd_request_create (const InkanCliGlobals *globals, int argc, char **argv)
   if (page < 0 || (rect != NULL && !_inkan_cli_parse_rect (rect, &r)))
     return _inkan_cli_usage_error (context, _("--page counts from 1 and --rect wants X,Y,W,H in "
                                               "points."));
+  /* A page without a place on it is no placement: say so rather than drop it. */
+  if (page > 0 && rect == NULL)
+    return _inkan_cli_usage_error (context, _("--page goes with --rect X,Y,W,H: say where on "
+                                              "the page the seal goes."));
   if (!session_open (&s, globals, TRUE, &status))
     return status;
   objects = g_strdup_printf ("seal:%s", argv[1]);
-  sha = file_sha256 (argv[2], &error);
+  sha = inkan_file_sha256 (argv[2], &error);
   if (sha == NULL)
     return _inkan_cli_fail (error);
   if (!require_role (&s, INKAN_ROLE_CLERK, _("request seals"), "request.create", objects,
@@ -1395,38 +1365,6 @@ cmd_decide (const InkanCliGlobals *globals, int argc, char **argv, InkanDecision
 
 /* ---- sign under the policy ------------------------------------------------------------------- */
 
-static gboolean
-grants_name_templates (GPtrArray *grants)
-{
-  guint i;
-
-  for (i = 0; i < grants->len; i++)
-    {
-      const InkanGrant *g = grants->pdata[i];
-      if (g->template_ids != NULL && g->template_ids->len > 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
-/* Removes the work directory and what is in it. */
-static void
-remove_tmpdir (char *dir)
-{
-  const char *names[] = { "seal.png", "seal-cert.der" };
-  guint i;
-
-  if (dir == NULL)
-    return;
-  for (i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-  g_free (dir);
-}
-
 int
 _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
 {
@@ -1434,26 +1372,12 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     g_option_context_new (_("IN.pdf -o OUT.pdf --seal NAME — seal a document under the policy"));
   g_autofree char *output = NULL, *seal_name = NULL, *pin_file = NULL, *rect = NULL;
   g_autofree char *field = NULL, *reason = NULL, *location = NULL;
-  g_autofree char *sha = NULL, *template_sha = NULL, *objects = NULL, *details = NULL;
-  g_autofree char *image_path = NULL, *cert_path = NULL;
-  char *tmpdir = NULL;
-  gint64 request_id = 0, grant_id = 0;
+  gint64 request_id = 0;
   int page = 0;
   g_auto (Session) s = { 0 };
-  g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (GPtrArray) grants = NULL;
-  g_autoptr (GPtrArray) templates = NULL;
-  g_autoptr (InkanRequest) request = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
-  g_autoptr (GPtrArray) approvers = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) inkan_user_free);
-  g_autoptr (InkanSigner) signer = NULL;
-  InkanPolicyInput input = { 0 };
-  g_autoptr (GBytes) evidence = NULL;
-  InkanSignOptions options = { 0 };
+  InkanSealingOptions options = { 0 };
   GError *error = NULL;
   int status = WF_EXIT_OK;
-  guint i;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the sealed copy here"),
       N_("OUT.pdf") },
@@ -1497,162 +1421,23 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   if (!session_open (&s, globals, TRUE, &status))
     return status;
 
-  sha = file_sha256 (argv[1], &error);
-  if (sha == NULL)
-    return _inkan_cli_fail (error);
-  objects = request_id > 0 ? g_strdup_printf ("seal:%s request:%" G_GINT64_FORMAT, seal_name,
-                                              request_id)
-                           : g_strdup_printf ("seal:%s", seal_name);
-  if (!require_role (&s, INKAN_ROLE_CLERK, _("use seals"), "sign", objects, &status))
-    return status;
-  seal = inkan_store_get_seal (s.store, seal_name, &error);
-  if (seal == NULL)
-    return refuse (&s, "sign", objects, sha, error);
-  g_free (objects);
-  objects = request_id > 0 ? g_strdup_printf ("seal:%" G_GINT64_FORMAT " request:%" G_GINT64_FORMAT,
-                                              seal->id, request_id)
-                           : g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
-
-  /* Everything the policy reads, gathered from the store. */
-  grants = inkan_store_list_grants (s.store, seal->id, &error);
-  if (grants == NULL)
-    return wf_fail (error);
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_template_free);
-  if (grants_name_templates (grants))
-    {
-      g_autoptr (GPtrArray) all = inkan_store_list_templates (s.store, &error);
-
-      if (all == NULL)
-        return wf_fail (error);
-      g_ptr_array_set_free_func (all, NULL);
-      g_ptr_array_extend_and_steal (templates, g_steal_pointer (&all));
-      template_sha = inkan_template_digest (argv[1], NULL, &error);
-      if (template_sha == NULL)
-        return _inkan_cli_fail (error);
-    }
-  if (request_id > 0)
-    {
-      request = inkan_store_get_request (s.store, request_id, &error);
-      if (request == NULL)
-        return refuse (&s, "sign", objects, sha, error);
-      approvals = inkan_store_list_approvals (s.store, request_id, &error);
-      if (approvals == NULL)
-        return wf_fail (error);
-      for (i = 0; i < approvals->len; i++)
-        {
-          const InkanApproval *a = approvals->pdata[i];
-          InkanUser *u = inkan_store_get_user_by_id (s.store, a->approver_id, &error);
-
-          if (u == NULL)
-            return wf_fail (error);
-          g_ptr_array_add (approvers, u);
-        }
-    }
-  else
-    approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_free);
-
-  input.actor = s.actor;
-  input.seal = seal;
-  input.grants = grants;
-  input.document_sha256 = sha;
-  input.document_template_sha256 = template_sha;
-  input.templates = templates;
-  input.request = request;
-  input.approvals = approvals;
-  input.approvers = approvers;
-  input.now = s.now;
-  if (!inkan_policy_check_sign (&input, &grant_id, &error))
-    return refuse (&s, "sign", objects, sha, error);
-
-  /* The seal's image and its registered certificate go to the signer as files; the signer
-   * checks that the token's key is the certificate's. */
-  tmpdir = g_dir_make_tmp ("inkan-sign-XXXXXX", &error);
-  if (tmpdir == NULL)
-    return _inkan_cli_fail (error);
-  image_path = g_build_filename (tmpdir, "seal.png", NULL);
-  cert_path = g_build_filename (tmpdir, "seal-cert.der", NULL);
-  if (!g_file_set_contents (image_path, g_bytes_get_data (seal->image_png, NULL),
-                            (gssize) g_bytes_get_size (seal->image_png), &error)
-      || !g_file_set_contents (cert_path, g_bytes_get_data (seal->cert_der, NULL),
-                               (gssize) g_bytes_get_size (seal->cert_der), &error))
-    {
-      remove_tmpdir (tmpdir);
-      return _inkan_cli_fail (error);
-    }
-  signer = inkan_signer_open (seal->key_url, cert_path, _inkan_cli_pin_func, pin_file, &error);
-  if (signer == NULL)
-    {
-      g_autofree char *why = g_strdup_printf ("The seal's key could not be opened: %s",
-                                              error->message);
-      remove_tmpdir (tmpdir);
-      inkan_store_audit (s.store, s.audit, s.actor, "sign.failed", objects, sha, why, s.now,
-                         NULL);
-      return _inkan_cli_fail (error);
-    }
-
-  /* The request and its signed approvals travel inside the sealed increment, so that a
-   * recipient can check offline who approved. */
-  if (request != NULL)
-    {
-      g_autoptr (InkanUser) requester = inkan_store_get_user_by_id (s.store,
-                                                                   request->requester_id, NULL);
-
-      evidence = inkan_evidence_build (request, seal, requester, approvals, approvers, &error);
-      if (evidence == NULL)
-        {
-          inkan_store_audit (s.store, s.audit, s.actor, "sign.failed", objects, sha,
-                             error->message, s.now, NULL);
-          return _inkan_cli_fail (error);
-        }
-    }
-
+  options.store = s.store;
+  options.audit = s.audit;
+  options.actor = s.actor;
+  options.seal_name = seal_name;
   options.input = argv[1];
   options.output = output;
-  options.signer = signer;
-  options.image = image_path;
+  options.request_id = request_id;
+  options.page = (guint) page;
+  options.has_rect = rect != NULL;
   options.field = field;
+  options.reason = reason;
   options.location = location;
-  options.time = s.now;
-  options.evidence = evidence;
-  options.reason = reason != NULL ? reason : request != NULL ? request->reason : NULL;
-  if (rect != NULL)
-    {
-      options.has_rect = TRUE;
-      options.page = (guint) page;
-    }
-  else if (request != NULL && request->page > 0)
-    {
-      options.has_rect = TRUE;
-      options.page = page > 0 ? (guint) page : request->page;
-      options.rect = (InkanRect){ request->rect[0], request->rect[1], request->rect[2],
-                                  request->rect[3] };
-    }
-  else
-    options.page = (guint) page;
-  if (!inkan_sign_pdf (&options, &error))
-    {
-      g_autofree char *why = g_strdup_printf ("Sealing failed: %s", error->message);
-      remove_tmpdir (tmpdir);
-      inkan_store_audit (s.store, s.audit, s.actor, "sign.failed", objects, sha, why, s.now,
-                         NULL);
-      return _inkan_cli_fail (error);
-    }
-  remove_tmpdir (tmpdir);
-
-  /* The sealed file is complete and synced: only now does the grant's use count and the
-   * request's state change. Should that fail, the file goes, so that a sealed copy never
-   * exists without its record. */
-  details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
-                             " into %s.", argv[1], seal->name, grant_id, output);
-  if (!inkan_store_record_signature (s.store, s.audit, s.actor, seal->id, grant_id,
-                                     request != NULL ? request->id : 0, sha, details, s.now,
-                                     &error))
-    {
-      g_unlink (output);
-      g_prefix_error (&error, _("The sealed copy was removed because its signature could not be "
-                                "recorded: "));
-      return wf_fail (error);
-    }
+  options.pin_func = _inkan_cli_pin_func;
+  options.pin_data = pin_file;
+  options.now = s.now;
+  if (!inkan_sealing_run (&options, NULL, &error))
+    return wf_fail (error);
   return WF_EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include "inkan-image.h"
 #include "inkan-pdf.h"
+#include "inkan-placement.h"
 
 G_BEGIN_DECLS
 
@@ -50,5 +51,12 @@ gboolean _inkan_pdf_visible_to_user (InkanPdf        *self,
                                      InkanRect       *user,
                                      int             *rotate,
                                      GError         **error);
+
+/* The page's media box, crop box (∩ media box), /Rotate and /UserUnit as the signer reads them
+ * (inherited entries included), for inkan-placement's conversions. */
+gboolean _inkan_pdf_get_page_geometry (InkanPdf          *self,
+                                       guint              page,
+                                       InkanPageGeometry *geometry,
+                                       GError           **error);
 
 G_END_DECLS

@@ -1100,6 +1100,32 @@ _inkan_pdf_visible_to_user (InkanPdf *self, guint page, const InkanRect *visible
   return TRUE;
 }
 
+gboolean
+_inkan_pdf_get_page_geometry (InkanPdf *self, guint page, InkanPageGeometry *geometry,
+                              GError **error)
+{
+  PageGeometry geo;
+  double media[4] = { 0, 0, 612, 792 };
+  gboolean ok;
+
+  g_return_val_if_fail (INKAN_IS_PDF (self), FALSE);
+
+  ok = page_geometry (self, page, &geo, error);
+  if (ok)
+    read_box (self->qpdf, inherited_key (self->qpdf, qpdf_get_page_n (self->qpdf, page - 1),
+                                         "/MediaBox"),
+              media);
+  qpdf_oh_release_all (self->qpdf);
+  if (!ok)
+    return FALSE;
+  geometry->media_box = (InkanRect){ media[0], media[1], media[2] - media[0], media[3] - media[1] };
+  geometry->crop_box = (InkanRect){ geo.box[0], geo.box[1], geo.box[2] - geo.box[0],
+                                    geo.box[3] - geo.box[1] };
+  geometry->rotate = geo.rotate;
+  geometry->user_unit = geo.unit;
+  return TRUE;
+}
+
 /* ---- writing PDF syntax ------------------------------------------------------------------ */
 
 static void

@@ -1986,6 +1986,10 @@ inkan_store_create_request (InkanStore *self, const InkanAuditContext *ctx,
       return refuse (error, INKAN_STORE_ERROR_INVALID,
                       "A request's placement needs finite coordinates and a size that is not "
                       "negative; give X,Y,W,H in points.");
+  if (request->page > 0 && (request->rect[2] <= 0 || request->rect[3] <= 0))
+    return refuse (error, INKAN_STORE_ERROR_INVALID,
+                    "A request's placement needs a width and a height above zero; give X,Y,W,H "
+                    "in points.");
 
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))

@@ -1,0 +1,346 @@
+/* Sealing a document under the store's policy: role, grants, request, approvals, evidence, the
+ * signature itself, and its record in the store and the audit trail. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "inkan-sealing.h"
+
+#include "inkan-evidence.h"
+#include "inkan-policy.h"
+#include "inkan-sign.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+char *
+inkan_file_sha256 (const char *path, GError **error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buf = g_malloc (1 << 16);
+  FILE *f;
+  size_t n;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  f = fopen (path, "rbe");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
+                   _("The document %s cannot be opened: %s. Check the path."), path,
+                   g_strerror (saved));
+      return NULL;
+    }
+  while ((n = fread (buf, 1, 1 << 16, f)) > 0)
+    g_checksum_update (sum, buf, (gssize) n);
+  if (ferror (f))
+    {
+      fclose (f);
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
+                   _("The document %s could not be read to the end. Check the disk and try "
+                     "again."), path);
+      return NULL;
+    }
+  fclose (f);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+const char *
+inkan_sealing_reason_code (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, "FAILED");
+
+  if (error->domain == INKAN_POLICY_ERROR)
+    return inkan_policy_error_code (error->code);
+  if (error->domain == INKAN_STORE_ERROR && error->code == INKAN_STORE_ERROR_NOT_FOUND)
+    return "NOT_FOUND";
+  return "FAILED";
+}
+
+/* The run's state, so that refusals and failures are recorded the same way everywhere. */
+typedef struct
+{
+  const InkanSealingOptions *o;
+  const InkanAuditContext *audit;
+  GDateTime *now;
+  char *objects;                  /* "seal:3 request:12", what the act is about */
+  char *sha;                      /* of the input */
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->now, g_date_time_unref);
+  g_clear_pointer (&run->objects, g_free);
+  g_clear_pointer (&run->sha, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Records a refusal ("sign.refused", its reason code, then the sentence) and keeps the error.
+ * Should the trail refuse the entry, the error says so too. */
+static gboolean
+refuse (Run *run, GError **error, GError *refusal)
+{
+  g_autofree char *details = g_strdup_printf ("%s: %s", inkan_sealing_reason_code (refusal),
+                                              refusal->message);
+  g_autoptr (GError) audit_error = NULL;
+
+  if (!inkan_store_audit (run->o->store, run->audit, run->o->actor, "sign.refused", run->objects,
+                          run->sha, details, run->now, &audit_error))
+    g_prefix_error (&refusal, _("The refusal below could not be recorded in the audit trail "
+                                "(%s): "), audit_error->message);
+  g_propagate_error (error, refusal);
+  return FALSE;
+}
+
+/* Records a failure after the policy allowed the act ("sign.failed" and why). */
+static gboolean
+fail (Run *run, GError **error, GError *failure, const char *what)
+{
+  g_autofree char *why = what != NULL ? g_strdup_printf ("%s: %s", what, failure->message)
+                                      : g_strdup (failure->message);
+
+  inkan_store_audit (run->o->store, run->audit, run->o->actor, "sign.failed", run->objects,
+                     run->sha, why, run->now, NULL);
+  g_propagate_error (error, failure);
+  return FALSE;
+}
+
+static gboolean
+grants_name_templates (GPtrArray *grants)
+{
+  for (guint i = 0; i < grants->len; i++)
+    {
+      const InkanGrant *g = grants->pdata[i];
+      if (g->template_ids != NULL && g->template_ids->len > 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The seal's image and certificate go to the signer as files, in a private directory. */
+static void
+remove_workdir (char *dir)
+{
+  const char *names[] = { "seal.png", "seal-cert.der" };
+
+  if (dir == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_free (dir);
+}
+
+typedef char WorkDir;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WorkDir, remove_workdir)
+
+/* A PIN given as text is tried once: a second try would only spend the token's tries. */
+static char *
+fixed_pin (const char *token_label, InkanPinFlags flags, gpointer user_data)
+{
+  if (flags & INKAN_PIN_FLAG_RETRY)
+    return NULL;
+  return g_strdup (user_data);
+}
+
+static GDateTime *
+now_ms (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_add (now, -(GTimeSpan) (g_date_time_get_microsecond (now) % 1000));
+}
+
+gboolean
+inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GError **error)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (InkanAuditContext) local_audit = NULL;
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (GPtrArray) grants = NULL;
+  g_autoptr (GPtrArray) templates = NULL;
+  g_autoptr (InkanRequest) request = NULL;
+  g_autoptr (GPtrArray) approvals = NULL;
+  g_autoptr (GPtrArray) approvers = NULL;
+  g_autoptr (InkanSigner) signer = NULL;
+  g_autoptr (GBytes) evidence = NULL;
+  g_autoptr (WorkDir) workdir = NULL;
+  g_autofree char *template_sha = NULL, *image_path = NULL, *cert_path = NULL;
+  g_autofree char *details = NULL;
+  InkanPolicyInput input = { 0 };
+  InkanSignOptions options = { 0 };
+  GError *local = NULL;
+  gint64 grant_id = 0;
+
+  g_return_val_if_fail (o != NULL, FALSE);
+  g_return_val_if_fail (INKAN_IS_STORE (o->store), FALSE);
+  g_return_val_if_fail (o->actor != NULL, FALSE);
+  g_return_val_if_fail (o->seal_name != NULL && o->input != NULL && o->output != NULL, FALSE);
+  g_return_val_if_fail (o->request_id >= 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  run.o = o;
+  run.audit = o->audit;
+  if (run.audit == NULL)
+    run.audit = local_audit = inkan_audit_context_new_local ();
+  run.now = o->now != NULL ? g_date_time_ref (o->now) : now_ms ();
+
+  run.sha = inkan_file_sha256 (o->input, error);
+  if (run.sha == NULL)
+    return FALSE;
+  run.objects = o->request_id > 0
+                  ? g_strdup_printf ("seal:%s request:%" G_GINT64_FORMAT, o->seal_name,
+                                     o->request_id)
+                  : g_strdup_printf ("seal:%s", o->seal_name);
+  if (!inkan_policy_check_role (o->actor, INKAN_ROLE_CLERK, _("use seals"), &local))
+    return refuse (&run, error, local);
+  seal = inkan_store_get_seal (o->store, o->seal_name, &local);
+  if (seal == NULL)
+    return refuse (&run, error, local);
+  g_free (run.objects);
+  run.objects = o->request_id > 0
+                  ? g_strdup_printf ("seal:%" G_GINT64_FORMAT " request:%" G_GINT64_FORMAT,
+                                     seal->id, o->request_id)
+                  : g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
+
+  /* Everything the policy reads, gathered from the store. */
+  grants = inkan_store_list_grants (o->store, seal->id, error);
+  if (grants == NULL)
+    return FALSE;
+  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_template_free);
+  if (grants_name_templates (grants))
+    {
+      g_autoptr (GPtrArray) all = inkan_store_list_templates (o->store, error);
+
+      if (all == NULL)
+        return FALSE;
+      g_ptr_array_set_free_func (all, NULL);
+      g_ptr_array_extend_and_steal (templates, g_steal_pointer (&all));
+      template_sha = inkan_template_digest (o->input, NULL, error);
+      if (template_sha == NULL)
+        return FALSE;
+    }
+  approvers = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_user_free);
+  if (o->request_id > 0)
+    {
+      request = inkan_store_get_request (o->store, o->request_id, &local);
+      if (request == NULL)
+        return refuse (&run, error, local);
+      approvals = inkan_store_list_approvals (o->store, o->request_id, error);
+      if (approvals == NULL)
+        return FALSE;
+      for (guint i = 0; i < approvals->len; i++)
+        {
+          const InkanApproval *a = approvals->pdata[i];
+          InkanUser *u = inkan_store_get_user_by_id (o->store, a->approver_id, error);
+
+          if (u == NULL)
+            return FALSE;
+          g_ptr_array_add (approvers, u);
+        }
+    }
+  else
+    approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_free);
+
+  input.actor = o->actor;
+  input.seal = seal;
+  input.grants = grants;
+  input.document_sha256 = run.sha;
+  input.document_template_sha256 = template_sha;
+  input.templates = templates;
+  input.request = request;
+  input.approvals = approvals;
+  input.approvers = approvers;
+  input.now = run.now;
+  if (!inkan_policy_check_sign (&input, &grant_id, &local))
+    return refuse (&run, error, local);
+
+  /* The signer checks that the token's key is the registered certificate's. */
+  workdir = g_dir_make_tmp ("inkan-sign-XXXXXX", error);
+  if (workdir == NULL)
+    return FALSE;
+  image_path = g_build_filename (workdir, "seal.png", NULL);
+  cert_path = g_build_filename (workdir, "seal-cert.der", NULL);
+  if (!g_file_set_contents (image_path, g_bytes_get_data (seal->image_png, NULL),
+                            (gssize) g_bytes_get_size (seal->image_png), error)
+      || !g_file_set_contents (cert_path, g_bytes_get_data (seal->cert_der, NULL),
+                               (gssize) g_bytes_get_size (seal->cert_der), error))
+    return FALSE;
+  if (o->pin_func != NULL)
+    signer = inkan_signer_open (seal->key_url, cert_path, o->pin_func, o->pin_data, &local);
+  else
+    signer = inkan_signer_open (seal->key_url, cert_path, o->pin != NULL ? fixed_pin : NULL,
+                                (gpointer) o->pin, &local);
+  if (signer == NULL)
+    return fail (&run, error, local, "The seal's key could not be opened");
+
+  /* The request and its signed approvals travel inside the sealed increment, so that a
+   * recipient can check offline who approved. */
+  if (request != NULL)
+    {
+      g_autoptr (InkanUser) requester = inkan_store_get_user_by_id (o->store,
+                                                                   request->requester_id, NULL);
+
+      evidence = inkan_evidence_build (request, seal, requester, approvals, approvers, &local);
+      if (evidence == NULL)
+        return fail (&run, error, local, NULL);
+    }
+
+  options.input = o->input;
+  options.output = o->output;
+  options.signer = signer;
+  options.image = image_path;
+  options.field = o->field;
+  options.location = o->location;
+  options.time = run.now;
+  options.evidence = evidence;
+  options.reason = o->reason != NULL ? o->reason : request != NULL ? request->reason : NULL;
+  if (o->has_rect)
+    {
+      options.has_rect = TRUE;
+      options.rect = o->rect;
+      options.page = o->page;
+    }
+  else if (request != NULL && request->page > 0)
+    {
+      options.has_rect = TRUE;
+      options.page = o->page > 0 ? o->page : request->page;
+      options.rect = (InkanRect){ request->rect[0], request->rect[1], request->rect[2],
+                                  request->rect[3] };
+    }
+  else
+    options.page = o->page;
+  if (!inkan_sign_pdf (&options, &local))
+    return fail (&run, error, local, "Sealing failed");
+  g_clear_pointer (&workdir, remove_workdir);
+
+  /* The sealed file is complete and synced: only now does the grant's use count and the
+   * request's state change. Should that fail, the file goes, so that a sealed copy never
+   * exists without its record. */
+  details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
+                             " into %s.", o->input, seal->name, grant_id, o->output);
+  if (!inkan_store_record_signature (o->store, run.audit, o->actor, seal->id, grant_id,
+                                     request != NULL ? request->id : 0, run.sha, details,
+                                     run.now, error))
+    {
+      g_unlink (o->output);
+      g_prefix_error (error, _("The sealed copy was removed because its signature could not be "
+                               "recorded: "));
+      return FALSE;
+    }
+  if (result != NULL)
+    {
+      result->grant_id = grant_id;
+      result->request_id = o->request_id;
+      g_strlcpy (result->document_sha256, run.sha, sizeof result->document_sha256);
+    }
+  return TRUE;
+}
