@@ -30,6 +30,7 @@ enum
   EXIT_CERT_UNUSABLE = 72,
   EXIT_WRITE = 73,
   EXIT_TOKEN_FAILED = 74,
+  EXIT_TSA = 96, /* after the workflow's 75–95 */
 };
 
 static int
@@ -72,6 +73,8 @@ exit_code_for (const GError *error)
       }
   if (error->domain == INKAN_CMS_ERROR)
     return EXIT_TOKEN_FAILED;
+  if (error->domain == INKAN_TSA_ERROR)
+    return EXIT_TSA;
   return EXIT_OTHER;
 }
 
@@ -355,6 +358,8 @@ cmd_sign (int argc, char **argv)
   g_autoptr (InkanSigner) signer = NULL;
   g_autofree char *output = NULL, *key = NULL, *cert = NULL, *pin_file = NULL, *image = NULL;
   g_autofree char *rect = NULL, *field = NULL, *reason = NULL, *location = NULL;
+  g_autofree char *tsa_url = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   int page = 0;
   InkanSignOptions options = { 0 };
   PinSource source = { NULL };
@@ -377,6 +382,8 @@ cmd_sign (int argc, char **argv)
       N_("Fill this empty signature field, or name the new one"), N_("NAME") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the document is sealed"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
+      N_("Timestamp the signature at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
   };
 
@@ -401,6 +408,13 @@ cmd_sign (int argc, char **argv)
   if (rect != NULL && !parse_rect (rect, &options.rect))
     return usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in points."));
 
+  if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+
   source.pin_file = pin_file;
   signer = inkan_signer_open (key, cert, pin_func, &source, &error);
   if (signer == NULL)
@@ -415,6 +429,7 @@ cmd_sign (int argc, char **argv)
   options.field = field;
   options.reason = reason;
   options.location = location;
+  options.tsa = tsa;
   if (!inkan_sign_pdf (&options, &error))
     return fail (error);
   return EXIT_OK;
@@ -688,7 +703,7 @@ print_usage (FILE *stream)
              "  inkan-cli token certs [--token URL] [--login] [--pin-file F]\n"
              "  inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL [--cert PKCS11_URL|FILE]\n"
              "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
-             "            [--field NAME] [--reason TEXT] [--location TEXT]\n"
+             "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
              "            [--time RFC3339]\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"

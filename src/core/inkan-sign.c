@@ -7,6 +7,7 @@
 #include "inkan-sign.h"
 
 #include "inkan-cms.h"
+#include "inkan-cms-verify.h"
 #include "inkan-evidence.h"
 #include "inkan-image.h"
 #include "inkan-pdf-private.h"
@@ -383,8 +384,8 @@ hash_thread (gpointer data)
 /* Reads and checks the document and prepares the increment. The document is handed back so that
  * the caller chooses when to pay for qpdf's teardown. */
 static InkanPdfIncrement *
-prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, InkanPdf **pdf_out,
-         GError **error)
+prepare (const InkanSignOptions *options, GDateTime *time, gsize reserve, guint64 *size,
+         InkanPdf **pdf_out, GError **error)
 {
   g_autoptr (InkanPdf) pdf = NULL;
   g_autoptr (InkanImage) image = NULL;
@@ -413,7 +414,8 @@ prepare (const InkanSignOptions *options, GDateTime *time, guint64 *size, InkanP
   params.time = time;
   params.evidence = options->evidence;
   params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (options->signer),
-                                             (gnutls_x509_crt_t const *) chain, n_chain);
+                                             (gnutls_x509_crt_t const *) chain, n_chain)
+                         + reserve;
   *size = inkan_pdf_get_size (pdf);
   inc = _inkan_pdf_prepare_signature (pdf, &params, error);
   if (pdf_out != NULL)
@@ -453,6 +455,31 @@ check_evidence_document (Pipeline *pl, const InkanEvidence *evidence, GError **e
   return TRUE;
 }
 
+/* B-T: the TSA's token over the signature value, as an unsigned attribute of the CMS. */
+static gboolean
+timestamp_cms (InkanTsa *tsa, GBytes **cms, GError **error)
+{
+  g_autoptr (InkanCmsSignedData) parsed = NULL;
+  g_autoptr (InkanTimestamp) ts = NULL;
+  GBytes *value, *stamped;
+
+  parsed = inkan_cms_signed_data_parse (g_bytes_get_data (*cms, NULL), g_bytes_get_size (*cms),
+                                        error);
+  if (parsed == NULL)
+    return FALSE;
+  value = inkan_cms_signed_data_get_signature_value (parsed);
+  ts = inkan_tsa_timestamp (tsa, g_bytes_get_data (value, NULL), g_bytes_get_size (value), NULL,
+                            error);
+  if (ts == NULL)
+    return FALSE;
+  stamped = inkan_cms_add_timestamp (*cms, inkan_timestamp_get_token (ts), error);
+  if (stamped == NULL)
+    return FALSE;
+  g_bytes_unref (*cms);
+  *cms = stamped;
+  return TRUE;
+}
+
 /* Stops the copier early when the seal cannot be made anyway. */
 static void
 pipeline_cancel (Pipeline *pl)
@@ -479,6 +506,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   const guint8 *inc_data = NULL, *cms_data;
   gsize inc_len = 0, cms_len, i;
   guint64 size = 0;
+  gsize reserve = 0;
   guint n_chain;
   int rc;
 
@@ -501,11 +529,21 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
-      inc = prepare (options, time, &size, NULL, error);
+      inc = prepare (options, time, 0, &size, NULL, error);
       g_return_val_if_fail (inc == NULL, FALSE);
       return FALSE;
     }
 
+  /* The TSA is asked before the output exists: one that is down stops the seal before anything is written, and
+   * its answer tells how much room its tokens need in /Contents. */
+  if (options->tsa != NULL)
+    {
+      gsize probe = inkan_tsa_probe_size (options->tsa, NULL, error);
+
+      if (probe == 0)
+        return FALSE;
+      reserve = inkan_cms_timestamp_overhead (probe);
+    }
   if (!output_open (&out, options->output, error))
     return FALSE;
   rc = gnutls_hash_init (&pl.hash, GNUTLS_DIG_SHA256);
@@ -524,7 +562,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_cond_init (&pl.progress);
   copier = g_thread_new ("inkan-copy", copy_thread, &pl);
   hasher = g_thread_new ("inkan-hash", hash_thread, &pl);
-  inc = prepare (options, time, &size, &pdf, &local_error);
+  inc = prepare (options, time, reserve, &size, &pdf, &local_error);
   if (inc != NULL && size != (guint64) pl.st.st_size)
     set_changed_error (options->input, &local_error);
   document_failed = local_error != NULL;
@@ -550,7 +588,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   chain = inkan_signer_get_chain (options->signer, &n_chain);
   cms = inkan_cms_sign_detached (inkan_signer_get_privkey (options->signer),
                                  (gnutls_x509_crt_t const *) chain, n_chain, digest, &local_error);
-  if (cms == NULL)
+  if (cms == NULL || (options->tsa != NULL && !timestamp_cms (options->tsa, &cms, &local_error)))
     goto finish;
   cms_data = g_bytes_get_data (cms, &cms_len);
   if (cms_len * 2 > inc->gap_end - inc->gap_start - 2)
