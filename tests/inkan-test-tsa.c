@@ -34,6 +34,8 @@ struct _InkanTestTsa
   char *url;
   InkanTestTsaMode mode;   /* under lock */
   guint requests;          /* under lock */
+  guint later_after;       /* under lock: from this many requests on, later_mode; 0: never */
+  InkanTestTsaMode later_mode;
   guint serial;            /* per-request file names, server thread only */
 };
 
@@ -331,7 +333,8 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   InkanTestTsaMode mode;
 
   g_mutex_lock (&self->lock);
-  mode = self->mode;
+  mode = self->later_after > 0 && self->requests >= self->later_after ? self->later_mode
+                                                                       : self->mode;
   self->requests++;
   g_mutex_unlock (&self->lock);
 
@@ -454,6 +457,15 @@ inkan_test_tsa_set_mode (InkanTestTsa *self, InkanTestTsaMode mode)
 {
   g_mutex_lock (&self->lock);
   self->mode = mode;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+inkan_test_tsa_set_later_mode (InkanTestTsa *self, guint after, InkanTestTsaMode mode)
+{
+  g_mutex_lock (&self->lock);
+  self->later_after = after;
+  self->later_mode = mode;
   g_mutex_unlock (&self->lock);
 }
 

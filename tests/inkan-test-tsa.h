@@ -29,6 +29,8 @@ void inkan_test_tsa_stop (InkanTestTsa *tsa);
 
 const char *inkan_test_tsa_get_url (InkanTestTsa *tsa);
 void inkan_test_tsa_set_mode (InkanTestTsa *tsa, InkanTestTsaMode mode);
+/* Answers the requests after the first `after` ones (the signer's probe, say) in `mode`. */
+void inkan_test_tsa_set_later_mode (InkanTestTsa *tsa, guint after, InkanTestTsaMode mode);
 /* How many requests the server has answered. */
 guint inkan_test_tsa_get_requests (InkanTestTsa *tsa);
 

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
 #include "inkan-cms-verify.h"
+#include "inkan-test-attack.h"
 #include "inkan-test-tsa.h"
 #include "inkan-test-util.h"
 #include "inkan-tsa.h"
@@ -320,6 +321,432 @@ test_cms_add_timestamp (void)
   }
 }
 
+
+/* ---- B-T signatures in PDF files --------------------------------------------------------- */
+
+/* The CMS of the last signature of `pdf`, as the bytes of its /Contents (zero padding kept). */
+static GBytes *
+last_cms (const char *pdf)
+{
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (pdf, FALSE, NULL);
+  InkanTestSigLocation loc;
+  const guint8 *bytes;
+  GByteArray *der = g_byte_array_new ();
+  gsize i;
+
+  g_assert_nonnull (mapped);
+  bytes = (const guint8 *) g_mapped_file_get_contents (mapped);
+  inkan_test_sig_locate (bytes, g_mapped_file_get_length (mapped), &loc);
+  for (i = loc.contents_pos + 1; i + 1 < loc.contents_end - 1; i += 2)
+    {
+      guint8 b = (g_ascii_xdigit_value (bytes[i]) << 4) | g_ascii_xdigit_value (bytes[i + 1]);
+
+      g_byte_array_append (der, &b, 1);
+    }
+  return g_byte_array_free_to_bytes (der);
+}
+
+/* A short-lived certificate for the clerk's token key: valid from an hour ago for two hours. */
+static const char *
+short_lived_pem (void)
+{
+  static char *pem;
+
+  if (pem == NULL)
+    {
+      InkanTestPki *pki = inkan_test_pki_get ();
+      g_autofree char *root_dir = g_path_get_dirname (pki->root_pem);
+      g_autofree char *root_key = g_build_filename (root_dir, "root-key.pem", NULL);
+      g_autofree char *pub = inkan_test_tmp_path ("short-lived.pub");
+      g_autofree char *tmpl = inkan_test_tmp_path ("short-lived.tmpl");
+      g_autofree char *pub_pem = NULL;
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) from = g_date_time_add_hours (now, -1);
+      g_autoptr (GDateTime) until = g_date_time_add_hours (now, 1);
+      g_autofree char *from_text = g_date_time_format (from, "%Y-%m-%d %H:%M:%S UTC");
+      g_autofree char *until_text = g_date_time_format (until, "%Y-%m-%d %H:%M:%S UTC");
+      g_autofree char *template = NULL;
+
+      pem = inkan_test_tmp_path ("short-lived.pem");
+      {
+        const char *argv[] = { "openssl", "x509", "-in", pki->clerk_pem, "-pubkey", "-noout",
+                               NULL };
+        g_assert_cmpint (inkan_test_run (argv, &pub_pem, NULL), ==, 0);
+        g_assert_true (g_file_set_contents (pub, pub_pem, -1, NULL));
+      }
+      template = g_strdup_printf ("cn = \"Short Lived (Clerk)\"\n"
+                                  "organization = \"Inkan Demo Organisation\"\n"
+                                  "country = CN\n"
+                                  "serial = 0x7101\n"
+                                  "signing_key\n"
+                                  "non_repudiation\n"
+                                  "activation_date = \"%s\"\n"
+                                  "expiration_date = \"%s\"\n",
+                                  from_text, until_text);
+      g_assert_true (g_file_set_contents (tmpl, template, -1, NULL));
+      {
+        const char *argv[] = { "certtool", "--generate-certificate", "--load-pubkey", pub,
+                               "--load-ca-privkey", root_key, "--load-ca-certificate",
+                               pki->root_pem, "--template", tmpl, "--hash=SHA256", "--no-text",
+                               "--outfile", pem, NULL };
+        g_assert_cmpint (inkan_test_run (argv, NULL, NULL), ==, 0);
+      }
+    }
+  return pem;
+}
+
+/* Seals a one-page sample into `name` with the clerk's key (and `cert` when not NULL), asking
+ * `server` for the timestamp when not NULL. */
+static char *
+seal (const char *name, const char *cert, InkanTestTsa *server, GError **error)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autoptr (InkanSigner) signer = open_signer (pki->clerk_key_url, cert);
+  g_autoptr (InkanTsa) tsa = NULL;
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  char *output = inkan_test_tmp_path (name);
+  InkanSignOptions options = { 0 };
+
+  if (server != NULL)
+    tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
+  options.input = input;
+  options.output = output;
+  options.signer = signer;
+  options.reason = "Trusted time";
+  options.tsa = tsa;
+  if (!inkan_sign_pdf (&options, error))
+    {
+      g_free (output);
+      return NULL;
+    }
+  return output;
+}
+
+static InkanReport *
+verify_at (const char *pdf, GDateTime *now)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  InkanReport *report;
+
+  g_assert_true (inkan_trust_add_file (trust, pki->root_pem, &error));
+  options.trust = trust;
+  options.now = now;
+  report = inkan_verify_file (pdf, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->signatures->len, ==, 1);
+  return report;
+}
+
+static gboolean
+has_finding (const InkanSignatureReport *sig, const char *code)
+{
+  for (guint i = 0; i < sig->findings->len; i++)
+    {
+      const InkanFinding *f = g_ptr_array_index (sig->findings, i);
+
+      g_test_message ("finding %s: %s", f->code, f->message);
+      if (g_str_equal (f->code, code))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_pdf_timestamped (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDateTime) before = g_date_time_new_now_utc ();
+  g_autofree char *pdf = seal ("timestamped.pdf", NULL, server, &error);
+  g_autoptr (GDateTime) after = g_date_time_new_now_utc ();
+  g_autoptr (GBytes) contents = NULL;
+  g_autoptr (InkanCmsSignedData) cms = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *sig_path = NULL, *token_path = NULL, *out = NULL, *err = NULL;
+  const InkanSignatureReport *sig;
+  GBytes *value, *token;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  /* the probe that sized /Contents, then the timestamp itself */
+  g_assert_cmpuint (inkan_test_tsa_get_requests (server), ==, 2);
+  inkan_test_tsa_stop (server);
+
+  /* The judges of every sealed file still accept it with the unsigned attribute. */
+  g_assert_cmpuint (inkan_test_judge_pdfsig (pdf), ==, 1);
+  inkan_test_judge_qpdf (pdf);
+  inkan_test_judge_openssl (pdf, 0);
+
+  /* openssl ts -verify: the token extracted from the file is over the signature value. */
+  contents = last_cms (pdf);
+  cms = inkan_cms_signed_data_parse (g_bytes_get_data (contents, NULL),
+                                     g_bytes_get_size (contents), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inkan_cms_signed_data_get_timestamp_tokens (cms)->len, ==, 1);
+  value = inkan_cms_signed_data_get_signature_value (cms);
+  token = g_ptr_array_index (inkan_cms_signed_data_get_timestamp_tokens (cms), 0);
+  sig_path = inkan_test_tsa_write_tmp ("pdf-signature.bin", g_bytes_get_data (value, NULL),
+                                       g_bytes_get_size (value));
+  token_path = inkan_test_tsa_write_tmp ("pdf-token.der", g_bytes_get_data (token, NULL),
+                                         g_bytes_get_size (token));
+  {
+    const char *argv[] = { "openssl", "ts", "-verify", "-data", sig_path, "-in", token_path,
+                           "-token_in", "-CAfile", pki->root_pem, "-untrusted",
+                           inkan_test_tsa_cert_pem (), NULL };
+    int status = inkan_test_run (argv, &out, &err);
+
+    g_test_message ("openssl ts: %s %s", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "Verification: OK"));
+  }
+
+  /* Inkan's verifier: valid, with the TSA and its time. */
+  report = verify_at (pdf, NULL);
+  sig = g_ptr_array_index (report->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_nonnull (sig->timestamp);
+  g_assert_true (sig->timestamp->valid);
+  g_assert_cmpstr (sig->timestamp->tsa, ==, "Inkan Test TSA");
+  g_assert_cmpint (g_date_time_compare (sig->timestamp->time, after), <=, 0);
+  g_assert_cmpint (g_date_time_difference (before, sig->timestamp->time), <, 2 * G_TIME_SPAN_SECOND);
+  json = inkan_report_to_json (report);
+  g_test_message ("%s", json);
+  g_assert_nonnull (strstr (json, "\"timestamp\":{\"time\":\""));
+  g_assert_nonnull (strstr (json, "\"tsa\":\"Inkan Test TSA\",\"valid\":true}"));
+  {
+    g_autoptr (GDateTime) utc = g_date_time_to_utc (sig->timestamp->time);
+    g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+    g_autofree char *text = g_strdup_printf ("\"time\":\"%s.%03dZ\"", seconds,
+                                             g_date_time_get_microsecond (utc) / 1000);
+
+    g_assert_nonnull (strstr (json, text));
+  }
+}
+
+/* The TSA fails after the signer's probe: no output, nothing left beside it. */
+static void
+test_pdf_tsa_fails (void)
+{
+  static const struct
+  {
+    InkanTestTsaMode probe, later;
+    int code;
+  } cases[] = {
+    { INKAN_TEST_TSA_GARBAGE, INKAN_TEST_TSA_GARBAGE, INKAN_TSA_ERROR_MALFORMED },
+    { INKAN_TEST_TSA_HTTP_ERROR, INKAN_TEST_TSA_HTTP_ERROR, INKAN_TSA_ERROR_HTTP },
+    { INKAN_TEST_TSA_OK, INKAN_TEST_TSA_WRONG_NONCE, INKAN_TSA_ERROR_MISMATCH },
+    { INKAN_TEST_TSA_OK, INKAN_TEST_TSA_WRONG_IMPRINT, INKAN_TSA_ERROR_MISMATCH },
+    { INKAN_TEST_TSA_OK, INKAN_TEST_TSA_NO_EKU, INKAN_TSA_ERROR_CERTIFICATE },
+    { INKAN_TEST_TSA_OK, INKAN_TEST_TSA_REJECT, INKAN_TSA_ERROR_REJECTED },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      InkanTestTsa *server = inkan_test_tsa_start (cases[i].probe);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("tsa-fails-%u.pdf", i);
+      g_autofree char *path = inkan_test_tmp_path (name);
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *pdf = NULL;
+      g_autoptr (GDir) d = NULL;
+      const char *entry;
+
+      inkan_test_tsa_set_later_mode (server, 1, cases[i].later);
+      pdf = seal (name, NULL, server, &error);
+      g_assert_null (pdf);
+      g_test_message ("case %u: %s", i, error->message);
+      g_assert_error (error, INKAN_TSA_ERROR, cases[i].code);
+      g_assert_cmpuint (inkan_test_tsa_get_requests (server), ==,
+                        cases[i].probe == cases[i].later ? 1 : 2);
+      inkan_test_tsa_stop (server);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      d = g_dir_open (dir, 0, NULL);
+      while ((entry = g_dir_read_name (d)) != NULL)
+        g_assert_false (g_str_has_prefix (entry, ".tsa-fails-"));
+    }
+}
+
+/* A certificate expired since signing: the timestamp proves it was valid when it was used. */
+static void
+test_pdf_expired_since (void)
+{
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stamped = seal ("short-lived-bt.pdf", short_lived_pem (), server, &error);
+  g_autofree char *plain = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 2);
+  g_autoptr (InkanReport) stamped_now = NULL;
+  g_autoptr (InkanReport) plain_now = NULL;
+  g_autoptr (InkanReport) stamped_later = NULL;
+  g_autoptr (InkanReport) plain_later = NULL;
+  const InkanSignatureReport *sig;
+
+  g_assert_no_error (error);
+  inkan_test_tsa_stop (server);
+  plain = seal ("short-lived-bb.pdf", short_lived_pem (), NULL, &error);
+  g_assert_no_error (error);
+
+  /* While the certificate is valid, both pass. */
+  stamped_now = verify_at (stamped, NULL);
+  plain_now = verify_at (plain, NULL);
+  g_assert_cmpint (stamped_now->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_cmpint (plain_now->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+
+  /* Two days later it has expired. */
+  stamped_later = verify_at (stamped, later);
+  sig = g_ptr_array_index (stamped_later->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_null (sig->subindication);
+  g_assert_true (sig->timestamp->valid);
+  g_assert_true (has_finding (sig, "CERTIFICATE_EXPIRED_AFTER_TIMESTAMP"));
+
+  plain_later = verify_at (plain, later);
+  sig = g_ptr_array_index (plain_later->signatures, 0);
+  g_assert_null (sig->timestamp);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_INDETERMINATE);
+  g_assert_cmpstr (sig->subindication, ==, "OUT_OF_BOUNDS_NO_POE");
+}
+
+/* The timestamp's time changed in the file (/Contents is outside the signed ranges): the token no
+ * longer verifies, and the signature is judged as if it had none. */
+static void
+test_pdf_timestamp_forged (void)
+{
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stamped = seal ("forged-source.pdf", short_lived_pem (), server, &error);
+  g_autofree char *forged = inkan_test_tmp_path ("forged-time.pdf");
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 2);
+  g_autoptr (InkanReport) at_now = NULL;
+  g_autoptr (InkanReport) at_later = NULL;
+  g_autofree char *bytes = NULL;
+  const InkanSignatureReport *sig;
+  InkanTestSigLocation loc;
+  gsize len, i, hits = 0;
+
+  g_assert_no_error (error);
+  inkan_test_tsa_stop (server);
+  g_assert_true (g_file_get_contents (stamped, &bytes, &len, NULL));
+  inkan_test_sig_locate ((const guint8 *) bytes, len, &loc);
+  /* genTime is GeneralizedTime (tag 0x18, "20…Z"): in hex, 18 13 or 18 12 … then "32 30". Move
+   * its decade one on: 0x32 '2' 0x30 '0' 0x32 '2' 0x36 '6' → the third digit '2' to '3'. */
+  for (i = loc.contents_pos + 1; i + 12 < loc.contents_end; i += 2)
+    if (g_ascii_strncasecmp (bytes + i, "18", 2) == 0
+        && (g_ascii_strncasecmp (bytes + i + 2, "11", 2) == 0
+            || g_ascii_strncasecmp (bytes + i + 2, "12", 2) == 0
+            || g_ascii_strncasecmp (bytes + i + 2, "13", 2) == 0
+            || g_ascii_strncasecmp (bytes + i + 2, "15", 2) == 0)
+        && g_ascii_strncasecmp (bytes + i + 4, "32303236", 8) == 0)
+      {
+        bytes[i + 9] = '3';
+        hits++;
+      }
+  g_assert_cmpuint (hits, >=, 1);
+  g_assert_true (g_file_set_contents (forged, bytes, (gssize) len, NULL));
+
+  at_now = verify_at (forged, NULL);
+  sig = g_ptr_array_index (at_now->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_nonnull (sig->timestamp);
+  g_assert_false (sig->timestamp->valid);
+  g_assert_true (has_finding (sig, "TIMESTAMP_INVALID"));
+
+  at_later = verify_at (forged, later);
+  sig = g_ptr_array_index (at_later->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_INDETERMINATE);
+  g_assert_cmpstr (sig->subindication, ==, "OUT_OF_BOUNDS_NO_POE");
+}
+
+/* ---- inkan-cli ------------------------------------------------------------------------------ */
+
+static int
+cli (const char *const *args, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INKAN_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return inkan_test_run ((const char *const *) argv->pdata, out, err);
+}
+
+static void
+test_cli (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cli-timestamped.pdf");
+  g_autofree char *refused = inkan_test_tmp_path ("cli-refused.pdf");
+  g_autofree char *down = inkan_test_tsa_down_url ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) later = g_date_time_add_days (now, 2);
+  g_autofree char *later_text = g_date_time_format_iso8601 (later);
+  int status;
+
+  {
+    const char *args[] = { "sign", input, "-o", output, "--key", pki->clerk_key_url, "--cert",
+                           short_lived_pem (), "--pin-file", pki->pin_file, "--tsa",
+                           inkan_test_tsa_get_url (server), NULL };
+    status = cli (args, NULL, &err);
+    g_test_message ("sign --tsa: %d %s", status, err);
+    g_assert_cmpint (status, ==, 0);
+    g_clear_pointer (&err, g_free);
+  }
+  inkan_test_tsa_stop (server);
+  {
+    const char *args[] = { "verify", "--trust", pki->root_pem, output, NULL };
+    status = cli (args, &out, NULL);
+    g_test_message ("%s", out);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "      Timestamp: "));
+    g_assert_nonnull (strstr (out, " UTC by Inkan Test TSA (valid)"));
+    g_clear_pointer (&out, g_free);
+  }
+  {
+    /* after the short-lived certificate has expired: still valid, with the TSA's time */
+    const char *args[] = { "verify", "--json", "--trust", pki->root_pem, "--time", later_text,
+                           output, NULL };
+    status = cli (args, &out, NULL);
+    g_test_message ("%s", out);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "\"indication\":\"TOTAL_PASSED\""));
+    g_assert_nonnull (strstr (out, "\"tsa\":\"Inkan Test TSA\",\"valid\":true}"));
+    g_clear_pointer (&out, g_free);
+  }
+
+  /* A TSA that is down: its own exit code, a sentence, no output. */
+  {
+    const char *args[] = { "sign", input, "-o", refused, "--key", pki->clerk_key_url,
+                           "--pin-file", pki->pin_file, "--tsa", down, NULL };
+    status = cli (args, NULL, &err);
+    g_test_message ("TSA down: %d %s", status, err);
+    g_assert_cmpint (status, ==, 96);
+    g_assert_nonnull (strstr (err, "cannot be reached"));
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+  /* Not a URL: a usage error. */
+  {
+    const char *args[] = { "sign", input, "-o", refused, "--key", pki->clerk_key_url,
+                           "--pin-file", pki->pin_file, "--tsa", "ftp://tsa.example.com/", NULL };
+    status = cli (args, NULL, &err);
+    g_assert_cmpint (status, ==, 64);
+    g_assert_nonnull (strstr (err, "is not the address of a timestamp authority"));
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,6 +763,11 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/tsa/client/rejected", test_client_rejected);
   g_test_add_func ("/inkan/tsa/client/probe-size", test_client_probe);
   g_test_add_func ("/inkan/tsa/cms/add-timestamp", test_cms_add_timestamp);
+  g_test_add_func ("/inkan/tsa/pdf/timestamped", test_pdf_timestamped);
+  g_test_add_func ("/inkan/tsa/pdf/tsa-fails", test_pdf_tsa_fails);
+  g_test_add_func ("/inkan/tsa/pdf/expired-since-signing", test_pdf_expired_since);
+  g_test_add_func ("/inkan/tsa/pdf/timestamp-forged", test_pdf_timestamp_forged);
+  g_test_add_func ("/inkan/tsa/cli/sign-and-verify", test_cli);
 
   return g_test_run ();
 }

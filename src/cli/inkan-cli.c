@@ -555,6 +555,17 @@ print_report (const InkanReport *report)
                                           : inkan_indication_to_string (sig->indication));
       g_print ("      %s; %s.\n", coverage_words (sig->coverage),
                modification_words (sig->modification_level));
+      if (sig->timestamp != NULL && sig->timestamp->time != NULL)
+        {
+          g_autoptr (GDateTime) ts = g_date_time_to_utc (sig->timestamp->time);
+          g_autofree char *stamp = g_date_time_format (ts, "%Y-%m-%d %H:%M:%S");
+
+          g_print (_("      Timestamp: %s.%03d UTC by %s (%s)\n"), stamp,
+                   g_date_time_get_microsecond (ts) / 1000, sig->timestamp->tsa,
+                   sig->timestamp->valid ? _("valid") : _("NOT VALID"));
+        }
+      else if (sig->timestamp != NULL)
+        g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,

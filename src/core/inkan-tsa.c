@@ -505,9 +505,13 @@ inkan_timestamp_verify (InkanTimestamp *self, const guint8 *data, gsize len, GEr
       if (local_error->domain == INKAN_CMS_VERIFY_ERROR
           && local_error->code == INKAN_CMS_VERIFY_ERROR_FORMAT)
         return malformed (error, "%s", local_error->message);
+      /* The CMS module's sentences speak of documents and signers; say it of a timestamp. */
+      g_debug ("timestamp CMS: %s", local_error->message);
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_SIGNATURE,
-                   _("The timestamp's signature does not verify (%s) Do not rely on its time."),
-                   local_error->message);
+                   _("The timestamp of “%s” does not verify with its authority's certificate: it "
+                     "was altered after the authority signed it, or forged. Do not rely on its "
+                     "time."),
+                   self->tsa_name);
       return FALSE;
     }
   /* RFC 3161 2.4.1: the certificate must be named in a signed attribute, so that the TSA's
