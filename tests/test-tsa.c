@@ -747,6 +747,89 @@ test_cli (void)
   }
 }
 
+/* ---- pyHanko's PAdES B-LTA files (../shared/corpus) ------------------------------------------ */
+
+static InkanReport *
+verify_corpus_at (const char *path, const char *at)
+{
+  g_autofree char *root = inkan_test_corpus ("pyhanko/pki/testing-ca/root/root.cert.pem");
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (GDateTime) now = g_date_time_new_from_iso8601 (at, NULL);
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  InkanReport *report;
+
+  g_assert_true (inkan_trust_add_file (trust, root, &error));
+  options.trust = trust;
+  options.now = now;
+  report = inkan_verify_file (path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* Timestamps made by pyHanko's test TSA: the signature timestamp proves Alice's certificate was
+ * valid when she signed, and the document timestamp verifies over its byte ranges. */
+static void
+test_corpus_lta (void)
+{
+  g_autofree char *path = inkan_test_corpus_pdf ("pades-lta-dss-indirect-arrs-test.pdf");
+  g_autoptr (InkanReport) report = verify_corpus_at (path, "2029-06-01T00:00:00Z");
+  g_autofree char *json = inkan_report_to_json (report);
+  const InkanSignatureReport *sig, *doc;
+
+  g_test_message ("%s", json);
+  g_assert_cmpuint (report->signatures->len, ==, 2);
+  sig = g_ptr_array_index (report->signatures, 0);
+  doc = g_ptr_array_index (report->signatures, 1);
+  g_assert_cmpint (report->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_nonnull (sig->timestamp);
+  g_assert_true (sig->timestamp->valid);
+  g_assert_cmpstr (sig->timestamp->tsa, ==, "Time Stamping Authority");
+  g_assert_true (has_finding (sig, "CERTIFICATE_EXPIRED_AFTER_TIMESTAMP"));
+
+  g_assert_cmpstr (doc->subfilter, ==, "ETSI.RFC3161");
+  g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_nonnull (doc->timestamp);
+  g_assert_true (doc->timestamp->valid);
+  g_assert_cmpstr (doc->signer_name, ==, "Time Stamping Authority");
+  g_assert_nonnull (strstr (json, "\"time\":\"2020-11-01T00:00:00.000Z\""));
+}
+
+/* The document timestamp's genTime changed in its /Contents: its signature no longer verifies. */
+static void
+test_corpus_document_timestamp_forged (void)
+{
+  g_autofree char *path = inkan_test_corpus_pdf ("pades-lta-dss-indirect-arrs-test.pdf");
+  g_autofree char *forged = inkan_test_tmp_path ("lta-forged.pdf");
+  g_autoptr (InkanReport) report = NULL;
+  g_autofree char *bytes = NULL;
+  const InkanSignatureReport *doc;
+  InkanTestSigLocation loc;
+  gsize len, i, hits = 0;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  inkan_test_sig_locate ((const guint8 *) bytes, len, &loc);
+  /* genTime "20201101000000Z": 18 0f 3230323031313031… → the year's last digit to 1 */
+  for (i = loc.contents_pos + 1; i + 16 < loc.contents_end; i += 2)
+    if (g_ascii_strncasecmp (bytes + i, "180f3230323031313031", 20) == 0)
+      {
+        bytes[i + 11] = '1';
+        hits++;
+      }
+  g_assert_cmpuint (hits, ==, 1);
+  g_assert_true (g_file_set_contents (forged, bytes, (gssize) len, NULL));
+
+  report = verify_corpus_at (forged, "2029-06-01T00:00:00Z");
+  doc = g_ptr_array_index (report->signatures, report->signatures->len - 1);
+  g_assert_cmpstr (doc->subfilter, ==, "ETSI.RFC3161");
+  g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_TOTAL_FAILED);
+  g_assert_cmpstr (doc->subindication, ==, "SIG_CRYPTO_FAILURE");
+  g_assert_cmpint (report->indication, ==, INKAN_INDICATION_TOTAL_FAILED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -768,6 +851,9 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/tsa/pdf/expired-since-signing", test_pdf_expired_since);
   g_test_add_func ("/inkan/tsa/pdf/timestamp-forged", test_pdf_timestamp_forged);
   g_test_add_func ("/inkan/tsa/cli/sign-and-verify", test_cli);
+  g_test_add_func ("/inkan/tsa/corpus/pades-lta", test_corpus_lta);
+  g_test_add_func ("/inkan/tsa/corpus/document-timestamp-forged",
+                   test_corpus_document_timestamp_forged);
 
   return g_test_run ();
 }

@@ -452,13 +452,7 @@ check_tsa_certificate (InkanTimestamp *self, gnutls_x509_crt_t cert, GError **er
 gboolean
 inkan_timestamp_verify (InkanTimestamp *self, const guint8 *data, gsize len, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
-  gnutls_x509_crt_t signer;
-  gnutls_digest_algorithm_t algorithm;
   guint8 digest[64];
-  GBytes *content;
-  gsize size;
-  const void *bytes;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -470,8 +464,35 @@ inkan_timestamp_verify (InkanTimestamp *self, const guint8 *data, gsize len, GEr
                    _("Cannot compute a digest for the timestamp."));
       return FALSE;
     }
+  return inkan_timestamp_verify_digest (self, digest, gnutls_hash_get_len (self->imprint_algorithm),
+                                        error);
+}
+
+gnutls_digest_algorithm_t
+inkan_timestamp_get_imprint_algorithm (InkanTimestamp *self)
+{
+  g_return_val_if_fail (self != NULL, GNUTLS_DIG_UNKNOWN);
+  return self->imprint_algorithm;
+}
+
+gboolean
+inkan_timestamp_verify_digest (InkanTimestamp *self, const guint8 *imprint, gsize imprint_len,
+                               GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  gnutls_x509_crt_t signer;
+  gnutls_digest_algorithm_t algorithm;
+  guint8 digest[64];
+  GBytes *content;
+  gsize size;
+  const void *bytes;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (imprint != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   bytes = g_bytes_get_data (self->imprint, &size);
-  if (size != gnutls_hash_get_len (self->imprint_algorithm) || memcmp (bytes, digest, size) != 0)
+  if (size != imprint_len || memcmp (bytes, imprint, size) != 0)
     {
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_MISMATCH,
                    _("The timestamp of “%s” is for other data than this signature: it proves "

@@ -49,6 +49,15 @@ gboolean inkan_timestamp_verify (InkanTimestamp *self,
                                  gsize           len,
                                  GError        **error);
 
+/* The digest algorithm of the token's message imprint (SHA-256, 384 or 512). */
+gnutls_digest_algorithm_t inkan_timestamp_get_imprint_algorithm (InkanTimestamp *self);
+/* inkan_timestamp_verify with the imprint already computed by the caller (a document timestamp
+ * over byte ranges too large to hold), by get_imprint_algorithm. */
+gboolean inkan_timestamp_verify_digest (InkanTimestamp *self,
+                                        const guint8   *imprint,
+                                        gsize           imprint_len,
+                                        GError        **error);
+
 /* genTime, in UTC, to the precision the TSA gave (milliseconds and finer are kept). */
 GDateTime *inkan_timestamp_get_time (InkanTimestamp *self);
 /* The TSA's name for people: its certificate's common name (else its DN), or the TSTInfo's

@@ -756,6 +756,88 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
   }
 }
 
+/* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161): its /Contents is an RFC 3161
+ * token whose imprint is the digest of the byte ranges; its TSA must lead to an anchor now. */
+static void
+check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
+                          InkanSignatureReport *sig)
+{
+  static const struct
+  {
+    int code;
+    InkanIndication indication;
+    const char *subindication;
+    const char *finding;
+  } map[] = {
+    { INKAN_TSA_ERROR_MALFORMED, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE",
+      "TIMESTAMP_MALFORMED" },
+    { INKAN_TSA_ERROR_MISMATCH, INKAN_INDICATION_TOTAL_FAILED, "HASH_FAILURE",
+      "DOCUMENT_CHANGED" },
+    { INKAN_TSA_ERROR_SIGNATURE, INKAN_INDICATION_TOTAL_FAILED, "SIG_CRYPTO_FAILURE",
+      "SIGNATURE_INVALID" },
+    { INKAN_TSA_ERROR_CERTIFICATE, INKAN_INDICATION_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+      "TIMESTAMP_CERTIFICATE" },
+  };
+  g_autoptr (InkanTimestamp) ts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (InkanPathResult) path = { 0 };
+  qpdf_oh contents = dict_get (q, sigdict, "/Contents");
+  const guint8 *data = inkan_revisions_get_data (v->revisions, NULL);
+  gnutls_x509_crt_t const *certs;
+  gnutls_digest_algorithm_t algorithm;
+  gnutls_hash_hd_t hash;
+  guint8 digest[64];
+  const char *value;
+  size_t len = 0;
+  guint n_certs = 0, i;
+
+  value = qpdf_oh_get_binary_string_value (q, contents, &len);
+  ts = inkan_timestamp_parse ((const guint8 *) value, len, &error);
+  if (ts != NULL)
+    {
+      sig->timestamp = g_new0 (InkanTimestampReport, 1);
+      sig->timestamp->time = g_date_time_ref (inkan_timestamp_get_time (ts));
+      sig->timestamp->tsa = g_strdup (inkan_timestamp_get_tsa_name (ts));
+      /* The time of a document timestamp is what it proves, not a claim. */
+      g_clear_pointer (&sig->signing_time, g_date_time_unref);
+      sig->signing_time = g_date_time_ref (inkan_timestamp_get_time (ts));
+      if (inkan_timestamp_get_signer (ts) != NULL)
+        describe_signer (sig, inkan_timestamp_get_signer (ts));
+      algorithm = inkan_timestamp_get_imprint_algorithm (ts);
+      if (gnutls_hash_init (&hash, algorithm) < 0)
+        {
+          add_finding (sig->findings, "CMS_UNSUPPORTED",
+                       _("The timestamp uses a digest this computer cannot compute."));
+          set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
+          return;
+        }
+      hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
+      hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
+      gnutls_hash_deinit (hash, digest);
+      inkan_timestamp_verify_digest (ts, digest, gnutls_hash_get_len (algorithm), &error);
+    }
+  if (error != NULL)
+    {
+      for (i = 0; i < G_N_ELEMENTS (map); i++)
+        if (error->domain == INKAN_TSA_ERROR && error->code == map[i].code)
+          break;
+      if (i == G_N_ELEMENTS (map))
+        i = 0;
+      add_finding (sig->findings, map[i].finding, "%s", error->message);
+      set_verdict (sig, map[i].indication, map[i].subindication);
+      return;
+    }
+
+  certs = inkan_timestamp_get_certificates (ts, &n_certs);
+  inkan_trust_check_path (v->options->trust, inkan_timestamp_get_signer (ts), certs, n_certs,
+                          v->now, &path);
+  path_verdict (sig, &path, FALSE);
+  sig->timestamp->valid = path.status == INKAN_PATH_OK;
+  sig->algorithm = g_strdup_printf (
+      "RFC 3161 timestamp, %s imprint",
+      gnutls_digest_get_name (inkan_timestamp_get_imprint_algorithm (ts)));
+}
+
 static void
 error_free0 (gpointer error)
 {
@@ -1158,12 +1240,7 @@ check_signature (Verifier *v, const FoundSig *found)
 
   if (g_strcmp0 (type, "/DocTimeStamp") == 0
       || g_strcmp0 (sig->subfilter, "ETSI.RFC3161") == 0)
-    {
-      add_finding (sig->findings, "TIMESTAMP_NOT_CHECKED",
-                   _("This is a document timestamp; this version of Inkan does not check "
-                     "timestamps yet, so it cannot say whether it is valid."));
-      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
-    }
+    check_document_timestamp (v, q, sigdict, range, sig);
   else if (g_strcmp0 (sig->subfilter, "adbe.pkcs7.detached") != 0
            && g_strcmp0 (sig->subfilter, "ETSI.CAdES.detached") != 0)
     {
