@@ -5,6 +5,7 @@
 #include "inkan-tsa.h"
 
 #include "inkan-cms-verify.h"
+#include "inkan-http-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/crypto.h>
@@ -690,31 +691,35 @@ encode_request (const guint8 *digest, const guint8 *nonce, GError **error)
   return g_bytes_new_take (g_steal_pointer (&der), len);
 }
 
-/* POSTs the request; returns the body of a 200 answer. */
-static GBytes *
-post (InkanTsa *self, GBytes *request, GCancellable *cancellable, GError **error)
+/* POSTs `body` (GETs when it is NULL) and returns the body of a 200 answer. `who` names the
+ * server in messages ("The timestamp authority"); errors are in `codes`' domain. */
+GBytes *
+_inkan_http_fetch (const InkanHttpErrors *codes, const char *who, GUri *uri, const char *url,
+                   const char *content_type, GBytes *body, guint timeout,
+                   GCancellable *cancellable, GError **error)
 {
   g_autoptr (SoupSession) session = NULL;
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GByteArray) body = g_byte_array_new ();
+  g_autoptr (GByteArray) answer = g_byte_array_new ();
   guint status;
 
-  session = soup_session_new_with_options ("timeout", self->timeout, "user-agent",
+  session = soup_session_new_with_options ("timeout", timeout, "user-agent",
                                            "Inkan/" PACKAGE_VERSION, NULL);
-  msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
-  soup_message_set_request_body_from_bytes (msg, "application/timestamp-query", request);
+  msg = soup_message_new_from_uri (body != NULL ? SOUP_METHOD_POST : SOUP_METHOD_GET, uri);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
   stream = soup_session_send (session, msg, cancellable, &local_error);
   if (stream == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else
-        g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_UNREACHABLE,
-                     _("The timestamp authority %s cannot be reached: %s. Check the address "
-                       "and the network, or try again later."),
-                     self->url, local_error->message);
+        g_set_error (error, codes->domain, codes->unreachable,
+                     _("%s %s cannot be reached: %s. Check the address and the network, or try "
+                       "again later."),
+                     who, url, local_error->message);
       return NULL;
     }
   status = soup_message_get_status (msg);
@@ -722,10 +727,9 @@ post (InkanTsa *self, GBytes *request, GCancellable *cancellable, GError **error
     {
       const char *reason = soup_message_get_reason_phrase (msg);
 
-      g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_HTTP,
-                   _("The timestamp authority %s answered HTTP %u %s instead of a timestamp. "
-                     "Check the address, or try again later."),
-                   self->url, status, reason != NULL ? reason : "");
+      g_set_error (error, codes->domain, codes->http,
+                   _("%s %s answered HTTP %u %s. Check the address, or try again later."), who,
+                   url, status, reason != NULL ? reason : "");
       g_input_stream_close (stream, NULL, NULL);
       return NULL;
     }
@@ -740,26 +744,38 @@ post (InkanTsa *self, GBytes *request, GCancellable *cancellable, GError **error
           if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             g_propagate_error (error, g_steal_pointer (&local_error));
           else
-            g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_UNREACHABLE,
-                         _("The answer of the timestamp authority %s was cut off: %s. Try "
-                           "again later."),
-                         self->url, local_error->message);
+            g_set_error (error, codes->domain, codes->unreachable,
+                         _("The answer of %s %s was cut off: %s. Try again later."), who, url,
+                         local_error->message);
           return NULL;
         }
       if (n == 0)
         break;
-      if (body->len + (gsize) n > MAX_RESPONSE_SIZE)
+      if (answer->len + (gsize) n > codes->max_size)
         {
-          g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_MALFORMED,
-                       _("The timestamp authority %s sent more than %d bytes, which is no "
-                         "timestamp. Check the address."),
-                       self->url, MAX_RESPONSE_SIZE);
+          g_set_error (error, codes->domain, codes->malformed,
+                       _("%s %s sent more than %" G_GSIZE_FORMAT " bytes, which is not the "
+                         "answer asked for. Check the address."),
+                       who, url, codes->max_size);
           return NULL;
         }
-      g_byte_array_append (body, buf, (guint) n);
+      g_byte_array_append (answer, buf, (guint) n);
     }
   g_input_stream_close (stream, NULL, NULL);
-  return g_byte_array_free_to_bytes (g_steal_pointer (&body));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&answer));
+}
+
+static GBytes *
+post (InkanTsa *self, GBytes *request, GCancellable *cancellable, GError **error)
+{
+  static const InkanHttpErrors codes = { 0, INKAN_TSA_ERROR_UNREACHABLE, INKAN_TSA_ERROR_HTTP,
+                                         INKAN_TSA_ERROR_MALFORMED, MAX_RESPONSE_SIZE };
+  InkanHttpErrors tsa_codes = codes;
+
+  tsa_codes.domain = INKAN_TSA_ERROR;
+  return _inkan_http_fetch (&tsa_codes, _("The timestamp authority"), self->uri, self->url,
+                            "application/timestamp-query", request, self->timeout, cancellable,
+                            error);
 }
 
 static const char *
