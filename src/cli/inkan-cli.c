@@ -31,6 +31,7 @@ enum
   EXIT_WRITE = 73,
   EXIT_TOKEN_FAILED = 74,
   EXIT_TSA = 96, /* after the workflow's 75–95 */
+  EXIT_REVOCATION_FETCH = 97,
 };
 
 static int
@@ -75,6 +76,8 @@ exit_code_for (const GError *error)
     return EXIT_TOKEN_FAILED;
   if (error->domain == INKAN_TSA_ERROR)
     return EXIT_TSA;
+  if (error->domain == INKAN_LTV_ERROR)
+    return error->code == INKAN_LTV_ERROR_FETCH ? EXIT_REVOCATION_FETCH : 3;
   return EXIT_OTHER;
 }
 
@@ -435,6 +438,62 @@ cmd_sign (int argc, char **argv)
   return EXIT_OK;
 }
 
+/* ---- ltv ------------------------------------------------------------------------------- */
+
+static int
+cmd_ltv (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("FILE.pdf -o OUT.pdf — add long-term validation data (PAdES B-LT)"));
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_auto (GStrv) trust_files = NULL;
+  g_autofree char *output = NULL;
+  int timeout = 0;
+  InkanLtvOptions options = { 0 };
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the copy here"), N_("OUT.pdf") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust_files,
+      N_("CA certificates that complete the signers' paths (repeatable)"), N_("CA.pem") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Seconds to wait for each responder (default 30)"), N_("S") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Appends, as an incremental update, a document security store "
+                                  "with the certificates, OCSP responses and CRLs that keep the "
+                                  "signatures verifiable after the responders are gone.\n"
+                                  "Exit status: 0 done, 3 no signature, 97 a responder failed."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc != 2)
+    return usage_error (context, _("Give exactly one signed document."));
+  if (output == NULL)
+    return usage_error (context, _("Give the output file with -o OUT.pdf."));
+  if (timeout < 0)
+    return usage_error (context, _("--timeout wants a number of seconds."));
+  for (guint i = 0; trust_files != NULL && trust_files[i] != NULL; i++)
+    if (!inkan_trust_add_file (trust, trust_files[i], &error))
+      {
+        g_printerr ("inkan-cli: %s\n", error->message);
+        g_error_free (error);
+        return EXIT_NO_INPUT;
+      }
+  options.input = argv[1];
+  options.output = output;
+  options.trust = trust;
+  options.timeout = (guint) timeout;
+  if (!inkan_ltv_add (&options, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
 /* ---- verify ------------------------------------------------------------------------------ */
 
 /* `verify` exit codes (DESIGN.md): the worst file decides. */
@@ -717,6 +776,7 @@ print_usage (FILE *stream)
              "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
              "            [--time RFC3339]\n"
+             "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
@@ -779,6 +839,8 @@ main (int argc, char **argv)
     return status;
   if (g_str_equal (argv[1], "verify"))
     return cmd_verify (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "ltv"))
+    return cmd_ltv (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))
     return cmd_token_list (argc - 2, argv + 2);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "certs"))
