@@ -30,6 +30,8 @@ enum
   EXIT_CERT_UNUSABLE = 72,
   EXIT_WRITE = 73,
   EXIT_TOKEN_FAILED = 74,
+  EXIT_TSA = 96, /* after the workflow's 75–95 */
+  EXIT_REVOCATION_FETCH = 97,
 };
 
 static int
@@ -72,6 +74,10 @@ exit_code_for (const GError *error)
       }
   if (error->domain == INKAN_CMS_ERROR)
     return EXIT_TOKEN_FAILED;
+  if (error->domain == INKAN_TSA_ERROR)
+    return EXIT_TSA;
+  if (error->domain == INKAN_LTV_ERROR)
+    return error->code == INKAN_LTV_ERROR_FETCH ? EXIT_REVOCATION_FETCH : 3;
   return EXIT_OTHER;
 }
 
@@ -355,6 +361,8 @@ cmd_sign (int argc, char **argv)
   g_autoptr (InkanSignerOpening) opening = NULL;
   g_autofree char *output = NULL, *key = NULL, *cert = NULL, *pin_file = NULL, *image = NULL;
   g_autofree char *rect = NULL, *field = NULL, *reason = NULL, *location = NULL;
+  g_autofree char *tsa_url = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   int page = 0;
   InkanSignOptions options = { 0 };
   PinSource source = { NULL };
@@ -377,6 +385,8 @@ cmd_sign (int argc, char **argv)
       N_("Fill this empty signature field, or name the new one"), N_("NAME") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the document is sealed"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
+      N_("Timestamp the signature at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
   };
 
@@ -401,6 +411,13 @@ cmd_sign (int argc, char **argv)
   if (rect != NULL && !parse_rect (rect, &options.rect))
     return usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in points."));
 
+  if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+
   source.pin_file = pin_file;
   /* The token is opened (modules, log-in, a test signature) while the document is read;
    * inkan_sign_pdf waits for it, and reports its errors before any about the document. */
@@ -415,7 +432,64 @@ cmd_sign (int argc, char **argv)
   options.field = field;
   options.reason = reason;
   options.location = location;
+  options.tsa = tsa;
   if (!inkan_sign_pdf (&options, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
+/* ---- ltv ------------------------------------------------------------------------------- */
+
+static int
+cmd_ltv (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("FILE.pdf -o OUT.pdf — add long-term validation data (PAdES B-LT)"));
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_auto (GStrv) trust_files = NULL;
+  g_autofree char *output = NULL;
+  int timeout = 0;
+  InkanLtvOptions options = { 0 };
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the copy here"), N_("OUT.pdf") },
+    { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust_files,
+      N_("CA certificates that complete the signers' paths (repeatable)"), N_("CA.pem") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("Seconds to wait for each responder (default 30)"), N_("S") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Appends, as an incremental update, a document security store "
+                                  "with the certificates, OCSP responses and CRLs that keep the "
+                                  "signatures verifiable after the responders are gone.\n"
+                                  "Exit status: 0 done, 3 no signature, 97 a responder failed."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc != 2)
+    return usage_error (context, _("Give exactly one signed document."));
+  if (output == NULL)
+    return usage_error (context, _("Give the output file with -o OUT.pdf."));
+  if (timeout < 0)
+    return usage_error (context, _("--timeout wants a number of seconds."));
+  for (guint i = 0; trust_files != NULL && trust_files[i] != NULL; i++)
+    if (!inkan_trust_add_file (trust, trust_files[i], &error))
+      {
+        g_printerr ("inkan-cli: %s\n", error->message);
+        g_error_free (error);
+        return EXIT_NO_INPUT;
+      }
+  options.input = argv[1];
+  options.output = output;
+  options.trust = trust;
+  options.timeout = (guint) timeout;
+  if (!inkan_ltv_add (&options, &error))
     return fail (error);
   return EXIT_OK;
 }
@@ -540,6 +614,17 @@ print_report (const InkanReport *report)
                                           : inkan_indication_to_string (sig->indication));
       g_print ("      %s; %s.\n", coverage_words (sig->coverage),
                modification_words (sig->modification_level));
+      if (sig->timestamp != NULL && sig->timestamp->time != NULL)
+        {
+          g_autoptr (GDateTime) ts = g_date_time_to_utc (sig->timestamp->time);
+          g_autofree char *stamp = g_date_time_format (ts, "%Y-%m-%d %H:%M:%S");
+
+          g_print (_("      Timestamp: %s.%03d UTC by %s (%s)\n"), stamp,
+                   g_date_time_get_microsecond (ts) / 1000, sig->timestamp->tsa,
+                   sig->timestamp->valid ? _("valid") : _("NOT VALID"));
+        }
+      else if (sig->timestamp != NULL)
+        g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
@@ -688,9 +773,10 @@ print_usage (FILE *stream)
              "  inkan-cli token certs [--token URL] [--login] [--pin-file F]\n"
              "  inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL [--cert PKCS11_URL|FILE]\n"
              "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
-             "            [--field NAME] [--reason TEXT] [--location TEXT]\n"
+             "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
              "            [--time RFC3339]\n"
+             "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
@@ -753,6 +839,8 @@ main (int argc, char **argv)
     return status;
   if (g_str_equal (argv[1], "verify"))
     return cmd_verify (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "ltv"))
+    return cmd_ltv (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))
     return cmd_token_list (argc - 2, argv + 2);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "certs"))

@@ -21,6 +21,7 @@ G_DEFINE_QUARK (inkan - cms - verify - error - quark, inkan_cms_verify_error)
 #define OID_SIGNING_TIME "1.2.840.113549.1.9.5"
 #define OID_SIGNING_CERTIFICATE "1.2.840.113549.1.9.16.2.12"
 #define OID_SIGNING_CERTIFICATE_V2 "1.2.840.113549.1.9.16.2.47"
+#define OID_TIMESTAMP_TOKEN "1.2.840.113549.1.9.16.2.14"
 
 #define OID_MD5 "1.2.840.113549.2.5"
 #define OID_SHA1 "1.3.14.3.2.26"
@@ -68,6 +69,9 @@ struct _InkanCmsSignedData
 
   gboolean has_econtent;
   GBytes *econtent;
+  char *econtent_type;
+
+  GPtrArray *timestamp_tokens; /* GBytes: id-aa-timeStampToken values, in order */
 
   SigKind sig_kind;
   gnutls_digest_algorithm_t sig_hash;
@@ -798,6 +802,41 @@ read_certificates (InkanCmsSignedData *self, asn1_node signed_data, GError **err
   return TRUE;
 }
 
+/* The unsigned attributes Inkan uses: timestamp tokens over the signature value (RFC 3161
+ * appendix A). Others are not signed by anyone and are ignored. */
+static gboolean
+read_unsigned_attrs (InkanCmsSignedData *self, asn1_node signer_info, GError **error)
+{
+  int n = 0;
+
+  if (!count_elements (signer_info, "unsignedAttrs", &n, "the unsigned attributes", error))
+    return FALSE;
+  for (int i = 1; i <= n; i++)
+    {
+      g_autofree char *type_name = g_strdup_printf ("unsignedAttrs.?%d.attrType", i);
+      g_autofree char *values_name = g_strdup_printf ("unsignedAttrs.?%d.attrValues", i);
+      g_autofree char *type = read_oid (signer_info, type_name, "an unsigned attribute", error);
+      int n_values = 0;
+
+      if (type == NULL)
+        return FALSE;
+      if (!g_str_equal (type, OID_TIMESTAMP_TOKEN))
+        continue;
+      if (!count_elements (signer_info, values_name, &n_values, "a timestamp attribute", error))
+        return FALSE;
+      for (int j = 1; j <= n_values; j++)
+        {
+          g_autofree char *value_name = g_strdup_printf ("%s.?%d", values_name, j);
+          GBytes *value = read_value (signer_info, value_name, "a timestamp token", error);
+
+          if (value == NULL)
+            return FALSE;
+          g_ptr_array_add (self->timestamp_tokens, value);
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 read_signer_info (InkanCmsSignedData *self, GBytes *der, const char *econtent_type, GError **error)
 {
@@ -835,6 +874,9 @@ read_signer_info (InkanCmsSignedData *self, GBytes *der, const char *econtent_ty
     return FALSE;
   if (g_bytes_get_size (self->signature) == 0)
     return format_error (error, "the signature value is empty");
+  if (has_element (signer_info, "unsignedAttrs")
+      && !read_unsigned_attrs (self, signer_info, error))
+    return FALSE;
   return find_signer (self, signer_info, error);
 }
 
@@ -899,11 +941,13 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
 
   self = g_new0 (InkanCmsSignedData, 1);
   self->certs = g_ptr_array_new_with_free_func ((GDestroyNotify)gnutls_x509_crt_deinit);
+  self->timestamp_tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   econtent_type
       = read_oid (signed_data, "encapContentInfo.eContentType", "the content type", error);
   if (econtent_type == NULL)
     return NULL;
+  self->econtent_type = g_strdup (econtent_type);
   if (has_element (signed_data, "encapContentInfo.eContent"))
     {
       self->has_econtent = TRUE;
@@ -941,6 +985,8 @@ inkan_cms_signed_data_free (InkanCmsSignedData *self)
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   g_clear_pointer (&self->signing_certificate, g_bytes_unref);
   g_clear_pointer (&self->econtent, g_bytes_unref);
+  g_free (self->econtent_type);
+  g_clear_pointer (&self->timestamp_tokens, g_ptr_array_unref);
   g_clear_pointer (&self->signature, g_bytes_unref);
   g_free (self->algorithm_name);
   g_free (self);
@@ -981,6 +1027,36 @@ inkan_cms_signed_data_get_algorithm_name (InkanCmsSignedData *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->algorithm_name;
+}
+
+GBytes *
+inkan_cms_signed_data_get_signature_value (InkanCmsSignedData *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->signature;
+}
+
+GBytes *
+inkan_cms_signed_data_get_content (InkanCmsSignedData *self, const char **content_type)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  if (content_type != NULL)
+    *content_type = self->econtent_type;
+  return self->econtent;
+}
+
+GPtrArray *
+inkan_cms_signed_data_get_timestamp_tokens (InkanCmsSignedData *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->timestamp_tokens;
+}
+
+gboolean
+inkan_cms_signed_data_has_signing_certificate (InkanCmsSignedData *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->signing_certificate != NULL;
 }
 
 static char *

@@ -50,6 +50,17 @@ GDateTime *inkan_cms_signed_data_get_signing_time (InkanCmsSignedData *self);
 /* "RSA PKCS#1 v1.5 with SHA-256", "ECDSA with SHA-384", … for people. */
 const char *inkan_cms_signed_data_get_algorithm_name (InkanCmsSignedData *self);
 
+/* The SignerInfo's signature value (what an RFC 3161 signature timestamp is over). Owned. */
+GBytes *inkan_cms_signed_data_get_signature_value (InkanCmsSignedData *self);
+/* The encapsulated content (eContent) and its type (eContentType), or NULL when the SignedData
+ * is detached (the type is still set). Owned by `self`. */
+GBytes *inkan_cms_signed_data_get_content (InkanCmsSignedData *self, const char **content_type);
+/* The id-aa-timeStampToken unsigned attribute values (GBytes, each a ContentInfo as encoded), in
+ * the order the SignerInfo gives them; empty when there is none. Owned by `self`. */
+GPtrArray *inkan_cms_signed_data_get_timestamp_tokens (InkanCmsSignedData *self);
+/* Whether signingCertificate(V2) names the signer's certificate (checked by verify). */
+gboolean inkan_cms_signed_data_has_signing_certificate (InkanCmsSignedData *self);
+
 /* Checks that the content whose digest (by get_digest's algorithm) is `digest` is what was
  * signed: messageDigest equals it (or, with no signed attributes, the signature is over it
  * directly; with an encapsulated content, that content's digest is compared as well), the

@@ -21,6 +21,7 @@ G_DEFINE_QUARK (inkan-cms-error-quark, inkan_cms_error)
 #define OID_CONTENT_TYPE           "1.2.840.113549.1.9.3"
 #define OID_MESSAGE_DIGEST         "1.2.840.113549.1.9.4"
 #define OID_SIGNING_CERTIFICATE_V2 "1.2.840.113549.1.9.16.2.47"
+#define OID_TIMESTAMP_TOKEN        "1.2.840.113549.1.9.16.2.14"
 
 /* What inkan_cms_max_size adds to the exact size of a dry run, in case a token returns a
  * signature encoded a little differently from what the key size predicts. */
@@ -567,4 +568,248 @@ inkan_cms_max_size (gnutls_privkey_t         key,
       return 0;
     }
   return g_bytes_get_size (dry_run) + INKAN_CMS_SIZE_SLACK;
+}
+
+/* ---- adding a signature timestamp ---------------------------------------------------------- */
+
+/* A CMS this module made: DER, so decoding and encoding again gives the same bytes. */
+static asn1_node
+cms_decode (const char *type, GBytes *der, GError **error)
+{
+  g_autoptr (asn1_node_st) element = cms_element_new (type, error);
+  char message[ASN1_MAX_ERROR_DESCRIPTION_SIZE] = "";
+  gsize size;
+  const void *data = g_bytes_get_data (der, &size);
+  int len = (int) MIN (size, (gsize) G_MAXINT);
+  int rc;
+
+  if (element == NULL)
+    return NULL;
+  rc = asn1_der_decoding2 (&element, data, &len, 0, message);
+  if (rc != ASN1_SUCCESS || (gsize) len != size)
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The signature to timestamp cannot be read: %s (%s).", asn1_strerror (rc),
+                   message);
+      return NULL;
+    }
+  return g_steal_pointer (&element);
+}
+
+static GBytes *
+cms_read (asn1_node node, const char *name, GError **error)
+{
+  g_autofree guint8 *value = NULL;
+  int len = 0;
+  int rc = asn1_read_value (node, name, NULL, &len);
+
+  if (rc == ASN1_MEM_ERROR && len > 0)
+    {
+      value = g_malloc (len);
+      rc = asn1_read_value (node, name, value, &len);
+    }
+  else if (rc == ASN1_SUCCESS)
+    len = 0;
+  if (rc != ASN1_SUCCESS)
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The field “%s” of the signature to timestamp cannot be read: %s.", name,
+                   asn1_strerror (rc));
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&value), len);
+}
+
+/* Copies the field `name` of `from` into `to`; an absent OPTIONAL field stays absent. `kind`
+ * says how libtasn1 wants the value back: as bytes, or (OIDs, choices) as a string. */
+static gboolean
+cms_copy (asn1_node to, asn1_node from, const char *name, gboolean as_string, GError **error)
+{
+  g_autoptr (GBytes) value = NULL;
+
+  if (asn1_find_node (from, name) == NULL)
+    return cms_write (to, name, NULL, 0, error);
+  value = cms_read (from, name, error);
+  if (value == NULL)
+    return FALSE;
+  if (as_string)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (value, NULL), g_bytes_get_size (value));
+      return cms_write (to, name, text, 1, error);
+    }
+  return cms_write_bytes (to, name, value, error);
+}
+
+static gboolean
+cms_copy_algorithm (asn1_node to, asn1_node from, const char *name, GError **error)
+{
+  g_autofree char *algorithm = g_strconcat (name, ".algorithm", NULL);
+  g_autofree char *parameters = g_strconcat (name, ".parameters", NULL);
+
+  return cms_copy (to, from, algorithm, TRUE, error)
+         && cms_copy (to, from, parameters, FALSE, error);
+}
+
+/* The SignerInfo `old` again, field by field, with the unsigned attribute added: libtasn1 cannot
+ * add a field that decoding found absent, so a new structure is filled. */
+static GBytes *
+cms_signer_info_with (asn1_node old, const InkanCmsAttribute *attr, GError **error)
+{
+  g_autoptr (asn1_node_st) si = cms_element_new ("InkanCMS.SignerInfo", error);
+  g_autoptr (GBytes) old_signed = NULL;
+  g_autoptr (GBytes) new_signed = NULL;
+  char sid[64] = "";
+  int len = sizeof sid - 1;
+  int n = 0;
+
+  if (si == NULL || !cms_copy (si, old, "version", FALSE, error))
+    return NULL;
+  if (asn1_read_value (old, "sid", sid, &len) != ASN1_SUCCESS)
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The signer of the signature to timestamp cannot be read.");
+      return NULL;
+    }
+  sid[MIN (len, (int) sizeof sid - 1)] = '\0';
+  if (!cms_write (si, "sid", sid, 1, error))
+    return NULL;
+  if (g_str_equal (sid, "subjectKeyIdentifier"))
+    {
+      if (!cms_copy (si, old, "sid.subjectKeyIdentifier", FALSE, error))
+        return NULL;
+    }
+  else if (!cms_copy (si, old, "sid.issuerAndSerialNumber.issuer", FALSE, error)
+           || !cms_copy (si, old, "sid.issuerAndSerialNumber.serialNumber", FALSE, error))
+    return NULL;
+  if (!cms_copy_algorithm (si, old, "digestAlgorithm", error)
+      || !cms_copy_algorithm (si, old, "signatureAlgorithm", error)
+      || !cms_copy (si, old, "signature", FALSE, error))
+    return NULL;
+
+  if (asn1_find_node (old, "signedAttrs") == NULL)
+    {
+      if (!cms_write (si, "signedAttrs", NULL, 0, error))
+        return NULL;
+    }
+  else if (asn1_number_of_elements (old, "signedAttrs", &n) == ASN1_SUCCESS)
+    for (int i = 1; i <= n; i++)
+      {
+        g_autofree char *type = g_strdup_printf ("signedAttrs.?%d.attrType", i);
+        g_autofree char *values = g_strdup_printf ("signedAttrs.?%d.attrValues", i);
+        int n_values = 0;
+
+        if (!cms_write (si, "signedAttrs", "NEW", 1, error)
+            || !cms_copy (si, old, type, TRUE, error) || !cms_write (si, values, "NEW", 0, error))
+          return NULL;
+        /* The NEW above made one value: fill it, then add the others. */
+        if (asn1_number_of_elements (old, values, &n_values) != ASN1_SUCCESS)
+          n_values = 0;
+        for (int j = 1; j <= n_values; j++)
+          {
+            g_autofree char *value = g_strdup_printf ("%s.?%d", values, j);
+            g_autoptr (GBytes) bytes = cms_read (old, value, error);
+
+            if (bytes == NULL || (j > 1 && !cms_write (si, values, "NEW", 1, error))
+                || !cms_write_bytes (si, value, bytes, error))
+              return NULL;
+          }
+      }
+
+  if (asn1_find_node (old, "unsignedAttrs") != NULL
+      && asn1_number_of_elements (old, "unsignedAttrs", &n) == ASN1_SUCCESS && n > 0)
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The signature already has unsigned attributes; Inkan adds a timestamp only "
+                   "to a signature it has just made.");
+      return NULL;
+    }
+  if (!cms_write_attributes (si, "unsignedAttrs", attr, 1, error))
+    return NULL;
+
+  /* What the signature covers must come out byte for byte the same. */
+  old_signed = asn1_find_node (old, "signedAttrs") != NULL ? cms_der (old, "signedAttrs", error)
+                                                           : g_bytes_new (NULL, 0);
+  if (old_signed == NULL)
+    return NULL;
+  new_signed = asn1_find_node (si, "signedAttrs") != NULL ? cms_der (si, "signedAttrs", error)
+                                                          : g_bytes_new (NULL, 0);
+  if (new_signed == NULL)
+    return NULL;
+  if (!g_bytes_equal (old_signed, new_signed))
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "Adding the timestamp would change the signed attributes. This is a defect "
+                   "in Inkan; please report it.");
+      return NULL;
+    }
+  return cms_der (si, "", error);
+}
+
+GBytes *
+inkan_cms_add_timestamp (GBytes *cms, GBytes *token, GError **error)
+{
+  g_autoptr (asn1_node_st) content_info = NULL;
+  g_autoptr (asn1_node_st) signed_data = NULL;
+  g_autoptr (asn1_node_st) old_signer = NULL;
+  g_autoptr (GBytes) again = NULL;
+  g_autoptr (GBytes) signed_data_der = NULL;
+  g_autoptr (GBytes) old_signer_der = NULL;
+  g_autoptr (GBytes) new_signer_der = NULL;
+  g_autoptr (GBytes) new_signed_data_der = NULL;
+  InkanCmsAttribute attr = { OID_TIMESTAMP_TOKEN, token };
+  int n = 0;
+
+  g_return_val_if_fail (cms != NULL, NULL);
+  g_return_val_if_fail (token != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  content_info = cms_decode ("InkanCMS.ContentInfo", cms, error);
+  if (content_info == NULL)
+    return NULL;
+  again = cms_der (content_info, "", error);
+  if (again == NULL)
+    return NULL;
+  if (!g_bytes_equal (again, cms))
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The signature to timestamp is not in DER; Inkan adds a timestamp only to a "
+                   "signature it has just made.");
+      return NULL;
+    }
+  signed_data_der = cms_read (content_info, "content", error);
+  if (signed_data_der == NULL)
+    return NULL;
+  signed_data = cms_decode ("InkanCMS.SignedData", signed_data_der, error);
+  if (signed_data == NULL)
+    return NULL;
+  if (asn1_number_of_elements (signed_data, "signerInfos", &n) != ASN1_SUCCESS || n != 1)
+    {
+      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                   "The signature to timestamp has %d signers instead of one.", n);
+      return NULL;
+    }
+  old_signer_der = cms_read (signed_data, "signerInfos.?1", error);
+  if (old_signer_der == NULL)
+    return NULL;
+  old_signer = cms_decode ("InkanCMS.SignerInfo", old_signer_der, error);
+  if (old_signer == NULL)
+    return NULL;
+  new_signer_der = cms_signer_info_with (old_signer, &attr, error);
+  if (new_signer_der == NULL || !cms_write_bytes (signed_data, "signerInfos.?1", new_signer_der,
+                                                  error))
+    return NULL;
+  new_signed_data_der = cms_der (signed_data, "", error);
+  if (new_signed_data_der == NULL
+      || !cms_write_bytes (content_info, "content", new_signed_data_der, error))
+    return NULL;
+  return cms_der (content_info, "", error);
+}
+
+gsize
+inkan_cms_timestamp_overhead (gsize token_size)
+{
+  /* The attribute's SEQUENCE, OID and SET (at most 4 + 11 + 4 octets), the [1] around the
+   * attributes (4), and the lengths of SignerInfo, its SET, SignedData, [0] and ContentInfo
+   * growing by up to 2 octets each. */
+  return token_size + 4 + 11 + 4 + 4 + 5 * 2;
 }

@@ -38,4 +38,14 @@ gsize inkan_cms_max_size (gnutls_privkey_t         key,
                           gnutls_x509_crt_t const *chain,
                           guint                    n_chain);
 
+/* The CMS made by inkan_cms_sign_detached with `token`, an RFC 3161 TimeStampToken over its
+ * signature value, added as the unsigned attribute id-aa-timeStampToken (PAdES baseline B-T).
+ * The signed part is unchanged; the result is DER. */
+GBytes *inkan_cms_add_timestamp (GBytes  *cms,
+                                 GBytes  *token,
+                                 GError **error);
+
+/* How much inkan_cms_add_timestamp adds, at most, for a token of `token_size` bytes. */
+gsize inkan_cms_timestamp_overhead (gsize token_size);
+
 G_END_DECLS

@@ -59,4 +59,29 @@ gboolean _inkan_pdf_get_page_geometry (InkanPdf          *self,
                                        InkanPageGeometry *geometry,
                                        GError           **error);
 
+/* The /Contents of every signed signature field (approval, certification and document
+ * timestamp), as stored (the CMS and its zero padding). */
+GPtrArray *_inkan_pdf_get_signature_contents (InkanPdf *self, GError **error);
+
+/* One /VRI entry: indices into the InkanPdfDss arrays. */
+typedef struct
+{
+  char *key;                /* uppercase hex SHA-1 of the signature's /Contents */
+  GArray *certs;            /* guint */
+  GArray *ocsps;            /* guint */
+  GArray *crls;             /* guint */
+} InkanPdfVri;
+
+typedef struct
+{
+  GPtrArray *certs;         /* GBytes: DER certificates */
+  GPtrArray *ocsps;         /* GBytes: DER OCSPResponse */
+  GPtrArray *crls;          /* GBytes: DER CertificateList */
+  GPtrArray *vri;           /* InkanPdfVri */
+} InkanPdfDss;
+
+/* The increment that adds `dss` to the document security store (/DSS in the catalog; an
+ * existing one is kept and extended), with a cross-reference section of the file's kind. */
+GBytes *_inkan_pdf_prepare_dss (InkanPdf *self, const InkanPdfDss *dss, GError **error);
+
 G_END_DECLS

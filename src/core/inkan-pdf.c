@@ -2128,3 +2128,170 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   inc->bytes = g_string_free_to_bytes (g_steal_pointer (&out));
   return g_steal_pointer (&inc);
 }
+
+/* ---- long-term validation data (PAdES B-LT) ------------------------------------------------- */
+
+GPtrArray *
+_inkan_pdf_get_signature_contents (InkanPdf *self, GError **error)
+{
+  qpdf_data q;
+  qpdf_oh root;
+  g_autoptr (GPtrArray) fields = g_ptr_array_new_with_free_func (field_info_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint i;
+
+  g_return_val_if_fail (INKAN_IS_PDF (self), NULL);
+
+  q = self->qpdf;
+  root = qpdf_get_root (q);
+  if (!collect_fields (self, dict_get (q, dict_get (q, root, "/AcroForm"), "/Fields"), "", NULL,
+                       seen, fields, 0, error))
+    return NULL;
+  for (i = 0; i < fields->len; i++)
+    {
+      FieldInfo *f = fields->pdata[i];
+      qpdf_oh field, value, string;
+      const char *data;
+      size_t len = 0;
+
+      if (!f->is_sig || !f->has_value)
+        continue;
+      field = qpdf_get_object_by_id (q, f->id, f->gen);
+      value = dict_get (q, field, "/V");
+      string = dict_get (q, value, "/Contents");
+      if (!qpdf_oh_is_string (q, string))
+        continue;
+      data = qpdf_oh_get_binary_string_value (q, string, &len);
+      g_ptr_array_add (contents, g_bytes_new (data, len));
+    }
+  return g_steal_pointer (&contents);
+}
+
+/* "[old items… new refs]" or nothing when both are empty. */
+static void
+append_dss_array (qpdf_data q, qpdf_oh old_dss, const char *key, GString *out, GString *refs)
+{
+  qpdf_oh old = dict_get (q, old_dss, key);
+
+  if (refs->len == 0 && !(qpdf_oh_is_array (q, old) && qpdf_oh_get_array_n_items (q, old) > 0))
+    return;
+  g_string_append_printf (out, " %s ", key);
+  append_array_plus (q, old, out, refs->str);
+}
+
+static void
+write_dss_streams (Builder *b, GPtrArray *items, GArray *ids, GString *refs, GError **error)
+{
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (items->pdata[i], &len);
+      int id = b->next_id++;
+
+      begin_object (b, id, 0, error);
+      append_stream (b, "", data, len);
+      end_object (b);
+      g_array_append_val (ids, id);
+      g_string_append_printf (refs, "%s%d 0 R", refs->len > 0 ? " " : "", id);
+    }
+}
+
+static void
+append_vri_refs (GString *out, const char *key, GArray *ids, GArray *indices)
+{
+  if (indices == NULL || indices->len == 0)
+    return;
+  g_string_append_printf (out, " %s [", key);
+  for (guint i = 0; i < indices->len; i++)
+    g_string_append_printf (out, "%s%d 0 R", i > 0 ? " " : "",
+                            g_array_index (ids, int, g_array_index (indices, guint, i)));
+  g_string_append_c (out, ']');
+}
+
+GBytes *
+_inkan_pdf_prepare_dss (InkanPdf *self, const InkanPdfDss *dss, GError **error)
+{
+  static const char *const skip_dss[] = { "/Certs", "/OCSPs", "/CRLs", "/VRI", NULL };
+  static const char *const skip_root[] = { "/DSS", NULL };
+  g_autoptr (GHashTable) written = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) xref = g_array_new (FALSE, FALSE, sizeof (XrefEntry));
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GArray) cert_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) ocsp_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GArray) crl_ids = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr (GString) cert_refs = g_string_new (NULL);
+  g_autoptr (GString) ocsp_refs = g_string_new (NULL);
+  g_autoptr (GString) crl_refs = g_string_new (NULL);
+  g_autoptr (GPtrArray) new_keys = g_ptr_array_new_with_free_func (g_free);
+  GError *local_error = NULL;
+  Builder b = { self, out, xref, written, 0 };
+  qpdf_data q;
+  qpdf_oh root, old_dss, old_vri;
+  int vri_id, dss_id;
+  guint i;
+
+  g_return_val_if_fail (INKAN_IS_PDF (self), NULL);
+  g_return_val_if_fail (dss != NULL, NULL);
+
+  q = self->qpdf;
+  b.next_id = self->trailer_size;
+  root = qpdf_get_root (q);
+  old_dss = dict_get (q, root, "/DSS");
+  old_vri = dict_get (q, old_dss, "/VRI");
+  if (!self->ends_with_eol)
+    g_string_append_c (out, '\n');
+
+  write_dss_streams (&b, dss->certs, cert_ids, cert_refs, &local_error);
+  write_dss_streams (&b, dss->ocsps, ocsp_ids, ocsp_refs, &local_error);
+  write_dss_streams (&b, dss->crls, crl_ids, crl_refs, &local_error);
+
+  vri_id = b.next_id++;
+  begin_object (&b, vri_id, 0, &local_error);
+  g_string_append (out, "<<");
+  for (i = 0; dss->vri != NULL && i < dss->vri->len; i++)
+    g_ptr_array_add (new_keys, g_strconcat ("/", ((InkanPdfVri *) dss->vri->pdata[i])->key, NULL));
+  g_ptr_array_add (new_keys, NULL);
+  if (qpdf_oh_is_dictionary (q, old_vri))
+    append_dict_entries (q, old_vri, out, (const char *const *) new_keys->pdata);
+  for (i = 0; dss->vri != NULL && i < dss->vri->len; i++)
+    {
+      InkanPdfVri *vri = dss->vri->pdata[i];
+
+      g_string_append_printf (out, " /%s <<", vri->key);
+      append_vri_refs (out, "/Cert", cert_ids, vri->certs);
+      append_vri_refs (out, "/OCSP", ocsp_ids, vri->ocsps);
+      append_vri_refs (out, "/CRL", crl_ids, vri->crls);
+      g_string_append (out, " >>");
+    }
+  g_string_append (out, " >>");
+  end_object (&b);
+
+  dss_id = b.next_id++;
+  begin_object (&b, dss_id, 0, &local_error);
+  g_string_append (out, "<<");
+  if (qpdf_oh_is_dictionary (q, old_dss))
+    append_dict_entries (q, old_dss, out, skip_dss);
+  append_dss_array (q, old_dss, "/Certs", out, cert_refs);
+  append_dss_array (q, old_dss, "/OCSPs", out, ocsp_refs);
+  append_dss_array (q, old_dss, "/CRLs", out, crl_refs);
+  g_string_append_printf (out, " /VRI %d 0 R >>", vri_id);
+  end_object (&b);
+
+  begin_object (&b, qpdf_oh_get_object_id (q, root), qpdf_oh_get_generation (q, root),
+                &local_error);
+  g_string_append (out, "<<");
+  append_dict_entries (q, root, out, skip_root);
+  g_string_append_printf (out, " /DSS %d 0 R >>", dss_id);
+  end_object (&b);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (!check_qpdf (self, error))
+    return NULL;
+
+  write_xref (&b);
+  return g_bytes_new (out->str, out->len);
+}

@@ -7,6 +7,7 @@
 #include "inkan-sign.h"
 
 #include "inkan-cms.h"
+#include "inkan-cms-verify.h"
 #include "inkan-evidence.h"
 #include "inkan-image.h"
 #include "inkan-pdf-private.h"
@@ -468,7 +469,7 @@ read_document (const InkanSignOptions *options, InkanImage **image, GError **err
 /* Places the seal and prepares the increment, with room for the signer's CMS. */
 static InkanPdfIncrement *
 prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanImage *image,
-                   InkanSigner *signer, GDateTime *time, GError **error)
+                   InkanSigner *signer, GDateTime *time, gsize reserve, GError **error)
 {
   InkanPdfSigParams params = { 0 };
   gnutls_x509_crt_t *chain;
@@ -485,8 +486,34 @@ prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanIm
   params.time = time;
   params.evidence = options->evidence;
   params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (signer),
-                                             (gnutls_x509_crt_t const *) chain, n_chain);
+                                             (gnutls_x509_crt_t const *) chain, n_chain)
+                         + reserve;
   return _inkan_pdf_prepare_signature (pdf, &params, error);
+}
+
+/* B-T: the TSA's token over the signature value, as an unsigned attribute of the CMS. */
+static gboolean
+timestamp_cms (InkanTsa *tsa, GBytes **cms, GError **error)
+{
+  g_autoptr (InkanCmsSignedData) parsed = NULL;
+  g_autoptr (InkanTimestamp) ts = NULL;
+  GBytes *value, *stamped;
+
+  parsed = inkan_cms_signed_data_parse (g_bytes_get_data (*cms, NULL), g_bytes_get_size (*cms),
+                                        error);
+  if (parsed == NULL)
+    return FALSE;
+  value = inkan_cms_signed_data_get_signature_value (parsed);
+  ts = inkan_tsa_timestamp (tsa, g_bytes_get_data (value, NULL), g_bytes_get_size (value), NULL,
+                            error);
+  if (ts == NULL)
+    return FALSE;
+  stamped = inkan_cms_add_timestamp (*cms, inkan_timestamp_get_token (ts), error);
+  if (stamped == NULL)
+    return FALSE;
+  g_bytes_unref (*cms);
+  *cms = stamped;
+  return TRUE;
 }
 
 /* qpdf's teardown of a parsed document (its object cache, ~15 ms at 1000 pages) runs beside the
@@ -559,6 +586,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   const guint8 *inc_data = NULL, *cms_data;
   gsize inc_len = 0, cms_len, i;
   guint64 size = 0;
+  gsize reserve = 0;
   guint n_chain;
   int rc;
 
@@ -591,6 +619,16 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
 
+  /* The TSA is asked before the output exists: one that is down stops the seal before anything
+   * is written, and its answer tells how much room its tokens need in /Contents. */
+  if (options->tsa != NULL)
+    {
+      gsize probe = inkan_tsa_probe_size (options->tsa, NULL, &local_error);
+
+      if (probe == 0)
+        return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
+      reserve = inkan_cms_timestamp_overhead (probe);
+    }
   if (!output_open (&out, options->output, &local_error))
     return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
   rc = gnutls_hash_init (&pl.hash, GNUTLS_DIG_SHA256);
@@ -617,7 +655,8 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   else if (pdf != NULL)
     {
       size = inkan_pdf_get_size (pdf);
-      inc = prepare_increment (options, pdf, image, slot.signer, time, &local_error);
+      inc = prepare_increment (options, pdf, image, slot.signer, time, reserve,
+                               &local_error);
       if (inc != NULL && size != (guint64) pl.st.st_size)
         set_changed_error (options->input, &local_error);
     }
@@ -644,7 +683,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   chain = inkan_signer_get_chain (slot.signer, &n_chain);
   cms = inkan_cms_sign_detached (inkan_signer_get_privkey (slot.signer),
                                  (gnutls_x509_crt_t const *) chain, n_chain, digest, &local_error);
-  if (cms == NULL)
+  if (cms == NULL || (options->tsa != NULL && !timestamp_cms (options->tsa, &cms, &local_error)))
     goto finish;
   cms_data = g_bytes_get_data (cms, &cms_len);
   if (cms_len * 2 > inc->gap_end - inc->gap_start - 2)

@@ -4,6 +4,7 @@
 
 #include "inkan-pdf.h"
 #include "inkan-token.h"
+#include "inkan-tsa.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,8 @@ typedef struct
   GBytes *evidence;         /* approval evidence (inkan_evidence_build) embedded in the signed
                              * increment as "inkan-evidence.json", associated with the
                              * signature's widget; NULL: none */
+  InkanTsa *tsa;            /* timestamp the signature value there (PAdES B-T); NULL: none.
+                             * A TSA that fails leaves no output. */
 } InkanSignOptions;
 
 /* Seals options->input into options->output. Either the output is complete and synced, or it

@@ -7,6 +7,7 @@
 #include "inkan-cms-verify.h"
 #include "inkan-pdf.h"
 #include "inkan-revisions.h"
+#include "inkan-tsa.h"
 
 #include <glib/gi18n.h>
 #include <gnutls/crypto.h>
@@ -45,6 +46,12 @@ signature_report_free (gpointer data)
   g_free (sig->organisation);
   g_free (sig->subindication);
   g_clear_pointer (&sig->signing_time, g_date_time_unref);
+  if (sig->timestamp != NULL)
+    {
+      g_clear_pointer (&sig->timestamp->time, g_date_time_unref);
+      g_free (sig->timestamp->tsa);
+      g_free (sig->timestamp);
+    }
   g_free (sig->subfilter);
   g_free (sig->algorithm);
   g_free (sig->reason);
@@ -550,10 +557,113 @@ path_verdict (InkanSignatureReport *sig, const InkanPathResult *path, gboolean a
     }
 }
 
+/* A claimed signing time this much after the proven one is not clock skew. */
+#define TIMESTAMP_SKEW (5 * 60 * G_TIME_SPAN_SECOND)
+
+static char *
+format_ms (GDateTime *time)
+{
+  g_autoptr (GDateTime) utc = g_date_time_to_utc (time);
+  g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%d %H:%M:%S");
+
+  return g_strdup_printf ("%s.%03d UTC", seconds, g_date_time_get_microsecond (utc) / 1000);
+}
+
+/* The signature timestamp (the first, as PAdES B-T has one): its time when the token verifies
+ * over the signature value and its TSA leads to an anchor now, else NULL with a finding; an
+ * unusable timestamp is ignored (EN 319 102-1 5.5), and the signature is judged without it. */
+static GDateTime *
+check_timestamp (Verifier *v, InkanCmsSignedData *cms, InkanSignatureReport *sig)
+{
+  GPtrArray *tokens = inkan_cms_signed_data_get_timestamp_tokens (cms);
+  g_autoptr (InkanTimestamp) ts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (InkanPathResult) path = { 0 };
+  gnutls_x509_crt_t const *certs;
+  guint n_certs = 0;
+  GBytes *token, *value;
+
+  if (tokens->len == 0)
+    return NULL;
+  token = g_ptr_array_index (tokens, 0);
+  sig->timestamp = g_new0 (InkanTimestampReport, 1);
+  ts = inkan_timestamp_parse (g_bytes_get_data (token, NULL), g_bytes_get_size (token), &error);
+  if (ts == NULL)
+    {
+      add_finding (sig->findings, "TIMESTAMP_INVALID",
+                   _("%s The signature is checked as if it had no timestamp."), error->message);
+      return NULL;
+    }
+  sig->timestamp->time = g_date_time_ref (inkan_timestamp_get_time (ts));
+  sig->timestamp->tsa = g_strdup (inkan_timestamp_get_tsa_name (ts));
+  value = inkan_cms_signed_data_get_signature_value (cms);
+  if (!inkan_timestamp_verify (ts, g_bytes_get_data (value, NULL), g_bytes_get_size (value),
+                               &error))
+    {
+      add_finding (sig->findings, "TIMESTAMP_INVALID",
+                   _("%s The signature is checked as if it had no timestamp."), error->message);
+      return NULL;
+    }
+  certs = inkan_timestamp_get_certificates (ts, &n_certs);
+  inkan_trust_check_path (v->options->trust, inkan_timestamp_get_signer (ts), certs, n_certs,
+                          v->now, &path);
+  if (path.status != INKAN_PATH_OK)
+    {
+      add_finding (sig->findings, "TIMESTAMP_NOT_TRUSTED",
+                   _("The timestamp authority “%s” cannot be trusted: %s The signature is "
+                     "checked as if it had no timestamp."),
+                   sig->timestamp->tsa, path.detail != NULL ? path.detail : "");
+      return NULL;
+    }
+  sig->timestamp->valid = TRUE;
+  return g_date_time_ref (sig->timestamp->time);
+}
+
+/* The signer's path judged at the time the timestamp proves. */
+static void
+proven_path_verdict (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t signer,
+                     gnutls_x509_crt_t const *certs, guint n_certs, GDateTime *proven,
+                     InkanPathStatus now_status)
+{
+  g_auto (InkanPathResult) then_path = { 0 };
+  g_autofree char *when = format_ms (proven);
+
+  inkan_trust_check_path (v->options->trust, signer, certs, n_certs, proven, &then_path);
+  if (then_path.status == INKAN_PATH_EXPIRED || then_path.status == INKAN_PATH_NOT_YET_VALID)
+    {
+      add_finding (sig->findings, "CERTIFICATE_OUTSIDE_VALIDITY",
+                   _("%s%sThe timestamp proves that the signature was made on %s, when the "
+                     "certificate was not valid. Do not rely on this signature."),
+                   then_path.detail != NULL ? then_path.detail : "",
+                   then_path.detail != NULL ? " " : "", when);
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "OUT_OF_BOUNDS_NO_POE");
+      return;
+    }
+  path_verdict (sig, &then_path, FALSE);
+  if (then_path.status == INKAN_PATH_OK && now_status == INKAN_PATH_EXPIRED)
+    add_finding (sig->findings, "CERTIFICATE_EXPIRED_AFTER_TIMESTAMP",
+                 _("The signer's certificate has expired since, but the timestamp proves that "
+                   "the signature was made on %s, while it was valid."),
+                 when);
+  if (sig->signing_time != NULL
+      && g_date_time_difference (sig->signing_time, proven) > TIMESTAMP_SKEW)
+    {
+      g_autofree char *claimed = format_ms (sig->signing_time);
+
+      add_finding (sig->findings, "SIGNING_TIME_AFTER_TIMESTAMP",
+                   _("The signature claims to be made on %s, after its timestamp (%s): the "
+                     "claimed time is wrong. Ask the signer about it."),
+                   claimed, when);
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "TIMESTAMP_ORDER_FAILURE");
+    }
+}
+
 static void
 check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
            InkanSignatureReport *sig)
 {
+  g_autoptr (GDateTime) proven = NULL;
+  gboolean cms_ok;
   g_autoptr (InkanCmsSignedData) cms = NULL;
   g_autoptr (GError) error = NULL;
   qpdf_oh contents = dict_get (q, sigdict, "/Contents");
@@ -592,7 +702,8 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
   hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
   hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
   gnutls_hash_deinit (hash, digest);
-  if (!inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &error))
+  cms_ok = inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &error);
+  if (!cms_ok)
     {
       cms_error_verdict (sig, error);
       if (signer == NULL)
@@ -601,6 +712,9 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
 
   if (signer == NULL)
     return;
+  /* A timestamp over a signature that does not verify proves nothing worth saying. */
+  if (cms_ok)
+    proven = check_timestamp (v, cms, sig);
   certs = inkan_cms_signed_data_get_certificates (cms, &n_certs);
   {
     g_auto (InkanPathResult) now_path = { 0 };
@@ -626,7 +740,11 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
     /* Without a timestamp the claimed time proves nothing: the certificate must be valid now,
      * and at the claimed time too (a signature claiming a time outside the validity is wrong
      * either way). */
-    if (now_path.status == INKAN_PATH_OK && sig->signing_time != NULL)
+    /* A proven time replaces the claimed one, and lets a certificate expired since pass. */
+    if (proven != NULL
+        && (now_path.status == INKAN_PATH_OK || now_path.status == INKAN_PATH_EXPIRED))
+      proven_path_verdict (v, sig, signer, certs, n_certs, proven, now_path.status);
+    else if (now_path.status == INKAN_PATH_OK && sig->signing_time != NULL)
       {
         g_auto (InkanPathResult) then_path = { 0 };
 
@@ -637,6 +755,88 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
     else
       path_verdict (sig, &now_path, FALSE);
   }
+}
+
+/* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161): its /Contents is an RFC 3161
+ * token whose imprint is the digest of the byte ranges; its TSA must lead to an anchor now. */
+static void
+check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
+                          InkanSignatureReport *sig)
+{
+  static const struct
+  {
+    int code;
+    InkanIndication indication;
+    const char *subindication;
+    const char *finding;
+  } map[] = {
+    { INKAN_TSA_ERROR_MALFORMED, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE",
+      "TIMESTAMP_MALFORMED" },
+    { INKAN_TSA_ERROR_MISMATCH, INKAN_INDICATION_TOTAL_FAILED, "HASH_FAILURE",
+      "DOCUMENT_CHANGED" },
+    { INKAN_TSA_ERROR_SIGNATURE, INKAN_INDICATION_TOTAL_FAILED, "SIG_CRYPTO_FAILURE",
+      "SIGNATURE_INVALID" },
+    { INKAN_TSA_ERROR_CERTIFICATE, INKAN_INDICATION_INDETERMINATE, "CHAIN_CONSTRAINTS_FAILURE",
+      "TIMESTAMP_CERTIFICATE" },
+  };
+  g_autoptr (InkanTimestamp) ts = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (InkanPathResult) path = { 0 };
+  qpdf_oh contents = dict_get (q, sigdict, "/Contents");
+  const guint8 *data = inkan_revisions_get_data (v->revisions, NULL);
+  gnutls_x509_crt_t const *certs;
+  gnutls_digest_algorithm_t algorithm;
+  gnutls_hash_hd_t hash;
+  guint8 digest[64];
+  const char *value;
+  size_t len = 0;
+  guint n_certs = 0, i;
+
+  value = qpdf_oh_get_binary_string_value (q, contents, &len);
+  ts = inkan_timestamp_parse ((const guint8 *) value, len, &error);
+  if (ts != NULL)
+    {
+      sig->timestamp = g_new0 (InkanTimestampReport, 1);
+      sig->timestamp->time = g_date_time_ref (inkan_timestamp_get_time (ts));
+      sig->timestamp->tsa = g_strdup (inkan_timestamp_get_tsa_name (ts));
+      /* The time of a document timestamp is what it proves, not a claim. */
+      g_clear_pointer (&sig->signing_time, g_date_time_unref);
+      sig->signing_time = g_date_time_ref (inkan_timestamp_get_time (ts));
+      if (inkan_timestamp_get_signer (ts) != NULL)
+        describe_signer (sig, inkan_timestamp_get_signer (ts));
+      algorithm = inkan_timestamp_get_imprint_algorithm (ts);
+      if (gnutls_hash_init (&hash, algorithm) < 0)
+        {
+          add_finding (sig->findings, "CMS_UNSUPPORTED",
+                       _("The timestamp uses a digest this computer cannot compute."));
+          set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
+          return;
+        }
+      hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
+      hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
+      gnutls_hash_deinit (hash, digest);
+      inkan_timestamp_verify_digest (ts, digest, gnutls_hash_get_len (algorithm), &error);
+    }
+  if (error != NULL)
+    {
+      for (i = 0; i < G_N_ELEMENTS (map); i++)
+        if (error->domain == INKAN_TSA_ERROR && error->code == map[i].code)
+          break;
+      if (i == G_N_ELEMENTS (map))
+        i = 0;
+      add_finding (sig->findings, map[i].finding, "%s", error->message);
+      set_verdict (sig, map[i].indication, map[i].subindication);
+      return;
+    }
+
+  certs = inkan_timestamp_get_certificates (ts, &n_certs);
+  inkan_trust_check_path (v->options->trust, inkan_timestamp_get_signer (ts), certs, n_certs,
+                          v->now, &path);
+  path_verdict (sig, &path, FALSE);
+  sig->timestamp->valid = path.status == INKAN_PATH_OK;
+  sig->algorithm = g_strdup_printf (
+      "RFC 3161 timestamp, %s imprint",
+      gnutls_digest_get_name (inkan_timestamp_get_imprint_algorithm (ts)));
 }
 
 static void
@@ -1041,12 +1241,7 @@ check_signature (Verifier *v, const FoundSig *found)
 
   if (g_strcmp0 (type, "/DocTimeStamp") == 0
       || g_strcmp0 (sig->subfilter, "ETSI.RFC3161") == 0)
-    {
-      add_finding (sig->findings, "TIMESTAMP_NOT_CHECKED",
-                   _("This is a document timestamp; this version of Inkan does not check "
-                     "timestamps yet, so it cannot say whether it is valid."));
-      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
-    }
+    check_document_timestamp (v, q, sigdict, range, sig);
   else if (g_strcmp0 (sig->subfilter, "adbe.pkcs7.detached") != 0
            && g_strcmp0 (sig->subfilter, "ETSI.CAdES.detached") != 0)
     {
@@ -1357,7 +1552,28 @@ inkan_report_to_json (const InkanReport *report)
       json_string (out, inkan_modification_level_to_string (sig->modification_level));
       g_string_append (out, ",\"signing_time\":");
       json_time (out, sig->signing_time);
-      g_string_append (out, ",\"timestamp\":null");
+      g_string_append (out, ",\"timestamp\":");
+      if (sig->timestamp == NULL)
+        g_string_append (out, "null");
+      else
+        {
+          g_string_append (out, "{\"time\":");
+          if (sig->timestamp->time != NULL)
+            {
+              g_autoptr (GDateTime) utc = g_date_time_to_utc (sig->timestamp->time);
+              g_autofree char *seconds = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%S");
+              g_autofree char *text = g_strdup_printf (
+                  "%s.%03dZ", seconds, g_date_time_get_microsecond (utc) / 1000);
+
+              json_string (out, text);
+            }
+          else
+            g_string_append (out, "null");
+          g_string_append (out, ",\"tsa\":");
+          json_string (out, sig->timestamp->tsa);
+          g_string_append_printf (out, ",\"valid\":%s}",
+                                  sig->timestamp->valid ? "true" : "false");
+        }
       g_string_append_printf (out, ",\"revision\":%u,\"certification\":", sig->revision);
       if (sig->docmdp > 0)
         g_string_append_printf (out, "%u", sig->docmdp);

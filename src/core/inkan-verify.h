@@ -29,6 +29,15 @@ typedef enum
 const char *inkan_indication_to_string (InkanIndication indication);
 const char *inkan_coverage_to_string (InkanCoverage coverage);
 
+/* A signature timestamp (RFC 3161 token over the signature value) as the verifier found it. */
+typedef struct
+{
+  GDateTime *time;                  /* genTime, UTC, to the TSA's precision (milliseconds) */
+  char *tsa;                        /* the TSA's name (its certificate's common name) */
+  gboolean valid;                   /* the token verifies over the signature value and its TSA
+                                     * leads to a trust anchor: its time is a proof */
+} InkanTimestampReport;
+
 typedef struct
 {
   char *field;                      /* the field's full name */
@@ -40,6 +49,7 @@ typedef struct
   InkanCoverage coverage;
   InkanModificationLevel modification_level;
   GDateTime *signing_time;          /* claimed (/M, else signingTime), or NULL */
+  InkanTimestampReport *timestamp;  /* the first signature timestamp, or NULL when none */
   guint revision;                   /* 1-based: the revision this signature signs */
   guint docmdp;                     /* certification signature's P (1–3), 0 for approval */
   char *subfilter;

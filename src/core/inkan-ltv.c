@@ -1,0 +1,562 @@
+/* Long-term validation data (PAdES B-LT): OCSP (GnuTLS) and CRLs fetched with libsoup, in /DSS. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "inkan-ltv.h"
+
+#include "inkan-cms-verify.h"
+#include "inkan-http-private.h"
+#include "inkan-pdf-private.h"
+#include "inkan-tsa.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
+#include <libsoup/soup.h>
+#include <string.h>
+#include <sys/stat.h>
+
+G_DEFINE_QUARK (inkan-ltv-error-quark, inkan_ltv_error)
+
+#define DEFAULT_TIMEOUT 30
+/* OCSP responses and CRLs of a signing PKI; a larger answer is not one. */
+#define MAX_ANSWER_SIZE (16 * 1024 * 1024)
+
+static void
+inkan_datum_clear (gnutls_datum_t *datum)
+{
+  gnutls_free (datum->data);
+  datum->data = NULL;
+  datum->size = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (gnutls_datum_t, inkan_datum_clear)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_req_t, gnutls_ocsp_req_deinit, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_resp_t, gnutls_ocsp_resp_deinit, NULL)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crl_t, gnutls_x509_crl_deinit, NULL)
+
+typedef struct
+{
+  const InkanLtvOptions *options;
+  InkanTrust *trust;
+  GPtrArray *certs;         /* GBytes DER */
+  GHashTable *cert_index;   /* DER (GBytes) → index + 1 */
+  GPtrArray *ocsps;         /* GBytes DER */
+  GPtrArray *crls;          /* GBytes DER */
+  GHashTable *status_index; /* certificate DER → GINT (ocsp index + 1) or -(crl index + 1) */
+  GHashTable *crl_by_url;   /* URL → crl index + 1 */
+  GPtrArray *vri;           /* InkanPdfVri */
+} Collector;
+
+static void
+vri_free (gpointer data)
+{
+  InkanPdfVri *vri = data;
+
+  g_free (vri->key);
+  g_array_unref (vri->certs);
+  g_array_unref (vri->ocsps);
+  g_array_unref (vri->crls);
+  g_free (vri);
+}
+
+static void
+collector_clear (Collector *c)
+{
+  g_clear_pointer (&c->certs, g_ptr_array_unref);
+  g_clear_pointer (&c->cert_index, g_hash_table_unref);
+  g_clear_pointer (&c->ocsps, g_ptr_array_unref);
+  g_clear_pointer (&c->crls, g_ptr_array_unref);
+  g_clear_pointer (&c->status_index, g_hash_table_unref);
+  g_clear_pointer (&c->crl_by_url, g_hash_table_unref);
+  g_clear_pointer (&c->vri, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Collector, collector_clear)
+
+static GBytes *
+cert_der (gnutls_x509_crt_t cert)
+{
+  g_auto (gnutls_datum_t) der = { NULL, 0 };
+
+  if (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der) < 0)
+    return NULL;
+  return g_bytes_new (der.data, der.size);
+}
+
+static char *
+cert_name (gnutls_x509_crt_t cert)
+{
+  char cn[256];
+  size_t size = sizeof cn;
+  g_auto (gnutls_datum_t) dn = { NULL, 0 };
+
+  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
+    return g_utf8_make_valid (cn, (gssize) size);
+  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
+    return g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
+  return g_strdup (_("an unnamed certificate"));
+}
+
+static guint
+add_cert (Collector *c, GBytes *der)
+{
+  gpointer index = g_hash_table_lookup (c->cert_index, der);
+
+  if (index != NULL)
+    return GPOINTER_TO_UINT (index) - 1;
+  g_ptr_array_add (c->certs, g_bytes_ref (der));
+  g_hash_table_insert (c->cert_index, g_bytes_ref (der), GUINT_TO_POINTER (c->certs->len));
+  return c->certs->len - 1;
+}
+
+static gboolean G_GNUC_PRINTF (3, 4)
+fetch_error (GError **error, gnutls_x509_crt_t cert, const char *format, ...)
+{
+  g_autofree char *name = cert_name (cert);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH,
+               _("The revocation status of “%s” cannot be proven: %s. Try again later; nothing "
+                 "was written."),
+               name, what);
+  return FALSE;
+}
+
+/* The first http(s) URL of the certificate's OCSP responders (AIA), or NULL. */
+static char *
+ocsp_url (gnutls_x509_crt_t cert)
+{
+  for (unsigned int seq = 0;; seq++)
+    {
+      g_auto (gnutls_datum_t) uri = { NULL, 0 };
+      int rc = gnutls_x509_crt_get_authority_info_access (cert, seq, GNUTLS_IA_OCSP_URI, &uri,
+                                                          NULL);
+
+      if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return NULL;
+      if (rc < 0)
+        continue;
+      if (uri.size > 7 && (g_ascii_strncasecmp ((const char *) uri.data, "http://", 7) == 0
+                           || g_ascii_strncasecmp ((const char *) uri.data, "https://", 8) == 0))
+        return g_strndup ((const char *) uri.data, uri.size);
+    }
+}
+
+/* The first http(s) URL among the certificate's CRL distribution points, or NULL. */
+static char *
+crl_url (gnutls_x509_crt_t cert)
+{
+  for (unsigned int seq = 0;; seq++)
+    {
+      char buf[1024];
+      size_t size = sizeof buf - 1;
+      unsigned int reasons = 0;
+      int rc = gnutls_x509_crt_get_crl_dist_points (cert, seq, buf, &size, &reasons, NULL);
+
+      if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return NULL;
+      if (rc != GNUTLS_SAN_URI)
+        continue;
+      buf[MIN (size, sizeof buf - 1)] = '\0';
+      if (g_str_has_prefix (buf, "http://") || g_str_has_prefix (buf, "https://"))
+        return g_strdup (buf);
+    }
+}
+
+static GBytes *
+fetch (Collector *c, gnutls_x509_crt_t cert, const char *who, const char *url,
+       const char *content_type, GBytes *body, GError **error)
+{
+  static const InkanHttpErrors template = { 0, INKAN_LTV_ERROR_FETCH, INKAN_LTV_ERROR_FETCH,
+                                            INKAN_LTV_ERROR_FETCH, MAX_ANSWER_SIZE };
+  InkanHttpErrors codes = template;
+  g_autoptr (GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+
+  codes.domain = INKAN_LTV_ERROR;
+  if (uri == NULL)
+    {
+      fetch_error (error, cert, _("its address “%s” is not a URL"), url);
+      return NULL;
+    }
+  return _inkan_http_fetch (&codes, who, uri, url, content_type, body,
+                            c->options->timeout > 0 ? c->options->timeout : DEFAULT_TIMEOUT, NULL,
+                            error);
+}
+
+/* An OCSP response about `cert` from its responder, checked: successful, this request's nonce,
+ * about this certificate, signed by the issuer or a responder it delegated. */
+static GBytes *
+fetch_ocsp (Collector *c, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, const char *url,
+            GError **error)
+{
+  g_auto (gnutls_ocsp_req_t) req = NULL;
+  g_auto (gnutls_ocsp_resp_t) resp = NULL;
+  g_auto (gnutls_datum_t) req_der = { NULL, 0 };
+  g_auto (gnutls_datum_t) req_nonce = { NULL, 0 };
+  g_auto (gnutls_datum_t) resp_nonce = { NULL, 0 };
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  gnutls_datum_t datum;
+  unsigned int verify = 0;
+  int rc;
+
+  rc = gnutls_ocsp_req_init (&req);
+  if (rc >= 0)
+    rc = gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, issuer, cert);
+  if (rc >= 0)
+    rc = gnutls_ocsp_req_randomize_nonce (req);
+  if (rc >= 0)
+    rc = gnutls_ocsp_req_get_nonce (req, NULL, &req_nonce);
+  if (rc >= 0)
+    rc = gnutls_ocsp_req_export (req, &req_der);
+  if (rc < 0)
+    {
+      fetch_error (error, cert, _("the OCSP request cannot be made (%s)"), gnutls_strerror (rc));
+      return NULL;
+    }
+  body = g_bytes_new (req_der.data, req_der.size);
+  answer = fetch (c, cert, _("The OCSP responder"), url, "application/ocsp-request", body, error);
+  if (answer == NULL)
+    return NULL;
+
+  datum.data = (unsigned char *) g_bytes_get_data (answer, NULL);
+  datum.size = g_bytes_get_size (answer);
+  rc = gnutls_ocsp_resp_init (&resp);
+  if (rc >= 0)
+    rc = gnutls_ocsp_resp_import (resp, &datum);
+  if (rc < 0)
+    {
+      fetch_error (error, cert, _("the OCSP responder %s did not answer with an OCSP response (%s)"),
+                   url, gnutls_strerror (rc));
+      return NULL;
+    }
+  rc = gnutls_ocsp_resp_get_status (resp);
+  if (rc != GNUTLS_OCSP_RESP_SUCCESSFUL)
+    {
+      fetch_error (error, cert, _("the OCSP responder %s refused to answer (status %d)"), url, rc);
+      return NULL;
+    }
+  if (gnutls_ocsp_resp_get_nonce (resp, NULL, &resp_nonce) < 0 || resp_nonce.size != req_nonce.size
+      || memcmp (resp_nonce.data, req_nonce.data, req_nonce.size) != 0)
+    {
+      fetch_error (error, cert, _("the OCSP responder %s answered another request"), url);
+      return NULL;
+    }
+  if (gnutls_ocsp_resp_check_crt (resp, 0, cert) < 0)
+    {
+      fetch_error (error, cert, _("the OCSP responder %s answered about another certificate"),
+                   url);
+      return NULL;
+    }
+  rc = gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0);
+  if (rc < 0 || verify != 0)
+    {
+      fetch_error (error, cert, _("the answer of the OCSP responder %s is not signed by the "
+                                  "certificate's issuer"),
+                   url);
+      return NULL;
+    }
+  return g_steal_pointer (&answer);
+}
+
+/* A CRL from `url` (DER, or PEM turned into DER) signed by `issuer`. */
+static GBytes *
+fetch_crl (Collector *c, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, const char *url,
+           GError **error)
+{
+  g_auto (gnutls_x509_crl_t) crl = NULL;
+  g_auto (gnutls_datum_t) der = { NULL, 0 };
+  g_autoptr (GBytes) answer = NULL;
+  gnutls_datum_t datum;
+  unsigned int verify = 0;
+  int rc;
+
+  answer = fetch (c, cert, _("The CRL server"), url, NULL, NULL, error);
+  if (answer == NULL)
+    return NULL;
+  datum.data = (unsigned char *) g_bytes_get_data (answer, NULL);
+  datum.size = g_bytes_get_size (answer);
+  rc = gnutls_x509_crl_init (&crl);
+  if (rc >= 0)
+    {
+      rc = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER);
+      if (rc < 0)
+        rc = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_PEM);
+    }
+  if (rc >= 0)
+    rc = gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &der);
+  if (rc < 0)
+    {
+      fetch_error (error, cert, _("%s is not a certificate revocation list (%s)"), url,
+                   gnutls_strerror (rc));
+      return NULL;
+    }
+  rc = gnutls_x509_crl_verify (crl, &issuer, 1, 0, &verify);
+  if (rc < 0 || verify != 0)
+    {
+      fetch_error (error, cert, _("the revocation list %s is not signed by the certificate's "
+                                  "issuer"),
+                   url);
+      return NULL;
+    }
+  return g_bytes_new (der.data, der.size);
+}
+
+/* The OCSP response (else the CRL) for `cert`, fetched once per certificate (once per URL for
+ * CRLs), recorded in the VRI entry. Certificates that name neither get nothing. */
+static gboolean
+add_status (Collector *c, gnutls_x509_crt_t cert, GBytes *der, gnutls_x509_crt_t issuer,
+            InkanPdfVri *vri, GError **error)
+{
+  gpointer known = g_hash_table_lookup (c->status_index, der);
+  g_autofree char *ocsp = NULL;
+  g_autofree char *crl = NULL;
+  int index;
+
+  if (known == NULL)
+    {
+      ocsp = ocsp_url (cert);
+      crl = ocsp == NULL ? crl_url (cert) : NULL;
+      if (ocsp != NULL)
+        {
+          GBytes *answer = fetch_ocsp (c, cert, issuer, ocsp, error);
+
+          if (answer == NULL)
+            return FALSE;
+          g_ptr_array_add (c->ocsps, answer);
+          index = (int) c->ocsps->len;
+        }
+      else if (crl != NULL)
+        {
+          gpointer by_url = g_hash_table_lookup (c->crl_by_url, crl);
+
+          if (by_url == NULL)
+            {
+              GBytes *answer = fetch_crl (c, cert, issuer, crl, error);
+
+              if (answer == NULL)
+                return FALSE;
+              g_ptr_array_add (c->crls, answer);
+              by_url = GUINT_TO_POINTER (c->crls->len);
+              g_hash_table_insert (c->crl_by_url, g_strdup (crl), by_url);
+            }
+          index = -(int) GPOINTER_TO_UINT (by_url);
+        }
+      else
+        return TRUE;
+      g_hash_table_insert (c->status_index, g_bytes_ref (der), GINT_TO_POINTER (index));
+    }
+  else
+    index = GPOINTER_TO_INT (known);
+
+  if (index > 0)
+    {
+      guint i = (guint) index - 1;
+      g_array_append_val (vri->ocsps, i);
+    }
+  else
+    {
+      guint i = (guint) -index - 1;
+      g_array_append_val (vri->crls, i);
+    }
+  return TRUE;
+}
+
+/* The path of `subject` through `pool` (to an anchor when there is one) into the DSS, and the
+ * status of each certificate below its issuer. */
+static gboolean
+add_path (Collector *c, gnutls_x509_crt_t subject, gnutls_x509_crt_t const *pool, guint n_pool,
+          GDateTime *now, InkanPdfVri *vri, GError **error)
+{
+  g_auto (InkanPathResult) path = { 0 };
+
+  inkan_trust_check_path (c->trust, subject, pool, n_pool, now, &path);
+  for (guint i = 0; i < path.chain->len; i++)
+    {
+      gnutls_x509_crt_t cert = g_ptr_array_index (path.chain, i);
+      g_autoptr (GBytes) der = cert_der (cert);
+      guint index;
+
+      if (der == NULL)
+        continue;
+      index = add_cert (c, der);
+      g_array_append_val (vri->certs, index);
+      if (i + 1 < path.chain->len && gnutls_x509_crt_check_issuer (cert, cert) == 0
+          && !add_status (c, cert, der, g_ptr_array_index (path.chain, i + 1), vri, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+add_signature (Collector *c, GBytes *contents, GDateTime *now, GError **error)
+{
+  g_autoptr (InkanCmsSignedData) cms = NULL;
+  g_autoptr (GPtrArray) pool = g_ptr_array_new ();
+  g_autoptr (GPtrArray) stamps = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) inkan_timestamp_free);
+  gnutls_x509_crt_t const *certs;
+  guint n_certs = 0;
+  guint8 sha1[20];
+  GPtrArray *tokens;
+  InkanPdfVri *vri;
+  GString *key;
+
+  /* A signature Inkan cannot read gets no validation data; the verifier says what is wrong. */
+  cms = inkan_cms_signed_data_parse (g_bytes_get_data (contents, NULL),
+                                     g_bytes_get_size (contents), NULL);
+  if (cms == NULL || inkan_cms_signed_data_get_signer (cms) == NULL)
+    return TRUE;
+
+  vri = g_new0 (InkanPdfVri, 1);
+  vri->certs = g_array_new (FALSE, FALSE, sizeof (guint));
+  vri->ocsps = g_array_new (FALSE, FALSE, sizeof (guint));
+  vri->crls = g_array_new (FALSE, FALSE, sizeof (guint));
+  gnutls_hash_fast (GNUTLS_DIG_SHA1, g_bytes_get_data (contents, NULL),
+                    g_bytes_get_size (contents), sha1);
+  key = g_string_new (NULL);
+  for (guint i = 0; i < sizeof sha1; i++)
+    g_string_append_printf (key, "%02X", sha1[i]);
+  vri->key = g_string_free (key, FALSE);
+  g_ptr_array_add (c->vri, vri);
+
+  certs = inkan_cms_signed_data_get_certificates (cms, &n_certs);
+  for (guint i = 0; i < n_certs; i++)
+    g_ptr_array_add (pool, certs[i]);
+  tokens = inkan_cms_signed_data_get_timestamp_tokens (cms);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      GBytes *token = g_ptr_array_index (tokens, i);
+      InkanTimestamp *ts = inkan_timestamp_parse (g_bytes_get_data (token, NULL),
+                                                  g_bytes_get_size (token), NULL);
+      gnutls_x509_crt_t const *ts_certs;
+      guint n_ts = 0;
+
+      if (ts == NULL || inkan_timestamp_get_signer (ts) == NULL)
+        {
+          g_clear_pointer (&ts, inkan_timestamp_free);
+          continue;
+        }
+      g_ptr_array_add (stamps, ts);
+      ts_certs = inkan_timestamp_get_certificates (ts, &n_ts);
+      for (guint j = 0; j < n_ts; j++)
+        g_ptr_array_add (pool, ts_certs[j]);
+    }
+
+  if (!add_path (c, inkan_cms_signed_data_get_signer (cms),
+                 (gnutls_x509_crt_t const *) pool->pdata, pool->len, now, vri, error))
+    return FALSE;
+  for (guint i = 0; i < stamps->len; i++)
+    if (!add_path (c, inkan_timestamp_get_signer (stamps->pdata[i]),
+                   (gnutls_x509_crt_t const *) pool->pdata, pool->len, now, vri, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_distinct (const char *input, const char *output, GError **error)
+{
+  GStatBuf a, b;
+
+  if (g_strcmp0 (input, output) == 0
+      || (g_stat (input, &a) == 0 && g_stat (output, &b) == 0 && a.st_dev == b.st_dev
+          && a.st_ino == b.st_ino))
+    {
+      g_autofree char *display = g_filename_display_name (output);
+
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE,
+                   _("The copy with validation data cannot replace the original “%s”: choose "
+                     "another output file."),
+                   display);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+inkan_ltv_add (const InkanLtvOptions *options, GError **error)
+{
+  g_autoptr (InkanPdf) pdf = NULL;
+  g_autoptr (GPtrArray) contents = NULL;
+  g_autoptr (InkanTrust) empty = NULL;
+  g_autoptr (GBytes) increment = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *display = NULL;
+  g_autofree guint8 *whole = NULL;
+  g_auto (Collector) c = { 0 };
+  InkanPdfDss dss;
+  gsize size = 0, inc_len;
+
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (options->input != NULL && options->output != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_distinct (options->input, options->output, error))
+    return FALSE;
+  pdf = inkan_pdf_open (options->input, error);
+  if (pdf == NULL)
+    return FALSE;
+  contents = _inkan_pdf_get_signature_contents (pdf, error);
+  if (contents == NULL)
+    return FALSE;
+  display = g_filename_display_name (options->input);
+  if (contents->len == 0)
+    {
+      g_set_error (error, INKAN_LTV_ERROR, INKAN_LTV_ERROR_NO_SIGNATURE,
+                   _("“%s” has no signature, so there is nothing to keep verifiable."), display);
+      return FALSE;
+    }
+
+  c.options = options;
+  c.trust = options->trust != NULL ? options->trust : (empty = inkan_trust_new ());
+  c.certs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  c.cert_index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                        (GDestroyNotify) g_bytes_unref, NULL);
+  c.ocsps = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  c.crls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  c.status_index = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                          (GDestroyNotify) g_bytes_unref, NULL);
+  c.crl_by_url = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  c.vri = g_ptr_array_new_with_free_func (vri_free);
+  for (guint i = 0; i < contents->len; i++)
+    if (!add_signature (&c, contents->pdata[i], now, error))
+      return FALSE;
+
+  dss = (InkanPdfDss) { c.certs, c.ocsps, c.crls, c.vri };
+  increment = _inkan_pdf_prepare_dss (pdf, &dss, error);
+  if (increment == NULL)
+    return FALSE;
+
+  /* The increment's offsets are for the file as it was read. */
+  if (!g_file_get_contents (options->input, &original, &size, &local_error)
+      || (guint64) size != inkan_pdf_get_size (pdf))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("“%s” changed while validation data was being added: try again once it is "
+                     "complete."),
+                   display);
+      return FALSE;
+    }
+  inc_len = g_bytes_get_size (increment);
+  whole = g_malloc (size + inc_len);
+  memcpy (whole, original, size);
+  memcpy (whole + size, g_bytes_get_data (increment, NULL), inc_len);
+  g_clear_pointer (&original, g_free);
+  if (!g_file_set_contents_full (options->output, (const char *) whole, (gssize) (size + inc_len),
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0666, &local_error))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot write “%s”: %s"),
+                   options->output, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
