@@ -184,11 +184,12 @@ update_seal_bar (InkanDocumentView *self)
                                   "it. Enter applies it, Escape cancels."),
                                 status->seal->name, status->request->id);
       else
-        text = g_strdup_printf (_("Place the %s seal: drag it or use the arrow keys, Shift+arrows "
-                                  "resize it. Enter applies it, Escape cancels."),
+        text = g_strdup_printf (_("Place the %s seal: drag it or use the arrows; Shift+arrows "
+                                  "resize. Enter applies, Escape cancels."),
                                 status->seal->name);
     }
   gtk_label_set_text (self->seal_label, text != NULL ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->seal_label), text);
 }
 
 void
