@@ -266,6 +266,21 @@ assert_sealed (InkanSealFlow *flow,
   g_assert_cmpuint (inkan_test_judge_pdfsig (path), ==, 1);
 }
 
+/* The request as the store has it now, through a connection of its own that is closed at once:
+ * the app's workers and inkan-cli open the store meanwhile. */
+static InkanRequest *
+get_request (gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanStore) store = inkan_store_open (store_path, &error);
+  InkanRequest *request;
+
+  g_assert_no_error (error);
+  request = inkan_store_get_request (store, id, &error);
+  g_assert_no_error (error);
+  return request;
+}
+
 static void
 wait_flow (InkanSealFlow      *flow,
            InkanSealFlowState  state)
@@ -568,8 +583,6 @@ test_request_approval (Fixture       *fixture,
   InkanDocumentView *view = open_and_wait (fixture, pdf);
   InkanPageView *page_view = inkan_document_view_get_page_view (view);
   InkanSealPalette *palette = inkan_document_view_get_palette (view);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (InkanStore) store = NULL;
   g_autoptr (InkanRequest) request = NULL;
   InkanSealOverlay *overlay;
   InkanSealFlow *flow;
@@ -597,10 +610,7 @@ test_request_approval (Fixture       *fixture,
   g_assert_null (inkan_document_view_get_placed_seal (view));
 
   /* The store has the request with the placement, in visible coordinates. */
-  store = inkan_store_open (store_path, &error);
-  g_assert_no_error (error);
-  request = inkan_store_get_request (store, id, &error);
-  g_assert_no_error (error);
+  request = get_request (id);
   g_assert_cmpstr (request->document_sha256, ==, sha);
   g_assert_cmpstr (request->reason, ==, "Supply contract with Acme");
   g_assert_cmpuint (request->page, ==, 1);
@@ -647,9 +657,46 @@ test_request_approval (Fixture       *fixture,
 
   /* The request is used. */
   g_clear_pointer (&request, inkan_request_free);
-  request = inkan_store_get_request (store, id, &error);
-  g_assert_no_error (error);
+  request = get_request (id);
   g_assert_cmpint (request->state, ==, INKAN_REQUEST_USED);
+}
+
+/* Another user: the palette follows, with the policy's sentence; back to the clerk. */
+static void
+test_user_change (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *source = inkan_test_make_pdf ("one-page");
+  g_autofree char *pdf = sample_copy (source, "users.pdf");
+  g_autofree char *shot = NULL;
+  InkanApplication *application = inkan_test_app_get ();
+  InkanDocumentView *view = open_and_wait (fixture, pdf);
+  InkanSealPalette *palette = inkan_document_view_get_palette (view);
+  InkanSealItem *official;
+
+  g_assert_true (drag_and_drop (view, "Official", 200, 200));
+  inkan_application_set_user (application, "auditor");
+  /* A placement made as someone else does not survive the change. */
+  g_assert_null (inkan_document_view_get_placed_seal (view));
+  inkan_test_app_wait_until (!inkan_seal_palette_get_loading (palette)
+                             && inkan_seal_palette_get_n_items (palette) == 2);
+  official = inkan_seal_palette_find_item (palette, "Official");
+  g_assert_cmpint (inkan_seal_item_get_availability (official), ==,
+                   INKAN_AVAILABILITY_NOT_GRANTED);
+  g_assert_false (inkan_seal_item_can_place (official));
+  g_assert_nonnull (strstr (inkan_seal_item_get_reason (official), "needs the clerk role"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (inkan_seal_palette_get_row (palette, official)),
+                   ==, inkan_seal_item_get_reason (official));
+  g_assert_false (inkan_document_view_place_seal (view, official, 0, 100, 100));
+  inkan_test_app_wait_frames (GTK_WIDGET (view), 2);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-auditor-palette");
+
+  inkan_application_set_user (application, "clerk");
+  inkan_test_app_wait_until (!inkan_seal_palette_get_loading (palette)
+                             && inkan_seal_palette_get_n_items (palette) == 2
+                             && inkan_seal_item_get_availability (
+                                  inkan_seal_palette_find_item (palette, "Official"))
+                                  == INKAN_AVAILABILITY_USABLE);
 }
 
 int
@@ -679,6 +726,7 @@ main (int   argc,
   ADD ("wrong-pin", test_wrong_pin);
   ADD ("keyboard-only", test_keyboard_only);
   ADD ("request-approval", test_request_approval);
+  ADD ("user-change", test_user_change);
 #undef ADD
 
   return g_test_run ();

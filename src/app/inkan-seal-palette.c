@@ -222,7 +222,7 @@ inkan_seal_palette_reload (InkanSealPalette *self)
       gtk_label_set_text (self->subtitle, "");
       set_loading (self, FALSE);
       show_message (self, _("No User Chosen"),
-                    _("Choose who you are from the user menu to see your seals."));
+                    _("Choose who you are with Change User… in the main menu to see your seals."));
       return;
     }
   /* TRANSLATORS: under the palette's title: the current user. */
@@ -325,11 +325,15 @@ static void
 inkan_seal_palette_dispose (GObject *object)
 {
   InkanSealPalette *self = INKAN_SEAL_PALETTE (object);
+  GtkWidget *child;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), INKAN_TYPE_SEAL_PALETTE);
+  /* The template's top box has no id, so dispose_template leaves it. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (inkan_seal_palette_parent_class)->dispose (object);
 }
