@@ -487,7 +487,7 @@ test_wrong_pin (Fixture       *fixture,
 
   g_assert_true (drag_and_drop (view, "Official", 200, 200));
   flow = g_object_ref (apply_with_pin (fixture, view, "000000", NULL));
-  output = g_object_ref (inkan_seal_flow_get_proposed_output (flow));
+  output = inkan_seal_flow_get_proposed_output (flow);
   out_path = g_file_get_path (output);
   inkan_test_app_wait_until (inkan_seal_flow_get_state (flow) != INKAN_SEAL_FLOW_SIGNING);
   g_test_message ("after a wrong PIN: %s", inkan_seal_flow_get_error (flow));
@@ -661,6 +661,90 @@ test_request_approval (Fixture       *fixture,
   g_assert_cmpint (request->state, ==, INKAN_REQUEST_USED);
 }
 
+/* The pointer's drag as the overlay's drag gesture reports it: (x, y) where it starts in the
+ * overlay, then an offset of (dx, dy) pixels. */
+static void
+drag_overlay (InkanSealOverlay *overlay,
+              double            x,
+              double            y,
+              double            dx,
+              double            dy)
+{
+  GtkEventController *drag = find_controller (GTK_WIDGET (overlay), GTK_TYPE_GESTURE_DRAG);
+
+  g_assert_nonnull (drag);
+  g_signal_emit_by_name (drag, "drag-begin", x, y);
+  g_signal_emit_by_name (drag, "drag-update", dx / 2, dy / 2);
+  g_signal_emit_by_name (drag, "drag-update", dx, dy);
+  g_signal_emit_by_name (drag, "drag-end", dx, dy);
+}
+
+/* The mouse moves and resizes the placed seal; a drop off the pages does nothing; a refusal
+ * from the core (the seal suspended after the palette was shown) is its sentence in a toast. */
+static void
+test_mouse_and_refusal (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *source = inkan_test_make_pdf ("one-page");
+  g_autofree char *pdf = sample_copy (source, "mouse.pdf");
+  g_autofree char *out_path = NULL;
+  g_autoptr (GFile) proposed = NULL;
+  InkanDocumentView *view = open_and_wait (fixture, pdf);
+  InkanPageView *page_view = inkan_document_view_get_page_view (view);
+  double scale = inkan_page_view_get_scale (page_view);
+  InkanSealOverlay *overlay;
+  InkanSealFlow *flow;
+  graphene_rect_t page_rect;
+  InkanRect rect, moved;
+
+  /* Off the page, in the margin left of it: no seal. */
+  inkan_page_view_get_page_rect (page_view, 0, &page_rect);
+  g_assert_cmpfloat (page_rect.origin.x, >, 4);
+  g_assert_false (drag_and_drop (view, "Official", page_rect.origin.x / 2, 200));
+  g_assert_null (inkan_document_view_get_placed_seal (view));
+
+  g_assert_true (drag_and_drop (view, "Official", 300, 250));
+  overlay = inkan_document_view_get_placed_seal (view);
+  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 1);
+  inkan_seal_overlay_get_rect (overlay, &rect);
+
+  /* Dragged from its middle: moved by the offset, in points. */
+  drag_overlay (overlay, gtk_widget_get_width (GTK_WIDGET (overlay)) / 2.0,
+                gtk_widget_get_height (GTK_WIDGET (overlay)) / 2.0, 60, -30);
+  inkan_seal_overlay_get_rect (overlay, &moved);
+  g_assert_cmpfloat_with_epsilon (moved.x, rect.x + 60 / scale, 1e-6);
+  g_assert_cmpfloat_with_epsilon (moved.y, rect.y - 30 / scale, 1e-6);
+  g_assert_cmpfloat_with_epsilon (moved.width, rect.width, 1e-6);
+  rect = moved;
+
+  /* Dragged by its lower-right corner: the top-left corner stays, the aspect ratio too. */
+  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 1);
+  drag_overlay (overlay, gtk_widget_get_width (GTK_WIDGET (overlay)) - 2.0,
+                gtk_widget_get_height (GTK_WIDGET (overlay)) - 2.0, 40, 10);
+  inkan_seal_overlay_get_rect (overlay, &moved);
+  g_assert_cmpfloat_with_epsilon (moved.x, rect.x, 1e-6);
+  g_assert_cmpfloat_with_epsilon (moved.y, rect.y, 1e-6);
+  g_assert_cmpfloat_with_epsilon (moved.width, rect.width + 40 / scale, 1e-6);
+  g_assert_cmpfloat_with_epsilon (moved.height, moved.width, 1e-6);
+
+  /* An administrator suspends the seal meanwhile: the core refuses, the toast says why, no file
+   * is written, the seal stays placed for another try. */
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "seal", "suspend",
+                                         "Official", NULL), ==, 0);
+  flow = g_object_ref (apply_with_pin (fixture, view, inkan_test_pki_get ()->pin, NULL));
+  proposed = inkan_seal_flow_get_proposed_output (flow);
+  out_path = g_file_get_path (proposed);
+  wait_flow (flow, INKAN_SEAL_FLOW_FAILED);
+  g_assert_nonnull (strstr (inkan_seal_flow_get_error (flow), "suspended"));
+  g_assert_cmpstr (inkan_window_get_last_toast (fixture->window), ==,
+                   inkan_seal_flow_get_error (flow));
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (inkan_document_view_get_placed_seal (view));
+  g_object_unref (flow);
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "seal", "resume",
+                                         "Official", NULL), ==, 0);
+}
+
 /* Another user: the palette follows, with the policy's sentence; back to the clerk. */
 static void
 test_user_change (Fixture       *fixture,
@@ -727,6 +811,7 @@ main (int   argc,
   ADD ("keyboard-only", test_keyboard_only);
   ADD ("request-approval", test_request_approval);
   ADD ("user-change", test_user_change);
+  ADD ("mouse-and-refusal", test_mouse_and_refusal);
 #undef ADD
 
   return g_test_run ();
