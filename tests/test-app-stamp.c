@@ -471,13 +471,15 @@ test_rotated_zoomed (Fixture       *fixture,
   g_object_unref (flow);
 }
 
-/* The wrong PIN: said plainly, asked again, nothing written; then Cancel keeps the placement. */
+/* Cancel at the PIN keeps the placement; a wrong PIN is said plainly and asked again with
+ * nothing written; the right one then seals. */
 static void
 test_wrong_pin (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autofree char *source = inkan_test_make_pdf ("one-page");
   g_autofree char *pdf = sample_copy (source, "wrong-pin.pdf");
+  g_autofree char *sha = sha256_of (pdf);
   g_autofree char *shot = NULL;
   InkanDocumentView *view = open_and_wait (fixture, pdf);
   InkanSealFlow *flow;
@@ -486,9 +488,22 @@ test_wrong_pin (Fixture       *fixture,
   InkanPinDialog *dialog;
 
   g_assert_true (drag_and_drop (view, "Official", 200, 200));
-  flow = g_object_ref (apply_with_pin (fixture, view, "000000", NULL));
+
+  /* Cancelled at the PIN. */
+  flow = inkan_document_view_apply_placement (view);
+  g_assert_nonnull (flow);
   output = inkan_seal_flow_get_proposed_output (flow);
   out_path = g_file_get_path (output);
+  inkan_seal_flow_choose_output (flow, output);
+  dialog = inkan_seal_flow_get_pin_dialog (flow);
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_assert_cmpint (inkan_seal_flow_get_state (flow), ==, INKAN_SEAL_FLOW_CANCELLED);
+  g_assert_nonnull (inkan_document_view_get_placed_seal (view));
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+
+  /* A wrong PIN. */
+  flow = g_object_ref (apply_with_pin (fixture, view, "000000", NULL));
   inkan_test_app_wait_until (inkan_seal_flow_get_state (flow) != INKAN_SEAL_FLOW_SIGNING);
   g_test_message ("after a wrong PIN: %s", inkan_seal_flow_get_error (flow));
   g_assert_cmpint (inkan_seal_flow_get_state (flow), ==, INKAN_SEAL_FLOW_ASKING_PIN);
@@ -501,10 +516,11 @@ test_wrong_pin (Fixture       *fixture,
   inkan_test_app_wait_until (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
   shot = inkan_test_app_screenshot (GTK_WIDGET (dialog), "stamp-wrong-pin");
 
-  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_assert_cmpint (inkan_seal_flow_get_state (flow), ==, INKAN_SEAL_FLOW_CANCELLED);
-  g_assert_nonnull (inkan_document_view_get_placed_seal (view));
-  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+  /* The right one, in the same dialog. */
+  gtk_editable_set_text (inkan_pin_dialog_get_entry (dialog), inkan_test_pki_get ()->pin);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  wait_flow (flow, INKAN_SEAL_FLOW_DONE);
+  assert_sealed (flow, pdf, sha);
   g_object_unref (flow);
 }
 

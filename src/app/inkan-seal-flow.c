@@ -328,7 +328,6 @@ sealed (GObject      *source,
       /* A refused PIN is asked again, with the token's sentence; the rest ends the flow. */
       if (g_error_matches (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT))
         {
-          g_clear_object (&self->output);
           ask_pin (self, error->message);
           return;
         }
