@@ -761,7 +761,25 @@ test_mouse_and_refusal (Fixture       *fixture,
                                          "Official", NULL), ==, 0);
 }
 
-/* Another user: the palette follows, with the policy's sentence; back to the clerk. */
+static GtkWidget *
+find_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window)
+          && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)),
+                        "Who Is Using Inkan?") == 0)
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+/* Another user: the palette follows, with the policy's sentence; back to the clerk through the
+ * user chooser. */
 static void
 test_user_change (Fixture       *fixture,
                   gconstpointer  data)
@@ -791,7 +809,21 @@ test_user_change (Fixture       *fixture,
   inkan_test_app_wait_frames (GTK_WIDGET (view), 2);
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-auditor-palette");
 
-  inkan_application_set_user (application, "clerk");
+  /* The chooser (what the app shows at start without INKAN_USER): the registry's users. */
+  {
+    GtkWidget *chooser = NULL;
+    g_autofree char *chooser_shot = NULL;
+
+    g_action_group_activate_action (G_ACTION_GROUP (application), "choose-user", NULL);
+    inkan_test_app_wait_until ((chooser = find_chooser ()) != NULL
+                               && gtk_widget_get_mapped (chooser));
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (chooser), "clerk"));
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (chooser), "manager"));
+    g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (chooser), "admin"));
+    chooser_shot = inkan_test_app_screenshot (chooser, "stamp-user-chooser");
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (chooser), "clerk");
+  }
+  g_assert_cmpstr (inkan_application_get_user (application), ==, "clerk");
   inkan_test_app_wait_until (!inkan_seal_palette_get_loading (palette)
                              && inkan_seal_palette_get_n_items (palette) == 2
                              && inkan_seal_item_get_availability (
