@@ -17,6 +17,7 @@ static struct
   char *doc1, *doc2, *doc3, *doc4, *doc5, *doc6, *doc7, *doc8;
   char *signed1;
   char *request1;
+  gboolean full_stacks;   /* for audit export under AddressSanitizer, see wf() */
 } sc;
 
 static const char *
@@ -46,6 +47,12 @@ wf (char **out, char **err, const char *now, const char *as, ...)
     g_ptr_array_add (argv, g_strdup ("-u"));
   if (now == NULL)
     g_ptr_array_add (argv, g_strdup ("INKAN_NOW"));
+  /* Audit reports embed a CJK font, in whose subsetting cairo 1.16 loses two arrays: lsan.supp
+   * names cairo_surface_finish, which LeakSanitizer sees only with full stacks. */
+  if (sc.full_stacks)
+    g_ptr_array_add (argv, g_strdup_printf ("ASAN_OPTIONS=%s:fast_unwind_on_malloc=0",
+                                            g_getenv ("ASAN_OPTIONS") != NULL
+                                              ? g_getenv ("ASAN_OPTIONS") : ""));
   /* setsid: no controlling terminal, so that a missing PIN cannot be typed. */
   g_ptr_array_add (argv, g_strdup ("setsid"));
   g_ptr_array_add (argv, g_strdup ("-w"));
@@ -755,8 +762,10 @@ test_audit_export (void)
 
   g_assert_cmpint (wf (&out, NULL, NULL, "auditor", "audit", "verify", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "intact"));
+  sc.full_stacks = TRUE;
   g_assert_cmpint (wf (NULL, NULL, NULL, "auditor", "audit", "export", "--request", sc.request1,
                        "-o", dir, NULL), ==, 0);
+  sc.full_stacks = FALSE;
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   g_assert_nonnull (strstr (json, "\"intact\":true"));
   g_assert_nonnull (strstr (json, sha));
@@ -795,8 +804,10 @@ test_audit_export_chinese (void)
   g_assert_cmpint (wf (&id, NULL, NULL, "王芳", "request", "create", "Contract", sc.doc2,
                        "--reason", "华信公司采购合同（第二批）", NULL), ==, 0);
   g_strchomp (id);
+  sc.full_stacks = TRUE;
   g_assert_cmpint (wf (NULL, NULL, NULL, "auditor", "audit", "export", "--request", id, "-o", dir,
                        NULL), ==, 0);
+  sc.full_stacks = FALSE;
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   g_assert_nonnull (strstr (json, "\"actor\":\"王芳\""));
   inkan_test_judge_qpdf (pdf_path);
@@ -840,8 +851,10 @@ test_audit_tamper (void)
   g_assert_cmpint (wf (&out, &err, NULL, "auditor", "audit", "verify", NULL), ==, 94);
   g_assert_nonnull (strstr (out, "entry 5"));
   /* The bundle says so too. */
+  sc.full_stacks = TRUE;
   g_assert_cmpint (wf (&out2, NULL, NULL, "auditor", "audit", "export", "--request",
                        sc.request1, "-o", bundle, NULL), ==, 94);
+  sc.full_stacks = FALSE;
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   g_assert_nonnull (strstr (json, "\"intact\":false,"));
   g_assert_nonnull (strstr (json, "\"first_bad\":5,"));

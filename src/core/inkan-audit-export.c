@@ -155,6 +155,10 @@ typedef struct
 {
   cairo_surface_t *surface;
   cairo_t *cr;
+  /* A font map of the report's own, not the thread's default: its fonts and their cairo
+   * caches go with the report, rather than living as long as the thread. */
+  PangoFontMap *font_map;
+  PangoContext *context;
   PangoLayout *layout;            /* for the body; the footer has its own */
   double y;
   guint page;
@@ -167,22 +171,28 @@ write_to_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* A layout for `cr` with unhinted metrics, so that text measures the same on every page and
- * in every viewer. */
-static PangoLayout *
-report_layout_new (cairo_t *cr)
+/* The report's text context: unhinted metrics, so that text measures the same on every page
+ * and in every viewer, and Han characters in their Simplified Chinese forms. */
+static void
+report_context_init (Report *r)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoContext *context = pango_layout_get_context (layout);
   cairo_font_options_t *options = cairo_font_options_create ();
 
+  r->font_map = pango_cairo_font_map_new ();
+  r->context = pango_font_map_create_context (r->font_map);
+  pango_cairo_update_context (r->cr, r->context);
   cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
   cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (context, options);
+  pango_cairo_context_set_font_options (r->context, options);
   cairo_font_options_destroy (options);
-  /* Han characters in their Simplified Chinese forms. */
-  pango_context_set_language (context, pango_language_from_string ("zh-cn"));
-  pango_layout_context_changed (layout);
+  pango_context_set_language (r->context, pango_language_from_string ("zh-cn"));
+}
+
+static PangoLayout *
+report_layout_new (Report *r)
+{
+  PangoLayout *layout = pango_layout_new (r->context);
+
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   return layout;
 }
@@ -202,7 +212,7 @@ static void
 report_footer (Report *r)
 {
   g_autofree char *text = g_strdup_printf ("Inkan audit report, page %u", r->page);
-  PangoLayout *layout = report_layout_new (r->cr);
+  PangoLayout *layout = report_layout_new (r);
 
   cairo_save (r->cr);
   layout_set_font (layout, 8, FALSE);
@@ -432,7 +442,8 @@ render_report (const InkanAuditExport *bundle, GError **error)
   cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_CREATOR, "Inkan");
   r.cr = cairo_create (r.surface);
-  r.layout = report_layout_new (r.cr);
+  report_context_init (&r);
+  r.layout = report_layout_new (&r);
   r.page = 1;
   r.y = MARGIN;
 
@@ -460,6 +471,8 @@ render_report (const InkanAuditExport *bundle, GError **error)
   report_footer (&r);
 
   g_object_unref (r.layout);
+  g_object_unref (r.context);
+  g_object_unref (r.font_map);
   cairo_destroy (r.cr);
   cairo_surface_finish (r.surface);
   status = cairo_surface_status (r.surface);
