@@ -227,17 +227,6 @@ gather_trust (SignData *data)
   data->anchors = g_strv_builder_end (builder);
 }
 
-/* The PIN typed in the dialog, every time the token asks: the token layer notices a PIN it was
- * given before and reports it as refused (with the tries left) instead of spending another
- * try, whereas answering nothing would read as "no PIN given". */
-static char *
-typed_pin (const char    *token_label,
-           InkanPinFlags  flags,
-           gpointer       user_data)
-{
-  return g_strdup (user_data);
-}
-
 static void
 sign_thread (GTask        *task,
              gpointer      source,
@@ -274,8 +263,8 @@ sign_thread (GTask        *task,
   options.page = data->page;
   options.has_rect = data->has_rect;
   options.rect = data->rect;
-  options.pin_func = typed_pin;
-  options.pin_data = data->pin;
+  /* Tried once: a refused PIN comes back as PIN_INCORRECT with the token's sentence. */
+  options.pin = data->pin;
   if (!inkan_sealing_run (&options, NULL, &error))
     {
       g_task_return_error (task, error);
