@@ -163,12 +163,11 @@ remove_workdir (char *dir)
 typedef char WorkDir;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WorkDir, remove_workdir)
 
-/* A PIN given as text is tried once: a second try would only spend the token's tries. */
+/* A PIN given as text answers the same every time, as a PIN file does; the token layer never
+ * sends a refused PIN twice. */
 static char *
 fixed_pin (const char *token_label, InkanPinFlags flags, gpointer user_data)
 {
-  if (flags & INKAN_PIN_FLAG_RETRY)
-    return NULL;
   return g_strdup (user_data);
 }
 
