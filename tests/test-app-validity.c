@@ -9,6 +9,7 @@
 #include "inkan-document-view.h"
 #include "inkan-test-app.h"
 #include "inkan-test-attack.h"
+#include "inkan-test-tsa.h"
 #include "inkan-test-util.h"
 #include "inkan-validity.h"
 
@@ -309,6 +310,43 @@ test_signed_version (Fixture       *fixture,
   g_unlink (version_path);
 }
 
+/* A seal timestamped by a TSA: the sidebar says its time is proven, and by whom. */
+static void
+test_timestamped (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  InkanTestTsa *tsa = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autofree char *pdf = inkan_test_make_pdf ("one-page");
+  g_autofree char *stamped = inkan_test_tmp_path ("timestamped.pdf");
+  g_autofree char *err = NULL;
+  const char *argv[] = { g_getenv ("INKAN_CLI"), "sign", pdf, "-o", stamped, "--key",
+                         fixture->pki->clerk_key_url, "--pin-file", fixture->pki->pin_file,
+                         "--tsa", inkan_test_tsa_get_url (tsa), NULL };
+  InkanDocumentView *view;
+  const InkanSignatureReport *signature;
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (inkan_test_run (argv, NULL, &err), ==, 0);
+  inkan_test_tsa_stop (tsa);
+  g_setenv ("INKAN_TRUST", fixture->pki->root_pem, TRUE);
+  view = open_verified (fixture, stamped);
+  signature = g_ptr_array_index (inkan_document_view_get_report (view)->signatures, 0);
+  g_assert_nonnull (signature->timestamp);
+  g_assert_true (signature->timestamp->valid);
+  expected = g_strdup_printf ("proven by the timestamp of %s", signature->timestamp->tsa);
+  g_assert_true (details_contain (inkan_document_view_get_signature_list (view), 0, "Signed: "));
+  {
+    GStrv details = inkan_signature_list_get_details (inkan_document_view_get_signature_list (view), 0);
+    gboolean found = FALSE;
+
+    for (guint i = 0; details[i] != NULL; i++)
+      found |= g_str_has_prefix (details[i], "Signed: ") && strstr (details[i], expected) != NULL;
+    g_assert_true (found);
+  }
+  g_assert_cmpint (inkan_validity_banner_get_state (inkan_document_view_get_validity_banner (view)),
+                   ==, INKAN_VALIDITY_VALID);
+}
+
 /* The words for every verdict, coverage and change level exist and differ: a reader can tell
  * them apart. */
 static void
@@ -344,6 +382,7 @@ main (int   argc,
   ADD ("untrusted", test_untrusted);
   ADD ("unsigned", test_unsigned);
   ADD ("signed-version", test_signed_version);
+  ADD ("timestamped", test_timestamped);
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 

@@ -56,6 +56,17 @@ format_time (GDateTime *time)
   return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %Z");
 }
 
+/* A timestamp's time to the millisecond, in local time. */
+static char *
+format_time_ms (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
+  g_autofree char *seconds = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *zone = g_date_time_format (local, "%Z");
+
+  return g_strdup_printf ("%s.%03d %s", seconds, g_date_time_get_microsecond (local) / 1000, zone);
+}
+
 static void
 show_clicked (GtkButton          *button,
               InkanSignatureList *self)
@@ -116,7 +127,23 @@ signature_row (InkanSignatureList         *self,
   adw_expander_row_add_prefix (row, icon);
 
   add_detail (row, details, _("Verdict"), inkan_validity_verdict_words (signature));
-  if (signature->signing_time != NULL)
+  if (signature->timestamp != NULL && signature->timestamp->time != NULL)
+    {
+      g_autofree char *when = format_time_ms (signature->timestamp->time);
+      g_autofree char *proven = NULL;
+
+      if (signature->timestamp->valid)
+        /* Translators: "2026-12-05 10:00:00.123 CST, proven by the timestamp of Inkan TSA" */
+        proven = g_strdup_printf (_("%s, proven by the timestamp of %s"), when,
+                                  signature->timestamp->tsa != NULL ? signature->timestamp->tsa
+                                                                    : _("an unnamed authority"));
+      else
+        proven = g_strdup_printf (_("%s, by a timestamp that cannot be confirmed (%s)"), when,
+                                  signature->timestamp->tsa != NULL ? signature->timestamp->tsa
+                                                                    : _("an unnamed authority"));
+      add_detail (row, details, _("Signed"), proven);
+    }
+  else if (signature->signing_time != NULL)
     {
       g_autofree char *when = format_time (signature->signing_time);
       g_autofree char *claimed = g_strdup_printf (_("%s, as the signer’s computer said; no "
