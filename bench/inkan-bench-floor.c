@@ -85,11 +85,13 @@ hash_file (const char *path, guint8 digest[32], guint64 *length, GError **error)
 /* Copies `path` to a new file `out` in the kernel, then waits until it is on the disk: what
  * writing a sealed copy costs at least, whatever the signer does. */
 static gboolean
-copy_durably (const char *path, const char *out_path, guint64 *length, GError **error)
+copy_durably (const char *path, const char *out_path, guint64 *length, gint64 *copied_us,
+              gint64 *synced_us, GError **error)
 {
   __attribute__ ((cleanup (close_fd))) int fd = -1;
   __attribute__ ((cleanup (close_fd))) int out = -1;
   g_autofree guint8 *buffer = NULL;
+  gint64 start = g_get_monotonic_time ();
   struct stat st;
 
   fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -132,6 +134,7 @@ copy_durably (const char *path, const char *out_path, guint64 *length, GError **
         }
       *length += (guint64)n;
     }
+  *copied_us = g_get_monotonic_time () - start;
   if (fdatasync (out) != 0)
     {
       int saved = errno;
@@ -139,6 +142,7 @@ copy_durably (const char *path, const char *out_path, guint64 *length, GError **
                    "Could not flush %s to the disk: %s.", out_path, g_strerror (saved));
       return FALSE;
     }
+  *synced_us = g_get_monotonic_time () - start - *copied_us;
   return TRUE;
 }
 
@@ -153,12 +157,15 @@ main (int argc, char **argv)
 
   if (argc == 4 && g_str_equal (argv[1], "--durable-copy"))
     {
-      if (!copy_durably (argv[2], argv[3], &length, &error))
+      gint64 copied_us = 0, synced_us = 0;
+
+      if (!copy_durably (argv[2], argv[3], &length, &copied_us, &synced_us, &error))
         {
           fprintf (stderr, "%s: %s\n", argv[0], error->message);
           return 1;
         }
-      printf ("%" G_GUINT64_FORMAT " bytes copied and flushed\n", length);
+      printf ("%" G_GUINT64_FORMAT " bytes copied in %" G_GINT64_FORMAT " us and flushed in %"
+              G_GINT64_FORMAT " us\n", length, copied_us, synced_us);
       return 0;
     }
   if (argc != 2)

@@ -1106,9 +1106,10 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
 static void
 release_mapped_pages (InkanRevisions *self)
 {
-  /* Whatever the size of the file: a file of a few megabytes would otherwise stay resident
-   * as a whole. Small files have few pages to fault back in. */
-  if (self->map != NULL)
+  /* Each call flushes the TLB, which costs more than a small file's pages: below
+   * INKAN_REVISIONS_KEEP_RESIDENT bytes the whole file may stay, so the resident set is bounded
+   * by that whatever the size of the file. */
+  if (self->map != NULL && self->size > INKAN_REVISIONS_KEEP_RESIDENT)
     madvise (self->map, self->size, MADV_DONTNEED);
 }
 

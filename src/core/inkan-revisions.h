@@ -59,6 +59,9 @@ qpdf_data inkan_revisions_get_qpdf (InkanRevisions *self, guint rev, GError **er
  * `self` lives. Its objects are not checked again: call inkan_revisions_get_qpdf first. */
 qpdf_data inkan_revisions_open_qpdf (InkanRevisions *self, guint rev, GError **error);
 
+/* A mapped file up to this size may stay resident as a whole; beyond it, pages are given back. */
+#define INKAN_REVISIONS_KEEP_RESIDENT (4 * 1024 * 1024)
+
 /* Gives back the pages of a mapped file that qpdf has read: they are clean and come back from
  * the page cache if read again. Walks over many objects call it now and then, so that the
  * resident set does not grow with the file. */

@@ -1273,6 +1273,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   Verifier v = { 0 };
   guint n_revs = inkan_revisions_get_n (revisions), rev, i;
   guint readable = 0;
+  gsize size = 0;
   g_autoptr (GError) first_error = NULL;
 
   if (options == NULL)
@@ -1338,10 +1339,11 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   v.revisions = revisions;
   v.options = options;
   v.now = options->now != NULL ? g_date_time_ref (options->now) : g_date_time_new_now_utc ();
-  /* Hashed pages are dropped whatever the size of the file, so that the digest adds at most one
-   * step's worth to the resident set: the few that qpdf reads again come back from the page
-   * cache. */
-  v.mapped = mapped;
+  /* Hashed pages are dropped beyond a few megabytes, so that the digest adds at most one step's
+   * worth to the resident set: the few that qpdf reads again come back from the page cache. A
+   * smaller file may stay resident: dropping costs a TLB flush a step. */
+  inkan_revisions_get_data (revisions, &size);
+  v.mapped = mapped && size > INKAN_REVISIONS_KEEP_RESIDENT;
   v.differ = inkan_differ_new (revisions);
   v.diffs = g_ptr_array_new_full (n_revs, (GDestroyNotify) inkan_diff_free);
   v.diff_errors = g_ptr_array_new_full (n_revs, error_free0);
