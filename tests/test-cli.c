@@ -141,7 +141,8 @@ test_sign_pin_errors (void)
   g_assert_cmpint (run_cli (&out, &err, "sign", input, "-o", output, "--key", pki->clerk_key_url,
                             "--pin-file", wrong_file, NULL),
                    ==, 71);
-  g_assert_nonnull (strstr (err, "PIN"));
+  /* Said as what it is: a refused PIN, not a missing one. */
+  g_assert_nonnull (strstr (err, "refused the PIN"));
   assert_pin_absent (err, wrong);
   assert_pin_absent (out, wrong);
   g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));

@@ -110,7 +110,9 @@ pin_context_ask (PinContext *ctx, const char *token_label, unsigned gnutls_flags
   pin = ctx->func (token_label != NULL ? token_label : "", flags, ctx->data);
   if (pin == NULL)
     {
-      ctx->cancelled = TRUE;
+      /* Declining to try again after a refused PIN is not cancelling: the PIN was wrong. */
+      if (!(flags & INKAN_PIN_FLAG_RETRY))
+        ctx->cancelled = TRUE;
       return GNUTLS_E_PKCS11_PIN_ERROR;
     }
   /* A PIN file answers the same every time; sending it again would only cost another try. */
