@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 COMMANDS = [
-    'token list', 'token certs', 'sign', 'verify',
+    'token list', 'token certs', 'sign', 'sign --seal=NAME', 'verify', 'ltv',
     'user add', 'user list',
     'seal create', 'seal list', 'seal show', 'seal suspend', 'seal resume', 'seal retire',
     'template add', 'template list',

@@ -828,11 +828,31 @@ main (int argc, char **argv)
       print_usage (stderr);
       return EXIT_USAGE;
     }
+  /* Each command's --help names it: "Usage: inkan-cli seal create [OPTION…] …". */
+  {
+    static const char *const with_sub[] = { "token", "user", "seal", "template", "grant",
+                                            "request", "audit", NULL };
+    g_autofree char *prgname = NULL;
+
+    if (argc >= 3 && g_strv_contains (with_sub, argv[1]) && argv[2][0] != '-')
+      prgname = g_strdup_printf ("inkan-cli %s %s", argv[1], argv[2]);
+    else
+      prgname = g_strdup_printf ("inkan-cli %s", argv[1]);
+    g_set_prgname (prgname);
+  }
   if (g_str_equal (argv[1], "sign"))
     {
+      gboolean help = FALSE;
+
       for (i = 2; i < argc; i++)
-        if (g_str_equal (argv[i], "--seal") || g_str_has_prefix (argv[i], "--seal="))
-          return _inkan_cli_sign_seal (&globals, argc - 1, argv + 1);
+        {
+          if (g_str_equal (argv[i], "--seal") || g_str_has_prefix (argv[i], "--seal="))
+            return _inkan_cli_sign_seal (&globals, argc - 1, argv + 1);
+          help |= g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h");
+        }
+      /* Acting as a store user, sign means sealing with a registered seal. */
+      if (help && globals.as != NULL)
+        return _inkan_cli_sign_seal (&globals, argc - 1, argv + 1);
       return cmd_sign (argc - 1, argv + 1);
     }
   if (_inkan_cli_store_run (&globals, argc - 1, argv + 1, &status))
