@@ -1757,7 +1757,7 @@ test_signature_recovery (Fixture *f, gconstpointer data)
  * the grant every second. FALSE on the first failure, which `what` names. */
 static gboolean
 write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id,
-            gint64 grant_id, gboolean sign, int *uses, const char **what)
+            gint64 grant_id, gboolean sign, int *uses, const char **what, GError **out_error)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
@@ -1768,6 +1768,7 @@ write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id
   if (clerk == NULL)
     {
       *what = "clerk";
+      g_propagate_error (out_error, g_steal_pointer (&error));
       return FALSE;
     }
   for (int i = 0; i < n; i++)
@@ -1778,6 +1779,7 @@ write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id
       if (!inkan_store_audit (store, ctx, clerk, "test.write", NULL, NULL, details, now, &error))
         {
           *what = "audit";
+          g_propagate_error (out_error, g_steal_pointer (&error));
           return FALSE;
         }
       if (i % 4 == 0)
@@ -1795,6 +1797,7 @@ write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id
           if (created == NULL)
             {
               *what = "request";
+              g_propagate_error (out_error, g_steal_pointer (&error));
               return FALSE;
             }
         }
@@ -1808,6 +1811,7 @@ write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id
           else
             {
               *what = "sign";
+              g_propagate_error (out_error, g_steal_pointer (&error));
               return FALSE;
             }
         }
@@ -1828,8 +1832,12 @@ writer (const char *path, gint64 seal_id, gint64 grant_id, int index)
   if (store == NULL)
     return 10;
   if (!write_acts (store, "process", index, ENTRIES_PER_WRITER, seal_id, grant_id, TRUE, &uses,
-                   &what))
-    return g_str_equal (what, "clerk") ? 11 : g_str_equal (what, "sign") ? 13 : 12;
+                   &what, &error))
+    {
+      /* The parent sees only the status: say why here. */
+      g_printerr ("writer %d: %s failed: %s\n", index, what, error != NULL ? error->message : "?");
+      return g_str_equal (what, "clerk") ? 11 : g_str_equal (what, "sign") ? 13 : 12;
+    }
   g_test_message ("writer %d made %d signatures", index, uses);
   return 0;
 }
@@ -1848,8 +1856,12 @@ thread_writer (gpointer data)
 {
   ThreadWriter *w = data;
 
-  write_acts (w->store, "thread", w->index, ENTRIES_PER_THREAD, w->seal_id, 0, FALSE, NULL,
-              &w->failed);
+  g_autoptr (GError) error = NULL;
+
+  if (!write_acts (w->store, "thread", w->index, ENTRIES_PER_THREAD, w->seal_id, 0, FALSE, NULL,
+                   &w->failed, &error))
+    g_test_message ("thread %d: %s failed: %s", w->index, w->failed,
+                    error != NULL ? error->message : "?");
   return NULL;
 }
 

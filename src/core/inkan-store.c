@@ -23,7 +23,11 @@ G_DEFINE_QUARK (inkan - store - error - quark, inkan_store_error)
  * database, which the store must not "migrate" into one. */
 #define INKAN_APPLICATION_ID 0x494E4B4E
 
-#define BUSY_TIMEOUT_MS 5000
+/* How long a writer waits for the others. SQLite's busy handler is not fair: under load (every
+ * commit is fsynced) one waiter can lose the lock again and again, and 5 s were seen to run out
+ * with three processes and two threads writing at once on a loaded machine. A user would rather
+ * wait than be refused. */
+#define BUSY_TIMEOUT_MS 30000
 
 #define SHA256_ZERO "0000000000000000000000000000000000000000000000000000000000000000"
 
