@@ -1,0 +1,467 @@
+/* PAdES B-LT: validation data from an OCSP responder the test runs, then verified offline. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "inkan.h"
+#include "inkan-test-tsa.h"
+#include "inkan-test-util.h"
+#include "inkan-tsa.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static guint16 ocsp_port;
+
+static char *
+test_pin (const char *label, InkanPinFlags flags, gpointer user_data)
+{
+  InkanTestPki *pki = user_data;
+
+  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
+}
+
+static char *
+root_key (void)
+{
+  g_autofree char *dir = g_path_get_dirname (inkan_test_pki_get ()->root_pem);
+
+  return g_build_filename (dir, "root-key.pem", NULL);
+}
+
+/* A port nobody listens on now, for the responder the certificates name. */
+static guint16
+free_port (void)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+/* A certificate for the token key of `key_pem`'s certificate, naming the test's responder. */
+static char *
+issue (const char *name, const char *key_pem, const char *cn, const char *serial)
+{
+  g_autofree char *root_key_path = root_key ();
+  g_autofree char *pub_name = g_strconcat (name, ".pub", NULL);
+  g_autofree char *tmpl_name = g_strconcat (name, ".tmpl", NULL);
+  g_autofree char *pem_name = g_strconcat (name, ".pem", NULL);
+  g_autofree char *pub = inkan_test_tmp_path (pub_name);
+  g_autofree char *tmpl = inkan_test_tmp_path (tmpl_name);
+  g_autofree char *pub_pem = NULL;
+  g_autofree char *template = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) from = g_date_time_add_hours (now, -1);
+  g_autoptr (GDateTime) until = g_date_time_add_days (now, 365);
+  g_autofree char *from_text = g_date_time_format (from, "%Y-%m-%d %H:%M:%S UTC");
+  g_autofree char *until_text = g_date_time_format (until, "%Y-%m-%d %H:%M:%S UTC");
+  char *pem = inkan_test_tmp_path (pem_name);
+
+  {
+    const char *argv[] = { "openssl", "x509", "-in", key_pem, "-pubkey", "-noout", NULL };
+    g_assert_cmpint (inkan_test_run (argv, &pub_pem, NULL), ==, 0);
+    g_assert_true (g_file_set_contents (pub, pub_pem, -1, NULL));
+  }
+  template = g_strdup_printf ("cn = \"%s\"\n"
+                              "organization = \"Inkan Demo Organisation\"\n"
+                              "country = CN\n"
+                              "serial = %s\n"
+                              "signing_key\n"
+                              "non_repudiation\n"
+                              "ocsp_uri = \"http://127.0.0.1:%u/\"\n"
+                              "activation_date = \"%s\"\n"
+                              "expiration_date = \"%s\"\n",
+                              cn, serial, ocsp_port, from_text, until_text);
+  g_assert_true (g_file_set_contents (tmpl, template, -1, NULL));
+  {
+    const char *argv[] = { "certtool", "--generate-certificate", "--load-pubkey", pub,
+                           "--load-ca-privkey", root_key_path, "--load-ca-certificate",
+                           inkan_test_pki_get ()->root_pem, "--template", tmpl, "--hash=SHA256",
+                           "--no-text", "--outfile", pem, NULL };
+    g_assert_cmpint (inkan_test_run (argv, NULL, NULL), ==, 0);
+  }
+  return pem;
+}
+
+typedef struct
+{
+  char *good;       /* the clerk's key, status good */
+  char *revoked;    /* the manager's key, revoked half an hour ago */
+  char *index;      /* openssl ca's index of both */
+} OcspPki;
+
+static OcspPki *
+ocsp_pki (void)
+{
+  static OcspPki *pki;
+
+  if (pki == NULL)
+    {
+      InkanTestPki *test = inkan_test_pki_get ();
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GDateTime) revoked_at = g_date_time_add_minutes (now, -30);
+      g_autoptr (GDateTime) expiry = g_date_time_add_days (now, 365);
+      g_autofree char *rev = g_date_time_format (revoked_at, "%y%m%d%H%M%SZ");
+      g_autofree char *exp = g_date_time_format (expiry, "%y%m%d%H%M%SZ");
+      g_autofree char *index = NULL;
+      g_autofree char *attr = NULL;
+
+      ocsp_port = free_port ();
+      pki = g_new0 (OcspPki, 1);
+      pki->good = issue ("ocsp-good", test->clerk_pem, "OCSP Good (Clerk)", "0x7201");
+      pki->revoked = issue ("ocsp-revoked", test->manager_pem, "OCSP Revoked (Manager)",
+                            "0x7202");
+      pki->index = inkan_test_tmp_path ("ocsp-index.txt");
+      index = g_strdup_printf ("V\t%s\t\t7201\tunknown\t/CN=OCSP Good (Clerk)\n"
+                               "R\t%s\t%s\t7202\tunknown\t/CN=OCSP Revoked (Manager)\n",
+                               exp, exp, rev);
+      g_assert_true (g_file_set_contents (pki->index, index, -1, NULL));
+      attr = g_strconcat (pki->index, ".attr", NULL);
+      g_assert_true (g_file_set_contents (attr, "unique_subject = no\n", -1, NULL));
+    }
+  return pki;
+}
+
+static GPtrArray *
+responder_channels (void)
+{
+  static GPtrArray *channels;
+
+  if (channels == NULL)
+    channels = g_ptr_array_new ();
+  return channels;
+}
+
+/* The responder dies with the test, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* `openssl ocsp` answering for the root on the port the certificates name, until stopped. */
+static GPid
+responder_start (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  g_autofree char *key = root_key ();
+  /* OpenSSL 3.0's -port takes a number only (it listens on every interface; the certificates
+   * send clients to 127.0.0.1). */
+  g_autofree char *port = g_strdup_printf ("%u", ocsp_port);
+  g_autoptr (GError) error = NULL;
+  GIOChannel *channel;
+  const char *argv[] = { "openssl", "ocsp", "-index", pki->index, "-port", port, "-rsigner",
+                         inkan_test_pki_get ()->root_pem, "-rkey", key, "-CA",
+                         inkan_test_pki_get ()->root_pem, "-nmin", "60", NULL };
+  GPid pid = 0;
+  int err_fd = -1;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                               | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           die_with_parent, NULL, &pid, NULL, NULL, &err_fd,
+                                           &error));
+  g_assert_no_error (error);
+  /* Ready once it says so. (A connection opened and closed to probe it makes OpenSSL 3.0's
+   * responder spin and never answer again.) */
+  channel = g_io_channel_unix_new (err_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  for (;;)
+    {
+      g_autofree char *line = NULL;
+      GIOStatus status = g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (status, ==, G_IO_STATUS_NORMAL);
+      g_test_message ("openssl ocsp: %s", g_strchomp (line));
+      if (strstr (line, "waiting for OCSP client connections") != NULL)
+        break;
+    }
+  /* Its later messages go nowhere; the pipe stays open so that it never blocks on them. */
+  g_ptr_array_add (responder_channels (), channel);
+  return pid;
+}
+
+static void
+responder_stop (GPid pid)
+{
+  int status = 0;
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+}
+
+/* A one-page sample sealed with `cert` (for its token key), timestamped when `timestamped`. */
+static char *
+seal (const char *name, const char *key_url, const char *cert, gboolean timestamped)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, cert, test_pin, pki, &error);
+  g_autoptr (InkanTsa) tsa = NULL;
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  InkanTestTsa *server = NULL;
+  InkanSignOptions options = { 0 };
+  char *output = inkan_test_tmp_path (name);
+
+  g_assert_no_error (error);
+  if (timestamped)
+    {
+      server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+      tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
+    }
+  options.input = input;
+  options.output = output;
+  options.signer = signer;
+  options.tsa = tsa;
+  g_assert_true (inkan_sign_pdf (&options, &error));
+  g_assert_no_error (error);
+  inkan_test_tsa_stop (server);
+  return output;
+}
+
+static gboolean
+ltv (const char *input, const char *output, GError **error)
+{
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  InkanLtvOptions options = { 0 };
+
+  g_assert_true (inkan_trust_add_file (trust, inkan_test_pki_get ()->root_pem, NULL));
+  options.input = input;
+  options.output = output;
+  options.trust = trust;
+  return inkan_ltv_add (&options, error);
+}
+
+static InkanReport *
+verify (const char *pdf)
+{
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  InkanReport *report;
+
+  g_assert_true (inkan_trust_add_file (trust, inkan_test_pki_get ()->root_pem, NULL));
+  options.trust = trust;
+  report = inkan_verify_file (pdf, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->signatures->len, >=, 1);
+  return report;
+}
+
+static gboolean
+has_finding (const InkanSignatureReport *sig, const char *code)
+{
+  for (guint i = 0; i < sig->findings->len; i++)
+    {
+      const InkanFinding *f = g_ptr_array_index (sig->findings, i);
+
+      g_test_message ("finding %s: %s", f->code, f->message);
+      if (g_str_equal (f->code, code))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The increment holds binary streams: no string functions. */
+static gboolean
+contains (const char *data, gsize len, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+sha256_of (const char *path)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, len);
+}
+
+static void
+test_good_offline (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  g_autofree char *signed_pdf = seal ("blt-good-in.pdf", inkan_test_pki_get ()->clerk_key_url,
+                                      pki->good, TRUE);
+  g_autofree char *out = inkan_test_tmp_path ("blt-good.pdf");
+  g_autofree char *before = sha256_of (signed_pdf);
+  g_autofree char *in_data = NULL, *out_data = NULL, *pdfsig_out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  g_autofree char *after = NULL;
+  const InkanSignatureReport *sig;
+  gsize in_len = 0, out_len = 0;
+  GPid responder = responder_start ();
+
+  ltv (signed_pdf, out, &error);
+  g_assert_no_error (error);
+  responder_stop (responder);
+
+  /* An incremental update: the signed file is a prefix of the output, and unchanged. */
+  after = sha256_of (signed_pdf);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_true (g_file_get_contents (signed_pdf, &in_data, &in_len, NULL));
+  g_assert_true (g_file_get_contents (out, &out_data, &out_len, NULL));
+  g_assert_cmpuint (out_len, >, in_len);
+  g_assert_true (memcmp (in_data, out_data, in_len) == 0);
+  g_assert_true (contains (out_data + in_len, out_len - in_len, "/VRI"));
+  g_assert_true (contains (out_data + in_len, out_len - in_len, "/OCSPs"));
+  g_assert_true (contains (out_data + in_len, out_len - in_len, "/DSS"));
+  inkan_test_judge_qpdf (out);
+  {
+    const char *argv[] = { "pdfsig", "-nssdir", inkan_test_pki_get ()->nssdb, out, NULL };
+
+    inkan_test_run (argv, &pdfsig_out, NULL);
+    g_test_message ("pdfsig: %s", pdfsig_out);
+    g_assert_nonnull (strstr (pdfsig_out, "Signature is Valid"));
+    g_assert_null (strstr (pdfsig_out, "Signature is Invalid"));
+  }
+
+  /* The responder is gone: the verifier uses the embedded response. */
+  report = verify (out);
+  sig = g_ptr_array_index (report->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_cmpint (sig->modification_level, ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_true (has_finding (sig, "CERTIFICATE_NOT_REVOKED"));
+  g_assert_true (sig->timestamp != NULL && sig->timestamp->valid);
+}
+
+static void
+test_revoked (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  g_autofree char *stamped = seal ("blt-revoked-bt.pdf", inkan_test_pki_get ()->manager_key_url,
+                                   pki->revoked, TRUE);
+  g_autofree char *plain = seal ("blt-revoked-bb.pdf", inkan_test_pki_get ()->manager_key_url,
+                                 pki->revoked, FALSE);
+  g_autofree char *stamped_out = inkan_test_tmp_path ("blt-revoked-bt-ltv.pdf");
+  g_autofree char *plain_out = inkan_test_tmp_path ("blt-revoked-bb-ltv.pdf");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanReport) stamped_report = NULL;
+  g_autoptr (InkanReport) plain_report = NULL;
+  g_autoptr (InkanReport) before = NULL;
+  const InkanSignatureReport *sig;
+  GPid responder = responder_start ();
+
+  g_assert_true (ltv (stamped, stamped_out, &error));
+  g_assert_no_error (error);
+  g_assert_true (ltv (plain, plain_out, &error));
+  g_assert_no_error (error);
+  responder_stop (responder);
+
+  /* Without validation data nothing tells that the certificate was revoked. */
+  before = verify (stamped);
+  g_assert_cmpint (before->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+
+  /* Revoked half an hour before the timestamp: the signature fails. */
+  stamped_report = verify (stamped_out);
+  sig = g_ptr_array_index (stamped_report->signatures, 0);
+  g_assert_true (has_finding (sig, "CERTIFICATE_REVOKED"));
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_FAILED);
+  g_assert_cmpstr (sig->subindication, ==, "REVOKED");
+
+  /* Without a timestamp, nothing proves when it was signed. */
+  plain_report = verify (plain_out);
+  sig = g_ptr_array_index (plain_report->signatures, 0);
+  g_assert_true (has_finding (sig, "CERTIFICATE_REVOKED"));
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_INDETERMINATE);
+  g_assert_cmpstr (sig->subindication, ==, "REVOKED_NO_POE");
+}
+
+static int
+cli (const char *const *args, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INKAN_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  return inkan_test_run ((const char *const *) argv->pdata, out, err);
+}
+
+/* The responder down: a clear error, its own exit code, no output; then up: the CLI works. */
+static void
+test_cli (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  InkanTestPki *test = inkan_test_pki_get ();
+  g_autofree char *signed_pdf = seal ("blt-cli-in.pdf", test->clerk_key_url, pki->good, TRUE);
+  g_autofree char *out = inkan_test_tmp_path ("blt-cli.pdf");
+  g_autofree char *unsigned_pdf = inkan_test_make_pdf ("one-page");
+  g_autofree char *err = NULL, *text = NULL;
+  g_autoptr (GError) error = NULL;
+  GPid responder;
+  int status;
+
+  g_assert_false (ltv (signed_pdf, out, &error));
+  g_assert_error (error, INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH);
+  g_test_message ("%s", error->message);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  {
+    const char *args[] = { "ltv", signed_pdf, "-o", out, "--trust", test->root_pem, NULL };
+    status = cli (args, NULL, &err);
+    g_test_message ("ltv, responder down: %d %s", status, err);
+    g_assert_cmpint (status, ==, 97);
+    g_assert_nonnull (strstr (err, "cannot be reached"));
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *args[] = { "ltv", unsigned_pdf, "-o", out, NULL };
+    status = cli (args, NULL, &err);
+    g_assert_cmpint (status, ==, 3);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+
+  responder = responder_start ();
+  {
+    const char *args[] = { "ltv", signed_pdf, "-o", out, "--trust", test->root_pem, NULL };
+    status = cli (args, NULL, &err);
+    g_test_message ("ltv: %d %s", status, err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  responder_stop (responder);
+  {
+    const char *args[] = { "verify", "--trust", test->root_pem, out, NULL };
+    status = cli (args, &text, NULL);
+    g_test_message ("%s", text);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (text, "was not revoked"));
+    g_assert_nonnull (strstr (text, "only validation data was added"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/inkan/ltv/good-then-offline", test_good_offline);
+  g_test_add_func ("/inkan/ltv/revoked", test_revoked);
+  g_test_add_func ("/inkan/ltv/cli", test_cli);
+
+  return g_test_run ();
+}
