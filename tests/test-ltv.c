@@ -51,7 +51,8 @@ free_port (void)
 
 /* A certificate for the token key of `key_pem`'s certificate, naming the test's responder. */
 static char *
-issue (const char *name, const char *key_pem, const char *cn, const char *serial)
+issue_with (const char *name, const char *key_pem, const char *cn, const char *serial,
+            const char *status_line)
 {
   g_autofree char *root_key_path = root_key ();
   g_autofree char *pub_name = g_strconcat (name, ".pub", NULL);
@@ -79,10 +80,10 @@ issue (const char *name, const char *key_pem, const char *cn, const char *serial
                               "serial = %s\n"
                               "signing_key\n"
                               "non_repudiation\n"
-                              "ocsp_uri = \"http://127.0.0.1:%u/\"\n"
+                              "%s\n"
                               "activation_date = \"%s\"\n"
                               "expiration_date = \"%s\"\n",
-                              cn, serial, ocsp_port, from_text, until_text);
+                              cn, serial, status_line, from_text, until_text);
   g_assert_true (g_file_set_contents (tmpl, template, -1, NULL));
   {
     const char *argv[] = { "certtool", "--generate-certificate", "--load-pubkey", pub,
@@ -92,6 +93,14 @@ issue (const char *name, const char *key_pem, const char *cn, const char *serial
     g_assert_cmpint (inkan_test_run (argv, NULL, NULL), ==, 0);
   }
   return pem;
+}
+
+static char *
+issue (const char *name, const char *key_pem, const char *cn, const char *serial)
+{
+  g_autofree char *line = g_strdup_printf ("ocsp_uri = \"http://127.0.0.1:%u/\"", ocsp_port);
+
+  return issue_with (name, key_pem, cn, serial, line);
 }
 
 typedef struct
@@ -458,6 +467,88 @@ test_cli (void)
   }
 }
 
+/* Certificates that name a CRL distribution point instead of a responder: the CRL, made by
+ * `openssl ca -gencrl` from an index where 7204 was revoked half an hour ago, is served by the
+ * test's HTTP server. */
+static void
+test_crl (void)
+{
+  InkanTestPki *test = inkan_test_pki_get ();
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autofree char *base = inkan_test_tsa_get_base_url (server);
+  g_autofree char *line = g_strdup_printf ("crl_dist_points = \"%s/root.crl\"", base);
+  g_autofree char *good = issue_with ("crl-good", test->second_pem, "CRL Good (Second)", "0x7203",
+                                      line);
+  g_autofree char *revoked = issue_with ("crl-revoked", test->second_pem,
+                                         "CRL Revoked (Second)", "0x7204", line);
+  g_autofree char *index = inkan_test_tmp_path ("crl-index.txt");
+  g_autofree char *attr = g_strconcat (index, ".attr", NULL);
+  g_autofree char *number = inkan_test_tmp_path ("crl-number");
+  g_autofree char *config = inkan_test_tmp_path ("crl-ca.cnf");
+  g_autofree char *crl = inkan_test_tmp_path ("root.crl");
+  g_autofree char *key = root_key ();
+  g_autofree char *text = NULL, *crl_pem = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) revoked_at = g_date_time_add_minutes (now, -30);
+  g_autoptr (GDateTime) expiry = g_date_time_add_days (now, 365);
+  g_autofree char *rev = g_date_time_format (revoked_at, "%y%m%d%H%M%SZ");
+  g_autofree char *exp = g_date_time_format (expiry, "%y%m%d%H%M%SZ");
+  g_autoptr (GBytes) crl_bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize crl_len = 0;
+
+  text = g_strdup_printf ("V\t%s\t\t7203\tunknown\t/CN=CRL Good (Second)\n"
+                          "R\t%s\t%s\t7204\tunknown\t/CN=CRL Revoked (Second)\n",
+                          exp, exp, rev);
+  g_assert_true (g_file_set_contents (index, text, -1, NULL));
+  g_assert_true (g_file_set_contents (attr, "unique_subject = no\n", -1, NULL));
+  g_assert_true (g_file_set_contents (number, "01\n", -1, NULL));
+  g_clear_pointer (&text, g_free);
+  text = g_strdup_printf ("[ca]\ndefault_ca = ca\n[ca]\ndatabase = %s\ncrlnumber = %s\n"
+                          "default_md = sha256\ndefault_crl_days = 30\n",
+                          index, number);
+  g_assert_true (g_file_set_contents (config, text, -1, NULL));
+  {
+    const char *argv[] = { "openssl", "ca", "-gencrl", "-config", config, "-keyfile", key,
+                           "-cert", test->root_pem, "-out", crl, NULL };
+    g_autofree char *err = NULL;
+    int status = inkan_test_run (argv, NULL, &err);
+
+    g_test_message ("openssl ca -gencrl: %s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_true (g_file_get_contents (crl, &crl_pem, &crl_len, NULL));
+  crl_bytes = g_bytes_new (crl_pem, crl_len);
+  inkan_test_tsa_serve_file (server, "/root.crl", crl_bytes);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("blt-crl-%u.pdf", i);
+      g_autofree char *in = seal (name, test->second_key_url, i == 0 ? good : revoked, TRUE);
+      g_autofree char *out_name = g_strdup_printf ("blt-crl-%u-ltv.pdf", i);
+      g_autofree char *out = inkan_test_tmp_path (out_name);
+      g_autoptr (InkanReport) report = NULL;
+      const InkanSignatureReport *sig;
+
+      ltv (in, out, &error);
+      g_assert_no_error (error);
+      report = verify (out);
+      sig = g_ptr_array_index (report->signatures, 0);
+      if (i == 0)
+        {
+          g_assert_true (has_finding (sig, "CERTIFICATE_NOT_REVOKED"));
+          g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+        }
+      else
+        {
+          g_assert_true (has_finding (sig, "CERTIFICATE_REVOKED"));
+          g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_FAILED);
+          g_assert_cmpstr (sig->subindication, ==, "REVOKED");
+        }
+    }
+  inkan_test_tsa_stop (server);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -466,6 +557,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/ltv/good-then-offline", test_good_offline);
   g_test_add_func ("/inkan/ltv/revoked", test_revoked);
   g_test_add_func ("/inkan/ltv/cli", test_cli);
+  g_test_add_func ("/inkan/ltv/crl", test_crl);
 
   return g_test_run ();
 }
