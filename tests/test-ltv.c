@@ -1,6 +1,7 @@
 /* PAdES B-LT: validation data from an OCSP responder the test runs, then verified offline. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
+#include "inkan-test-attack.h"
 #include "inkan-test-tsa.h"
 #include "inkan-test-util.h"
 #include "inkan-tsa.h"
@@ -549,6 +550,86 @@ test_crl (void)
   inkan_test_tsa_stop (server);
 }
 
+/* B-LTA: a document timestamp over the B-LT file, judged by openssl ts -verify over the ranges. */
+static void
+test_document_timestamp (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  InkanTestPki *test = inkan_test_pki_get ();
+  g_autofree char *signed_pdf = seal ("blta-in.pdf", test->clerk_key_url, pki->good, TRUE);
+  g_autofree char *blt = inkan_test_tmp_path ("blta-lt.pdf");
+  g_autofree char *blta = inkan_test_tmp_path ("blta.pdf");
+  g_autofree char *refused = inkan_test_tmp_path ("blta-refused.pdf");
+  g_autofree char *down = inkan_test_tsa_down_url ();
+  g_autofree char *data = NULL, *ranges_path = NULL, *token_path = NULL, *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
+  g_autoptr (GByteArray) ranges = g_byte_array_new ();
+  g_autoptr (GByteArray) token = g_byte_array_new ();
+  InkanTestTsa *server;
+  InkanTestSigLocation loc;
+  const InkanSignatureReport *sig, *doc;
+  GPid responder = responder_start ();
+  gsize len = 0;
+  int status;
+
+  ltv (signed_pdf, blt, &error);
+  g_assert_no_error (error);
+  responder_stop (responder);
+
+  server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
+  inkan_document_timestamp (blt, blta, tsa, &error);
+  g_assert_no_error (error);
+  {
+    const char *args[] = { "timestamp", blt, "-o", refused, "--tsa", down, NULL };
+    status = cli (args, NULL, &err);
+    g_test_message ("timestamp, TSA down: %d %s", status, err);
+    g_assert_cmpint (status, ==, 96);
+    g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  }
+  inkan_test_tsa_stop (server);
+  inkan_test_judge_qpdf (blta);
+
+  report = verify (blta);
+  g_assert_cmpuint (report->signatures->len, ==, 2);
+  sig = g_ptr_array_index (report->signatures, 0);
+  doc = g_ptr_array_index (report->signatures, 1);
+  g_assert_cmpint (report->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_cmpint (sig->modification_level, ==, INKAN_MODIFICATION_LTA_UPDATES);
+  g_assert_true (has_finding (sig, "CERTIFICATE_NOT_REVOKED"));
+  g_assert_cmpstr (doc->subfilter, ==, "ETSI.RFC3161");
+  g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_true (doc->timestamp != NULL && doc->timestamp->valid);
+  g_assert_cmpstr (doc->signer_name, ==, "Inkan Test TSA");
+
+  /* openssl: the token in /Contents is over the bytes the ranges cover. */
+  g_assert_true (g_file_get_contents (blta, &data, &len, NULL));
+  inkan_test_sig_locate ((const guint8 *) data, len, &loc);
+  g_byte_array_append (ranges, (const guint8 *) data + loc.range[0], loc.range[1]);
+  g_byte_array_append (ranges, (const guint8 *) data + loc.range[2], loc.range[3]);
+  for (gsize i = loc.contents_pos + 1; i + 1 < loc.contents_end - 1; i += 2)
+    {
+      guint8 b = (g_ascii_xdigit_value (data[i]) << 4) | g_ascii_xdigit_value (data[i + 1]);
+      g_byte_array_append (token, &b, 1);
+    }
+  while (token->len > 0 && token->data[token->len - 1] == 0)
+    g_byte_array_set_size (token, token->len - 1);
+  ranges_path = inkan_test_tsa_write_tmp ("blta-ranges.bin", ranges->data, ranges->len);
+  token_path = inkan_test_tsa_write_tmp ("blta-token.der", token->data, token->len);
+  {
+    const char *argv[] = { "openssl", "ts", "-verify", "-data", ranges_path, "-in", token_path,
+                           "-token_in", "-CAfile", test->root_pem, "-untrusted",
+                           inkan_test_tsa_cert_pem (), NULL };
+    status = inkan_test_run (argv, &out, NULL);
+    g_test_message ("openssl ts: %s", out);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (out, "Verification: OK"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -558,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/ltv/revoked", test_revoked);
   g_test_add_func ("/inkan/ltv/cli", test_cli);
   g_test_add_func ("/inkan/ltv/crl", test_crl);
+  g_test_add_func ("/inkan/ltv/document-timestamp", test_document_timestamp);
 
   return g_test_run ();
 }
