@@ -31,7 +31,7 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build
   # libraries libinkan links
   libglib2.0-dev libgnutls28-dev libp11-kit-dev libtasn1-6-dev libtasn1-bin libqpdf-dev
-  libcairo2-dev zlib1g-dev libsqlite3-dev
+  libcairo2-dev libpango1.0-dev zlib1g-dev libsqlite3-dev
   # the TSA client (libsoup 3) and GIO's TLS backend for https:// TSAs
   libsoup-3.0-dev glib-networking
   # tokens: SoftHSM2 (registered with p11-kit) and GnuTLS's p11tool and certtool
@@ -273,14 +273,18 @@ EOF
   local app="$src_dir/build/src/app/inkan"
   if [ "${INKAN_NO_APP:-0}" != 1 ] && [ "$ci_given" != true ] &&
      [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    say "Starting Inkan on samples/many-pages.pdf and sealed/one-page-sealed-twice.pdf"
-    echo "(close its window to finish; INKAN_NO_APP=1 skips this step)"
-    "$app" "$demo_dir/samples/many-pages.pdf" "$twice" ||
+    # The demo registry and its clerk: drag the Official seal onto a page and apply it with the
+    # token's PIN ($INKAN_PIN_FILE), or request the Contract seal for the manager's approval.
+    say "Starting Inkan as the clerk on samples/one-page.pdf, samples/many-pages.pdf and sealed/one-page-sealed-twice.pdf"
+    echo "(close its window to finish; INKAN_NO_APP=1 skips this step; the token's PIN is in $INKAN_PIN_FILE)"
+    INKAN_DB="$demo_dir/inkan.db" INKAN_USER=clerk INKAN_TRUST="$INKAN_ROOT_PEM" \
+      "$app" "$demo_dir/samples/one-page.pdf" "$demo_dir/samples/many-pages.pdf" "$twice" ||
       echo "$prog: the application ended with status $?." >&2
   else
     echo
     echo "Not starting the application (no DISPLAY or WAYLAND_DISPLAY, CI=true, or INKAN_NO_APP=1)."
-    echo "On a desktop, open the documents with: $app '$twice'"
+    echo "On a desktop, stamp a document as the clerk with:"
+    echo "  INKAN_DB='$demo_dir/inkan.db' INKAN_USER=clerk INKAN_TRUST='$INKAN_ROOT_PEM' $app '$demo_dir/samples/one-page.pdf'"
   fi
 }
 

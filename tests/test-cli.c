@@ -217,6 +217,68 @@ test_sign_exit_codes (void)
   }
 }
 
+/* The CLI opens the token while it reads the document: a refused PIN, a missing key or an
+ * unusable certificate still has its exit code and leaves nothing behind, even when the
+ * document is large enough to be half copied by then, and it is reported before what is wrong
+ * with the document. */
+static void
+test_sign_lazy_signer (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *big = inkan_test_make_pdf ("pages:200");
+  g_autofree char *damaged = inkan_test_corpus_pdf ("minimal-badxref.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("lazy/out.pdf");
+  g_autofree char *dir = g_path_get_dirname (output);
+  g_autofree char *wrong_file = inkan_test_tmp_path ("lazy-wrong-pin");
+  g_autofree char *no_key = g_strdup_printf ("%s;object=nobody;type=private", pki->token_url);
+  struct
+  {
+    int code;
+    const char *input;
+    const char *key;
+    const char *pin_file;
+  } cases[] = {
+    { 71, big, pki->clerk_key_url, wrong_file },
+    { 71, damaged, pki->clerk_key_url, wrong_file },
+    { 70, big, no_key, pki->pin_file },
+    { 70, damaged, no_key, pki->pin_file },
+    { 72, big, pki->expired_key_url, pki->pin_file },
+    { 72, damaged, pki->expired_key_url, pki->pin_file },
+    { 65, damaged, pki->clerk_key_url, pki->pin_file },
+    { 0, big, pki->clerk_key_url, pki->pin_file },
+  };
+  guint i;
+
+  g_assert_true (g_file_set_contents (wrong_file, "97531864", -1, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      g_autoptr (GDir) d = NULL;
+      int status;
+
+      status = run_cli (NULL, &err, "sign", cases[i].input, "-o", output, "--key", cases[i].key,
+                        "--pin-file", cases[i].pin_file, NULL);
+      g_test_message ("case %u: exit %d: %s", i, status, err);
+      g_assert_cmpint (status, ==, cases[i].code);
+      d = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (d);
+      if (cases[i].code != 0)
+        {
+          g_assert_true (g_str_has_prefix (err, "inkan-cli: "));
+          /* No output and no temporary file beside it. */
+          g_assert_null (g_dir_read_name (d));
+        }
+      else
+        {
+          g_assert_cmpstr (g_dir_read_name (d), ==, "out.pdf");
+          g_assert_null (g_dir_read_name (d));
+          g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+          inkan_test_judge_qpdf (output);
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -229,6 +291,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/ok", test_sign);
   g_test_add_func ("/inkan/cli/sign/pin-errors", test_sign_pin_errors);
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
+  g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
 
   return g_test_run ();
 }

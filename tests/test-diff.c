@@ -414,11 +414,92 @@ test_damaged_update (void)
   g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
 }
 
+static void
+assert_same_diff (const InkanDiff *a, const GError *ea, const InkanDiff *b, const GError *eb)
+{
+  guint i;
+
+  g_assert_true ((a == NULL) == (b == NULL));
+  if (a == NULL)
+    {
+      g_assert_nonnull (ea);
+      g_assert_nonnull (eb);
+      g_assert_cmpstr (ea->message, ==, eb->message);
+      return;
+    }
+  g_assert_cmpint (a->level, ==, b->level);
+  g_assert_cmpuint (a->findings->len, ==, b->findings->len);
+  for (i = 0; i < a->findings->len; i++)
+    {
+      const InkanFinding *fa = a->findings->pdata[i], *fb = b->findings->pdata[i];
+
+      g_assert_cmpstr (fa->code, ==, fb->code);
+      g_assert_cmpstr (fa->message, ==, fb->message);
+    }
+}
+
+/* The differ walks each revision's graph once and reuses it for the next comparison: the
+ * results are those of comparing each revision on its own, in increasing order (the reuse) and
+ * in decreasing order (no reuse), for every file of the corpus with updates. */
+static void
+test_differ_same_results (void)
+{
+  g_autofree char *dir = inkan_test_corpus_pdf ("");
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint files = 0, compared = 0, reused = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (InkanRevisions) revisions = NULL;
+      g_autoptr (InkanDiffer) up = NULL;
+      g_autoptr (InkanDiffer) down = NULL;
+      guint n, rev;
+
+      if (!g_str_has_suffix (name, ".pdf"))
+        continue;
+      revisions = inkan_revisions_open (path, NULL);
+      if (revisions == NULL || inkan_revisions_get_n (revisions) < 2)
+        continue;
+      n = inkan_revisions_get_n (revisions);
+      files++;
+      up = inkan_differ_new (revisions);
+      for (rev = 1; rev < n; rev++)
+        {
+          g_autoptr (GError) e1 = NULL;
+          g_autoptr (GError) e2 = NULL;
+          g_autoptr (InkanDiff) one = inkan_diff_revision (revisions, rev, &e1);
+          g_autoptr (InkanDiff) row = inkan_differ_diff (up, rev, &e2);
+
+          assert_same_diff (one, e1, row, e2);
+          compared++;
+          if (rev >= 2 && row != NULL)
+            reused++;
+        }
+      down = inkan_differ_new (revisions);
+      for (rev = n - 1; rev >= 1; rev--)
+        {
+          g_autoptr (GError) e1 = NULL;
+          g_autoptr (GError) e2 = NULL;
+          g_autoptr (InkanDiff) one = inkan_diff_revision (revisions, rev, &e1);
+          g_autoptr (InkanDiff) row = inkan_differ_diff (down, rev, &e2);
+
+          assert_same_diff (one, e1, row, e2);
+        }
+    }
+  g_test_message ("%u files, %u comparisons, %u with a reused graph", files, compared, reused);
+  g_assert_cmpuint (files, >=, 10);
+  g_assert_cmpuint (reused, >=, 5);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/inkan/diff/level-names", test_level_names);
+  g_test_add_func ("/inkan/diff/differ/same-results", test_differ_same_results);
   g_test_add_func ("/inkan/diff/corpus/sneaky", test_corpus_sneaky);
   g_test_add_func ("/inkan/diff/corpus/form-filling", test_corpus_form_filling);
   g_test_add_func ("/inkan/diff/corpus/lta", test_corpus_lta);

@@ -231,7 +231,7 @@ test_tail_uncovered (void)
   assert_all_readable (revisions, 0);
 }
 
-/* A revision with more objects than one checking batch (1500) is checked in several readings:
+/* A revision with more objects than one checking batch (500) is checked in several readings:
  * a broken object in the last batch is still found, and a clean file still reads. */
 static void
 test_many_objects (void)

@@ -568,6 +568,145 @@ test_refused_certificates (void)
     }
 }
 
+/* The PIN callback of a signer opened on its own thread: counts its calls and the threads. */
+typedef struct
+{
+  const char *pin;
+  guint calls;
+  GThread *thread;
+} LazyPin;
+
+static char *
+lazy_pin (const char *label, InkanPinFlags flags, gpointer data)
+{
+  LazyPin *lp = data;
+
+  lp->calls++;
+  lp->thread = g_thread_self ();
+  /* The same answer again, as a PIN file gives: the token code does not send it twice. */
+  return g_strdup (lp->pin);
+}
+
+/* The signer opened while the document is read: a seal as good as with a signer opened first,
+ * and the PIN asked on the opening's thread. */
+static void
+test_lazy_signer_ok (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:200");
+  g_autofree char *output = inkan_test_tmp_path ("lazy-signed.pdf");
+  LazyPin lp = { pki->pin, 0, NULL };
+  g_autoptr (InkanSignerOpening) opening =
+    inkan_signer_opening_start (pki->second_key_url, NULL, lazy_pin, &lp);
+  InkanSignOptions options = {
+    .input = input, .output = output, .signer_opening = opening, .image = pki->seal_png,
+    .page = 2, .has_rect = TRUE, .rect = { 300, 40, 120, 120 }, .reason = "Lazy",
+  };
+
+  sign_ok (&options);
+  /* Asked at most once (not at all when an earlier test left the token logged in), and never
+   * on the caller's thread. */
+  g_assert_cmpuint (lp.calls, <=, 1);
+  g_assert_true (lp.thread != g_thread_self ());
+  assert_prefix (input, output);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+  inkan_test_judge_qpdf (output);
+  inkan_test_judge_openssl (output, 0);
+
+  /* The opening's result stays with it: waiting again gives the same signer. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (InkanSigner) a = inkan_signer_opening_wait (opening, &error);
+    g_autoptr (InkanSigner) b = inkan_signer_opening_wait (opening, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (a);
+    g_assert_true (a == b);
+    g_assert_cmpuint (lp.calls, <=, 1);
+  }
+}
+
+/* A signer that fails to open while the document is already being copied: its own error, no
+ * output, no temporary file, the input untouched; and it says so before anything about the
+ * document or the output, as when the signer was opened first. In a process of its own: the
+ * token must not be logged in yet for a wrong PIN to be refused. */
+static void
+lazy_signer_refused (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:200");
+  g_autofree char *damaged_pdf = inkan_test_corpus_pdf ("minimal-badxref.pdf");
+  g_autofree char *encrypted_pdf = inkan_test_corpus_pdf ("minimal-aes256.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("lazy-refused.pdf");
+  g_autofree char *no_key = g_strdup_printf ("%s;object=nobody;type=private", pki->token_url);
+  struct
+  {
+    const char *key;
+    const char *pin;
+    const char *input;
+    const char *output;
+    GQuark domain;
+    int code;
+  } cases[] = {
+    { pki->clerk_key_url, "97531864", input, output, INKAN_TOKEN_ERROR,
+      INKAN_TOKEN_ERROR_PIN_INCORRECT },
+    { pki->clerk_key_url, "97531864", damaged_pdf, output, INKAN_TOKEN_ERROR,
+      INKAN_TOKEN_ERROR_PIN_INCORRECT },
+    { pki->clerk_key_url, "97531864", input, input, INKAN_TOKEN_ERROR,
+      INKAN_TOKEN_ERROR_PIN_INCORRECT },
+    { no_key, pki->pin, encrypted_pdf, output, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND },
+    { pki->expired_key_url, pki->pin, input, output, INKAN_TOKEN_ERROR,
+      INKAN_TOKEN_ERROR_CERT_UNUSABLE },
+    { pki->expired_key_url, pki->pin, damaged_pdf, output, INKAN_TOKEN_ERROR,
+      INKAN_TOKEN_ERROR_CERT_UNUSABLE },
+    /* A usable signer leaves the word to the document and the output. */
+    { pki->clerk_key_url, pki->pin, damaged_pdf, output, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED },
+    { pki->clerk_key_url, pki->pin, encrypted_pdf, output, INKAN_PDF_ERROR,
+      INKAN_PDF_ERROR_ENCRYPTED },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      LazyPin lp = { cases[i].pin, 0, NULL };
+      g_autoptr (InkanSignerOpening) opening =
+        inkan_signer_opening_start (cases[i].key, NULL, lazy_pin, &lp);
+      InkanSignOptions options = {
+        .input = cases[i].input, .output = cases[i].output, .signer_opening = opening,
+        .image = pki->seal_png, .has_rect = TRUE, .rect = { 10, 10, 50, 50 },
+      };
+
+      g_test_message ("case %u", i);
+      if (cases[i].output == cases[i].input)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autofree char *before = file_sha256 (input);
+          g_autofree char *after = NULL;
+
+          g_assert_false (inkan_sign_pdf (&options, &error));
+          g_assert_error (error, cases[i].domain, cases[i].code);
+          after = file_sha256 (input);
+          g_assert_cmpstr (before, ==, after);
+        }
+      else
+        assert_refused (&options, cases[i].domain, cases[i].code);
+      /* A refused PIN is not sent again. */
+      g_assert_cmpuint (lp.calls, <=, 2);
+    }
+}
+
+static void
+test_lazy_signer_refused (void)
+{
+  if (g_test_subprocess ())
+    {
+      lazy_signer_refused ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -583,6 +722,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/sign/refused/corpus", test_refused_corpus);
   g_test_add_func ("/inkan/sign/refused/options", test_refused_options);
   g_test_add_func ("/inkan/sign/refused/certificates", test_refused_certificates);
+  g_test_add_func ("/inkan/sign/lazy-signer/ok", test_lazy_signer_ok);
+  g_test_add_func ("/inkan/sign/lazy-signer/refused", test_lazy_signer_refused);
 
   return g_test_run ();
 }

@@ -392,7 +392,7 @@ test_migration_from_version_0 (void)
   store = inkan_store_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (store);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, (gint64) _inkan_store_n_migrations);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM sqlite_schema WHERE name = 'audit'"), ==,
                    1);
   g_assert_true (inkan_store_is_empty (store, &error));
@@ -402,6 +402,23 @@ test_migration_from_version_0 (void)
 static const char migration_2[] = "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);"
                                   "ALTER TABLE users ADD COLUMN email TEXT;"
                                   "UPDATE users SET email = name || '@example.org';";
+
+/* The real migrations followed by `extra` ones (NULL-terminated): a newer program's list. */
+static const char **
+migrations_plus (guint *n, ...)
+{
+  const char **list = g_new0 (const char *, _inkan_store_n_migrations + 8);
+  const char *step;
+  va_list ap;
+
+  for (*n = 0; *n < _inkan_store_n_migrations; (*n)++)
+    list[*n] = _inkan_store_migrations[*n];
+  va_start (ap, n);
+  while ((step = va_arg (ap, const char *)) != NULL)
+    list[(*n)++] = step;
+  va_end (ap);
+  return list;
+}
 
 static void
 test_migration_forward (void)
@@ -413,13 +430,16 @@ test_migration_forward (void)
   g_autoptr (GBytes) cert = make_cert ("admin");
   g_autoptr (InkanUser) admin = NULL;
   g_autoptr (InkanUser) again = NULL;
-  const char *const broken[] = { _inkan_store_migrations[0],
-                                 "CREATE TABLE half (x); THIS IS NOT SQL;" };
-  const char *const v2[] = { _inkan_store_migrations[0], migration_2 };
-  const char *const v3[] = { _inkan_store_migrations[0], migration_2,
-                             "INSERT INTO notes (text) VALUES ('three');" };
+  const gint64 current = _inkan_store_n_migrations;
+  guint n_broken, n_next, n_after;
+  g_autofree const char **broken =
+    migrations_plus (&n_broken, "CREATE TABLE half (x); THIS IS NOT SQL;", NULL);
+  g_autofree const char **next = migrations_plus (&n_next, migration_2, NULL);
+  g_autofree const char **after =
+    migrations_plus (&n_after, migration_2, "INSERT INTO notes (text) VALUES ('three');", NULL);
+  g_autofree char *failed_step = g_strdup_printf ("schema version %" G_GINT64_FORMAT,
+                                                  current + 1);
 
-  g_assert_cmpuint (_inkan_store_n_migrations, ==, 1);
   store = inkan_store_open (path, &error);
   g_assert_no_error (error);
   admin = inkan_store_add_user (store, NULL, NULL, "admin", INKAN_ROLE_ADMIN, cert, now, &error);
@@ -427,20 +447,19 @@ test_migration_forward (void)
   g_clear_object (&store);
 
   /* A migration that fails half-way leaves the store as it was: one transaction each. */
-  store = _inkan_store_open_full (path, broken, G_N_ELEMENTS (broken), &error);
+  store = _inkan_store_open_full (path, broken, n_broken, &error);
   g_assert_null (store);
   g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "schema version 2"));
+  g_assert_nonnull (strstr (error->message, failed_step));
   g_clear_error (&error);
-  g_assert_cmpint (shell_int (path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (shell_int (path, "PRAGMA user_version"), ==, current);
   g_assert_cmpint (shell_int (path, "SELECT count (*) FROM sqlite_schema WHERE name = 'half'"), ==,
                    0);
 
-  /* A version-1 store opens in a program that knows version 2, then 3 (two steps at once
-   * from 1 would take the same path). */
-  store = _inkan_store_open_full (path, v2, G_N_ELEMENTS (v2), &error);
+  /* The store opens in a program that knows one version more, then two. */
+  store = _inkan_store_open_full (path, next, n_next, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, current + 1);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM users WHERE email = 'admin@example.org'"),
                    ==, 1);
   again = inkan_store_get_user (store, "admin", &error);
@@ -448,34 +467,72 @@ test_migration_forward (void)
   g_assert_cmpint (again->id, ==, admin->id);
   g_clear_object (&store);
 
-  store = _inkan_store_open_full (path, v3, G_N_ELEMENTS (v3), &error);
+  store = _inkan_store_open_full (path, after, n_after, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, current + 2);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM notes"), ==, 1);
   assert_chain_ok (store, 1);
   g_clear_object (&store);
 
-  /* And this program, which knows only version 1, refuses it. */
+  /* And this program, which knows only the current version, refuses it. */
   store = inkan_store_open (path, &error);
   g_assert_null (store);
   g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_SCHEMA);
   g_test_message ("%s", error->message);
 }
 
-/* Two steps in one open: version 0 (a fresh file) to 3. */
+/* Several steps in one open: version 0 (a fresh file) to two past the current one. */
 static void
 test_migration_several_steps (void)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *path = new_store_path ();
   g_autoptr (InkanStore) store = NULL;
-  const char *const v3[] = { _inkan_store_migrations[0], migration_2,
-                             "INSERT INTO notes (text) VALUES ('three');" };
+  guint n = 0;
+  g_autofree const char **after =
+    migrations_plus (&n, migration_2, "INSERT INTO notes (text) VALUES ('three');", NULL);
 
-  store = _inkan_store_open_full (path, v3, G_N_ELEMENTS (v3), &error);
+  store = _inkan_store_open_full (path, after, n, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, (gint64) n);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM notes"), ==, 1);
+}
+
+/* A store made by the first version, with a used request in it, gains the signatures table
+ * (version 2) and keeps everything it held; the request is still used once. */
+static void
+test_migration_version_1_to_2 (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = new_store_path ();
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (GDateTime) now = at ("2026-01-02T03:04:05.006Z");
+  g_autoptr (GBytes) cert = make_cert ("admin");
+  g_autoptr (InkanUser) admin = NULL;
+
+  store = _inkan_store_open_full (path, _inkan_store_migrations, 1, &error);
+  g_assert_no_error (error);
+  admin = inkan_store_add_user (store, NULL, NULL, "admin", INKAN_ROLE_ADMIN, cert, now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (store, "SELECT count (*) FROM sqlite_schema WHERE name = 'signatures'"),
+                   ==, 0);
+  g_clear_object (&store);
+  shell (path, "INSERT INTO seals (name, kind, cert_der, key_url, created) VALUES"
+               " ('Old', 'official', x'30', 'pkcs11:object=old', '2026-01-02T03:04:05.006Z');"
+               "INSERT INTO grants (seal_id, user_id, max_uses, uses, created) VALUES"
+               " (1, 1, 1, 1, '2026-01-02T03:04:05.006Z');"
+               "INSERT INTO requests (seal_id, requester_id, document_sha256, state, created,"
+               " page, rect_x, rect_y, rect_width, rect_height) VALUES (1, 1, '"
+               "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef', 'used',"
+               " '2026-01-02T03:04:05.006Z', 2, 1, 2, 3, 4);");
+
+  store = inkan_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (db_int (store, "SELECT count (*) FROM signatures"), ==, 0);
+  g_assert_cmpint (db_int (store, "SELECT page FROM requests WHERE id = 1"), ==, 2);
+  g_assert_cmpint (db_int (store, "SELECT uses FROM grants WHERE id = 1"), ==, 1);
+  assert_chain_ok (store, 1);
 }
 
 /* ---- users ---- */
@@ -1381,51 +1438,363 @@ test_audit_tamper (gconstpointer data)
   fixture_teardown (f, NULL);
 }
 
+/* ---- two-phase signatures ---- */
+
+static gint64
+grant_uses (Fixture *f, gint64 grant_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT uses FROM grants WHERE id = %" G_GINT64_FORMAT,
+                                          grant_id);
+  return db_int (f->store, sql);
+}
+
+static InkanRequestState
+request_state (InkanStore *store, gint64 id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanRequest) request = inkan_store_get_request (store, id, &error);
+
+  g_assert_no_error (error);
+  return request->state;
+}
+
+static void
+test_signature_two_phase (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = create_seal (f, "Lease", NULL);
+  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 1);
+  g_autoptr (InkanRequest) request = create_request (f, seal->id, "lease.pdf");
+  g_autoptr (InkanRequest) other = create_request (f, seal->id, "other.pdf");
+  g_autoptr (InkanStore) second = NULL;
+  g_autofree char *sha = sha256_of ("lease.pdf");
+  g_autofree char *other_sha = sha256_of ("other.pdf");
+  g_autofree char *output = inkan_test_tmp_path ("lease-sealed.pdf");
+  guint completed = 99, rolled_back = 99;
+  gint64 id, id2;
+
+  /* An empty chain: the requests are approved at once. */
+  g_assert_cmpint (request->state, ==, INKAN_REQUEST_APPROVED);
+  id = inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id, request->id, sha,
+                                      9, output, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  /* Reserved: the use counts, the request is held but not yet used. */
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id,
+                                                  request->id, sha, 9, output, f->now, &error),
+                   ==, 0);
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  g_assert_false (inkan_store_record_signature (f->store, f->ctx, f->clerk, seal->id, grant->id,
+                                                request->id, sha, NULL, f->now, &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  /* The grant's one use is taken by the reservation. */
+  g_assert_cmpint (inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id,
+                                                  other->id, other_sha, 9, output, f->now,
+                                                  &error), ==, 0);
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_assert_nonnull (strstr (error->message, "no uses left"));
+  g_clear_error (&error);
+
+  /* Another connection, even in this process, leaves a live reservation alone. */
+  second = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (inkan_store_recover_signatures (second, f->ctx, f->now, &completed,
+                                                 &rolled_back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (completed, ==, 0);
+  g_assert_cmpuint (rolled_back, ==, 0);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 1);
+  /* Only the store that reserved it finishes it. */
+  g_assert_false (inkan_store_complete_signature (second, f->ctx, f->clerk, id, NULL, f->now,
+                                                  &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Sealing failed: the use is given back with the failure's entry, in one transaction. */
+  g_assert_true (inkan_store_release_signature (f->store, f->ctx, f->clerk, id, "sign.failed",
+                                                "The token was removed.", f->now, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 0);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (count_actions (f, "sign.failed"), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 0);
+  g_assert_false (inkan_store_release_signature (f->store, f->ctx, f->clerk, id, "sign.failed",
+                                                 NULL, f->now, &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+
+  /* Again, to the end: the request used, the "sign" entry naming the signature. */
+  id2 = inkan_store_reserve_signature (f->store, f->clerk, seal->id, grant->id, request->id, sha,
+                                       9, output, f->now, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id2, >, id);
+  g_assert_true (inkan_store_complete_signature (f->store, f->ctx, f->clerk, id2, NULL, f->now,
+                                                 &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (request_state (f->store, request->id), ==, INKAN_REQUEST_USED);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 1);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'done'"), ==,
+                   1);
+  g_assert_false (inkan_store_complete_signature (f->store, f->ctx, f->clerk, id2, NULL, f->now,
+                                                  &error));
+  g_assert_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE);
+  g_clear_error (&error);
+  /* Seeds, users, seal, grant, two requests, the failure, the signature. */
+  assert_chain_ok (f->store, 4 + 1 + 1 + 2 + 1 + 1);
+}
+
+/* What a process killed in the middle leaves behind. */
+typedef enum
+{
+  DIED_BEFORE_WRITING,            /* no output */
+  DIED_AFTER_RENAME,              /* the sealed copy in place */
+  DIED_WITH_OTHER_FILE,           /* a file at the output that is no sealed copy of it */
+  DIED_OVER_OLD_COPY,             /* an older sealed copy at the output, not yet replaced */
+} Death;
+
+/* In a child: its own connection, a reservation, maybe an output, then kill -9 once the
+ * parent closes `go` (so that no child's opening recovers another's reservation first). */
+static void G_GNUC_NORETURN
+die_while_signing (const char *path, gint64 seal_id, gint64 grant_id, gint64 request_id,
+                   const char *document, const char *output, Death death, int ready, int go)
+{
+  char byte = 0;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanStore) store = inkan_store_open (path, &error);
+  g_autoptr (InkanUser) clerk = NULL;
+  g_autoptr (GDateTime) now = at ("2026-11-25T12:00:00Z");
+  g_autofree char *sha = sha256_of (document);
+  g_autofree char *sealed = g_strconcat (document, "\n% the signed increment\n", NULL);
+
+  if (store == NULL || (clerk = inkan_store_get_user (store, "clerk", &error)) == NULL)
+    _exit (10);
+  if (inkan_store_reserve_signature (store, clerk, seal_id, grant_id, request_id, sha,
+                                     strlen (document), output, now, &error) == 0)
+    _exit (11);
+  if (death == DIED_AFTER_RENAME && !g_file_set_contents (output, sealed, -1, NULL))
+    _exit (12);
+  if (death == DIED_WITH_OTHER_FILE && !g_file_set_contents (output, "%PDF-1.7 another\n", -1,
+                                                             NULL))
+    _exit (12);
+  if (write (ready, "r", 1) != 1)
+    _exit (13);
+  while (read (go, &byte, 1) > 0)
+    ;
+  raise (SIGKILL);
+  _exit (14);
+}
+
+static void
+test_signature_recovery (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = create_seal (f, "Lease", NULL);
+  g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, 4);
+  const char *documents[] = { "%PDF-1.7 lease one", "%PDF-1.7 lease two", "%PDF-1.7 lease three",
+                              "%PDF-1.7 lease four" };
+  const Death deaths[] = { DIED_BEFORE_WRITING, DIED_AFTER_RENAME, DIED_WITH_OTHER_FILE,
+                           DIED_OVER_OLD_COPY };
+  InkanRequest *requests[4];
+  char *outputs[4];
+  guint completed = 0, rolled_back = 0;
+  int ready[2], go[2];
+  pid_t pids[4];
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("lease-%u-sealed.pdf", i);
+
+      requests[i] = create_request (f, seal->id, documents[i]);
+      outputs[i] = inkan_test_tmp_path (name);
+    }
+  /* Sealed before, into the same file name: the copy a new sealing would have replaced. */
+  {
+    g_autofree char *old_copy = g_strconcat (documents[3], "\n% an earlier increment\n", NULL);
+    g_assert_true (g_file_set_contents (outputs[3], old_copy, -1, NULL));
+  }
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (go), ==, 0);
+  /* No connection may cross a fork. */
+  g_clear_object (&f->store);
+  for (guint i = 0; i < 4; i++)
+    {
+      char byte = 0;
+
+      pids[i] = fork ();
+      g_assert_cmpint (pids[i], >=, 0);
+      if (pids[i] == 0)
+        {
+          /* The parent's abort handler would remove the shared temporary directory. */
+          signal (SIGABRT, SIG_DFL);
+          close (ready[0]);
+          close (go[1]);
+          die_while_signing (f->path, seal->id, grant->id, requests[i]->id, documents[i],
+                             outputs[i], deaths[i], ready[1], go[0]);
+        }
+      /* One at a time: each child's opening of the store sees the others alive. */
+      g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+    }
+  close (go[1]);
+  for (guint i = 0; i < 4; i++)
+    {
+      int status = 0;
+
+      g_assert_cmpint (waitpid (pids[i], &status, 0), ==, pids[i]);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+    }
+  close (ready[0]);
+  close (ready[1]);
+  close (go[0]);
+  /* What the dead left, seen by the shell (which runs no recovery): four uses reserved. */
+  g_assert_cmpint (shell_int (f->path, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 4);
+  g_assert_cmpint (shell_int (f->path, "SELECT uses FROM grants"), ==, 4);
+
+  /* The next opening resolves them. */
+  f->store = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures WHERE state = 'signing'"),
+                   ==, 0);
+  g_assert_cmpint (request_state (f->store, requests[0]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (request_state (f->store, requests[1]->id), ==, INKAN_REQUEST_USED);
+  g_assert_cmpint (request_state (f->store, requests[2]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (request_state (f->store, requests[3]->id), ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (grant_uses (f, grant->id), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign"), ==, 1);
+  g_assert_cmpint (count_actions (f, "sign.rolled-back"), ==, 3);
+  /* Files that are no new sealed copy of the document are left as they were found. */
+  g_assert_true (g_file_test (outputs[2], G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (outputs[3], G_FILE_TEST_EXISTS));
+  assert_chain_ok (f->store, 4 + 1 + 1 + 4 + 4);
+  /* Nothing is left to do. */
+  g_assert_true (inkan_store_recover_signatures (f->store, f->ctx, f->now, &completed,
+                                                 &rolled_back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (completed + rolled_back, ==, 0);
+  for (guint i = 0; i < 4; i++)
+    {
+      inkan_request_free (requests[i]);
+      g_free (outputs[i]);
+    }
+}
+
 /* ---- concurrent writers ---- */
 
 #define N_WRITERS 3
 #define ENTRIES_PER_WRITER 200
 #define SIGNS_PER_WRITER 100
+#define REQUESTS_PER_WRITER 50
 #define MAX_USES 150
+#define N_THREADS 2
+#define ENTRIES_PER_THREAD 100
+#define REQUESTS_PER_THREAD 25
 
-/* In a child process: its own connection, 200 audit entries and 100 attempts to use the grant.
- * The exit status says what went wrong, if anything. */
+/* One writer's acts: `n` audit entries, a request every fourth, and (`sign`) an attempt to use
+ * the grant every second. FALSE on the first failure, which `what` names. */
+static gboolean
+write_acts (InkanStore *store, const char *who, int index, int n, gint64 seal_id,
+            gint64 grant_id, gboolean sign, int *uses, const char **what)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
+  g_autoptr (InkanUser) clerk = inkan_store_get_user (store, "clerk", &error);
+  g_autoptr (GDateTime) start = at ("2026-11-25T12:00:00Z");
+  g_autofree char *doc = sha256_of ("concurrent");
+
+  if (clerk == NULL)
+    {
+      *what = "clerk";
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr (GDateTime) now = g_date_time_add (start, (gint64) (index * 1000 + i) * 1000);
+      g_autofree char *details = g_strdup_printf ("%s %d, entry %d.", who, index, i);
+
+      if (!inkan_store_audit (store, ctx, clerk, "test.write", NULL, NULL, details, now, &error))
+        {
+          *what = "audit";
+          return FALSE;
+        }
+      if (i % 4 == 0)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%d-%d.pdf", who, index, i);
+          g_autofree char *digest = sha256_of (name);
+          g_autoptr (InkanRequest) created = NULL;
+          InkanRequest request = { 0 };
+
+          request.seal_id = seal_id;
+          request.document_sha256 = digest;
+          request.document_name = name;
+          request.reason = details;
+          created = inkan_store_create_request (store, ctx, clerk, &request, now, &error);
+          if (created == NULL)
+            {
+              *what = "request";
+              return FALSE;
+            }
+        }
+      if (sign && i % 2 == 0)
+        {
+          if (inkan_store_record_signature (store, ctx, clerk, seal_id, grant_id, 0, doc, NULL,
+                                            now, &error))
+            (*uses)++;
+          else if (g_error_matches (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE))
+            g_clear_error (&error);
+          else
+            {
+              *what = "sign";
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* In a child process (the CLI, say): its own connection, 200 audit entries, 50 requests and
+ * 100 attempts to use the grant. The exit status says what went wrong, if anything. */
 static int
 writer (const char *path, gint64 seal_id, gint64 grant_id, int index)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanStore) store = inkan_store_open (path, &error);
-  g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
-  g_autoptr (InkanUser) clerk = NULL;
-  g_autoptr (GDateTime) start = at ("2026-11-25T12:00:00Z");
-  g_autofree char *doc = sha256_of ("concurrent");
+  const char *what = NULL;
   int uses = 0;
 
   if (store == NULL)
     return 10;
-  clerk = inkan_store_get_user (store, "clerk", &error);
-  if (clerk == NULL)
-    return 11;
-  for (int i = 0; i < ENTRIES_PER_WRITER; i++)
-    {
-      g_autoptr (GDateTime) now = g_date_time_add (start, (gint64) (index * 1000 + i) * 1000);
-      g_autofree char *details = g_strdup_printf ("Writer %d, entry %d.", index, i);
-
-      if (!inkan_store_audit (store, ctx, clerk, "test.write", NULL, NULL, details, now, &error))
-        return 12;
-      if (i % 2 == 0)
-        {
-          if (inkan_store_record_signature (store, ctx, clerk, seal_id, grant_id, 0, doc, NULL,
-                                            now, &error))
-            uses++;
-          else if (g_error_matches (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_STATE))
-            g_clear_error (&error);
-          else
-            return 13;
-        }
-    }
+  if (!write_acts (store, "process", index, ENTRIES_PER_WRITER, seal_id, grant_id, TRUE, &uses,
+                   &what))
+    return g_str_equal (what, "clerk") ? 11 : g_str_equal (what, "sign") ? 13 : 12;
   g_test_message ("writer %d made %d signatures", index, uses);
   return 0;
+}
+
+/* Threads sharing one store, as the app's workers do. */
+typedef struct
+{
+  InkanStore *store;
+  gint64 seal_id;
+  int index;
+  const char *failed;
+} ThreadWriter;
+
+static gpointer
+thread_writer (gpointer data)
+{
+  ThreadWriter *w = data;
+
+  write_acts (w->store, "thread", w->index, ENTRIES_PER_THREAD, w->seal_id, 0, FALSE, NULL,
+              &w->failed);
+  return NULL;
 }
 
 static void
@@ -1435,7 +1804,10 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
   g_autoptr (InkanSeal) seal = create_seal (f, "Shared", NULL);
   g_autoptr (InkanGrant) grant = add_grant (f, seal->id, f->clerk->id, 0, MAX_USES);
   g_autoptr (GPtrArray) grants = NULL;
+  ThreadWriter workers[N_THREADS];
+  GThread *threads[N_THREADS];
   pid_t pids[N_WRITERS];
+  gint64 n_requests = N_WRITERS * REQUESTS_PER_WRITER + N_THREADS * REQUESTS_PER_THREAD;
 
   /* No connection may cross a fork. */
   g_clear_object (&f->store);
@@ -1450,6 +1822,19 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
           _exit (writer (f->path, seal->id, grant->id, i));
         }
     }
+  /* Meanwhile, the "app": one connection, several threads. */
+  f->store = inkan_store_open (f->path, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      workers[i] = (ThreadWriter){ f->store, seal->id, i, NULL };
+      threads[i] = g_thread_new ("writer", thread_writer, &workers[i]);
+    }
+  for (int i = 0; i < N_THREADS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_null (workers[i].failed);
+    }
   for (int i = 0; i < N_WRITERS; i++)
     {
       int status = 0;
@@ -1459,14 +1844,22 @@ test_concurrent_writers (Fixture *f, gconstpointer data)
       g_assert_cmpint (WEXITSTATUS (status), ==, 0);
     }
 
+  g_clear_object (&f->store);
   f->store = inkan_store_open (f->path, &error);
   g_assert_no_error (error);
   grants = inkan_store_list_grants (f->store, seal->id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (((InkanGrant *)grants->pdata[0])->uses, ==, MAX_USES);
   g_assert_cmpint (count_actions (f, "sign"), ==, MAX_USES);
-  g_assert_cmpint (count_actions (f, "test.write"), ==, N_WRITERS * ENTRIES_PER_WRITER);
-  assert_chain_ok (f->store, 4 + 2 + N_WRITERS * ENTRIES_PER_WRITER + MAX_USES);
+  g_assert_cmpint (count_actions (f, "test.write"), ==,
+                   N_WRITERS * ENTRIES_PER_WRITER + N_THREADS * ENTRIES_PER_THREAD);
+  /* Every request, each with its entry, and no two alike. */
+  g_assert_cmpint (count_actions (f, "request.create"), ==, n_requests);
+  g_assert_cmpint (db_int (f->store, "SELECT count (DISTINCT document_name) FROM requests"), ==,
+                   n_requests);
+  g_assert_cmpint (db_int (f->store, "SELECT count (*) FROM signatures"), ==, MAX_USES);
+  assert_chain_ok (f->store, 4 + 2 + N_WRITERS * ENTRIES_PER_WRITER
+                               + N_THREADS * ENTRIES_PER_THREAD + n_requests + MAX_USES);
 }
 
 /* ---- a full disk and a busy database ---- */
@@ -1547,6 +1940,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/store/migration/from-version-0", test_migration_from_version_0);
   g_test_add_func ("/inkan/store/migration/forward-and-newer-refused", test_migration_forward);
   g_test_add_func ("/inkan/store/migration/several-steps", test_migration_several_steps);
+  g_test_add_func ("/inkan/store/migration/version-1-to-2", test_migration_version_1_to_2);
   FIXTURE_TEST ("/inkan/store/users/round-trip", test_users);
   g_test_add_func ("/inkan/store/users/first-is-admin", test_first_user_must_be_admin);
   FIXTURE_TEST ("/inkan/store/seals/round-trip", test_seals);
@@ -1564,6 +1958,8 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/inkan/store/audit/tamper/%s", tampers[i].name);
       g_test_add_data_func (path, &tampers[i], test_audit_tamper);
     }
+  FIXTURE_TEST ("/inkan/store/signatures/two-phase", test_signature_two_phase);
+  FIXTURE_TEST ("/inkan/store/signatures/recovery-after-kill", test_signature_recovery);
   FIXTURE_TEST ("/inkan/store/concurrent-writers", test_concurrent_writers);
   FIXTURE_TEST ("/inkan/store/full-disk", test_full_disk);
   FIXTURE_TEST ("/inkan/store/busy", test_busy);

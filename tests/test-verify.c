@@ -1052,6 +1052,72 @@ test_cli_json (void)
   g_assert_nonnull (strstr (human, "Li Wei"));
 }
 
+/* The report on a mapped file, whose pages the verifier gives back as it hashes and walks, is
+ * the report on the same bytes in memory. */
+static void
+assert_same_as_in_memory (const char *path, const InkanReport *report, const char *trust)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanTrust) anchors = inkan_trust_new ();
+  g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (InkanReport) in_memory = NULL;
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *a = NULL, *b = NULL;
+  InkanVerifyOptions options = { anchors, NULL };
+
+  g_assert_no_error (error);
+  inkan_trust_add_file (anchors, trust, &error);
+  g_assert_no_error (error);
+  bytes = g_mapped_file_get_bytes (mapped);
+  in_memory = inkan_verify_bytes (bytes, display, &options, &error);
+  g_assert_no_error (error);
+  a = inkan_report_to_json (report);
+  b = inkan_report_to_json (in_memory);
+  g_assert_cmpstr (a, ==, b);
+}
+
+/* A document of more objects than one checking batch and larger than the memory the verifier
+ * keeps, signed twice: both signatures pass, the first with the second signature's update
+ * explained; the same file with page 1 replaced by a later update fails them. */
+static void
+test_large_revisions (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:300");
+  g_autofree char *once = inkan_test_tmp_path ("large-once.pdf");
+  g_autofree char *twice = inkan_test_tmp_path ("large-twice.pdf");
+  g_autofree char *replaced = inkan_test_tmp_path ("large-replaced.pdf");
+  g_autoptr (InkanReport) good = NULL;
+  g_autoptr (InkanReport) bad = NULL;
+  GStatBuf st;
+  guint i;
+
+  inkan_test_cli_sign (input, once, TRUE, NULL);
+  inkan_test_cli_sign (once, twice, TRUE, "60,60,150,150");
+  g_assert_cmpint (g_stat (twice, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 24 * 1024 * 1024);
+
+  good = verify (twice, pki->root_pem);
+  assert_all_passed (good, 2);
+  g_assert_cmpuint (good->n_revisions, ==, 3);
+  assert_level (signature (good, 0)->modification_level, INKAN_MODIFICATION_ANNOTATIONS);
+  g_assert_cmpuint (signature (good, 0)->coverage, ==, INKAN_COVERAGE_ENTIRE_REVISION);
+  g_assert_cmpuint (signature (good, 1)->coverage, ==, INKAN_COVERAGE_ENTIRE_FILE);
+  assert_same_as_in_memory (twice, good, pki->root_pem);
+
+  inkan_test_attack_page_replaced (twice, TRUE, replaced);
+  bad = verify (replaced, pki->root_pem);
+  log_report (bad);
+  assert_indication (bad->indication, INKAN_INDICATION_TOTAL_FAILED);
+  for (i = 0; i < bad->signatures->len; i++)
+    {
+      assert_indication (signature (bad, i)->indication, INKAN_INDICATION_TOTAL_FAILED);
+      assert_level (signature (bad, i)->modification_level, INKAN_MODIFICATION_OTHER);
+    }
+  assert_same_as_in_memory (replaced, bad, pki->root_pem);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1073,6 +1139,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/inkan/verify/peer/openssl", test_openssl_signed);
   g_test_add_func ("/inkan/verify/peer/pdfsig", test_pdfsig_signed);
   g_test_add_func ("/inkan/verify/unsigned", test_unsigned);
+  g_test_add_func ("/inkan/verify/large/revisions", test_large_revisions);
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/inkan/verify/verdict/%s", cases[i].name);

@@ -13,4 +13,13 @@ G_DECLARE_FINAL_TYPE (InkanApplication, inkan_application, INKAN, APPLICATION, A
 
 InkanApplication *inkan_application_new (void);
 
+/* The seal registry: INKAN_DB when set, else the settings' store-path, else
+ * $XDG_DATA_HOME/inkan/inkan.db when it exists; NULL when there is none. */
+const char       *inkan_application_get_store_path (InkanApplication *self);
+/* The current user's name in the store: INKAN_USER when set, else chosen at start from the
+ * store's users (app.choose-user); NULL until chosen. "notify::user" when it changes. */
+const char       *inkan_application_get_user       (InkanApplication *self);
+void              inkan_application_set_user       (InkanApplication *self,
+                                                    const char       *name);
+
 G_END_DECLS

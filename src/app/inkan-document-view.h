@@ -6,6 +6,11 @@
 
 #include "inkan-document.h"
 #include "inkan-page-view.h"
+#include "inkan-signature-list.h"
+#include "inkan-validity-banner.h"
+#include "inkan-seal-flow.h"
+#include "inkan-seal-overlay.h"
+#include "inkan-seal-palette.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +30,33 @@ gboolean       inkan_document_view_get_loading  (InkanDocumentView *self);
 gboolean       inkan_document_view_get_sidebar_visible (InkanDocumentView *self);
 void           inkan_document_view_set_sidebar_visible (InkanDocumentView *self,
                                                         gboolean           visible);
+
+/* The verifier's report on the document (NULL until it is done, or when it failed), whether it
+ * is still running ("verifying" property), and the widgets showing it. */
+const InkanReport   *inkan_document_view_get_report            (InkanDocumentView *self);
+gboolean             inkan_document_view_get_verifying         (InkanDocumentView *self);
+InkanValidityBanner *inkan_document_view_get_validity_banner   (InkanDocumentView *self);
+InkanSignatureList  *inkan_document_view_get_signature_list    (InkanDocumentView *self);
+gboolean             inkan_document_view_get_signatures_visible (InkanDocumentView *self);
+/* The outline drawn around the seal of the signature last shown on its page, or NULL. */
+GtkWidget           *inkan_document_view_get_signature_outline (InkanDocumentView *self);
+/* Stamping. The palette lists the seals for the current user and this document. */
+InkanSealPalette *inkan_document_view_get_palette      (InkanDocumentView *self);
+/* Places `item` on `page` (0-based) centred on (x, y) (points, shown coordinates), or where its
+ * approved request placed it; replaces a seal placed before. FALSE when it cannot be placed. A
+ * drop from the palette lands here; so does the keyboard path (the page's centre). */
+gboolean          inkan_document_view_place_seal       (InkanDocumentView *self,
+                                                        InkanSealItem     *item,
+                                                        int                page,
+                                                        double             x,
+                                                        double             y);
+/* The seal placed and not applied yet, or NULL. */
+InkanSealOverlay *inkan_document_view_get_placed_seal  (InkanDocumentView *self);
+InkanSealItem    *inkan_document_view_get_placed_item  (InkanDocumentView *self);
+void              inkan_document_view_cancel_placement (InkanDocumentView *self);
+/* "Apply Seal" (save dialog, PIN, sealing) or, for a seal that needs approval, "Request
+ * Approval"; returns the flow started (owned by the view), or NULL when nothing is placed. */
+InkanSealFlow    *inkan_document_view_apply_placement  (InkanDocumentView *self);
+InkanSealFlow    *inkan_document_view_get_seal_flow    (InkanDocumentView *self);
 
 G_END_DECLS

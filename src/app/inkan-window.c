@@ -30,6 +30,8 @@ inkan_window_show_toast (InkanWindow *self,
   self->last_toast = g_strdup (message);
   toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 8);
+  /* The newest outcome first: a seal applied says so at once, not after an older toast. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

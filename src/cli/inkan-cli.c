@@ -358,7 +358,7 @@ cmd_sign (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("IN.pdf -o OUT.pdf --key PKCS11_URL — seal a PDF document"));
-  g_autoptr (InkanSigner) signer = NULL;
+  g_autoptr (InkanSignerOpening) opening = NULL;
   g_autofree char *output = NULL, *key = NULL, *cert = NULL, *pin_file = NULL, *image = NULL;
   g_autofree char *rect = NULL, *field = NULL, *reason = NULL, *location = NULL;
   g_autofree char *tsa_url = NULL;
@@ -419,13 +419,13 @@ cmd_sign (int argc, char **argv)
     }
 
   source.pin_file = pin_file;
-  signer = inkan_signer_open (key, cert, pin_func, &source, &error);
-  if (signer == NULL)
-    return fail (error);
+  /* The token is opened (modules, log-in, a test signature) while the document is read;
+   * inkan_sign_pdf waits for it, and reports its errors before any about the document. */
+  opening = inkan_signer_opening_start (key, cert, pin_func, &source);
 
   options.input = argv[1];
   options.output = output;
-  options.signer = signer;
+  options.signer_opening = opening;
   options.image = image;
   options.page = (guint) page;
   options.has_rect = rect != NULL;

@@ -8,6 +8,7 @@
 #include <cairo.h>
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 G_DEFINE_QUARK (inkan-audit-export-error-quark, inkan_audit_export_error)
@@ -146,10 +147,19 @@ inkan_audit_export_to_json (const InkanAuditExport *bundle)
 #define MARGIN 50.0
 #define BODY_W (PAGE_W - 2 * MARGIN)
 
+/* Names, reasons and comments are often Chinese: a CJK face that also covers Latin first, and
+ * fontconfig's fallback for anything it lacks. */
+#define REPORT_FONT "Noto Sans CJK SC, Noto Sans CJK, Sans"
+
 typedef struct
 {
   cairo_surface_t *surface;
   cairo_t *cr;
+  /* A font map of the report's own, not the thread's default: its fonts and their cairo
+   * caches go with the report, rather than living as long as the thread. */
+  PangoFontMap *font_map;
+  PangoContext *context;
+  PangoLayout *layout;            /* for the body; the footer has its own */
   double y;
   guint page;
 } Report;
@@ -161,25 +171,57 @@ write_to_bytes (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* The report's text context: unhinted metrics, so that text measures the same on every page
+ * and in every viewer, and Han characters in their Simplified Chinese forms. */
 static void
-report_font (Report *r, double size, gboolean bold)
+report_context_init (Report *r)
 {
-  cairo_select_font_face (r->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
-                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (r->cr, size);
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  r->font_map = pango_cairo_font_map_new ();
+  r->context = pango_font_map_create_context (r->font_map);
+  pango_cairo_update_context (r->cr, r->context);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (r->context, options);
+  cairo_font_options_destroy (options);
+  pango_context_set_language (r->context, pango_language_from_string ("zh-cn"));
+}
+
+static PangoLayout *
+report_layout_new (Report *r)
+{
+  PangoLayout *layout = pango_layout_new (r->context);
+
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
+static void
+layout_set_font (PangoLayout *layout, double size, gboolean bold)
+{
+  PangoFontDescription *desc = pango_font_description_from_string (REPORT_FONT);
+
+  pango_font_description_set_absolute_size (desc, size * PANGO_SCALE);
+  pango_font_description_set_weight (desc, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description (layout, desc);
+  pango_font_description_free (desc);
 }
 
 static void
 report_footer (Report *r)
 {
   g_autofree char *text = g_strdup_printf ("Inkan audit report, page %u", r->page);
+  PangoLayout *layout = report_layout_new (r);
 
   cairo_save (r->cr);
-  report_font (r, 8, FALSE);
+  layout_set_font (layout, 8, FALSE);
+  pango_layout_set_text (layout, text, -1);
   cairo_set_source_rgb (r->cr, 0.4, 0.4, 0.4);
-  cairo_move_to (r->cr, MARGIN, PAGE_H - MARGIN / 2);
-  cairo_show_text (r->cr, text);
+  cairo_move_to (r->cr, MARGIN, PAGE_H - MARGIN / 2 - 8);
+  pango_cairo_show_layout (r->cr, layout);
   cairo_restore (r->cr);
+  g_object_unref (layout);
 }
 
 /* Starts a new page when fewer than `height` points are left. */
@@ -194,79 +236,33 @@ report_need (Report *r, double height)
   r->y = MARGIN;
 }
 
-static void
-report_line (Report *r, double x, double size, gboolean bold, const char *text)
-{
-  report_need (r, size * 1.35);
-  report_font (r, size, bold);
-  cairo_move_to (r->cr, x, r->y + size);
-  cairo_show_text (r->cr, text);
-  r->y += size * 1.35;
-}
-
-static double
-text_width (Report *r, const char *text)
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (r->cr, text, &ext);
-  return ext.x_advance;
-}
-
-/* Shows `text` wrapped at spaces to `width` points from `x`; a word wider than a line (a hash)
- * is cut where it must be. */
+/* Shows `text` wrapped to `width` points from `x`, at word boundaries where it can and inside
+ * a word (a hash) where it must, breaking pages between lines. */
 static void
 report_text (Report *r, double x, double width, double size, gboolean bold, const char *text)
 {
-  g_auto (GStrv) words = g_strsplit (text != NULL ? text : "", " ", -1);
-  GString *line = g_string_new (NULL);
-  guint i;
+  PangoLayoutIter *iter;
 
-  report_font (r, size, bold);
-  for (i = 0; words[i] != NULL; i++)
+  layout_set_font (r->layout, size, bold);
+  pango_layout_set_width (r->layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_text (r->layout, text != NULL ? text : "", -1);
+  iter = pango_layout_get_iter (r->layout);
+  do
     {
-      g_autofree char *candidate = line->len > 0 ? g_strconcat (line->str, " ", words[i], NULL)
-                                                 : g_strdup (words[i]);
-      const char *rest = words[i];
+      PangoLayoutLine *line = pango_layout_iter_get_line_readonly (iter);
+      PangoRectangle logical;
+      double ascent, height;
 
-      if (text_width (r, candidate) <= width)
-        {
-          g_string_assign (line, candidate);
-          continue;
-        }
-      if (line->len > 0)
-        {
-          report_line (r, x, size, bold, line->str);
-          g_string_truncate (line, 0);
-        }
-      while (g_utf8_strlen (rest, -1) > 1 && text_width (r, rest) > width)
-        {
-          const char *cut = g_utf8_next_char (rest);
-          g_autofree char *head = NULL;
-
-          /* The longest head that fits, and at least one character. */
-          for (;;)
-            {
-              const char *next;
-              g_autofree char *longer = NULL;
-
-              if (*cut == '\0')
-                break;
-              next = g_utf8_next_char (cut);
-              longer = g_strndup (rest, (gsize) (next - rest));
-              if (text_width (r, longer) > width)
-                break;
-              cut = next;
-            }
-          head = g_strndup (rest, (gsize) (cut - rest));
-          report_line (r, x, size, bold, head);
-          rest = cut;
-        }
-      g_string_assign (line, rest);
+      pango_layout_iter_get_line_extents (iter, NULL, &logical);
+      ascent = (double) (pango_layout_iter_get_baseline (iter) - logical.y) / PANGO_SCALE;
+      height = MAX ((double) logical.height / PANGO_SCALE, size * 1.2);
+      report_need (r, height);
+      cairo_move_to (r->cr, x, r->y + ascent);
+      pango_cairo_show_layout_line (r->cr, line);
+      r->y += height;
     }
-  if (line->len > 0)
-    report_line (r, x, size, bold, line->str);
-  g_string_free (line, TRUE);
+  while (pango_layout_iter_next_line (iter));
+  pango_layout_iter_free (iter);
 }
 
 static void
@@ -446,6 +442,8 @@ render_report (const InkanAuditExport *bundle, GError **error)
   cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (r.surface, CAIRO_PDF_METADATA_CREATOR, "Inkan");
   r.cr = cairo_create (r.surface);
+  report_context_init (&r);
+  r.layout = report_layout_new (&r);
   r.page = 1;
   r.y = MARGIN;
 
@@ -472,6 +470,9 @@ render_report (const InkanAuditExport *bundle, GError **error)
   report_timeline (&r, bundle);
   report_footer (&r);
 
+  g_object_unref (r.layout);
+  g_object_unref (r.context);
+  g_object_unref (r.font_map);
   cairo_destroy (r.cr);
   cairo_surface_finish (r.surface);
   status = cairo_surface_status (r.surface);
@@ -514,6 +515,12 @@ inkan_audit_export_write (const InkanAuditExport *bundle, const char *dir, GErro
   g_return_val_if_fail (dir != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  /* Both are made before either is written: a report that cannot be drawn leaves nothing. */
+  json = inkan_audit_export_to_json (bundle);
+  pdf = render_report (bundle, error);
+  if (pdf == NULL)
+    return FALSE;
+  pdf_data = g_bytes_get_data (pdf, &pdf_len);
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int saved = errno;
@@ -522,12 +529,6 @@ inkan_audit_export_write (const InkanAuditExport *bundle, const char *dir, GErro
                    g_strerror (saved));
       return FALSE;
     }
-  json = inkan_audit_export_to_json (bundle);
-  if (!write_file (dir, "audit.json", json, strlen (json), error))
-    return FALSE;
-  pdf = render_report (bundle, error);
-  if (pdf == NULL)
-    return FALSE;
-  pdf_data = g_bytes_get_data (pdf, &pdf_len);
-  return write_file (dir, "audit-report.pdf", pdf_data, pdf_len, error);
+  return write_file (dir, "audit.json", json, strlen (json), error)
+         && write_file (dir, "audit-report.pdf", pdf_data, pdf_len, error);
 }

@@ -72,7 +72,8 @@ typedef struct
 
 typedef struct
 {
-  qpdf_data q;
+  qpdf_data q;              /* the reading walked; NULL once the graph is built */
+  InkanRevisions *revisions;
   int root_id;
   GHashTable *roles;        /* id → Role mask, also for references to missing objects */
   GHashTable *structural;   /* ids the structural walk placed: the generic walk stops there */
@@ -83,6 +84,7 @@ typedef struct
   GArray *pages;            /* page ids in order */
   GQueue pending;
   guint visits;
+  guint ticks;              /* objects read, for giving back the file's pages */
 } Graph;
 
 typedef struct
@@ -346,11 +348,12 @@ annot_info_free (gpointer data)
 }
 
 static Graph *
-graph_new (qpdf_data q)
+graph_new (InkanRevisions *revisions, qpdf_data q)
 {
   Graph *g = g_new0 (Graph, 1);
 
   g->q = q;
+  g->revisions = revisions;
   g->roles = g_hash_table_new (NULL, NULL);
   g->structural = g_hash_table_new (NULL, NULL);
   g->fields = g_hash_table_new_full (NULL, NULL, NULL, field_info_free);
@@ -401,6 +404,15 @@ add_role (Graph *g, int id, guint role)
     return FALSE;
   g_hash_table_insert (g->roles, GINT_TO_POINTER (id), GUINT_TO_POINTER (mask | role));
   return TRUE;
+}
+
+/* The walk reads every object of a revision: the mapped file's pages go behind it, or each
+ * object read would keep the pages around it resident (the kernel maps 64 KiB per fault). */
+static void
+graph_tick (Graph *g)
+{
+  if (++g->ticks % 64 == 0)
+    inkan_revisions_release_pages (g->revisions);
 }
 
 /* Takes ownership of `oh`. */
@@ -462,6 +474,7 @@ walk_pending (Graph *g)
           qpdf_oh_release (g->q, oh);
           return FALSE;
         }
+      graph_tick (g);
       if (id > 0 && (g_hash_table_contains (g->structural, GINT_TO_POINTER (id))
                      || !add_role (g, id, role)))
         {
@@ -706,6 +719,7 @@ walk_page (Graph *g, qpdf_oh page)
   guint number = g->pages->len + 1;
   qpdf_oh annots;
 
+  graph_tick (g);
   g_array_append_val (g->pages, id);
   add_role (g, id, R_PAGE);
   annots = dict_get (q, page, "/Annots");
@@ -847,9 +861,9 @@ check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
 }
 
 static Graph *
-graph_build (InkanRevisions *revisions, qpdf_data q, GError **error)
+graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
 {
-  g_autoptr (Graph) g = graph_new (q);
+  g_autoptr (Graph) g = graph_new (revisions, q);
   qpdf_oh trailer = qpdf_get_trailer (q);
   qpdf_oh root = dict_get (q, trailer, "/Root");
   qpdf_oh info = dict_get (q, trailer, "/Info");
@@ -913,6 +927,25 @@ graph_build (InkanRevisions *revisions, qpdf_data q, GError **error)
   if (!check_qpdf (revisions, q, error))
     return NULL;
   return g_steal_pointer (&g);
+}
+
+/* The graph of revision `rev`, walked in a reading of its own that is closed afterwards: the
+ * graph keeps object numbers and roles, not qpdf's objects, so the kept reading caches only the
+ * objects that the judging then compares. */
+static Graph *
+graph_build (InkanRevisions *revisions, guint rev, GError **error)
+{
+  qpdf_data q = inkan_revisions_open_qpdf (revisions, rev, error);
+  Graph *g;
+
+  if (q == NULL)
+    return NULL;
+  g = graph_walk (revisions, q, error);
+  if (g != NULL)
+    g->q = NULL;
+  qpdf_cleanup (&q);
+  inkan_revisions_release_pages (revisions);
+  return g;
 }
 
 /* ---- judging ----------------------------------------------------------------------------- */
@@ -1607,21 +1640,38 @@ judge_trailer (Judge *j, qpdf_data qo, qpdf_data qn)
   qpdf_oh_release (qn, b);
 }
 
-/* The cross-reference entries in force before `rev`: later sections win. */
-static GHashTable *
-merged_entries (InkanRevisions *revisions, guint rev)
+/* What one comparison leaves for the next: the later revision's graph, and the entries in
+ * force before a revision. */
+struct _InkanDiffer
 {
-  GHashTable *merged = g_hash_table_new (NULL, NULL);
+  InkanRevisions *revisions;
+  Graph *graph;             /* of revision graph_rev, or NULL */
+  guint graph_rev;
+  GHashTable *merged;       /* id → InkanXrefEntry in force before revision merged_rev */
+  guint merged_rev;
+};
+
+/* Brings the cross-reference entries in force up to just before `rev`: later sections win. */
+static GHashTable *
+merged_entries (InkanDiffer *d, guint rev)
+{
   guint r, i, n;
 
-  for (r = 0; r < rev; r++)
+  if (d->merged == NULL || d->merged_rev > rev)
     {
-      const InkanXrefEntry *e = inkan_revisions_get_entries (revisions, r, &n);
+      g_clear_pointer (&d->merged, g_hash_table_unref);
+      d->merged = g_hash_table_new (NULL, NULL);
+      d->merged_rev = 0;
+    }
+  for (r = d->merged_rev; r < rev; r++)
+    {
+      const InkanXrefEntry *e = inkan_revisions_get_entries (d->revisions, r, &n);
 
       for (i = 0; i < n; i++)
-        g_hash_table_insert (merged, GINT_TO_POINTER (e[i].id), (gpointer) &e[i]);
+        g_hash_table_insert (d->merged, GINT_TO_POINTER (e[i].id), (gpointer) &e[i]);
     }
-  return merged;
+  d->merged_rev = rev;
+  return d->merged;
 }
 
 static gboolean
@@ -1651,13 +1701,46 @@ exists (qpdf_data q, qpdf_oh oh)
   return type != ot_null && type != ot_uninitialized && type != ot_reserved;
 }
 
+InkanDiffer *
+inkan_differ_new (InkanRevisions *revisions)
+{
+  InkanDiffer *self;
+
+  g_return_val_if_fail (revisions != NULL, NULL);
+  self = g_new0 (InkanDiffer, 1);
+  self->revisions = revisions;
+  return self;
+}
+
+void
+inkan_differ_free (InkanDiffer *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->graph, graph_free);
+  g_clear_pointer (&self->merged, g_hash_table_unref);
+  g_free (self);
+}
+
 InkanDiff *
 inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
 {
+  g_autoptr (InkanDiffer) differ = NULL;
+
+  g_return_val_if_fail (revisions != NULL, NULL);
+  g_return_val_if_fail (rev >= 1 && rev < inkan_revisions_get_n (revisions), NULL);
+  differ = inkan_differ_new (revisions);
+  return inkan_differ_diff (differ, rev, error);
+}
+
+InkanDiff *
+inkan_differ_diff (InkanDiffer *self, guint rev, GError **error)
+{
+  InkanRevisions *revisions;
   g_autoptr (InkanDiff) diff = NULL;
   g_autoptr (Graph) old_graph = NULL;
   g_autoptr (Graph) new_graph = NULL;
-  g_autoptr (GHashTable) merged = NULL;
+  GHashTable *merged;
   g_autoptr (GHashTable) seen = NULL;
   g_autoptr (GHashTable) section_ids = NULL;
   qpdf_data qo, qn;
@@ -1666,7 +1749,8 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   guint n, i;
   Judge j = { 0 };
 
-  g_return_val_if_fail (revisions != NULL, NULL);
+  g_return_val_if_fail (self != NULL, NULL);
+  revisions = self->revisions;
   g_return_val_if_fail (rev >= 1 && rev < inkan_revisions_get_n (revisions), NULL);
 
   qo = inkan_revisions_get_qpdf (revisions, rev - 1, error);
@@ -1675,10 +1759,15 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   qn = inkan_revisions_get_qpdf (revisions, rev, error);
   if (qn == NULL)
     return NULL;
-  old_graph = graph_build (revisions, qo, error);
+  /* The previous comparison's later graph is this one's earlier graph. */
+  if (self->graph != NULL && self->graph_rev == rev - 1)
+    old_graph = g_steal_pointer (&self->graph);
+  else
+    old_graph = graph_build (revisions, rev - 1, error);
+  g_clear_pointer (&self->graph, graph_free);
   if (old_graph == NULL)
     return NULL;
-  new_graph = graph_build (revisions, qn, error);
+  new_graph = graph_build (revisions, rev, error);
   if (new_graph == NULL)
     return NULL;
 
@@ -1692,7 +1781,7 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   j.diff = diff;
   j.seen_findings = seen;
 
-  merged = merged_entries (revisions, rev);
+  merged = merged_entries (self, rev);
   inkan_revisions_get_end (revisions, rev - 1, &old_end);
   entries = inkan_revisions_get_entries (revisions, rev, &n);
   section_ids = g_hash_table_new (NULL, NULL);
@@ -1767,5 +1856,7 @@ inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error)
   judge_structure (&j);
   if (!check_qpdf (revisions, qo, error) || !check_qpdf (revisions, qn, error))
     return NULL;
+  self->graph = g_steal_pointer (&new_graph);
+  self->graph_rev = rev;
   return g_steal_pointer (&diff);
 }

@@ -48,4 +48,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanDiff, inkan_diff_free)
  * its appearance. Fails (INKAN_PDF_ERROR_DAMAGED) when either revision cannot be read strictly. */
 InkanDiff *inkan_diff_revision (InkanRevisions *revisions, guint rev, GError **error);
 
+/* The same comparisons for revisions in a row, each revision's object graph walked once: the
+ * graph of `rev` serves as the later one of its own comparison and as the earlier one of
+ * `rev + 1`'s, and the cross-reference entries in force are merged once, revision by revision.
+ * Revisions are best asked in increasing order; any order gives the same results. */
+typedef struct _InkanDiffer InkanDiffer;
+
+InkanDiffer *inkan_differ_new (InkanRevisions *revisions);
+InkanDiff   *inkan_differ_diff (InkanDiffer *self, guint rev, GError **error);
+void         inkan_differ_free (InkanDiffer *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanDiffer, inkan_differ_free)
+
 G_END_DECLS

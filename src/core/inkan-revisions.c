@@ -1074,7 +1074,7 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, guint from, guint
  * reading is closed, so a large revision is checked in batches, each in a reading of its own,
  * and the reading kept for the analysis caches only what the analysis touches. Memory then
  * stays bounded whatever the number of objects; a small revision is checked in place. */
-#define CHECK_BATCH 1500
+#define CHECK_BATCH 500
 
 static gboolean
 read_revision (InkanRevisions *self, Revision *r, GError **error)
@@ -1106,8 +1106,9 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
 static void
 release_mapped_pages (InkanRevisions *self)
 {
-  /* Faulting pages back in costs more than keeping a small file resident. */
-  if (self->map != NULL && self->size > 16 * 1024 * 1024)
+  /* Whatever the size of the file: a file of a few megabytes would otherwise stay resident
+   * as a whole. Small files have few pages to fault back in. */
+  if (self->map != NULL)
     madvise (self->map, self->size, MADV_DONTNEED);
 }
 
@@ -1133,4 +1134,26 @@ inkan_revisions_get_qpdf (InkanRevisions *self, guint rev, GError **error)
       return NULL;
     }
   return r->qpdf;
+}
+
+qpdf_data
+inkan_revisions_open_qpdf (InkanRevisions *self, guint rev, GError **error)
+{
+  qpdf_data q = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (rev < self->revisions->len, NULL);
+  if (!open_reading (self, &g_array_index (self->revisions, Revision, rev), &q, error))
+    {
+      qpdf_cleanup (&q);
+      return NULL;
+    }
+  return q;
+}
+
+void
+inkan_revisions_release_pages (InkanRevisions *self)
+{
+  g_return_if_fail (self != NULL);
+  release_mapped_pages (self);
 }

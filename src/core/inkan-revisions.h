@@ -53,4 +53,15 @@ const InkanXrefEntry *inkan_revisions_get_entries (InkanRevisions *self, guint r
  * `self`; do not release it with qpdf_cleanup. */
 qpdf_data inkan_revisions_get_qpdf (InkanRevisions *self, guint rev, GError **error);
 
+/* Another strict reading of revision `rev`, the caller's own (release it with qpdf_cleanup), for
+ * a walk over many objects: qpdf keeps every object it parses until the reading is closed, so
+ * such a walk in the kept reading would hold the whole document in memory for as long as
+ * `self` lives. Its objects are not checked again: call inkan_revisions_get_qpdf first. */
+qpdf_data inkan_revisions_open_qpdf (InkanRevisions *self, guint rev, GError **error);
+
+/* Gives back the pages of a mapped file that qpdf has read: they are clean and come back from
+ * the page cache if read again. Walks over many objects call it now and then, so that the
+ * resident set does not grow with the file. */
+void inkan_revisions_release_pages (InkanRevisions *self);
+
 G_END_DECLS

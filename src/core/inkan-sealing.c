@@ -10,13 +10,14 @@
 #include "inkan-sign.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
-char *
-inkan_file_sha256 (const char *path, GError **error)
+static char *
+hash_file (const char *path, guint64 *size, GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guchar *buf = g_malloc (1 << 16);
@@ -34,8 +35,12 @@ inkan_file_sha256 (const char *path, GError **error)
                    g_strerror (saved));
       return NULL;
     }
+  *size = 0;
   while ((n = fread (buf, 1, 1 << 16, f)) > 0)
-    g_checksum_update (sum, buf, (gssize) n);
+    {
+      g_checksum_update (sum, buf, (gssize) n);
+      *size += n;
+    }
   if (ferror (f))
     {
       fclose (f);
@@ -46,6 +51,14 @@ inkan_file_sha256 (const char *path, GError **error)
     }
   fclose (f);
   return g_strdup (g_checksum_get_string (sum));
+}
+
+char *
+inkan_file_sha256 (const char *path, GError **error)
+{
+  guint64 size = 0;
+
+  return hash_file (path, &size, error);
 }
 
 const char *
@@ -68,6 +81,8 @@ typedef struct
   GDateTime *now;
   char *objects;                  /* "seal:3 request:12", what the act is about */
   char *sha;                      /* of the input */
+  guint64 size;                   /* of the input */
+  gint64 reservation;             /* the signature's reservation, 0 before it is made */
 } Run;
 
 static void
@@ -97,15 +112,21 @@ refuse (Run *run, GError **error, GError *refusal)
   return FALSE;
 }
 
-/* Records a failure after the policy allowed the act ("sign.failed" and why). */
+/* Records a failure after the policy allowed the act ("sign.failed" and why), giving the
+ * reserved use back in the same transaction. Should the store refuse that, the reservation is
+ * left to recovery, which rolls it back since no sealed copy exists. */
 static gboolean
 fail (Run *run, GError **error, GError *failure, const char *what)
 {
   g_autofree char *why = what != NULL ? g_strdup_printf ("%s: %s", what, failure->message)
                                       : g_strdup (failure->message);
 
-  inkan_store_audit (run->o->store, run->audit, run->o->actor, "sign.failed", run->objects,
-                     run->sha, why, run->now, NULL);
+  if (run->reservation != 0)
+    inkan_store_release_signature (run->o->store, run->audit, run->o->actor, run->reservation,
+                                   "sign.failed", why, run->now, NULL);
+  else
+    inkan_store_audit (run->o->store, run->audit, run->o->actor, "sign.failed", run->objects,
+                       run->sha, why, run->now, NULL);
   g_propagate_error (error, failure);
   return FALSE;
 }
@@ -142,13 +163,24 @@ remove_workdir (char *dir)
 typedef char WorkDir;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WorkDir, remove_workdir)
 
-/* A PIN given as text is tried once: a second try would only spend the token's tries. */
+/* A PIN given as text answers the same every time, as a PIN file does; the token layer never
+ * sends a refused PIN twice. */
 static char *
 fixed_pin (const char *token_label, InkanPinFlags flags, gpointer user_data)
 {
-  if (flags & INKAN_PIN_FLAG_RETRY)
-    return NULL;
   return g_strdup (user_data);
+}
+
+/* INKAN_TEST_CRASH_AT=POINT: the process dies there as under kill -9 (no exit handlers, no
+ * flush, the store left as it is), so that tests can check what a crash leaves behind. Read
+ * at each point, from the environment only. */
+static void
+crash_point (const char *point)
+{
+  const char *at = g_getenv ("INKAN_TEST_CRASH_AT");
+
+  if (at != NULL && strcmp (at, point) == 0)
+    raise (SIGKILL);
 }
 
 static GDateTime *
@@ -193,7 +225,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
     run.audit = local_audit = inkan_audit_context_new_local ();
   run.now = o->now != NULL ? g_date_time_ref (o->now) : now_ms ();
 
-  run.sha = inkan_file_sha256 (o->input, error);
+  run.sha = hash_file (o->input, &run.size, error);
   if (run.sha == NULL)
     return FALSE;
   run.objects = o->request_id > 0
@@ -263,17 +295,28 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   if (!inkan_policy_check_sign (&input, &grant_id, &local))
     return refuse (&run, error, local);
 
+  /* The use is reserved before anything is written: it counts against the grant, and the
+   * request is held, until the sealed copy is in place (then recorded) or sealing failed (then
+   * given back). A crash in between is resolved when the store is next opened. */
+  crash_point ("before-reserve");
+  run.reservation = inkan_store_reserve_signature (o->store, o->actor, seal->id, grant_id,
+                                                   o->request_id, run.sha, run.size, o->output,
+                                                   run.now, &local);
+  if (run.reservation == 0)
+    return refuse (&run, error, local);
+  crash_point ("after-reserve");
+
   /* The signer checks that the token's key is the registered certificate's. */
-  workdir = g_dir_make_tmp ("inkan-sign-XXXXXX", error);
+  workdir = g_dir_make_tmp ("inkan-sign-XXXXXX", &local);
   if (workdir == NULL)
-    return FALSE;
+    return fail (&run, error, local, NULL);
   image_path = g_build_filename (workdir, "seal.png", NULL);
   cert_path = g_build_filename (workdir, "seal-cert.der", NULL);
   if (!g_file_set_contents (image_path, g_bytes_get_data (seal->image_png, NULL),
-                            (gssize) g_bytes_get_size (seal->image_png), error)
+                            (gssize) g_bytes_get_size (seal->image_png), &local)
       || !g_file_set_contents (cert_path, g_bytes_get_data (seal->cert_der, NULL),
-                               (gssize) g_bytes_get_size (seal->cert_der), error))
-    return FALSE;
+                               (gssize) g_bytes_get_size (seal->cert_der), &local))
+    return fail (&run, error, local, NULL);
   if (o->pin_func != NULL)
     signer = inkan_signer_open (seal->key_url, cert_path, o->pin_func, o->pin_data, &local);
   else
@@ -321,21 +364,22 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   if (!inkan_sign_pdf (&options, &local))
     return fail (&run, error, local, "Sealing failed");
   g_clear_pointer (&workdir, remove_workdir);
+  crash_point ("after-rename");
 
-  /* The sealed file is complete and synced: only now does the grant's use count and the
-   * request's state change. Should that fail, the file goes, so that a sealed copy never
-   * exists without its record. */
+  /* The sealed file is complete and synced: only now is the signature recorded and the
+   * request used. Should that fail, the file goes, so that a sealed copy never exists without
+   * its record. */
   details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
                              " into %s.", o->input, seal->name, grant_id, o->output);
-  if (!inkan_store_record_signature (o->store, run.audit, o->actor, seal->id, grant_id,
-                                     request != NULL ? request->id : 0, run.sha, details,
-                                     run.now, error))
+  if (!inkan_store_complete_signature (o->store, run.audit, o->actor, run.reservation, details,
+                                       run.now, &local))
     {
       g_unlink (o->output);
-      g_prefix_error (error, _("The sealed copy was removed because its signature could not be "
-                               "recorded: "));
-      return FALSE;
+      g_prefix_error (&local, _("The sealed copy was removed because its signature could not be "
+                                "recorded: "));
+      return fail (&run, error, local, NULL);
     }
+  crash_point ("after-complete");
   if (result != NULL)
     {
       result->grant_id = grant_id;

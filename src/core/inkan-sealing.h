@@ -24,7 +24,7 @@ typedef struct
   const char *reason;             /* NULL: the request's reason */
   const char *location;
   /* The seal token's PIN: from `pin_func` (called from the thread doing the work), else `pin`
-   * (tried once). */
+   * (tried once: a refused PIN is not sent again). */
   InkanPinFunc pin_func;
   gpointer pin_data;
   const char *pin;

@@ -381,29 +381,101 @@ hash_thread (gpointer data)
   return NULL;
 }
 
-/* Reads and checks the document and prepares the increment. The document is handed back so that
- * the caller chooses when to pay for qpdf's teardown. */
-static InkanPdfIncrement *
-prepare (const InkanSignOptions *options, GDateTime *time, gsize reserve, guint64 *size,
-         InkanPdf **pdf_out, GError **error)
+/* The signer, given or still being opened, waited for only when it is needed, with its
+ * certificate checked for the signing time once. Every caller gets the same outcome. */
+typedef struct
+{
+  const InkanSignOptions *options;
+  GDateTime *time;
+  InkanSigner *signer;      /* a reference, once waited for */
+  GError *error;            /* why there is none */
+  GError *usable_error;     /* why its certificate may not seal */
+  gboolean waited;
+  gboolean checked;
+} SignerSlot;
+
+static void
+signer_slot_clear (SignerSlot *slot)
+{
+  g_clear_object (&slot->signer);
+  g_clear_error (&slot->error);
+  g_clear_error (&slot->usable_error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignerSlot, signer_slot_clear)
+
+static gboolean
+signer_wait (SignerSlot *slot, gboolean check_usable, GError **error)
+{
+  if (!slot->waited)
+    {
+      slot->waited = TRUE;
+      if (slot->options->signer != NULL)
+        slot->signer = g_object_ref (slot->options->signer);
+      else
+        slot->signer = inkan_signer_opening_wait (slot->options->signer_opening, &slot->error);
+    }
+  if (slot->signer == NULL)
+    {
+      g_propagate_error (error, g_error_copy (slot->error));
+      return FALSE;
+    }
+  if (check_usable && !slot->checked)
+    {
+      slot->checked = TRUE;
+      inkan_signer_check_usable (slot->signer, slot->time, &slot->usable_error);
+    }
+  if (check_usable && slot->usable_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (slot->usable_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A failure found before the signer was needed is reported as it was when the signer was opened
+ * first: a signer that cannot be used says so before anything about the document. Takes
+ * `local`. */
+static gboolean
+fail_after_signer (SignerSlot *slot, gboolean check_usable, GError *local, GError **error)
+{
+  if (!signer_wait (slot, check_usable, error))
+    {
+      g_error_free (local);
+      return FALSE;
+    }
+  g_propagate_error (error, local);
+  return FALSE;
+}
+
+/* Reads and checks the document, and the seal image. */
+static InkanPdf *
+read_document (const InkanSignOptions *options, InkanImage **image, GError **error)
 {
   g_autoptr (InkanPdf) pdf = NULL;
-  g_autoptr (InkanImage) image = NULL;
-  InkanPdfSigParams params = { 0 };
-  InkanPdfIncrement *inc;
-  gnutls_x509_crt_t *chain;
-  guint n_chain;
 
   pdf = inkan_pdf_open (options->input, error);
   if (pdf == NULL)
     return NULL;
   if (options->image != NULL)
     {
-      image = inkan_image_load_png (options->image, error);
-      if (image == NULL)
+      *image = inkan_image_load_png (options->image, error);
+      if (*image == NULL)
         return NULL;
     }
-  chain = inkan_signer_get_chain (options->signer, &n_chain);
+  return g_steal_pointer (&pdf);
+}
+
+/* Places the seal and prepares the increment, with room for the signer's CMS. */
+static InkanPdfIncrement *
+prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanImage *image,
+                   InkanSigner *signer, GDateTime *time, gsize reserve, GError **error)
+{
+  InkanPdfSigParams params = { 0 };
+  gnutls_x509_crt_t *chain;
+  guint n_chain;
+
+  chain = inkan_signer_get_chain (signer, &n_chain);
   params.page = options->page;
   params.has_rect = options->has_rect;
   params.rect = options->rect;
@@ -413,14 +485,44 @@ prepare (const InkanSignOptions *options, GDateTime *time, gsize reserve, guint6
   params.location = options->location;
   params.time = time;
   params.evidence = options->evidence;
-  params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (options->signer),
+  params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (signer),
                                              (gnutls_x509_crt_t const *) chain, n_chain)
                          + reserve;
-  *size = inkan_pdf_get_size (pdf);
-  inc = _inkan_pdf_prepare_signature (pdf, &params, error);
-  if (pdf_out != NULL)
-    *pdf_out = g_steal_pointer (&pdf);
-  return inc;
+  return _inkan_pdf_prepare_signature (pdf, &params, error);
+}
+
+/* B-T: the TSA's token over the signature value, as an unsigned attribute of the CMS. */
+static gboolean
+timestamp_cms (InkanTsa *tsa, GBytes **cms, GError **error)
+{
+  g_autoptr (InkanCmsSignedData) parsed = NULL;
+  g_autoptr (InkanTimestamp) ts = NULL;
+  GBytes *value, *stamped;
+
+  parsed = inkan_cms_signed_data_parse (g_bytes_get_data (*cms, NULL), g_bytes_get_size (*cms),
+                                        error);
+  if (parsed == NULL)
+    return FALSE;
+  value = inkan_cms_signed_data_get_signature_value (parsed);
+  ts = inkan_tsa_timestamp (tsa, g_bytes_get_data (value, NULL), g_bytes_get_size (value), NULL,
+                            error);
+  if (ts == NULL)
+    return FALSE;
+  stamped = inkan_cms_add_timestamp (*cms, inkan_timestamp_get_token (ts), error);
+  if (stamped == NULL)
+    return FALSE;
+  g_bytes_unref (*cms);
+  *cms = stamped;
+  return TRUE;
+}
+
+/* qpdf's teardown of a parsed document (its object cache, ~15 ms at 1000 pages) runs beside the
+ * signature and the final sync instead of before them. */
+static gpointer
+teardown_thread (gpointer data)
+{
+  g_object_unref (data);
+  return NULL;
 }
 
 /* The approvals are for the document as it was approved: the original's digest (the hash so
@@ -455,31 +557,6 @@ check_evidence_document (Pipeline *pl, const InkanEvidence *evidence, GError **e
   return TRUE;
 }
 
-/* B-T: the TSA's token over the signature value, as an unsigned attribute of the CMS. */
-static gboolean
-timestamp_cms (InkanTsa *tsa, GBytes **cms, GError **error)
-{
-  g_autoptr (InkanCmsSignedData) parsed = NULL;
-  g_autoptr (InkanTimestamp) ts = NULL;
-  GBytes *value, *stamped;
-
-  parsed = inkan_cms_signed_data_parse (g_bytes_get_data (*cms, NULL), g_bytes_get_size (*cms),
-                                        error);
-  if (parsed == NULL)
-    return FALSE;
-  value = inkan_cms_signed_data_get_signature_value (parsed);
-  ts = inkan_tsa_timestamp (tsa, g_bytes_get_data (value, NULL), g_bytes_get_size (value), NULL,
-                            error);
-  if (ts == NULL)
-    return FALSE;
-  stamped = inkan_cms_add_timestamp (*cms, inkan_timestamp_get_token (ts), error);
-  if (stamped == NULL)
-    return FALSE;
-  g_bytes_unref (*cms);
-  *cms = stamped;
-  return TRUE;
-}
-
 /* Stops the copier early when the seal cannot be made anyway. */
 static void
 pipeline_cancel (Pipeline *pl)
@@ -492,14 +569,17 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
 {
   g_autoptr (InkanPdfIncrement) inc = NULL;
   g_autoptr (InkanPdf) pdf = NULL;
+  g_autoptr (InkanImage) image = NULL;
   g_autoptr (GDateTime) time = NULL;
   g_autoptr (GBytes) cms = NULL;
   g_auto (Output) out = { NULL, NULL, NULL, -1 };
+  g_auto (SignerSlot) slot = { 0 };
   g_autofree char *hex = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autoptr (GError) signer_error = NULL;
   g_autoptr (InkanEvidence) evidence = NULL;
   Pipeline pl = { 0 };
-  GThread *copier = NULL, *hasher = NULL;
+  GThread *copier = NULL, *hasher = NULL, *teardown = NULL;
   gboolean copy_ok = FALSE, document_failed, ok = FALSE;
   gnutls_x509_crt_t *chain;
   guint8 digest[INKAN_CMS_DIGEST_LEN];
@@ -512,71 +592,86 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (options->input != NULL && options->output != NULL, FALSE);
-  g_return_val_if_fail (INKAN_IS_SIGNER (options->signer), FALSE);
+  g_return_val_if_fail (INKAN_IS_SIGNER (options->signer) || options->signer_opening != NULL,
+                        FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   time = options->time != NULL ? g_date_time_ref (options->time) : g_date_time_new_now_local ();
-  if (!check_distinct (options->input, options->output, error)
-      || !inkan_signer_check_usable (options->signer, time, error))
+  slot.options = options;
+  slot.time = time;
+  if (!check_distinct (options->input, options->output, &local_error))
+    return fail_after_signer (&slot, FALSE, g_steal_pointer (&local_error), error);
+  /* A signer at hand is checked at once; one being opened when the document has been read. */
+  if (options->signer != NULL && !signer_wait (&slot, TRUE, error))
     return FALSE;
   /* Evidence that the verifier could not read would only confuse the recipient. */
   if (options->evidence != NULL)
     {
-      evidence = inkan_evidence_parse (options->evidence, error);
+      evidence = inkan_evidence_parse (options->evidence, &local_error);
       if (evidence == NULL)
-        return FALSE;
+        return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
   if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
-      inc = prepare (options, time, 0, &size, NULL, error);
-      g_return_val_if_fail (inc == NULL, FALSE);
-      return FALSE;
+      pdf = read_document (options, &image, &local_error);
+      g_return_val_if_fail (pdf == NULL, FALSE);
+      return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
 
-  /* The TSA is asked before the output exists: one that is down stops the seal before anything is written, and
-   * its answer tells how much room its tokens need in /Contents. */
+  /* The TSA is asked before the output exists: one that is down stops the seal before anything
+   * is written, and its answer tells how much room its tokens need in /Contents. */
   if (options->tsa != NULL)
     {
-      gsize probe = inkan_tsa_probe_size (options->tsa, NULL, error);
+      gsize probe = inkan_tsa_probe_size (options->tsa, NULL, &local_error);
 
       if (probe == 0)
-        return FALSE;
+        return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
       reserve = inkan_cms_timestamp_overhead (probe);
     }
-  if (!output_open (&out, options->output, error))
-    return FALSE;
+  if (!output_open (&out, options->output, &local_error))
+    return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
   rc = gnutls_hash_init (&pl.hash, GNUTLS_DIG_SHA256);
   if (rc < 0)
     {
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot compute a digest: %s"),
-                   gnutls_strerror (rc));
-      return FALSE;
+      g_set_error (&local_error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("Cannot compute a digest: %s"), gnutls_strerror (rc));
+      return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
 
-  /* Copying and hashing the original need nothing from the parse: the three run side by side,
-   * and the copy is durable by the time the signature is made. */
+  /* Copying and hashing the original need nothing from the parse: the three run side by side
+   * (and the signer's opening beside them), and the copy is durable by the time the signature
+   * is made. */
   pl.input = options->input;
   pl.out = &out;
   g_mutex_init (&pl.lock);
   g_cond_init (&pl.progress);
   copier = g_thread_new ("inkan-copy", copy_thread, &pl);
   hasher = g_thread_new ("inkan-hash", hash_thread, &pl);
-  inc = prepare (options, time, reserve, &size, &pdf, &local_error);
-  if (inc != NULL && size != (guint64) pl.st.st_size)
-    set_changed_error (options->input, &local_error);
+  pdf = read_document (options, &image, &local_error);
+  /* The increment reserves room for the signer's chain: the signer is needed from here on. */
+  if (!signer_wait (&slot, TRUE, &signer_error))
+    pipeline_cancel (&pl);
+  else if (pdf != NULL)
+    {
+      size = inkan_pdf_get_size (pdf);
+      inc = prepare_increment (options, pdf, image, slot.signer, time, reserve,
+                               &local_error);
+      if (inc != NULL && size != (guint64) pl.st.st_size)
+        set_changed_error (options->input, &local_error);
+    }
   document_failed = local_error != NULL;
-  if (local_error == NULL)
+  if (signer_error == NULL && local_error == NULL)
     {
       inc_data = g_bytes_get_data (inc->bytes, &inc_len);
       write_at (&out, inc_data, inc_len, size, &local_error);
     }
-  if (local_error != NULL)
+  if (signer_error != NULL || local_error != NULL)
     pipeline_cancel (&pl);
-  /* qpdf's teardown of the parsed document, while the hasher finishes. */
-  g_clear_object (&pdf);
+  if (pdf != NULL)
+    teardown = g_thread_new ("inkan-teardown", teardown_thread, g_steal_pointer (&pdf));
   g_thread_join (g_steal_pointer (&hasher));
-  if (local_error != NULL || !pl.hash_ok)
+  if (signer_error != NULL || local_error != NULL || !pl.hash_ok)
     goto finish;
   if (evidence != NULL && !check_evidence_document (&pl, evidence, &local_error))
     goto finish;
@@ -585,8 +680,8 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   gnutls_hash (pl.hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
   gnutls_hash_deinit (g_steal_pointer (&pl.hash), digest);
 
-  chain = inkan_signer_get_chain (options->signer, &n_chain);
-  cms = inkan_cms_sign_detached (inkan_signer_get_privkey (options->signer),
+  chain = inkan_signer_get_chain (slot.signer, &n_chain);
+  cms = inkan_cms_sign_detached (inkan_signer_get_privkey (slot.signer),
                                  (gnutls_x509_crt_t const *) chain, n_chain, digest, &local_error);
   if (cms == NULL || (options->tsa != NULL && !timestamp_cms (options->tsa, &cms, &local_error)))
     goto finish;
@@ -617,8 +712,11 @@ finish:
     gnutls_hash_deinit (pl.hash, NULL);
   g_mutex_clear (&pl.lock);
   g_cond_clear (&pl.progress);
-  /* What went wrong with the document says the most, then what stopped the copy. */
-  if (document_failed)
+  /* A signer that cannot seal says so first, as when it was opened before the document was
+   * read; then what went wrong with the document, then what stopped the copy. */
+  if (signer_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&signer_error));
+  else if (document_failed)
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (!copy_ok && pl.copy_error != NULL
            && !g_error_matches (pl.copy_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -629,7 +727,12 @@ finish:
     g_propagate_error (error, g_steal_pointer (&pl.hash_error));
   g_clear_error (&pl.copy_error);
   g_clear_error (&pl.hash_error);
-  if (!ok || !copy_ok)
-    return FALSE;
-  return output_commit (&out, error);
+  if (ok && copy_ok)
+    ok = output_commit (&out, error);
+  else
+    ok = FALSE;
+  /* The sealed copy is in place (or gone) before the teardown is waited for. */
+  if (teardown != NULL)
+    g_thread_join (teardown);
+  return ok;
 }

@@ -13,6 +13,8 @@ typedef struct
   const char *input;
   const char *output;
   InkanSigner *signer;
+  InkanSignerOpening *signer_opening; /* instead of signer: a signer still being opened, waited
+                                       * for once the document has been read */
   const char *image;        /* PNG; NULL makes an invisible signature */
   guint page;               /* 1-based; 0 means 1 */
   gboolean has_rect;

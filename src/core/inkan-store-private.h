@@ -17,6 +17,9 @@ struct _InkanStore
   char *path;
   /* One connection serves every thread: a transaction must not interleave with another's. */
   GMutex lock;
+  /* Signatures reserved through this store and not finished: gint64 id → fd holding the
+   * reservation's lock. */
+  GHashTable *reservations;
 };
 
 /* ---- opening and migrations (inkan-store.c) ---- */

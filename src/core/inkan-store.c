@@ -1,5 +1,7 @@
 /* The workflow store: opening and migrating the SQLite file, and every table but the audit. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* F_OFD_SETLK: the reservation locks of two-phase signatures. */
+#define _GNU_SOURCE
 #include "config.h"
 
 #include "inkan-store-private.h"
@@ -10,7 +12,9 @@
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 G_DEFINE_QUARK (inkan - store - error - quark, inkan_store_error)
@@ -154,8 +158,38 @@ static const char migration_1[] =
   "  BEGIN SELECT RAISE (ABORT, 'The audit trail is append-only: its entries cannot be deleted.');"
   "  END;";
 
+/* Version 2: every signature has a row, written in two phases so that a crash in the middle
+ * of sealing leaves the store consistent. A 'signing' row is a reservation: it already counts
+ * against the grant's uses and holds the request, while the sealed file is being written to
+ * `output` (absolute); it becomes 'done' with the file in place, or 'rolled-back' with the use
+ * given back. `document_size` lets recovery tell the sealed copy of this document (it begins
+ * with the document's bytes) from any other file, and `output_before` (device, inode, size
+ * and modification time of what was at `output` when the use was reserved) from an older copy
+ * that the new one was to replace: sealing renames a new file into place. */
+static const char migration_2[] =
+  "CREATE TABLE signatures ("
+  "  id INTEGER PRIMARY KEY,"
+  "  seal_id INTEGER NOT NULL REFERENCES seals (id),"
+  "  grant_id INTEGER NOT NULL REFERENCES grants (id),"
+  "  request_id INTEGER REFERENCES requests (id),"
+  "  actor_id INTEGER NOT NULL REFERENCES users (id),"
+  "  document_sha256 TEXT NOT NULL " HEX64_CHECK ("document_sha256") ","
+  "  document_size INTEGER CHECK (document_size > 0),"
+  "  output TEXT CHECK (output GLOB '/*'),"
+  "  output_before TEXT,"
+  "  state TEXT NOT NULL CHECK (state IN ('signing', 'done', 'rolled-back')),"
+  "  started TEXT NOT NULL " TIME_CHECK ("started") ","
+  "  finished TEXT " TIME_CHECK ("finished") ","
+  "  CHECK (state <> 'signing' OR (document_size IS NOT NULL AND output IS NOT NULL))"
+  ");"
+  /* A request is used by one signature, in flight or made. */
+  "CREATE UNIQUE INDEX signatures_request_once ON signatures (request_id)"
+  "  WHERE request_id IS NOT NULL AND state <> 'rolled-back';"
+  "CREATE INDEX signatures_in_flight ON signatures (id) WHERE state = 'signing';";
+
 const char *const _inkan_store_migrations[] = {
   migration_1,
+  migration_2,
 };
 const guint _inkan_store_n_migrations = G_N_ELEMENTS (_inkan_store_migrations);
 
@@ -166,6 +200,17 @@ inkan_store_finalize (GObject *object)
 {
   InkanStore *self = INKAN_STORE (object);
 
+  /* Reservations still open are left to recovery: dropping their locks says so. */
+  if (self->reservations != NULL)
+    {
+      GHashTableIter iter;
+      gpointer fd;
+
+      g_hash_table_iter_init (&iter, self->reservations);
+      while (g_hash_table_iter_next (&iter, NULL, &fd))
+        close (GPOINTER_TO_INT (fd));
+      g_hash_table_unref (self->reservations);
+    }
   sqlite3_close_v2 (self->db);
   g_free (self->path);
   g_mutex_clear (&self->lock);
@@ -786,6 +831,18 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
 
   if (version < (gint64) n_migrations && !migrate (self, migrations, n_migrations, error))
     return NULL;
+  /* Signatures whose process died in the middle are resolved by whoever opens the store next.
+   * Only the real schema has them; should recovery fail (the store busy), the next opening
+   * tries again, and meanwhile the reservation only holds a use. */
+  if (migrations == _inkan_store_migrations && n_migrations == _inkan_store_n_migrations)
+    {
+      g_autoptr (InkanAuditContext) ctx = inkan_audit_context_new_local ();
+      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+      g_autoptr (GError) recovery_error = NULL;
+
+      if (!inkan_store_recover_signatures (self, ctx, now, NULL, NULL, &recovery_error))
+        g_debug ("Interrupted signatures were not recovered: %s", recovery_error->message);
+    }
   return g_steal_pointer (&self);
 }
 
@@ -2342,6 +2399,144 @@ inkan_store_list_approvals (InkanStore *self, gint64 request_id, GError **error)
 
 /* ---- signatures ---- */
 
+/* May a signature be charged to `grant_id` (and use `request_id`) now? Read under the write
+ * lock, so that two processes cannot both take the last use of a grant, nor both use one
+ * request: what can have changed since the caller's policy check is checked again here. */
+static gboolean
+check_use (InkanStore *self, gint64 seal_id, gint64 grant_id, gint64 request_id,
+           const char *digest, GDateTime *now, InkanSeal **seal_out, InkanGrant **grant_out,
+           GError **error)
+{
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (InkanGrant) grant = NULL;
+  g_autoptr (InkanRequest) request = NULL;
+  gint64 in_flight = 0;
+
+  if ((seal = seal_by (self, seal_id, NULL, error)) == NULL
+      || (grant = grant_by_id (self, grant_id, error)) == NULL)
+    return FALSE;
+  if (grant->seal_id != seal->id)
+    return invalid (error, INKAN_STORE_ERROR_INVALID,
+                    "Grant %" G_GINT64_FORMAT " is not for seal “%s”; sign under one of its "
+                    "grants.", grant_id, seal->name);
+  if (seal->state != INKAN_SEAL_ACTIVE)
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Seal “%s” was %s a moment ago; it cannot be used now.", seal->name,
+                    seal_state_names[seal->state]);
+  if (grant->revoked)
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Grant %" G_GINT64_FORMAT " for seal “%s” has been revoked; ask an "
+                    "administrator for a new grant.", grant_id, seal->name);
+  if ((grant->from != NULL && g_date_time_compare (now, grant->from) < 0)
+      || (grant->until != NULL && g_date_time_compare (now, grant->until) > 0))
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Grant %" G_GINT64_FORMAT " for seal “%s” is not in force now; ask an "
+                    "administrator to renew it.", grant_id, seal->name);
+  if (grant->max_uses > 0 && grant->uses >= grant->max_uses)
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Grant %" G_GINT64_FORMAT " for seal “%s” has no uses left (%" G_GINT64_FORMAT
+                    " of %" G_GINT64_FORMAT " made); ask an administrator for a new grant.",
+                    grant_id, seal->name, grant->uses, grant->max_uses);
+  if (request_id != 0)
+    {
+      request = request_by_id (self, request_id, error);
+      if (request == NULL)
+        return FALSE;
+      if (request->seal_id != seal->id || strcmp (request->document_sha256, digest) != 0)
+        return invalid (error, INKAN_STORE_ERROR_INVALID,
+                        "Request %" G_GINT64_FORMAT " is for another seal or another document; "
+                        "sign the document the request names, with its seal.", request_id);
+      if (request->state != INKAN_REQUEST_APPROVED)
+        return invalid (error, INKAN_STORE_ERROR_STATE,
+                        "Request %" G_GINT64_FORMAT " is %s, not approved; it cannot be used for "
+                        "a signature.", request_id,
+                        inkan_request_state_to_string (request->state));
+      if (!query_int (self, "SELECT count (*) FROM signatures WHERE request_id = ?"
+                      " AND state = 'signing'", request_id, &in_flight, error))
+        return FALSE;
+      if (in_flight > 0)
+        return invalid (error, INKAN_STORE_ERROR_STATE,
+                        "Request %" G_GINT64_FORMAT " is being sealed right now by another "
+                        "process; wait for it to finish.", request_id);
+    }
+  *seal_out = g_steal_pointer (&seal);
+  *grant_out = g_steal_pointer (&grant);
+  return TRUE;
+}
+
+static gboolean
+add_use (InkanStore *self, gint64 grant_id, int delta, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _inkan_store_prepare (self, "UPDATE grants SET uses = max (uses + ?, 0) WHERE id = ?",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 1, delta);
+  sqlite3_bind_int64 (stmt, 2, grant_id);
+  return step_done (self, stmt, "count the grant's use", error);
+}
+
+static char *
+signature_objects (gint64 seal_id, gint64 grant_id, gint64 request_id, gint64 signature_id)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_printf (out, "seal:%" G_GINT64_FORMAT " grant:%" G_GINT64_FORMAT, seal_id, grant_id);
+  if (request_id != 0)
+    g_string_append_printf (out, " request:%" G_GINT64_FORMAT, request_id);
+  if (signature_id != 0)
+    g_string_append_printf (out, " signature:%" G_GINT64_FORMAT, signature_id);
+  return g_string_free (out, FALSE);
+}
+
+/* "Seal “Contract” used under grant 3 (use 1 of 1)." */
+static char *
+use_details (const InkanSeal *seal, const InkanGrant *grant, gint64 use)
+{
+  if (grant->max_uses > 0)
+    return g_strdup_printf ("Seal “%s” used under grant %" G_GINT64_FORMAT " (use %" G_GINT64_FORMAT
+                            " of %" G_GINT64_FORMAT ").",
+                            seal->name, grant->id, use, grant->max_uses);
+  return g_strdup_printf ("Seal “%s” used under grant %" G_GINT64_FORMAT " (use %" G_GINT64_FORMAT
+                          ").", seal->name, grant->id, use);
+}
+
+static gint64
+insert_signature (InkanStore *self, const char *state, gint64 seal_id, gint64 grant_id,
+                  gint64 request_id, gint64 actor_id, const char *digest, guint64 size,
+                  const char *output, const char *output_before, GDateTime *now,
+                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _inkan_store_prepare (self,
+                               "INSERT INTO signatures (seal_id, grant_id, request_id, actor_id,"
+                               " document_sha256, document_size, output, state, started,"
+                               " finished, output_before)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, seal_id);
+  sqlite3_bind_int64 (stmt, 2, grant_id);
+  bind_id_or_null (stmt, 3, request_id);
+  sqlite3_bind_int64 (stmt, 4, actor_id);
+  _inkan_store_bind_text (stmt, 5, digest);
+  if (size > 0)
+    sqlite3_bind_int64 (stmt, 6, (gint64) size);
+  _inkan_store_bind_text (stmt, 7, output);
+  _inkan_store_bind_text (stmt, 8, state);
+  _inkan_store_bind_time (stmt, 9, now);
+  if (strcmp (state, "done") == 0)
+    _inkan_store_bind_time (stmt, 10, now);
+  _inkan_store_bind_text (stmt, 11, output_before);
+  if (!step_done (self, stmt, "record the signature", error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
 gboolean
 inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
                               const InkanUser *actor, gint64 seal_id, gint64 grant_id,
@@ -2352,8 +2547,6 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
   g_autoptr (InkanUser) actor_row = NULL;
   g_autoptr (InkanSeal) seal = NULL;
   g_autoptr (InkanGrant) grant = NULL;
-  g_autoptr (InkanRequest) request = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *objects = NULL;
   g_autofree char *default_details = NULL;
@@ -2371,88 +2564,19 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
                     "hexadecimal digits.");
 
   locker = g_mutex_locker_new (&self->lock);
-  /* Every check below runs under the write lock: two processes cannot both take the last use
-   * of a grant, nor both use one request. */
   if (!_inkan_store_begin (self, error))
     return FALSE;
   if (!_inkan_store_reload_actor (self, actor, &actor_row, error)
-      || (seal = seal_by (self, seal_id, NULL, error)) == NULL
-      || (grant = grant_by_id (self, grant_id, error)) == NULL)
+      || !check_use (self, seal_id, grant_id, request_id, digest, now, &seal, &grant, error))
     goto fail;
-  if (grant->seal_id != seal->id)
-    {
-      invalid (error, INKAN_STORE_ERROR_INVALID,
-               "Grant %" G_GINT64_FORMAT " is not for seal “%s”; sign under one of its grants.",
-               grant_id, seal->name);
-      goto fail;
-    }
-  if (grant->revoked)
-    {
-      invalid (error, INKAN_STORE_ERROR_STATE,
-               "Grant %" G_GINT64_FORMAT " for seal “%s” has been revoked; ask an "
-               "administrator for a new grant.",
-               grant_id, seal->name);
-      goto fail;
-    }
-  if (grant->max_uses > 0 && grant->uses >= grant->max_uses)
-    {
-      invalid (error, INKAN_STORE_ERROR_STATE,
-               "Grant %" G_GINT64_FORMAT " for seal “%s” has no uses left (%" G_GINT64_FORMAT
-               " of %" G_GINT64_FORMAT " made); ask an administrator for a new grant.",
-               grant_id, seal->name, grant->uses, grant->max_uses);
-      goto fail;
-    }
-  if (request_id != 0)
-    {
-      request = request_by_id (self, request_id, error);
-      if (request == NULL)
-        goto fail;
-      if (request->seal_id != seal->id || strcmp (request->document_sha256, digest) != 0)
-        {
-          invalid (error, INKAN_STORE_ERROR_INVALID,
-                   "Request %" G_GINT64_FORMAT " is for another seal or another document; "
-                   "sign the document the request names, with its seal.",
-                   request_id);
-          goto fail;
-        }
-      if (request->state != INKAN_REQUEST_APPROVED)
-        {
-          invalid (error, INKAN_STORE_ERROR_STATE,
-                   "Request %" G_GINT64_FORMAT " is %s, not approved; it cannot be used for a "
-                   "signature.",
-                   request_id, inkan_request_state_to_string (request->state));
-          goto fail;
-        }
-      if (!set_request_state (self, request_id, INKAN_REQUEST_USED, 0, error))
-        goto fail;
-    }
-  stmt = _inkan_store_prepare (self, "UPDATE grants SET uses = uses + 1 WHERE id = ?", error);
-  if (stmt == NULL)
+  if ((request_id != 0 && !set_request_state (self, request_id, INKAN_REQUEST_USED, 0, error))
+      || !add_use (self, grant_id, 1, error)
+      || insert_signature (self, "done", seal_id, grant_id, request_id, actor_row->id, digest, 0,
+                           NULL, NULL, now, error) == 0)
     goto fail;
-  sqlite3_bind_int64 (stmt, 1, grant_id);
-  if (!step_done (self, stmt, "count the grant's use", error))
-    goto fail;
-  if (request_id != 0)
-    objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT " grant:%" G_GINT64_FORMAT
-                               " request:%" G_GINT64_FORMAT,
-                               seal->id, grant_id, request_id);
-  else
-    objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT " grant:%" G_GINT64_FORMAT, seal->id,
-                               grant_id);
+  objects = signature_objects (seal->id, grant_id, request_id, 0);
   if (details == NULL)
-    {
-      if (grant->max_uses > 0)
-        default_details = g_strdup_printf ("Seal “%s” used under grant %" G_GINT64_FORMAT
-                                           " (use %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-                                           ").",
-                                           seal->name, grant_id, grant->uses + 1,
-                                           grant->max_uses);
-      else
-        default_details = g_strdup_printf ("Seal “%s” used under grant %" G_GINT64_FORMAT
-                                           " (use %" G_GINT64_FORMAT ").",
-                                           seal->name, grant_id, grant->uses + 1);
-      details = default_details;
-    }
+    details = default_details = use_details (seal, grant, grant->uses + 1);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "sign", objects, digest, details, now,
                                   error)
       || !_inkan_store_commit (self, "record the signature", error))
@@ -2462,4 +2586,472 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
 fail:
   _inkan_store_rollback (self);
   return FALSE;
+}
+
+/* ---- two-phase signatures: reservations, their locks, and recovery ---- */
+
+/* What is at `path` now, to tell it from what a rename puts there later; NULL when nothing. */
+static char *
+file_identity (const struct stat *st)
+{
+  return g_strdup_printf ("%ju:%ju:%jd:%jd.%09ld", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino,
+                          (intmax_t) st->st_size, (intmax_t) st->st_mtim.tv_sec,
+                          (long) st->st_mtim.tv_nsec);
+}
+
+static char *
+path_identity (const char *path)
+{
+  struct stat st;
+
+  if (g_lstat (path, &st) != 0)
+    return NULL;
+  return file_identity (&st);
+}
+
+/* A reservation's owner holds an exclusive open-file-description lock on byte `id` of
+ * "<store>-signing" for as long as it lives; the kernel drops it when the process dies, however
+ * it dies. Recovery takes the same lock without waiting: when it gets it, nobody is sealing
+ * under that reservation any more. */
+static char *
+lock_path (InkanStore *self)
+{
+  return g_strconcat (self->path, "-signing", NULL);
+}
+
+/* -1 when another open file description holds the lock (errno EAGAIN) or on error. */
+static int
+lock_reservation (InkanStore *self, gint64 id, GError **error)
+{
+  g_autofree char *path = lock_path (self);
+  struct flock fl = { 0 };
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  int saved;
+
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
+                   "The lock file “%s” of the store cannot be opened: %s. Check the folder's "
+                   "permissions.", path, g_strerror (saved));
+      return -1;
+    }
+  fl.l_type = F_WRLCK;
+  fl.l_whence = SEEK_SET;
+  fl.l_start = (off_t) id;
+  fl.l_len = 1;
+  if (fcntl (fd, F_OFD_SETLK, &fl) == 0)
+    return fd;
+  saved = errno;
+  close (fd);
+  errno = saved;
+  if (saved != EAGAIN && saved != EACCES)
+    g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FAILED,
+                 "The reservation of signature %" G_GINT64_FORMAT " cannot be locked in “%s”: "
+                 "%s.", id, path, g_strerror (saved));
+  return -1;
+}
+
+static void
+unlock_reservation (InkanStore *self, gint64 id)
+{
+  gpointer key, fd;
+
+  if (self->reservations != NULL
+      && g_hash_table_steal_extended (self->reservations, &id, &key, &fd))
+    {
+      close (GPOINTER_TO_INT (fd));
+      g_free (key);
+    }
+}
+
+typedef struct
+{
+  gint64 id;
+  gint64 seal_id;
+  gint64 grant_id;
+  gint64 request_id;
+  gint64 actor_id;
+  char *document_sha256;
+  gint64 document_size;
+  char *output;
+  char *state;
+  char *output_before;
+} Reservation;
+
+static void
+reservation_free (Reservation *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->document_sha256);
+  g_free (r->output);
+  g_free (r->state);
+  g_free (r->output_before);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reservation, reservation_free)
+
+#define RESERVATION_COLUMNS \
+  "id, seal_id, grant_id, coalesce (request_id, 0), actor_id, document_sha256," \
+  " coalesce (document_size, 0), output, state, output_before"
+
+static Reservation *
+reservation_from_row (sqlite3_stmt *stmt, GError **error)
+{
+  g_autoptr (Reservation) r = g_new0 (Reservation, 1);
+
+  r->id = sqlite3_column_int64 (stmt, 0);
+  r->seal_id = sqlite3_column_int64 (stmt, 1);
+  r->grant_id = sqlite3_column_int64 (stmt, 2);
+  r->request_id = sqlite3_column_int64 (stmt, 3);
+  r->actor_id = sqlite3_column_int64 (stmt, 4);
+  r->document_sha256 = _inkan_store_column_text (stmt, 5);
+  r->document_size = sqlite3_column_int64 (stmt, 6);
+  r->output = _inkan_store_column_text (stmt, 7);
+  r->state = _inkan_store_column_text (stmt, 8);
+  r->output_before = _inkan_store_column_text (stmt, 9);
+  if (r->document_sha256 == NULL || r->state == NULL)
+    return malformed ("signature", r->id, error);
+  return g_steal_pointer (&r);
+}
+
+static Reservation *
+reservation_by_id (InkanStore *self, gint64 id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  Reservation *r = get_one (self, "SELECT " RESERVATION_COLUMNS " FROM signatures WHERE id = ?",
+                            id, NULL, (gpointer)reservation_from_row, &local_error);
+
+  name_missing (local_error,
+                "There is no signature %" G_GINT64_FORMAT " in the store.", id);
+  if (local_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  if (r != NULL && strcmp (r->state, "signing") != 0)
+    {
+      invalid (error, INKAN_STORE_ERROR_STATE,
+               "Signature %" G_GINT64_FORMAT " is %s, no longer in progress.", id, r->state);
+      g_clear_pointer (&r, reservation_free);
+    }
+  return r;
+}
+
+static gboolean
+set_signature_state (InkanStore *self, gint64 id, const char *state, GDateTime *now,
+                     GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _inkan_store_prepare (self, "UPDATE signatures SET state = ?, finished = ? WHERE id = ?"
+                               " AND state = 'signing'", error);
+  if (stmt == NULL)
+    return FALSE;
+  _inkan_store_bind_text (stmt, 1, state);
+  _inkan_store_bind_time (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, id);
+  if (!step_done (self, stmt, "finish the signature's record", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Signature %" G_GINT64_FORMAT " is no longer in progress.", id);
+  return TRUE;
+}
+
+gint64
+inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 seal_id,
+                               gint64 grant_id, gint64 request_id, const char *document_sha256,
+                               guint64 document_size, const char *output, GDateTime *now,
+                               GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (InkanUser) actor_row = NULL;
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (InkanGrant) grant = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *before = NULL;
+  gint64 id = 0;
+  int fd = -1;
+
+  g_return_val_if_fail (INKAN_IS_STORE (self), 0);
+  g_return_val_if_fail (output != NULL && now != NULL, 0);
+  g_return_val_if_fail (error == NULL || *error == NULL, 0);
+
+  if (!check_actor (actor, error))
+    return 0;
+  digest = normalize_sha256 (document_sha256);
+  if (digest == NULL || document_size == 0 || document_size > G_MAXINT64)
+    {
+      invalid (error, INKAN_STORE_ERROR_INVALID,
+               "A signature's reservation needs the document's SHA-256 as 64 hexadecimal "
+               "digits and its size.");
+      return 0;
+    }
+  absolute = g_canonicalize_filename (output, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!_inkan_store_begin (self, error))
+    return 0;
+  if (!_inkan_store_reload_actor (self, actor, &actor_row, error)
+      || !check_use (self, seal_id, grant_id, request_id, digest, now, &seal, &grant, error)
+      || !add_use (self, grant_id, 1, error))
+    goto fail;
+  before = path_identity (absolute);
+  id = insert_signature (self, "signing", seal_id, grant_id, request_id, actor_row->id, digest,
+                         document_size, absolute, before, now, error);
+  if (id == 0)
+    goto fail;
+  /* Locked before anyone can see the row: recovery never takes a live reservation for a dead
+   * one. */
+  fd = lock_reservation (self, id, error);
+  if (fd < 0)
+    {
+      if (error != NULL && *error == NULL)
+        invalid (error, INKAN_STORE_ERROR_FAILED,
+                 "Signature %" G_GINT64_FORMAT " is locked by another process.", id);
+      goto fail;
+    }
+  if (!_inkan_store_commit (self, "reserve the signature", error))
+    goto fail;
+  if (self->reservations == NULL)
+    self->reservations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_insert (self->reservations, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (fd));
+  return id;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  _inkan_store_rollback (self);
+  return 0;
+}
+
+/* Completes reservation `r`: done, the request used, the "sign" entry. In the caller's
+ * transaction. */
+static gboolean
+complete_locked (InkanStore *self, const InkanAuditContext *ctx, const InkanUser *actor_row,
+                 const Reservation *r, const char *details, GDateTime *now, GError **error)
+{
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (InkanGrant) grant = NULL;
+  g_autofree char *objects = NULL;
+  g_autofree char *default_details = NULL;
+
+  if ((seal = seal_by (self, r->seal_id, NULL, error)) == NULL
+      || (grant = grant_by_id (self, r->grant_id, error)) == NULL
+      || !set_signature_state (self, r->id, "done", now, error)
+      || (r->request_id != 0
+          && !set_request_state (self, r->request_id, INKAN_REQUEST_USED, 0, error)))
+    return FALSE;
+  objects = signature_objects (r->seal_id, r->grant_id, r->request_id, r->id);
+  if (details == NULL)
+    details = default_details = use_details (seal, grant, grant->uses);
+  return _inkan_store_append_audit (self, ctx, actor_row, "sign", objects, r->document_sha256,
+                                    details, now, error);
+}
+
+/* Rolls reservation `r` back: the use given back, the request free again, `action`'s entry. */
+static gboolean
+release_locked (InkanStore *self, const InkanAuditContext *ctx, const InkanUser *actor_row,
+                const Reservation *r, const char *action, const char *details, GDateTime *now,
+                GError **error)
+{
+  g_autofree char *objects = signature_objects (r->seal_id, r->grant_id, r->request_id, r->id);
+
+  return set_signature_state (self, r->id, "rolled-back", now, error)
+         && add_use (self, r->grant_id, -1, error)
+         && _inkan_store_append_audit (self, ctx, actor_row, action, objects,
+                                       r->document_sha256, details, now, error);
+}
+
+static gboolean
+finish_reservation (InkanStore *self, const InkanAuditContext *ctx, const InkanUser *actor,
+                    gint64 id, gboolean complete, const char *action, const char *details,
+                    GDateTime *now, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (InkanUser) actor_row = NULL;
+  g_autoptr (Reservation) r = NULL;
+
+  g_return_val_if_fail (INKAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_actor (actor, error))
+    return FALSE;
+  locker = g_mutex_locker_new (&self->lock);
+  if (self->reservations == NULL || !g_hash_table_contains (self->reservations, &id))
+    return invalid (error, INKAN_STORE_ERROR_STATE,
+                    "Signature %" G_GINT64_FORMAT " was not reserved through this store.", id);
+  if (!_inkan_store_begin (self, error))
+    return FALSE;
+  if (!_inkan_store_reload_actor (self, actor, &actor_row, error)
+      || (r = reservation_by_id (self, id, error)) == NULL)
+    goto fail;
+  if (complete ? !complete_locked (self, ctx, actor_row, r, details, now, error)
+               : !release_locked (self, ctx, actor_row, r, action, details, now, error))
+    goto fail;
+  if (!_inkan_store_commit (self, complete ? "record the signature"
+                                           : "give the signature's use back", error))
+    goto fail;
+  unlock_reservation (self, id);
+  return TRUE;
+
+fail:
+  _inkan_store_rollback (self);
+  return FALSE;
+}
+
+gboolean
+inkan_store_complete_signature (InkanStore *self, const InkanAuditContext *ctx,
+                                const InkanUser *actor, gint64 reservation, const char *details,
+                                GDateTime *now, GError **error)
+{
+  return finish_reservation (self, ctx, actor, reservation, TRUE, NULL, details, now, error);
+}
+
+gboolean
+inkan_store_release_signature (InkanStore *self, const InkanAuditContext *ctx,
+                               const InkanUser *actor, gint64 reservation, const char *action,
+                               const char *details, GDateTime *now, GError **error)
+{
+  g_return_val_if_fail (action != NULL, FALSE);
+  return finish_reservation (self, ctx, actor, reservation, FALSE, action, details, now, error);
+}
+
+/* Is `path` the sealed copy of the document: not what was there at the reservation
+ * (`before`), longer than the document, and beginning with its bytes (sealing only appends)? */
+static gboolean
+is_sealed_copy (const char *path, const char *before, const char *document_sha256,
+                gint64 document_size)
+{
+  g_autofree char *identity = NULL;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *buf = g_malloc (1 << 16);
+  struct stat st;
+  gint64 left = document_size;
+  gboolean ok;
+  int fd;
+
+  if (path == NULL || document_size <= 0)
+    return FALSE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    return FALSE;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size <= document_size
+      || (before != NULL && strcmp (before, identity = file_identity (&st)) == 0))
+    {
+      close (fd);
+      return FALSE;
+    }
+  while (left > 0)
+    {
+      ssize_t n = read (fd, buf, (size_t) MIN (left, 1 << 16));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      g_checksum_update (sum, buf, n);
+      left -= n;
+    }
+  close (fd);
+  ok = left == 0 && strcmp (g_checksum_get_string (sum), document_sha256) == 0;
+  return ok;
+}
+
+gboolean
+inkan_store_recover_signatures (InkanStore *self, const InkanAuditContext *ctx, GDateTime *now,
+                                guint *n_completed, guint *n_rolled_back, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (GPtrArray) in_flight = NULL;
+  g_autoptr (GArray) locks = g_array_new (FALSE, FALSE, sizeof (int));
+  gint64 count = 0;
+  guint completed = 0, rolled_back = 0;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (INKAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (now != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  /* The common case, nothing in flight, costs one read and takes no write lock. */
+  if (!query_int (self, "SELECT count (*) FROM signatures WHERE state = 'signing'", 0, &count,
+                  error))
+    return FALSE;
+  if (count > 0)
+    {
+      if (!_inkan_store_begin (self, error))
+        return FALSE;
+      in_flight = list_all (self, "SELECT " RESERVATION_COLUMNS " FROM signatures"
+                            " WHERE state = 'signing' ORDER BY id", 0,
+                            (gpointer)reservation_from_row, (GDestroyNotify)reservation_free,
+                            error);
+      if (in_flight == NULL)
+        goto out;
+      for (guint i = 0; i < in_flight->len; i++)
+        {
+          const Reservation *r = in_flight->pdata[i];
+          g_autoptr (InkanUser) owner = NULL;
+          g_autofree char *details = NULL;
+          GError *lock_error = NULL;
+          int fd;
+
+          /* Ours, or held by a process that is still sealing. */
+          if (self->reservations != NULL && g_hash_table_contains (self->reservations, &r->id))
+            continue;
+          fd = lock_reservation (self, r->id, &lock_error);
+          if (fd < 0)
+            {
+              if (lock_error != NULL)
+                {
+                  g_propagate_error (error, lock_error);
+                  goto out;
+                }
+              continue;
+            }
+          g_array_append_val (locks, fd);
+          owner = user_by_id (self, r->actor_id, NULL);
+          if (is_sealed_copy (r->output, r->output_before, r->document_sha256,
+                              r->document_size))
+            {
+              details = g_strdup_printf ("The sealing into %s by %s ended before it was "
+                                         "recorded; the sealed copy is in place, so signature %"
+                                         G_GINT64_FORMAT " is recorded now.",
+                                         r->output, owner != NULL ? owner->name : "?", r->id);
+              if (!complete_locked (self, ctx, owner, r, details, now, error))
+                goto out;
+              completed++;
+            }
+          else
+            {
+              details = g_strdup_printf ("The sealing into %s by %s was interrupted before the "
+                                         "sealed copy was in place; signature %" G_GINT64_FORMAT
+                                         " is rolled back and the use of grant %" G_GINT64_FORMAT
+                                         " given back%s.",
+                                         r->output, owner != NULL ? owner->name : "?", r->id,
+                                         r->grant_id,
+                                         r->request_id != 0 ? "; its request can be used again"
+                                                            : "");
+              if (!release_locked (self, ctx, NULL, r, "sign.rolled-back", details, now, error))
+                goto out;
+              rolled_back++;
+            }
+        }
+      if (!_inkan_store_commit (self, "recover interrupted signatures", error))
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  if (!ok)
+    _inkan_store_rollback (self);
+  for (guint i = 0; i < locks->len; i++)
+    close (g_array_index (locks, int, i));
+  if (ok && n_completed != NULL)
+    *n_completed = completed;
+  if (ok && n_rolled_back != NULL)
+    *n_rolled_back = rolled_back;
+  return ok;
 }

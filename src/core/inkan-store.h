@@ -276,6 +276,38 @@ gboolean inkan_store_record_signature (InkanStore *self, const InkanAuditContext
                                        gint64 request_id, const char *document_sha256,
                                        const char *details, GDateTime *now, GError **error);
 
+/* The same in two phases, so that a crash in the middle of sealing leaves the store
+ * consistent: the request is either used (and the sealed file exists) or not.
+ *
+ * inkan_store_reserve_signature(), right after the policy allowed the act, re-checks under
+ * the write lock what may have changed since (seal state, grant revoked, window and uses,
+ * request state) and reserves the use: it counts against the grant's uses and no other
+ * signature can use the request. It returns the reservation's id (0 with an error). The
+ * caller then writes the sealed file to `output` atomically and calls
+ * inkan_store_complete_signature() (the "sign" entry, the request USED), or, when sealing
+ * failed, inkan_store_release_signature() (the use given back, an entry of `action`, e.g.
+ * "sign.failed"). `document_size` is the size of the document being sealed.
+ *
+ * While its process lives, a reservation is locked (an open-file-description lock on
+ * "<store>-signing"). One whose process died is resolved when the store is next opened, or
+ * by inkan_store_recover_signatures(): completed when `output` exists and is a sealed copy of
+ * the document (longer, and beginning with its bytes), rolled back otherwise
+ * ("sign.rolled-back"), each in one transaction with its audit entry. */
+gint64   inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 seal_id,
+                                        gint64 grant_id, gint64 request_id,
+                                        const char *document_sha256, guint64 document_size,
+                                        const char *output, GDateTime *now, GError **error);
+gboolean inkan_store_complete_signature (InkanStore *self, const InkanAuditContext *ctx,
+                                         const InkanUser *actor, gint64 reservation,
+                                         const char *details, GDateTime *now, GError **error);
+gboolean inkan_store_release_signature (InkanStore *self, const InkanAuditContext *ctx,
+                                        const InkanUser *actor, gint64 reservation,
+                                        const char *action, const char *details,
+                                        GDateTime *now, GError **error);
+gboolean inkan_store_recover_signatures (InkanStore *self, const InkanAuditContext *ctx,
+                                         GDateTime *now, guint *n_completed,
+                                         guint *n_rolled_back, GError **error);
+
 /* An act refused or otherwise worth recording that changes nothing else (a refusal's reason
  * code and sentence go in `action` and `details`). */
 gboolean inkan_store_audit (InkanStore *self, const InkanAuditContext *ctx, const InkanUser *actor,

@@ -1196,6 +1196,88 @@ inkan_signer_open (const char *key_url, const char *cert_ref, InkanPinFunc pin_f
   return g_steal_pointer (&self);
 }
 
+struct _InkanSignerOpening
+{
+  char *key_url;
+  char *cert_ref;
+  InkanPinFunc pin_func;
+  gpointer pin_data;
+  GThread *thread;          /* until joined */
+  InkanSigner *signer;      /* the result, once joined */
+  GError *error;
+};
+
+static gpointer
+opening_thread (gpointer data)
+{
+  InkanSignerOpening *opening = data;
+
+  opening->signer = inkan_signer_open (opening->key_url, opening->cert_ref, opening->pin_func,
+                                       opening->pin_data, &opening->error);
+  return NULL;
+}
+
+InkanSignerOpening *
+inkan_signer_opening_start (const char *key_url, const char *cert_ref, InkanPinFunc pin_func,
+                            gpointer pin_data)
+{
+  InkanSignerOpening *opening;
+
+  g_return_val_if_fail (key_url != NULL, NULL);
+
+  opening = g_new0 (InkanSignerOpening, 1);
+  opening->key_url = g_strdup (key_url);
+  opening->cert_ref = g_strdup (cert_ref);
+  opening->pin_func = pin_func;
+  opening->pin_data = pin_data;
+  opening->thread = g_thread_new ("inkan-signer", opening_thread, opening);
+  return opening;
+}
+
+static void
+opening_join (InkanSignerOpening *opening)
+{
+  if (opening->thread != NULL)
+    {
+      g_thread_join (g_steal_pointer (&opening->thread));
+      /* The caller's PIN data may go once the wait has returned. */
+      opening->pin_func = NULL;
+      opening->pin_data = NULL;
+    }
+}
+
+InkanSigner *
+inkan_signer_opening_wait (InkanSignerOpening *opening, GError **error)
+{
+  g_return_val_if_fail (opening != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  opening_join (opening);
+  if (opening->signer == NULL)
+    {
+      if (opening->error != NULL)
+        g_propagate_error (error, g_error_copy (opening->error));
+      else
+        g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
+                     "The signing key could not be opened.");
+      return NULL;
+    }
+  return g_object_ref (opening->signer);
+}
+
+void
+inkan_signer_opening_free (InkanSignerOpening *opening)
+{
+  if (opening == NULL)
+    return;
+  opening_join (opening);
+  g_clear_object (&opening->signer);
+  g_clear_error (&opening->error);
+  g_free (opening->key_url);
+  g_free (opening->cert_ref);
+  g_free (opening);
+}
+
 InkanSigner *
 inkan_signer_new (gnutls_privkey_t key, gnutls_x509_crt_t *chain, guint n_chain, GError **error)
 {

@@ -96,6 +96,23 @@ InkanSigner *inkan_signer_open (const char   *key_url,
                                 gpointer      pin_data,
                                 GError      **error);
 
+/* A signer opened on a thread of its own: loading the token's modules, logging in and the test
+ * signature take tens of milliseconds that the caller spends reading the document meanwhile.
+ * The arguments are those of inkan_signer_open; the strings are copied, pin_data must live until
+ * inkan_signer_opening_wait has returned (pin_func is called on the opening's thread). */
+typedef struct _InkanSignerOpening InkanSignerOpening;
+
+InkanSignerOpening *inkan_signer_opening_start (const char   *key_url,
+                                                const char   *cert_ref,
+                                                InkanPinFunc  pin_func,
+                                                gpointer      pin_data);
+/* Waits for the opening to end and returns inkan_signer_open's result: a new reference to the
+ * signer, or NULL and its error. Every call gives the same result. */
+InkanSigner *inkan_signer_opening_wait (InkanSignerOpening *opening, GError **error);
+/* Waits for the opening to end (its signer is then released) and frees it. */
+void inkan_signer_opening_free (InkanSignerOpening *opening);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanSignerOpening, inkan_signer_opening_free)
+
 /* A signer over a key and chain the caller already holds (software keys in unit tests, for
  * instance). Takes ownership of key; copies the certificates. chain[0] is the signer's. */
 InkanSigner *inkan_signer_new (gnutls_privkey_t   key,

@@ -270,6 +270,7 @@ typedef struct
   const InkanVerifyOptions *options;
   GDateTime *now;
   gboolean mapped;          /* the data is a file mapping: hashing may drop pages behind it */
+  InkanDiffer *differ;      /* each revision's object graph walked once for all the diffs */
   GPtrArray *diffs;         /* InkanDiff per revision (index rev), NULL until computed */
   GPtrArray *diff_errors;   /* GError per revision, or NULL */
   gboolean *diffed;
@@ -283,12 +284,12 @@ is_hex (guint8 c)
   return g_ascii_isxdigit (c);
 }
 
-/* Digests [from, to) of the data; on a mapping, drops the pages already hashed so that the
- * resident set does not grow with the file. */
+/* Digests [from, to) of the data in 1 MiB steps; on a mapping, drops each step's pages once
+ * hashed, so that the resident set does not grow with the file. */
 static void
 hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, gsize to)
 {
-  const gsize chunk = 4 << 20;
+  const gsize chunk = 1 << 20;
   gsize page = (gsize) sysconf (_SC_PAGESIZE);
 
   while (from < to)
@@ -1075,7 +1076,7 @@ get_diff (Verifier *v, guint rev, const GError **error)
     {
       GError *local = NULL;
 
-      g_ptr_array_index (v->diffs, rev) = inkan_diff_revision (v->revisions, rev, &local);
+      g_ptr_array_index (v->diffs, rev) = inkan_differ_diff (v->differ, rev, &local);
       g_ptr_array_index (v->diff_errors, rev) = local;
       v->diffed[rev] = TRUE;
     }
@@ -1495,7 +1496,6 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   Verifier v = { 0 };
   guint n_revs = inkan_revisions_get_n (revisions), rev, i;
   guint readable = 0;
-  gsize size = 0;
   g_autoptr (GError) first_error = NULL;
 
   if (options == NULL)
@@ -1561,9 +1561,11 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   v.revisions = revisions;
   v.options = options;
   v.now = options->now != NULL ? g_date_time_ref (options->now) : g_date_time_new_now_utc ();
-  /* Dropping hashed pages pays only for large files: faulting them back costs more. */
-  inkan_revisions_get_data (revisions, &size);
-  v.mapped = mapped && size > 16 * 1024 * 1024;
+  /* Hashed pages are dropped whatever the size of the file, so that the digest adds at most one
+   * step's worth to the resident set: the few that qpdf reads again come back from the page
+   * cache. */
+  v.mapped = mapped;
+  v.differ = inkan_differ_new (revisions);
   v.diffs = g_ptr_array_new_full (n_revs, (GDestroyNotify) inkan_diff_free);
   v.diff_errors = g_ptr_array_new_full (n_revs, error_free0);
   g_ptr_array_set_size (v.diffs, n_revs);
@@ -1590,6 +1592,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
     report->indication = INKAN_INDICATION_NO_SIGNATURE;
 
   g_date_time_unref (v.now);
+  inkan_differ_free (v.differ);
   g_ptr_array_unref (v.diffs);
   g_ptr_array_unref (v.diff_errors);
   g_free (v.diffed);

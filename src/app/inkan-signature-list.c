@@ -1,0 +1,337 @@
+/* The signatures sidebar: per signature who signed, when, the verdict, what it covers, what
+ * changed after it, the approvals sealed with it, and its certificate chain on demand. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gnutls/x509.h>
+
+#include "inkan-signature-list.h"
+#include "inkan-validity.h"
+
+struct _InkanSignatureList
+{
+  GtkWidget parent_instance;
+
+  GtkListBox *list;
+  GtkLabel *empty;
+  GPtrArray *rows;          /* AdwExpanderRow, in the report's order */
+  GPtrArray *details;       /* GStrv per row */
+};
+
+enum
+{
+  SIGNAL_SHOW_SIGNATURE,
+  SIGNAL_SHOW_CERTIFICATES,
+  SIGNAL_SHOW_SIGNED_VERSION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (InkanSignatureList, inkan_signature_list, GTK_TYPE_WIDGET)
+
+static void
+add_detail (AdwExpanderRow *row,
+            GPtrArray      *details,
+            const char     *title,
+            const char     *subtitle)
+{
+  GtkWidget *line = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (line), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (line), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (line), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (line), 0);
+  gtk_widget_add_css_class (line, "property");
+  adw_expander_row_add_row (row, line);
+  g_ptr_array_add (details, g_strdup_printf ("%s: %s", title, subtitle));
+}
+
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %Z");
+}
+
+/* A timestamp's time to the millisecond, in local time. */
+static char *
+format_time_ms (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = g_date_time_to_local (time);
+  g_autofree char *seconds = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *zone = g_date_time_format (local, "%Z");
+
+  return g_strdup_printf ("%s.%03d %s", seconds, g_date_time_get_microsecond (local) / 1000, zone);
+}
+
+static void
+show_clicked (GtkButton          *button,
+              InkanSignatureList *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_SIGNATURE], 0, index);
+}
+
+static void
+certificates_clicked (GtkButton          *button,
+                      InkanSignatureList *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_CERTIFICATES], 0, index);
+}
+
+static void
+signed_version_clicked (GtkButton          *button,
+                        InkanSignatureList *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_SIGNED_VERSION], 0, index);
+}
+
+static GtkWidget *
+signature_row (InkanSignatureList         *self,
+               const InkanSignatureReport *signature,
+               guint                       index,
+               GPtrArray                  *details)
+{
+  static const char *const icons[] = {
+    "content-loading-symbolic", "emblem-ok-symbolic", "dialog-warning-symbolic",
+    "dialog-error-symbolic",
+  };
+  static const char *const classes[] = { "dim-label", "success", "warning", "error" };
+  InkanValidityState state = inkan_validity_signature_state (signature);
+  AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  GtkWidget *icon = gtk_image_new_from_icon_name (icons[state]);
+  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *button;
+  GtkWidget *line;
+  g_autofree char *subtitle = NULL;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), inkan_validity_signer_words (signature));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  if (signature->organisation != NULL)
+    subtitle = g_strdup_printf ("%s · %s", signature->organisation,
+                                inkan_validity_verdict_words (signature));
+  else
+    subtitle = g_strdup (inkan_validity_verdict_words (signature));
+  adw_expander_row_set_subtitle (row, subtitle);
+  gtk_widget_add_css_class (icon, classes[state]);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  inkan_validity_verdict_words (signature), -1);
+  adw_expander_row_add_prefix (row, icon);
+
+  add_detail (row, details, _("Verdict"), inkan_validity_verdict_words (signature));
+  if (signature->timestamp != NULL && signature->timestamp->time != NULL)
+    {
+      g_autofree char *when = format_time_ms (signature->timestamp->time);
+      g_autofree char *proven = NULL;
+
+      if (signature->timestamp->valid)
+        /* Translators: "2026-12-05 10:00:00.123 CST, proven by the timestamp of Inkan TSA" */
+        proven = g_strdup_printf (_("%s, proven by the timestamp of %s"), when,
+                                  signature->timestamp->tsa != NULL ? signature->timestamp->tsa
+                                                                    : _("an unnamed authority"));
+      else
+        proven = g_strdup_printf (_("%s, by a timestamp that cannot be confirmed (%s)"), when,
+                                  signature->timestamp->tsa != NULL ? signature->timestamp->tsa
+                                                                    : _("an unnamed authority"));
+      add_detail (row, details, _("Signed"), proven);
+    }
+  else if (signature->signing_time != NULL)
+    {
+      g_autofree char *when = format_time (signature->signing_time);
+      g_autofree char *claimed = g_strdup_printf (_("%s, as the signer’s computer said; no "
+                                                    "timestamp proves it"), when);
+
+      add_detail (row, details, _("Signed"), claimed);
+    }
+  else
+    add_detail (row, details, _("Signed"), _("The signature does not say when"));
+  add_detail (row, details, _("Covers"), inkan_validity_coverage_words (signature->coverage));
+  add_detail (row, details, _("Changes after signing"),
+              inkan_validity_changes_words (signature->modification_level));
+  if (signature->reason != NULL && *signature->reason != '\0')
+    add_detail (row, details, _("Reason"), signature->reason);
+  for (guint i = 0; signature->findings != NULL && i < signature->findings->len; i++)
+    {
+      const InkanFinding *finding = g_ptr_array_index (signature->findings, i);
+
+      add_detail (row, details, _("Finding"), finding->message);
+    }
+  for (guint i = 0; signature->approvals != NULL && i < signature->approvals->len; i++)
+    {
+      const InkanApprovalReport *approval = g_ptr_array_index (signature->approvals, i);
+      g_autofree char *when = approval->time != NULL ? format_time (approval->time) : NULL;
+      g_autofree char *text = NULL;
+
+      /* Translators: "Manager Wang (approver): approve, 2026-12-05 10:00:00 CST — valid" */
+      text = g_strdup_printf (_("%s (%s): %s, %s — %s"), approval->approver,
+                              approval->role != NULL ? approval->role : "?",
+                              approval->decision != NULL ? approval->decision : "?",
+                              when != NULL ? when : _("time unknown"),
+                              !approval->valid ? (approval->problem != NULL ? approval->problem
+                                                                            : _("invalid"))
+                              : approval->trusted ? _("valid")
+                                                  : _("valid, but the approver’s certificate is "
+                                                      "not trusted here"));
+      add_detail (row, details, _("Approval"), text);
+    }
+
+  line = adw_action_row_new ();
+  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  gtk_widget_set_margin_top (buttons, 6);
+  gtk_widget_set_margin_bottom (buttons, 6);
+  if (signature->page > 0)
+    {
+      button = gtk_button_new_with_mnemonic (_("Show on _Page"));
+      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+      g_signal_connect (button, "clicked", G_CALLBACK (show_clicked), self);
+      gtk_box_append (GTK_BOX (buttons), button);
+    }
+  /* Only a signature that later revisions were added to has an earlier version to show. */
+  if (signature->coverage == INKAN_COVERAGE_ENTIRE_REVISION)
+    {
+      button = gtk_button_new_with_mnemonic (_("Signed _Version"));
+      gtk_widget_set_tooltip_text (button, _("Open the document exactly as it was when this "
+                                             "signature was made"));
+      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+      g_signal_connect (button, "clicked", G_CALLBACK (signed_version_clicked), self);
+      gtk_box_append (GTK_BOX (buttons), button);
+    }
+  button = gtk_button_new_with_mnemonic (_("_Certificates"));
+  gtk_widget_set_sensitive (button, signature->chain != NULL && signature->chain->len > 0);
+  g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+  g_signal_connect (button, "clicked", G_CALLBACK (certificates_clicked), self);
+  gtk_box_append (GTK_BOX (buttons), button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (line), buttons);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (line), FALSE);
+  adw_expander_row_add_row (row, line);
+
+  return GTK_WIDGET (row);
+}
+
+static void
+clear (InkanSignatureList *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    gtk_list_box_remove (self->list, g_ptr_array_index (self->rows, i));
+  g_ptr_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->details, 0);
+}
+
+void
+inkan_signature_list_set_report (InkanSignatureList *self,
+                                 const InkanReport  *report)
+{
+  guint n;
+
+  g_return_if_fail (INKAN_IS_SIGNATURE_LIST (self));
+
+  clear (self);
+  n = report != NULL && report->signatures != NULL ? report->signatures->len : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const InkanSignatureReport *signature = g_ptr_array_index (report->signatures, i);
+      g_autoptr (GPtrArray) details = g_ptr_array_new_null_terminated (8, g_free, TRUE);
+      GtkWidget *row;
+
+      row = signature_row (self, signature, i, details);
+      g_ptr_array_add (self->rows, row);
+      g_ptr_array_add (self->details, g_ptr_array_steal (details, NULL));
+      /* Newest first: the last seal is what a reader looks for. */
+      gtk_list_box_prepend (self->list, row);
+    }
+  if (n == 1)
+    adw_expander_row_set_expanded (g_ptr_array_index (self->rows, 0), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty), n == 0);
+}
+
+guint
+inkan_signature_list_get_n_rows (InkanSignatureList *self)
+{
+  g_return_val_if_fail (INKAN_IS_SIGNATURE_LIST (self), 0);
+
+  return self->rows->len;
+}
+
+AdwExpanderRow *
+inkan_signature_list_get_row (InkanSignatureList *self,
+                              guint               index)
+{
+  g_return_val_if_fail (INKAN_IS_SIGNATURE_LIST (self), NULL);
+
+  return index < self->rows->len ? g_ptr_array_index (self->rows, index) : NULL;
+}
+
+GStrv
+inkan_signature_list_get_details (InkanSignatureList *self,
+                                  guint               index)
+{
+  g_return_val_if_fail (INKAN_IS_SIGNATURE_LIST (self), NULL);
+
+  return index < self->details->len ? g_ptr_array_index (self->details, index) : NULL;
+}
+
+static void
+inkan_signature_list_dispose (GObject *object)
+{
+  InkanSignatureList *self = INKAN_SIGNATURE_LIST (object);
+
+  GtkWidget *child;
+
+  gtk_widget_dispose_template (GTK_WIDGET (object), INKAN_TYPE_SIGNATURE_LIST);
+  /* GTK 4.8 unparents only the template's bound children. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->details, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (inkan_signature_list_parent_class)->dispose (object);
+}
+
+static void
+inkan_signature_list_class_init (InkanSignatureListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = inkan_signature_list_dispose;
+
+  signals[SIGNAL_SHOW_SIGNATURE] =
+    g_signal_new ("show-signature", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_SHOW_CERTIFICATES] =
+    g_signal_new ("show-certificates", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  signals[SIGNAL_SHOW_SIGNED_VERSION] =
+    g_signal_new ("show-signed-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/inkan/Inkan/ui/inkan-signature-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, list);
+  gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, empty);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inkan-signature-list");
+}
+
+static void
+inkan_signature_list_init (InkanSignatureList *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->rows = g_ptr_array_new ();
+  self->details = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+}
+
+GtkWidget *
+inkan_signature_list_new (void)
+{
+  return g_object_new (INKAN_TYPE_SIGNATURE_LIST, NULL);
+}

@@ -1,0 +1,431 @@
+/* What the verifier says of an open document: run in a worker thread, and put in plain words. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "inkan-pdf-private.h"
+#include "inkan-placement.h"
+#include "inkan-revisions.h"
+#include "inkan-validity.h"
+
+
+static InkanTrust *
+load_trust (GError **error)
+{
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  const char *env = g_getenv ("INKAN_TRUST");
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, "org.inkan.Inkan", TRUE);
+  if (schema != NULL)
+    {
+      g_autoptr (GSettings) settings = g_settings_new ("org.inkan.Inkan");
+      g_auto (GStrv) anchors = g_settings_get_strv (settings, "trust-anchors");
+
+      for (guint i = 0; anchors[i] != NULL; i++)
+        if (!inkan_trust_add_file (trust, anchors[i], error))
+          return NULL;
+      if (g_settings_get_boolean (settings, "use-system-trust")
+          && !inkan_trust_add_system (trust, error))
+        return NULL;
+    }
+  if (env != NULL && *env != '\0')
+    {
+      g_auto (GStrv) files = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+
+      for (guint i = 0; files[i] != NULL; i++)
+        if (*files[i] != '\0' && !inkan_trust_add_file (trust, files[i], error))
+          return NULL;
+    }
+  return g_steal_pointer (&trust);
+}
+
+void
+inkan_validity_result_free (InkanValidityResult *result)
+{
+  if (result == NULL)
+    return;
+  g_clear_pointer (&result->report, inkan_report_free);
+  g_clear_pointer (&result->shown, g_array_unref);
+  g_free (result);
+}
+
+/* Where each seal is as the page view shows its page. A file the verifier could read but whose
+ * pages cannot be read strictly just gets no outlines. */
+static GArray *
+shown_rects (const char *path, const InkanReport *report)
+{
+  guint n = report->signatures != NULL ? report->signatures->len : 0;
+  GArray *shown = g_array_sized_new (FALSE, TRUE, sizeof (InkanRect), n);
+  g_autoptr (InkanPdf) pdf = NULL;
+
+  g_array_set_size (shown, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const InkanSignatureReport *signature = g_ptr_array_index (report->signatures, i);
+      InkanPageGeometry geometry;
+      InkanRect user = { MIN (signature->rect[0], signature->rect[2]),
+                         MIN (signature->rect[1], signature->rect[3]),
+                         fabs (signature->rect[2] - signature->rect[0]),
+                         fabs (signature->rect[3] - signature->rect[1]) };
+      InkanRect visible;
+      double width, height;
+
+      if (signature->page == 0 || user.width <= 0 || user.height <= 0)
+        continue;
+      if (pdf == NULL && (pdf = inkan_pdf_open (path, NULL)) == NULL)
+        break;
+      if (!_inkan_pdf_get_page_geometry (pdf, signature->page, &geometry, NULL))
+        continue;
+      inkan_placement_user_to_visible (&geometry, &user, &visible);
+      inkan_page_geometry_visible_size (&geometry, &width, &height);
+      inkan_placement_visible_to_shown (&visible, height, &g_array_index (shown, InkanRect, i));
+    }
+  return shown;
+}
+
+static void
+verify_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GFile *file = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanTrust) trust = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  InkanVerifyOptions options = { 0 };
+  InkanValidityResult *result;
+  InkanReport *report;
+
+  if (path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Only documents on this computer can be checked."));
+      return;
+    }
+  trust = load_trust (&error);
+  if (trust == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  options.trust = trust;
+  report = inkan_verify_file (path, &options, &error);
+  if (report == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = g_new0 (InkanValidityResult, 1);
+  result->report = report;
+  result->shown = shown_rects (path, report);
+  g_task_return_pointer (task, result, (GDestroyNotify) inkan_validity_result_free);
+}
+
+void
+inkan_validity_verify_async (GFile               *file,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inkan_validity_verify_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+InkanValidityResult *
+inkan_validity_verify_finish (GAsyncResult *result,
+                              GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  GFile *file;
+  guint revision;
+  char *signer;
+} ExtractData;
+
+static void
+extract_data_free (ExtractData *data)
+{
+  g_clear_object (&data->file);
+  g_free (data->signer);
+  g_free (data);
+}
+
+static void
+extract_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ExtractData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
+  g_autoptr (InkanRevisions) revisions = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *out = NULL;
+  const guint8 *bytes;
+  gsize size, end;
+  char *dot;
+
+  revisions = path != NULL ? inkan_revisions_open (path, &error) : NULL;
+  if (revisions == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                     _("Only documents on this computer can be checked."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->revision == 0 || data->revision > inkan_revisions_get_n (revisions))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("The document changed since it was opened; open it again."));
+      return;
+    }
+  inkan_revisions_get_end (revisions, data->revision - 1, &end);
+  bytes = inkan_revisions_get_data (revisions, &size);
+  end = MIN (end, size);
+
+  base = g_path_get_basename (path);
+  if ((dot = strrchr (base, '.')) != NULL && g_ascii_strcasecmp (dot, ".pdf") == 0)
+    *dot = '\0';
+  /* Translators: the file name of a document as it was signed: "contract (as signed by Li Wei)" */
+  name = g_strdup_printf (_("%s (as signed by %s).pdf"), base, data->signer);
+  g_strdelimit (name, "/\\", '-');
+  dir = g_build_filename (g_get_user_cache_dir (), "inkan", "signed-versions", NULL);
+  out = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0
+      || !g_file_set_contents_full (out, (const char *) bytes, (gssize) end,
+                                    G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
+                     _("Cannot write the signed version in “%s”: %s"), dir, g_strerror (errno));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_file_new_for_path (out), g_object_unref);
+}
+
+void
+inkan_validity_extract_signed_async (GFile               *file,
+                                     guint                revision,
+                                     const char          *signer,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ExtractData *data;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (ExtractData, 1);
+  data->file = g_object_ref (file);
+  data->revision = revision;
+  data->signer = g_strdup (signer);
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inkan_validity_extract_signed_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
+  g_task_run_in_thread (task, extract_thread);
+}
+
+GFile *
+inkan_validity_extract_signed_finish (GAsyncResult *result,
+                                      GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+InkanValidityState
+inkan_validity_signature_state (const InkanSignatureReport *signature)
+{
+  switch (signature->indication)
+    {
+    case INKAN_INDICATION_TOTAL_PASSED:
+      return INKAN_VALIDITY_VALID;
+    case INKAN_INDICATION_INDETERMINATE:
+      return INKAN_VALIDITY_UNSURE;
+    case INKAN_INDICATION_TOTAL_FAILED:
+    case INKAN_INDICATION_NO_SIGNATURE:
+    default:
+      return INKAN_VALIDITY_INVALID;
+    }
+}
+
+const char *
+inkan_validity_signer_words (const InkanSignatureReport *signature)
+{
+  if (signature->signer_name != NULL && *signature->signer_name != '\0')
+    return signature->signer_name;
+  if (signature->signer != NULL && *signature->signer != '\0')
+    return signature->signer;
+  return _("Unknown signer");
+}
+
+const char *
+inkan_validity_verdict_words (const InkanSignatureReport *signature)
+{
+  switch (signature->indication)
+    {
+    case INKAN_INDICATION_TOTAL_PASSED:
+      return _("Valid");
+    case INKAN_INDICATION_INDETERMINATE:
+      return _("Not confirmed");
+    case INKAN_INDICATION_TOTAL_FAILED:
+    case INKAN_INDICATION_NO_SIGNATURE:
+    default:
+      return _("Invalid");
+    }
+}
+
+const char *
+inkan_validity_coverage_words (InkanCoverage coverage)
+{
+  switch (coverage)
+    {
+    case INKAN_COVERAGE_ENTIRE_FILE:
+      return _("The whole document as it is now");
+    case INKAN_COVERAGE_ENTIRE_REVISION:
+      return _("The whole document as it was when signed; it was added to later");
+    case INKAN_COVERAGE_PARTIAL:
+      return _("Only part of the document");
+    case INKAN_COVERAGE_UNCLEAR:
+    default:
+      return _("Unclear: the signed range does not match the document’s structure");
+    }
+}
+
+const char *
+inkan_validity_changes_words (InkanModificationLevel level)
+{
+  switch (level)
+    {
+    case INKAN_MODIFICATION_NONE:
+      return _("None");
+    case INKAN_MODIFICATION_LTA_UPDATES:
+      return _("Only validation data and timestamps were added");
+    case INKAN_MODIFICATION_FORM_FILLING:
+      return _("Form fields were filled in or signed");
+    case INKAN_MODIFICATION_ANNOTATIONS:
+      return _("Comments or annotations were added or changed");
+    case INKAN_MODIFICATION_OTHER:
+    default:
+      return _("The document was changed in a way its signature does not allow");
+    }
+}
+
+static const InkanFinding *
+first_finding (const InkanReport *report, const InkanSignatureReport *signature)
+{
+  if (signature != NULL && signature->findings != NULL && signature->findings->len > 0)
+    return g_ptr_array_index (signature->findings, 0);
+  if (report->findings != NULL && report->findings->len > 0)
+    return g_ptr_array_index (report->findings, 0);
+  return NULL;
+}
+
+InkanValidityState
+inkan_validity_summarize (const InkanReport *report,
+                          char             **title,
+                          char             **detail)
+{
+  const InkanSignatureReport *worst = NULL;
+  const InkanSignatureReport *last = NULL;
+  const InkanFinding *finding;
+  InkanValidityState state = INKAN_VALIDITY_VALID;
+  gboolean changed = FALSE;
+  guint n;
+
+  g_return_val_if_fail (report != NULL, INKAN_VALIDITY_NONE);
+
+  n = report->signatures != NULL ? report->signatures->len : 0;
+  if (n == 0)
+    {
+      *title = g_strdup (_("Not signed"));
+      *detail = g_strdup (_("This document carries no seal or signature."));
+      return INKAN_VALIDITY_NONE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const InkanSignatureReport *signature = g_ptr_array_index (report->signatures, i);
+      InkanValidityState s = inkan_validity_signature_state (signature);
+
+      if (worst == NULL || s > state)
+        {
+          worst = signature;
+          state = s;
+        }
+      if (signature->modification_level != INKAN_MODIFICATION_NONE)
+        changed = TRUE;
+    }
+  last = g_ptr_array_index (report->signatures, n - 1);
+  /* A file-level problem (trailing bytes, repair needed) can make the file worse than any of its
+   * signatures. */
+  if (report->indication == INKAN_INDICATION_TOTAL_FAILED)
+    state = INKAN_VALIDITY_INVALID;
+  else if (report->indication == INKAN_INDICATION_INDETERMINATE && state < INKAN_VALIDITY_UNSURE)
+    state = INKAN_VALIDITY_UNSURE;
+  finding = first_finding (report, state == INKAN_VALIDITY_VALID ? NULL : worst);
+
+  switch (state)
+    {
+    case INKAN_VALIDITY_VALID:
+      *title = g_strdup (changed ? _("Signed; later changes are allowed")
+                                 : _("Signed and unchanged"));
+      if (n == 1)
+        *detail = g_strdup_printf (_("Sealed by %s. The document is exactly as it was signed%s."),
+                                   inkan_validity_signer_words (last),
+                                   changed ? _(", apart from changes the signer allowed") : "");
+      else
+        *detail = g_strdup_printf (ngettext ("Sealed by %s and %u other signer; every signature "
+                                             "is valid.",
+                                             "Sealed by %s and %u other signers; every signature "
+                                             "is valid.", n - 1),
+                                   inkan_validity_signer_words (last), n - 1);
+      break;
+    case INKAN_VALIDITY_UNSURE:
+      *title = g_strdup (_("Signature not confirmed"));
+      *detail = g_strdup_printf (_("Signed by %s, but Inkan cannot confirm it. %s"),
+                                 inkan_validity_signer_words (worst),
+                                 finding != NULL ? finding->message
+                                                 : _("Check the signature details before "
+                                                     "relying on this document."));
+      break;
+    case INKAN_VALIDITY_INVALID:
+    case INKAN_VALIDITY_NONE:
+    default:
+      *title = g_strdup (worst->modification_level == INKAN_MODIFICATION_OTHER
+                           ? _("Changed after signing")
+                           : _("Invalid signature"));
+      *detail = g_strdup_printf (_("Do not rely on this document. %s"),
+                                 finding != NULL ? finding->message
+                                                 : _("A signature does not match the document."));
+      break;
+    }
+  return state;
+}
