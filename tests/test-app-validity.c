@@ -310,6 +310,53 @@ test_signed_version (Fixture       *fixture,
   g_unlink (version_path);
 }
 
+/* "What changed" after a content change: the replaced page is marked where it differs; after a
+ * second, invisible signature: nothing looks different. Asked again, the marks go away. */
+static void
+test_what_changed (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *sealed = sealed_sample ();
+  g_autofree char *tampered = inkan_test_tmp_path ("tampered-changes.pdf");
+  g_autofree char *twice = inkan_test_tmp_path ("sealed-twice-changes.pdf");
+  InkanSignatureList *list;
+  InkanDocumentView *view;
+  const InkanVisualDiff *changes;
+  g_autofree char *shot = NULL;
+
+  inkan_test_attack_page_replaced (sealed, TRUE, tampered);
+  g_setenv ("INKAN_TRUST", fixture->pki->root_pem, TRUE);
+  view = open_verified (fixture, tampered);
+  list = inkan_document_view_get_signature_list (view);
+  g_assert_null (inkan_document_view_get_changes (view));
+  g_signal_emit_by_name (list, "show-changes", 0);
+  inkan_test_app_wait_until (inkan_document_view_get_changes (view) != NULL);
+  changes = inkan_document_view_get_changes (view);
+  g_assert_cmpuint (changes->pages_compared, ==, 1);
+  g_assert_cmpuint (changes->pages_added + changes->pages_removed, ==, 0);
+  g_assert_cmpuint (changes->areas->len, >, 0);
+  g_assert_cmpint (g_array_index (changes->areas, InkanVisualChange, 0).page, ==, 0);
+  g_assert_cmpuint (inkan_document_view_get_n_change_marks (view), ==, changes->areas->len);
+  g_assert_nonnull (strstr (inkan_window_get_last_toast (fixture->window), "marked in red"));
+  inkan_test_app_wait_frames (GTK_WIDGET (view), 3);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "validity-what-changed");
+  g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+
+  g_signal_emit_by_name (list, "show-changes", 0);
+  g_assert_null (inkan_document_view_get_changes (view));
+  g_assert_cmpuint (inkan_document_view_get_n_change_marks (view), ==, 0);
+
+  inkan_test_cli_sign (sealed, twice, FALSE, NULL);
+  view = open_verified (fixture, twice);
+  g_signal_emit_by_name (inkan_document_view_get_signature_list (view), "show-changes", 0);
+  inkan_test_app_wait_until (inkan_document_view_get_changes (view) != NULL);
+  changes = inkan_document_view_get_changes (view);
+  g_assert_cmpuint (changes->pages_compared, ==, 1);
+  g_assert_cmpuint (changes->areas->len, ==, 0);
+  g_assert_cmpstr (inkan_window_get_last_toast (fixture->window), ==,
+                   "Nothing looks different on the pages since the signature.");
+}
+
 /* A seal timestamped by a TSA: the sidebar says its time is proven, and by whom. */
 static void
 test_timestamped (Fixture       *fixture,
@@ -383,6 +430,7 @@ main (int   argc,
   ADD ("unsigned", test_unsigned);
   ADD ("signed-version", test_signed_version);
   ADD ("timestamped", test_timestamped);
+  ADD ("what-changed", test_what_changed);
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 

@@ -5,12 +5,14 @@
 
 #include "inkan-store-private.h"
 
+#include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -304,6 +306,60 @@ count_actions (Fixture *f, const char *action)
 }
 
 /* ---- opening ---- */
+
+/* POSIX locks this process holds on the file `path` (from /proc/locks). */
+static guint
+own_locks_on (const char *path)
+{
+  g_autofree char *locks = NULL;
+  g_auto (GStrv) lines = NULL;
+  struct stat st;
+  guint n = 0;
+  g_autofree char *needle = NULL;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_true (g_file_get_contents ("/proc/locks", &locks, NULL, NULL));
+  /* "1: POSIX  ADVISORY  READ 1234 08:01:5678 1073741826 1073742335" */
+  needle = g_strdup_printf (" %d %02x:%02x:%lu ", (int) getpid (), major (st.st_dev),
+                            minor (st.st_dev), (unsigned long) st.st_ino);
+  lines = g_strsplit (locks, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "POSIX") != NULL && strstr (lines[i], needle) != NULL)
+      n++;
+  return n;
+}
+
+/* Opening the store a second time in the same process must not drop the locks the first
+ * connection holds (closing any descriptor of a file drops all of the process's POSIX locks on
+ * it): the app keeps several connections to one store. */
+static void
+test_open_keeps_other_connections_locks (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = new_store_path ();
+  g_autoptr (InkanStore) first = inkan_store_open (path, &error);
+  g_autoptr (InkanStore) second = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint before;
+
+  g_assert_no_error (error);
+  /* A read transaction holds its locks until it ends. */
+  g_assert_cmpint (sqlite3_exec (_inkan_store_get_db (first), "BEGIN", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (_inkan_store_get_db (first), "SELECT count(*) FROM users",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  before = own_locks_on (path);
+  g_assert_cmpuint (before, >, 0);
+
+  second = inkan_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (own_locks_on (path), >=, before);
+
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (_inkan_store_get_db (first), "COMMIT", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+}
 
 static void
 test_open_new (void)
@@ -1937,6 +1993,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/inkan/store/open/new", test_open_new);
   g_test_add_func ("/inkan/store/open/refuses-other-files", test_open_refuses);
+  g_test_add_func ("/inkan/store/open/keeps-other-connections-locks",
+                   test_open_keeps_other_connections_locks);
   g_test_add_func ("/inkan/store/migration/from-version-0", test_migration_from_version_0);
   g_test_add_func ("/inkan/store/migration/forward-and-newer-refused", test_migration_forward);
   g_test_add_func ("/inkan/store/migration/several-steps", test_migration_several_steps);

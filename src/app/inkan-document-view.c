@@ -35,6 +35,8 @@ struct _InkanDocumentView
   GCancellable *cancellable;
   InkanValidityResult *result;
   GtkWidget *outline;       /* the outline around the signature last shown, or NULL */
+  GPtrArray *change_marks;  /* the widgets marking what changed since a signature */
+  InkanVisualDiff *changes; /* what they mark, or NULL */
   gboolean verifying;
   InkanSealPalette *palette;
   GtkRevealer *seal_bar_revealer;
@@ -263,6 +265,118 @@ signed_version_ready (GObject      *source,
 }
 
 static void
+clear_changes (InkanDocumentView *self)
+{
+  for (guint i = 0; self->change_marks != NULL && i < self->change_marks->len; i++)
+    inkan_page_view_remove_overlay (self->page_view, g_ptr_array_index (self->change_marks, i));
+  if (self->change_marks != NULL)
+    g_ptr_array_set_size (self->change_marks, 0);
+  g_clear_pointer (&self->changes, inkan_visual_diff_free);
+}
+
+static void
+changes_ready (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (InkanDocumentView) self = user_data;
+  g_autoptr (GError) error = NULL;
+  InkanVisualDiff *diff = inkan_validity_compare_finish (result, &error);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *message = NULL;
+  GHashTable *pages;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->document == NULL)
+    {
+      inkan_visual_diff_free (diff);
+      return;
+    }
+  clear_changes (self);
+  if (diff == NULL)
+    {
+      if (INKAN_IS_WINDOW (root))
+        inkan_window_show_toast (INKAN_WINDOW (root), error->message);
+      return;
+    }
+  self->changes = diff;
+  pages = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < diff->areas->len; i++)
+    {
+      const InkanVisualChange *change = &g_array_index (diff->areas, InkanVisualChange, i);
+      GtkWidget *mark = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+      gtk_widget_add_css_class (mark, "inkan-change-mark");
+      gtk_widget_set_can_target (mark, FALSE);
+      gtk_widget_set_tooltip_text (mark, _("This area looks different since the signature"));
+      inkan_page_view_add_overlay (self->page_view, mark, change->page, change->rect.x,
+                                   change->rect.y, change->rect.width, change->rect.height);
+      g_ptr_array_add (self->change_marks, mark);
+      g_hash_table_add (pages, GINT_TO_POINTER (change->page + 1));
+    }
+  if (diff->areas->len > 0)
+    {
+      const InkanVisualChange *first = &g_array_index (diff->areas, InkanVisualChange, 0);
+
+      inkan_page_view_scroll_to_page (self->page_view, first->page);
+      message = g_strdup_printf (ngettext ("%u area looks different since the signature, on %u "
+                                           "page: it is marked in red.",
+                                           "%u areas look different since the signature, on %u "
+                                           "page(s): they are marked in red.",
+                                           diff->areas->len),
+                                 diff->areas->len, g_hash_table_size (pages));
+    }
+  else
+    message = g_strdup (_("Nothing looks different on the pages since the signature."));
+  if (diff->pages_added > 0 || diff->pages_removed > 0)
+    {
+      char *more = g_strdup_printf (_("%s Pages added: %u; removed: %u."), message,
+                                    diff->pages_added, diff->pages_removed);
+
+      g_free (message);
+      message = more;
+    }
+  g_hash_table_unref (pages);
+  if (INKAN_IS_WINDOW (root))
+    inkan_window_show_toast (INKAN_WINDOW (root), message);
+}
+
+/* "What changed": marks on the pages what looks different since the signature, compared in a
+ * worker; asked again, it takes the marks away. */
+static void
+show_changes (InkanDocumentView *self,
+              guint              index)
+{
+  const InkanSignatureReport *signature;
+
+  if (self->changes != NULL)
+    {
+      clear_changes (self);
+      return;
+    }
+  if (self->result == NULL || index >= self->result->report->signatures->len)
+    return;
+  signature = g_ptr_array_index (self->result->report->signatures, index);
+  inkan_validity_compare_async (self->file, signature->revision, self->cancellable, changes_ready,
+                                g_object_ref (self));
+}
+
+const InkanVisualDiff *
+inkan_document_view_get_changes (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->changes;
+}
+
+guint
+inkan_document_view_get_n_change_marks (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), 0);
+
+  return self->change_marks->len;
+}
+
+static void
 show_signed_version (InkanDocumentView *self,
                      guint              index)
 {
@@ -284,6 +398,14 @@ load_palette (InkanDocumentView *self)
   InkanApplication *application = INKAN_IS_APPLICATION (self->application)
                                     ? INKAN_APPLICATION (self->application) : NULL;
 
+  gboolean has_store = application != NULL
+                      && inkan_application_get_store_path (application) != NULL;
+  GtkWidget *separator = gtk_widget_get_prev_sibling (GTK_WIDGET (self->palette));
+
+  /* A recipient without a seal registry reads and checks documents: no palette for them. */
+  gtk_widget_set_visible (GTK_WIDGET (self->palette), has_store);
+  if (separator != NULL)
+    gtk_widget_set_visible (separator, has_store);
   if (self->document == NULL)
     return;
   inkan_seal_palette_load (self->palette,
@@ -740,6 +862,8 @@ inkan_document_view_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->result, inkan_validity_result_free);
+  g_clear_pointer (&self->changes, inkan_visual_diff_free);
+  g_clear_pointer (&self->change_marks, g_ptr_array_unref);
   self->outline = NULL;
   if (self->thumbnails != NULL)
     gtk_list_view_set_model (self->thumbnails, NULL);
@@ -867,6 +991,7 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_signature);
   gtk_widget_class_bind_template_callback (widget_class, show_certificates);
   gtk_widget_class_bind_template_callback (widget_class, show_signed_version);
+  gtk_widget_class_bind_template_callback (widget_class, show_changes);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, palette);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, seal_bar_revealer);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, seal_spinner);
@@ -894,6 +1019,7 @@ inkan_document_view_init (InkanDocumentView *self)
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->change_marks = g_ptr_array_new ();
   /* Seals dragged from the palette land on the page under the pointer. */
   target = gtk_drop_target_new (INKAN_TYPE_SEAL_ITEM, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (seal_dropped), self);

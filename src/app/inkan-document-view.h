@@ -40,6 +40,10 @@ InkanSignatureList  *inkan_document_view_get_signature_list    (InkanDocumentVie
 gboolean             inkan_document_view_get_signatures_visible (InkanDocumentView *self);
 /* The outline drawn around the seal of the signature last shown on its page, or NULL. */
 GtkWidget           *inkan_document_view_get_signature_outline (InkanDocumentView *self);
+/* What "What changed" found (NULL before it was asked or after the marks were taken away), and
+ * how many marks it put on the pages. */
+const InkanVisualDiff *inkan_document_view_get_changes        (InkanDocumentView *self);
+guint                inkan_document_view_get_n_change_marks    (InkanDocumentView *self);
 /* Stamping. The palette lists the seals for the current user and this document. */
 InkanSealPalette *inkan_document_view_get_palette      (InkanDocumentView *self);
 /* Places `item` on `page` (0-based) centred on (x, y) (points, shown coordinates), or where its

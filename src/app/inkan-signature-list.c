@@ -24,6 +24,7 @@ enum
   SIGNAL_SHOW_SIGNATURE,
   SIGNAL_SHOW_CERTIFICATES,
   SIGNAL_SHOW_SIGNED_VERSION,
+  SIGNAL_SHOW_CHANGES,
   N_SIGNALS
 };
 
@@ -94,6 +95,15 @@ signed_version_clicked (GtkButton          *button,
   g_signal_emit (self, signals[SIGNAL_SHOW_SIGNED_VERSION], 0, index);
 }
 
+static void
+changes_clicked (GtkButton          *button,
+                 InkanSignatureList *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+
+  g_signal_emit (self, signals[SIGNAL_SHOW_CHANGES], 0, index);
+}
+
 static GtkWidget *
 signature_row (InkanSignatureList         *self,
                const InkanSignatureReport *signature,
@@ -108,7 +118,7 @@ signature_row (InkanSignatureList         *self,
   InkanValidityState state = inkan_validity_signature_state (signature);
   AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
   GtkWidget *icon = gtk_image_new_from_icon_name (icons[state]);
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *buttons = gtk_flow_box_new ();
   GtkWidget *button;
   GtkWidget *line;
   g_autofree char *subtitle = NULL;
@@ -184,7 +194,13 @@ signature_row (InkanSignatureList         *self,
     }
 
   line = adw_action_row_new ();
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
+  /* Two buttons a line at most: the sidebar stays narrow. */
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (buttons), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (buttons), 2);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (buttons), TRUE);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (buttons), 6);
+  gtk_widget_set_hexpand (buttons, TRUE);
   gtk_widget_set_margin_top (buttons, 6);
   gtk_widget_set_margin_bottom (buttons, 6);
   if (signature->page > 0)
@@ -192,7 +208,7 @@ signature_row (InkanSignatureList         *self,
       button = gtk_button_new_with_mnemonic (_("Show on _Page"));
       g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
       g_signal_connect (button, "clicked", G_CALLBACK (show_clicked), self);
-      gtk_box_append (GTK_BOX (buttons), button);
+      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
     }
   /* Only a signature that later revisions were added to has an earlier version to show. */
   if (signature->coverage == INKAN_COVERAGE_ENTIRE_REVISION)
@@ -202,14 +218,23 @@ signature_row (InkanSignatureList         *self,
                                              "signature was made"));
       g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
       g_signal_connect (button, "clicked", G_CALLBACK (signed_version_clicked), self);
-      gtk_box_append (GTK_BOX (buttons), button);
+      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
+      button = gtk_button_new_with_mnemonic (_("What C_hanged"));
+      gtk_widget_set_tooltip_text (button, _("Mark on the pages what looks different since this "
+                                             "signature was made"));
+      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+      g_signal_connect (button, "clicked", G_CALLBACK (changes_clicked), self);
+      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
     }
   button = gtk_button_new_with_mnemonic (_("_Certificates"));
   gtk_widget_set_sensitive (button, signature->chain != NULL && signature->chain->len > 0);
   g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
   g_signal_connect (button, "clicked", G_CALLBACK (certificates_clicked), self);
-  gtk_box_append (GTK_BOX (buttons), button);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
   adw_action_row_add_suffix (ADW_ACTION_ROW (line), buttons);
+  for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (line), FALSE);
   adw_expander_row_add_row (row, line);
 
@@ -313,6 +338,10 @@ inkan_signature_list_class_init (InkanSignatureListClass *klass)
   signals[SIGNAL_SHOW_SIGNED_VERSION] =
     g_signal_new ("show-signed-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  signals[SIGNAL_SHOW_CHANGES] =
+    g_signal_new ("show-changes", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inkan/Inkan/ui/inkan-signature-list.ui");

@@ -29,6 +29,7 @@ GStrv      inkan_signature_list_get_details (InkanSignatureList *self,
  *   "show-signature" (guint index): the user asked to see signature `index`'s seal on its page.
  *   "show-certificates" (guint index): the user asked for signature `index`'s chain.
  *   "show-signed-version" (guint index): the user asked to see the document as signature
- *                     `index` signed it (offered when later revisions were added). */
+ *                     `index` signed it (offered when later revisions were added).
+ *   "show-changes" (guint index): the user asked what looks different since signature `index`. */
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <poppler.h>
+
 #include "inkan-pdf-private.h"
 #include "inkan-placement.h"
 #include "inkan-revisions.h"
@@ -254,6 +256,216 @@ inkan_validity_extract_signed_async (GFile               *file,
 GFile *
 inkan_validity_extract_signed_finish (GAsyncResult *result,
                                       GError      **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* poppler-glib 22.12 declares no cleanups of its own. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+void
+inkan_visual_diff_free (InkanVisualDiff *diff)
+{
+  if (diff == NULL)
+    return;
+  g_clear_pointer (&diff->areas, g_array_unref);
+  g_free (diff);
+}
+
+/* Pages are compared at 36 dpi in cells of CELL × CELL pixels (8 points); a cell differs when
+ * one of its pixels differs by more than THRESHOLD in a channel (antialiasing noise stays
+ * below). */
+#define COMPARE_SCALE 0.5
+#define CELL 4
+#define THRESHOLD 48
+
+static cairo_surface_t *
+render_page (PopplerPage *page, int width, int height)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, COMPARE_SCALE, COMPARE_SCALE);
+  poppler_page_render_for_printing (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+static gboolean
+cell_differs (cairo_surface_t *a, cairo_surface_t *b, int cx, int cy, int width, int height)
+{
+  const guint8 *da = cairo_image_surface_get_data (a);
+  const guint8 *db = cairo_image_surface_get_data (b);
+  int stride = cairo_image_surface_get_stride (a);
+
+  for (int y = cy * CELL; y < MIN ((cy + 1) * CELL, height); y++)
+    for (int x = cx * CELL; x < MIN ((cx + 1) * CELL, width); x++)
+      for (int c = 0; c < 3; c++)
+        if (ABS ((int) da[y * stride + x * 4 + c] - (int) db[y * stride + x * 4 + c]) > THRESHOLD)
+          return TRUE;
+  return FALSE;
+}
+
+/* Groups the differing cells of one page into connected areas, each reported by its bounds. */
+static void
+add_areas (GArray *areas, int page, guint8 *cells, int cols, int rows)
+{
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (int));
+
+  for (int start = 0; start < cols * rows; start++)
+    {
+      int x0 = G_MAXINT, y0 = G_MAXINT, x1 = -1, y1 = -1;
+      InkanVisualChange change = { page, { 0 } };
+      double unit = CELL / COMPARE_SCALE;
+
+      if (cells[start] != 1)
+        continue;
+      cells[start] = 2;
+      g_array_append_val (stack, start);
+      while (stack->len > 0)
+        {
+          int i = g_array_index (stack, int, stack->len - 1);
+          int cx = i % cols, cy = i / cols;
+
+          g_array_set_size (stack, stack->len - 1);
+          x0 = MIN (x0, cx), y0 = MIN (y0, cy), x1 = MAX (x1, cx), y1 = MAX (y1, cy);
+          /* Neighbours within two cells join: nearby changes make one area. */
+          for (int dy = -2; dy <= 2; dy++)
+            for (int dx = -2; dx <= 2; dx++)
+              {
+                int nx = cx + dx, ny = cy + dy;
+
+                if (nx >= 0 && ny >= 0 && nx < cols && ny < rows && cells[ny * cols + nx] == 1)
+                  {
+                    int j = ny * cols + nx;
+
+                    cells[j] = 2;
+                    g_array_append_val (stack, j);
+                  }
+              }
+        }
+      change.rect = (InkanRect) { x0 * unit, y0 * unit, (x1 - x0 + 1) * unit,
+                                  (y1 - y0 + 1) * unit };
+      g_array_append_val (areas, change);
+    }
+}
+
+static void
+compare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ExtractData *data = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_file_get_path (data->file);
+  g_autoptr (InkanRevisions) revisions = NULL;
+  g_autoptr (GBytes) signed_bytes = NULL;
+  g_autoptr (PopplerDocument) then = NULL;
+  g_autoptr (PopplerDocument) now = NULL;
+  g_autoptr (InkanVisualDiff) diff = g_new0 (InkanVisualDiff, 1);
+  const guint8 *bytes;
+  gsize size, end;
+  int n_then, n_now;
+
+  diff->areas = g_array_new (FALSE, FALSE, sizeof (InkanVisualChange));
+  revisions = path != NULL ? inkan_revisions_open (path, &error) : NULL;
+  if (revisions == NULL || data->revision == 0
+      || data->revision > inkan_revisions_get_n (revisions))
+    {
+      if (error == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                     _("The document changed since it was opened; open it again."));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  inkan_revisions_get_end (revisions, data->revision - 1, &end);
+  bytes = inkan_revisions_get_data (revisions, &size);
+  signed_bytes = g_bytes_new (bytes, MIN (end, size));
+  then = poppler_document_new_from_bytes (signed_bytes, NULL, &error);
+  if (then != NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (data->file);
+
+      now = poppler_document_new_from_file (uri, NULL, &error);
+    }
+  if (then == NULL || now == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  n_then = poppler_document_get_n_pages (then);
+  n_now = poppler_document_get_n_pages (now);
+  diff->pages_added = n_now > n_then ? (guint) (n_now - n_then) : 0;
+  diff->pages_removed = n_then > n_now ? (guint) (n_then - n_now) : 0;
+  for (int i = 0; i < MIN (n_then, n_now); i++)
+    {
+      g_autoptr (PopplerPage) page_then = poppler_document_get_page (then, i);
+      g_autoptr (PopplerPage) page_now = poppler_document_get_page (now, i);
+      double w_then, h_then, w_now, h_now;
+      int width, height, cols, rows;
+      g_autofree guint8 *cells = NULL;
+      cairo_surface_t *a, *b;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      poppler_page_get_size (page_then, &w_then, &h_then);
+      poppler_page_get_size (page_now, &w_now, &h_now);
+      diff->pages_compared++;
+      if (fabs (w_then - w_now) > 0.5 || fabs (h_then - h_now) > 0.5)
+        {
+          InkanVisualChange change = { i, { 0, 0, w_now, h_now } };
+
+          g_array_append_val (diff->areas, change);
+          continue;
+        }
+      width = MAX (1, (int) ceil (w_now * COMPARE_SCALE));
+      height = MAX (1, (int) ceil (h_now * COMPARE_SCALE));
+      a = render_page (page_then, width, height);
+      b = render_page (page_now, width, height);
+      cols = (width + CELL - 1) / CELL;
+      rows = (height + CELL - 1) / CELL;
+      cells = g_new0 (guint8, (gsize) cols * rows);
+      for (int cy = 0; cy < rows; cy++)
+        for (int cx = 0; cx < cols; cx++)
+          cells[cy * cols + cx] = cell_differs (a, b, cx, cy, width, height) ? 1 : 0;
+      cairo_surface_destroy (a);
+      cairo_surface_destroy (b);
+      add_areas (diff->areas, i, cells, cols, rows);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&diff), (GDestroyNotify) inkan_visual_diff_free);
+}
+
+void
+inkan_validity_compare_async (GFile               *file,
+                              guint                revision,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  ExtractData *data;
+
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (ExtractData, 1);
+  data->file = g_object_ref (file);
+  data->revision = revision;
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, inkan_validity_compare_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
+  g_task_run_in_thread (task, compare_thread);
+}
+
+InkanVisualDiff *
+inkan_validity_compare_finish (GAsyncResult *result,
+                               GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 

@@ -52,6 +52,35 @@ void   inkan_validity_extract_signed_async  (GFile               *file,
 GFile *inkan_validity_extract_signed_finish (GAsyncResult        *result,
                                              GError             **error);
 
+/* What looks different between the document as a signature left it and as it is now: areas of
+ * the pages compared (0-based page, rectangle in shown points), and pages added or removed. */
+typedef struct
+{
+  int page;
+  InkanRect rect;
+} InkanVisualChange;
+
+typedef struct
+{
+  GArray *areas;            /* InkanVisualChange */
+  guint pages_compared;
+  guint pages_added;        /* pages the current document has beyond the signed one's */
+  guint pages_removed;
+} InkanVisualDiff;
+
+void inkan_visual_diff_free (InkanVisualDiff *diff);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanVisualDiff, inkan_visual_diff_free)
+
+/* Renders every page of both versions (the signed one: `file` up to revision `revision`'s end)
+ * at a low resolution in a GTask thread and compares them pixel by pixel. */
+void             inkan_validity_compare_async  (GFile               *file,
+                                                guint                revision,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+InkanVisualDiff *inkan_validity_compare_finish (GAsyncResult        *result,
+                                                GError             **error);
+
 /* The banner for `report`: its state, a title ("Signed and unchanged") and a sentence saying
  * who signed and what to do. */
 InkanValidityState inkan_validity_summarize (const InkanReport *report,

@@ -769,9 +769,14 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
       return NULL;
     }
   /* The store names people and documents: readable by its owner only. SQLite gives the -wal
-   * and -shm files the database file's permissions. */
-  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+   * and -shm files the database file's permissions. Only a new file is created (and closed)
+   * here: closing any descriptor of a file drops every POSIX lock this process holds on it, so
+   * opening and closing an existing store would pull the locks from under the process's other
+   * SQLite connections to it (the app has several). */
+  fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 && errno == EEXIST)
+    fd = -2;
+  else if (fd < 0)
     {
       int saved = errno;
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
@@ -779,7 +784,8 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
                    path, g_strerror (saved));
       return NULL;
     }
-  close (fd);
+  if (fd >= 0)
+    close (fd);
 
   self = g_object_new (INKAN_TYPE_STORE, NULL);
   self->path = g_strdup (path);
