@@ -37,6 +37,7 @@ struct _InkanTestTsa
   guint later_after;       /* under lock: from this many requests on, later_mode; 0: never */
   InkanTestTsaMode later_mode;
   guint serial;            /* per-request file names, server thread only */
+  GHashTable *files;       /* under lock: path → GBytes served to GET */
 };
 
 /* Runs argv, failing the test with its output when it does not exit 0. */
@@ -331,8 +332,18 @@ handle (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
   g_autoptr (GBytes) request = soup_message_body_flatten (body);
   g_autoptr (GBytes) answer = NULL;
   InkanTestTsaMode mode;
+  GBytes *file;
 
   g_mutex_lock (&self->lock);
+  file = g_hash_table_lookup (self->files, path);
+  if (file != NULL && g_strcmp0 (soup_server_message_get_method (msg), "GET") == 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/pkix-crl", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (file, NULL), g_bytes_get_size (file));
+      g_mutex_unlock (&self->lock);
+      return;
+    }
   mode = self->later_after > 0 && self->requests >= self->later_after ? self->later_mode
                                                                        : self->mode;
   self->requests++;
@@ -411,6 +422,8 @@ inkan_test_tsa_start (InkanTestTsaMode mode)
 
   tsa_pki_get ();
   self->mode = mode;
+  self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_bytes_unref);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   g_mutex_init (&self->lock);
@@ -442,8 +455,25 @@ inkan_test_tsa_stop (InkanTestTsa *self)
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->ready);
+  g_hash_table_unref (self->files);
   g_free (self->url);
   g_free (self);
+}
+
+void
+inkan_test_tsa_serve_file (InkanTestTsa *self, const char *path, GBytes *bytes)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->files, g_strdup (path), g_bytes_ref (bytes));
+  g_mutex_unlock (&self->lock);
+}
+
+char *
+inkan_test_tsa_get_base_url (InkanTestTsa *self)
+{
+  const char *end = strrchr (self->url, '/');
+
+  return g_strndup (self->url, end - self->url);
 }
 
 const char *

@@ -31,6 +31,10 @@ const char *inkan_test_tsa_get_url (InkanTestTsa *tsa);
 void inkan_test_tsa_set_mode (InkanTestTsa *tsa, InkanTestTsaMode mode);
 /* Answers the requests after the first `after` ones (the signer's probe, say) in `mode`. */
 void inkan_test_tsa_set_later_mode (InkanTestTsa *tsa, guint after, InkanTestTsaMode mode);
+/* Serves `bytes` to GET requests for `path` ("/root.crl"), whatever the mode. */
+void inkan_test_tsa_serve_file (InkanTestTsa *tsa, const char *path, GBytes *bytes);
+/* "http://127.0.0.1:PORT", for URLs of served files. */
+char *inkan_test_tsa_get_base_url (InkanTestTsa *tsa);
 /* How many requests the server has answered. */
 guint inkan_test_tsa_get_requests (InkanTestTsa *tsa);
 

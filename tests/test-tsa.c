@@ -789,6 +789,8 @@ test_corpus_lta (void)
   g_assert_true (sig->timestamp->valid);
   g_assert_cmpstr (sig->timestamp->tsa, ==, "Time Stamping Authority");
   g_assert_true (has_finding (sig, "CERTIFICATE_EXPIRED_AFTER_TIMESTAMP"));
+  /* pyHanko's DSS: an OCSP response from a responder the CA delegated */
+  g_assert_true (has_finding (sig, "CERTIFICATE_NOT_REVOKED"));
 
   g_assert_cmpstr (doc->subfilter, ==, "ETSI.RFC3161");
   g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_TOTAL_PASSED);

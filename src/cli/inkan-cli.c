@@ -494,6 +494,50 @@ cmd_ltv (int argc, char **argv)
   return EXIT_OK;
 }
 
+static int
+cmd_timestamp (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context =
+    g_option_context_new (_("FILE.pdf -o OUT.pdf --tsa URL — add a document timestamp (PAdES B-LTA)"));
+  g_autoptr (InkanTsa) tsa = NULL;
+  g_autofree char *output = NULL, *tsa_url = NULL;
+  GError *error = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the copy here"), N_("OUT.pdf") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url, N_("The RFC 3161 timestamp authority"),
+      N_("URL") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("Appends, as an incremental update, a timestamp over the whole "
+                                  "document (after ltv, for long-term archiving).\n"
+                                  "Exit status: 0 done, 96 the timestamp authority failed."));
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (argc != 2)
+    return usage_error (context, _("Give exactly one document."));
+  if (output == NULL)
+    return usage_error (context, _("Give the output file with -o OUT.pdf."));
+  if (tsa_url == NULL)
+    return usage_error (context, _("Give the timestamp authority with --tsa URL."));
+  tsa = inkan_tsa_new (tsa_url, &error);
+  if (tsa == NULL)
+    {
+      int code = usage_error (context, error->message);
+      g_error_free (error);
+      return code;
+    }
+  if (!inkan_document_timestamp (argv[1], output, tsa, &error))
+    return fail (error);
+  return EXIT_OK;
+}
+
 /* ---- verify ------------------------------------------------------------------------------ */
 
 /* `verify` exit codes (DESIGN.md): the worst file decides. */
@@ -777,6 +821,7 @@ print_usage (FILE *stream)
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
              "            [--time RFC3339]\n"
              "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
+             "  inkan-cli timestamp FILE.pdf -o OUT.pdf --tsa URL\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
@@ -861,6 +906,8 @@ main (int argc, char **argv)
     return cmd_verify (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "ltv"))
     return cmd_ltv (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "timestamp"))
+    return cmd_timestamp (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "list"))
     return cmd_token_list (argc - 2, argv + 2);
   if (g_str_equal (argv[1], "token") && argc >= 3 && g_str_equal (argv[2], "certs"))

@@ -560,3 +560,109 @@ inkan_ltv_add (const InkanLtvOptions *options, GError **error)
     }
   return TRUE;
 }
+
+/* ---- document timestamps (PAdES B-LTA) ----------------------------------------------------- */
+
+static gboolean
+read_whole (const char *input, InkanPdf *pdf, guint8 **data, gsize *size, GError **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (input, &contents, size, NULL)
+      || (guint64) *size != inkan_pdf_get_size (pdf))
+    {
+      g_autofree char *display = g_filename_display_name (input);
+
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("“%s” changed while it was being timestamped: try again once it is "
+                     "complete."),
+                   display);
+      return FALSE;
+    }
+  *data = (guint8 *) g_steal_pointer (&contents);
+  return TRUE;
+}
+
+gboolean
+inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, GError **error)
+{
+  static const char digits[] = "0123456789ABCDEF";
+  g_autoptr (InkanPdf) pdf = NULL;
+  g_autoptr (InkanPdfIncrement) inc = NULL;
+  g_autoptr (InkanTimestamp) ts = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree guint8 *original = NULL;
+  g_autofree guint8 *whole = NULL;
+  InkanPdfSigParams params = { 0 };
+  gnutls_hash_hd_t hash;
+  guint8 digest[32];
+  const guint8 *inc_data, *token;
+  gsize size = 0, inc_len, token_len, probe;
+  int rc;
+
+  g_return_val_if_fail (input != NULL && output != NULL, FALSE);
+  g_return_val_if_fail (tsa != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_distinct (input, output, error))
+    return FALSE;
+  pdf = inkan_pdf_open (input, error);
+  if (pdf == NULL)
+    return FALSE;
+  probe = inkan_tsa_probe_size (tsa, NULL, error);
+  if (probe == 0)
+    return FALSE;
+  params.page = 1;
+  params.time = now;
+  params.contents_size = probe;
+  params.doc_timestamp = TRUE;
+  inc = _inkan_pdf_prepare_signature (pdf, &params, error);
+  if (inc == NULL || !read_whole (input, pdf, &original, &size, error))
+    return FALSE;
+
+  inc_data = g_bytes_get_data (inc->bytes, &inc_len);
+  rc = gnutls_hash_init (&hash, GNUTLS_DIG_SHA256);
+  if (rc < 0)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("Cannot compute a digest: %s"), gnutls_strerror (rc));
+      return FALSE;
+    }
+  gnutls_hash (hash, original, size);
+  gnutls_hash (hash, inc_data, inc->gap_start);
+  gnutls_hash (hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
+  gnutls_hash_deinit (hash, digest);
+
+  ts = inkan_tsa_timestamp_digest (tsa, digest, NULL, error);
+  if (ts == NULL)
+    return FALSE;
+  token = g_bytes_get_data (inkan_timestamp_get_token (ts), &token_len);
+  if (token_len * 2 > inc->gap_end - inc->gap_start - 2)
+    {
+      g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_MALFORMED,
+                   _("The timestamp authority %s sent a timestamp larger than the space its "
+                     "first answer asked for. Try again."),
+                   inkan_tsa_get_url (tsa));
+      return FALSE;
+    }
+
+  whole = g_malloc (size + inc_len);
+  memcpy (whole, original, size);
+  memcpy (whole + size, inc_data, inc_len);
+  g_clear_pointer (&original, g_free);
+  for (gsize i = 0; i < token_len; i++)
+    {
+      whole[size + inc->gap_start + 1 + 2 * i] = digits[token[i] >> 4];
+      whole[size + inc->gap_start + 2 + 2 * i] = digits[token[i] & 0xf];
+    }
+  if (!g_file_set_contents_full (output, (const char *) whole, (gssize) (size + inc_len),
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0666, &local_error))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot write “%s”: %s"),
+                   output, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}

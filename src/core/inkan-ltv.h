@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include "inkan-trust.h"
+#include "inkan-tsa.h"
 
 G_BEGIN_DECLS
 
@@ -34,5 +35,14 @@ typedef struct
  * distribution point, each checked against its issuer; and a /VRI entry per signature. Either the
  * output is complete and synced, or it does not exist; the input is never modified. */
 gboolean inkan_ltv_add (const InkanLtvOptions *options, GError **error);
+
+/* Copies `input` to `output` with a document timestamp (PAdES B-LTA): one more incremental
+ * update with an invisible signature field whose /DocTimeStamp value holds `tsa`'s RFC 3161
+ * token over the whole file (its byte ranges), checked as inkan_tsa_timestamp does. Either the
+ * output is complete and synced, or it does not exist. TSA failures are INKAN_TSA_ERROR. */
+gboolean inkan_document_timestamp (const char *input,
+                                   const char *output,
+                                   InkanTsa   *tsa,
+                                   GError    **error);
 
 G_END_DECLS

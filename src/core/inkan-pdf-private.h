@@ -21,6 +21,8 @@ typedef struct
   gsize contents_size;      /* bytes reserved for the CMS; /Contents holds twice as many hex digits */
   GBytes *evidence;         /* approval evidence (JSON) to embed as an associated file of the
                              * signature's widget, or NULL */
+  gboolean doc_timestamp;   /* a document timestamp (/Type /DocTimeStamp, /SubFilter
+                             * /ETSI.RFC3161, no /M, /Reason or /Location) */
 } InkanPdfSigParams;
 
 /* The bytes to append to the original file. Everything is final except the hex digits of

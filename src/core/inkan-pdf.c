@@ -1983,14 +1983,20 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   widget_ref = g_strdup_printf ("%d 0 R", widget_id);
   if (!begin_object (&b, sig_id, 0, error))
     return NULL;
-  g_string_append (out, "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ");
-  append_date (out, params->time);
-  if (params->reason != NULL && params->reason[0] != '\0')
+  if (params->doc_timestamp)
+    g_string_append (out, "<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161");
+  else
+    {
+      g_string_append (out,
+                       "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M ");
+      append_date (out, params->time);
+    }
+  if (!params->doc_timestamp && params->reason != NULL && params->reason[0] != '\0')
     {
       g_string_append (out, " /Reason ");
       append_text_string (out, params->reason);
     }
-  if (params->location != NULL && params->location[0] != '\0')
+  if (!params->doc_timestamp && params->location != NULL && params->location[0] != '\0')
     {
       g_string_append (out, " /Location ");
       append_text_string (out, params->location);

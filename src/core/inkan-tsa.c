@@ -866,13 +866,7 @@ InkanTimestamp *
 inkan_tsa_timestamp (InkanTsa *self, const guint8 *data, gsize len, GCancellable *cancellable,
                      GError **error)
 {
-  g_autoptr (GBytes) request = NULL;
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GBytes) token = NULL;
-  g_autoptr (GBytes) nonce = NULL;
-  g_autoptr (InkanTimestamp) ts = NULL;
   guint8 digest[32];
-  guint8 nonce_bytes[NONCE_LEN];
   int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -880,8 +874,32 @@ inkan_tsa_timestamp (InkanTsa *self, const guint8 *data, gsize len, GCancellable
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   rc = gnutls_hash_fast (GNUTLS_DIG_SHA256, data, len, digest);
-  if (rc >= 0)
-    rc = gnutls_rnd (GNUTLS_RND_NONCE, nonce_bytes, sizeof nonce_bytes);
+  if (rc < 0)
+    {
+      g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_FAILED,
+                   _("Cannot prepare the timestamp request: %s."), gnutls_strerror (rc));
+      return NULL;
+    }
+  return inkan_tsa_timestamp_digest (self, digest, cancellable, error);
+}
+
+InkanTimestamp *
+inkan_tsa_timestamp_digest (InkanTsa *self, const guint8 *digest, GCancellable *cancellable,
+                            GError **error)
+{
+  g_autoptr (GBytes) request = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GBytes) token = NULL;
+  g_autoptr (GBytes) nonce = NULL;
+  g_autoptr (InkanTimestamp) ts = NULL;
+  guint8 nonce_bytes[NONCE_LEN];
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (digest != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  rc = gnutls_rnd (GNUTLS_RND_NONCE, nonce_bytes, sizeof nonce_bytes);
   if (rc < 0)
     {
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_FAILED,
@@ -913,7 +931,16 @@ inkan_tsa_timestamp (InkanTsa *self, const guint8 *data, gsize len, GCancellable
                    self->url, ts->nonce == NULL ? _("it has no nonce") : _("the nonce differs"));
       return NULL;
     }
-  if (!inkan_timestamp_verify (ts, data, len, error))
+  /* The request's imprint is SHA-256; a token with another algorithm fails as a mismatch. */
+  if (ts->imprint_algorithm != GNUTLS_DIG_SHA256)
+    {
+      g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_MISMATCH,
+                   _("The timestamp authority %s answered with another digest than the one "
+                     "asked for. Use another timestamp authority."),
+                   self->url);
+      return NULL;
+    }
+  if (!inkan_timestamp_verify_digest (ts, digest, 32, error))
     return NULL;
   return g_steal_pointer (&ts);
 }

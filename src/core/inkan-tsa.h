@@ -97,6 +97,13 @@ InkanTimestamp *inkan_tsa_timestamp (InkanTsa      *self,
                                      GCancellable  *cancellable,
                                      GError       **error);
 
+/* The same for data whose SHA-256 digest (32 bytes) the caller has computed (a document
+ * timestamp over byte ranges). */
+InkanTimestamp *inkan_tsa_timestamp_digest (InkanTsa      *self,
+                                            const guint8  *digest,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+
 /* The room a token from this TSA needs in a signature: one request over fixed bytes (so a TSA
  * that is down is found before anything else is done) and the size of its token, plus slack
  * for serial numbers, nonces and signatures a few bytes longer next time. */

@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 #include <gnutls/crypto.h>
+#include <gnutls/ocsp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -273,6 +274,8 @@ typedef struct
   GPtrArray *diffs;         /* InkanDiff per revision (index rev), NULL until computed */
   GPtrArray *diff_errors;   /* GError per revision, or NULL */
   gboolean *diffed;
+  GPtrArray *dss_ocsps;     /* gnutls_ocsp_resp_t of the last revision's /DSS, NULL until read */
+  GPtrArray *dss_crls;      /* gnutls_x509_crl_t */
 } Verifier;
 
 static gboolean
@@ -557,6 +560,225 @@ path_verdict (InkanSignatureReport *sig, const InkanPathResult *path, gboolean a
     }
 }
 
+/* ---- revocation data of the document security store ---------------------------------------- */
+
+static void
+ocsp_resp_free (gpointer resp)
+{
+  gnutls_ocsp_resp_deinit (resp);
+}
+
+static void
+crl_free (gpointer crl)
+{
+  gnutls_x509_crl_deinit (crl);
+}
+
+/* The streams of /DSS's `key` array in the last revision, decoded. */
+static void
+read_dss_array (qpdf_data q, qpdf_oh dss, const char *key, gboolean ocsp, GPtrArray *out)
+{
+  qpdf_oh array = dict_get (q, dss, key);
+  int n = qpdf_oh_is_array (q, array) ? qpdf_oh_get_array_n_items (q, array) : 0;
+
+  for (int i = 0; i < n && i < 10000; i++)
+    {
+      qpdf_oh stream = qpdf_oh_get_array_item (q, array, i);
+      unsigned char *buf = NULL;
+      size_t len = 0;
+      gnutls_datum_t datum;
+
+      if (!qpdf_oh_is_stream (q, stream)
+          || qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, NULL, &buf, &len)
+                 != QPDF_SUCCESS
+          || buf == NULL || len == 0 || len > G_MAXUINT)
+        {
+          free (buf);
+          if (qpdf_has_error (q))
+            qpdf_get_error (q);
+          continue;
+        }
+      datum.data = buf;
+      datum.size = (unsigned int) len;
+      if (ocsp)
+        {
+          gnutls_ocsp_resp_t resp = NULL;
+
+          if (gnutls_ocsp_resp_init (&resp) >= 0 && gnutls_ocsp_resp_import (resp, &datum) >= 0)
+            g_ptr_array_add (out, resp);
+          else if (resp != NULL)
+            gnutls_ocsp_resp_deinit (resp);
+        }
+      else
+        {
+          gnutls_x509_crl_t crl = NULL;
+
+          if (gnutls_x509_crl_init (&crl) >= 0
+              && gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) >= 0)
+            g_ptr_array_add (out, crl);
+          else if (crl != NULL)
+            gnutls_x509_crl_deinit (crl);
+        }
+      free (buf);
+    }
+}
+
+static void
+load_dss (Verifier *v)
+{
+  g_autoptr (GError) error = NULL;
+  guint n = inkan_revisions_get_n (v->revisions);
+  qpdf_data q;
+
+  if (v->dss_ocsps != NULL)
+    return;
+  v->dss_ocsps = g_ptr_array_new_with_free_func (ocsp_resp_free);
+  v->dss_crls = g_ptr_array_new_with_free_func (crl_free);
+  q = n > 0 ? inkan_revisions_get_qpdf (v->revisions, n - 1, &error) : NULL;
+  if (q != NULL)
+    {
+      qpdf_oh dss = dict_get (q, qpdf_get_root (q), "/DSS");
+
+      read_dss_array (q, dss, "/OCSPs", TRUE, v->dss_ocsps);
+      read_dss_array (q, dss, "/CRLs", FALSE, v->dss_crls);
+    }
+}
+
+/* The status of `cert` in the DSS: an OCSP response signed by `issuer` (or its delegate), else a
+ * CRL signed by `issuer`. FALSE when the DSS says nothing about it. */
+static gboolean
+dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gboolean *revoked,
+            gint64 *revoked_at, char **source)
+{
+  guint8 serial[128];
+  size_t serial_len = sizeof serial;
+
+  load_dss (v);
+  for (guint i = 0; i < v->dss_ocsps->len; i++)
+    {
+      gnutls_ocsp_resp_t resp = g_ptr_array_index (v->dss_ocsps, i);
+      unsigned int verify = 0;
+
+      if (gnutls_ocsp_resp_get_status (resp) != GNUTLS_OCSP_RESP_SUCCESSFUL
+          || gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0) < 0 || verify != 0)
+        continue;
+      for (unsigned int k = 0; k < 64; k++)
+        {
+          unsigned int status = 0;
+          time_t when = (time_t) -1, produced;
+          g_autoptr (GDateTime) at = NULL;
+
+          if (gnutls_ocsp_resp_check_crt (resp, k, cert) < 0)
+            {
+              if (gnutls_ocsp_resp_get_single (resp, k, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                               NULL, NULL)
+                  < 0)
+                break;
+              continue;
+            }
+          if (gnutls_ocsp_resp_get_single (resp, k, NULL, NULL, NULL, NULL, &status, NULL, NULL,
+                                           &when, NULL)
+                  < 0
+              || status == GNUTLS_OCSP_CERT_UNKNOWN)
+            break;
+          produced = gnutls_ocsp_resp_get_produced (resp);
+          at = g_date_time_new_from_unix_utc ((gint64) produced);
+          *revoked = status == GNUTLS_OCSP_CERT_REVOKED;
+          *revoked_at = (gint64) when;
+          *source = at != NULL ? g_date_time_format (at, "an OCSP response of %Y-%m-%d %H:%M UTC")
+                               : g_strdup ("an OCSP response");
+          return TRUE;
+        }
+    }
+
+  if (gnutls_x509_crt_get_serial (cert, serial, &serial_len) < 0)
+    return FALSE;
+  for (guint i = 0; i < v->dss_crls->len; i++)
+    {
+      gnutls_x509_crl_t crl = g_ptr_array_index (v->dss_crls, i);
+      unsigned int verify = 0;
+      int n;
+
+      if (!gnutls_x509_crl_check_issuer (crl, issuer)
+          || gnutls_x509_crl_verify (crl, &issuer, 1, 0, &verify) < 0 || verify != 0)
+        continue;
+      n = gnutls_x509_crl_get_crt_count (crl);
+      *revoked = FALSE;
+      for (int k = 0; k < n; k++)
+        {
+          guint8 entry[128];
+          size_t entry_len = sizeof entry;
+          time_t when = (time_t) -1;
+
+          if (gnutls_x509_crl_get_crt_serial (crl, (unsigned) k, entry, &entry_len, &when) >= 0
+              && entry_len == serial_len && memcmp (entry, serial, serial_len) == 0)
+            {
+              *revoked = TRUE;
+              *revoked_at = (gint64) when;
+              break;
+            }
+        }
+      *source = g_strdup ("a revocation list");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Revocation of the signer's certificate, from the validation data in the file (offline): revoked
+ * before the proven time (or with no proven time at all) fails or is indeterminate. */
+static void
+check_revocation (Verifier *v, InkanSignatureReport *sig, GDateTime *proven)
+{
+  g_autofree char *source = NULL;
+  gboolean revoked = FALSE;
+  gint64 revoked_at = 0;
+  gnutls_x509_crt_t cert, issuer;
+  g_autofree char *name = NULL;
+
+  if (sig->chain == NULL || sig->chain->len < 2)
+    return;
+  cert = g_ptr_array_index (sig->chain, 0);
+  issuer = g_ptr_array_index (sig->chain, 1);
+  if (!dss_status (v, cert, issuer, &revoked, &revoked_at, &source))
+    return;
+  name = g_strdup (sig->signer_name != NULL ? sig->signer_name : _("the signer"));
+  if (!revoked)
+    {
+      add_finding (sig->findings, "CERTIFICATE_NOT_REVOKED",
+                   _("The validation data in the file (%s) shows that the certificate of “%s” "
+                     "was not revoked."),
+                   source, name);
+      return;
+    }
+  {
+    g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (revoked_at);
+    g_autofree char *when_text = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S UTC")
+                                              : g_strdup (_("an unknown time"));
+
+    if (proven != NULL && when != NULL && g_date_time_compare (when, proven) > 0)
+      add_finding (sig->findings, "CERTIFICATE_REVOKED_AFTER_TIMESTAMP",
+                   _("The certificate of “%s” was revoked on %s (%s), after the timestamp proves "
+                     "the signature was made: the signature stays valid."),
+                   name, when_text, source);
+    else if (proven != NULL)
+      {
+        add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                     _("The certificate of “%s” was revoked on %s (%s), before the signature "
+                       "was made. Do not rely on this signature."),
+                     name, when_text, source);
+        set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "REVOKED");
+      }
+    else
+      {
+        add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                     _("The certificate of “%s” was revoked on %s (%s), and no timestamp proves "
+                       "that the signature was made before. Do not rely on this signature."),
+                     name, when_text, source);
+        set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+      }
+  }
+}
+
 /* A claimed signing time this much after the proven one is not clock skew. */
 #define TIMESTAMP_SKEW (5 * 60 * G_TIME_SPAN_SECOND)
 
@@ -755,6 +977,7 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
     else
       path_verdict (sig, &now_path, FALSE);
   }
+  check_revocation (v, sig, proven);
 }
 
 /* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161): its /Contents is an RFC 3161
@@ -1375,6 +1598,8 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   g_ptr_array_unref (v.diffs);
   g_ptr_array_unref (v.diff_errors);
   g_free (v.diffed);
+  g_clear_pointer (&v.dss_ocsps, g_ptr_array_unref);
+  g_clear_pointer (&v.dss_crls, g_ptr_array_unref);
   return g_steal_pointer (&report);
 }
 
