@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <poppler.h>
@@ -15,6 +16,49 @@
 #include "inkan-revisions.h"
 #include "inkan-validity.h"
 
+
+/* Workers still running when the process exits would tear qpdf down while its libraries' own
+ * destructors run: exit waits for them (registered after qpdf's, so it runs before). */
+static GMutex workers_lock;
+static GCond workers_done;
+static guint workers_running;
+
+static void
+wait_for_workers (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_mutex_lock (&workers_lock);
+  while (workers_running > 0)
+    if (!g_cond_wait_until (&workers_done, &workers_lock, deadline))
+      break;
+  g_mutex_unlock (&workers_lock);
+}
+
+static void
+run_worker (GTask *task, GTaskThreadFunc func)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      atexit (wait_for_workers);
+      g_once_init_leave (&registered, 1);
+    }
+  g_mutex_lock (&workers_lock);
+  workers_running++;
+  g_mutex_unlock (&workers_lock);
+  g_task_run_in_thread (task, func);
+}
+
+static void
+worker_done (void)
+{
+  g_mutex_lock (&workers_lock);
+  workers_running--;
+  g_cond_broadcast (&workers_done);
+  g_mutex_unlock (&workers_lock);
+}
 
 static InkanTrust *
 load_trust (GError **error)
@@ -132,6 +176,16 @@ verify_thread (GTask        *task,
   g_task_return_pointer (task, result, (GDestroyNotify) inkan_validity_result_free);
 }
 
+static void
+verify_thread_counted (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  verify_thread (task, source_object, task_data, cancellable);
+  worker_done ();
+}
+
 void
 inkan_validity_verify_async (GFile               *file,
                              GCancellable        *cancellable,
@@ -145,7 +199,7 @@ inkan_validity_verify_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_verify_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  g_task_run_in_thread (task, verify_thread);
+  run_worker (task, verify_thread_counted);
 }
 
 InkanValidityResult *
@@ -230,6 +284,16 @@ extract_thread (GTask        *task,
   g_task_return_pointer (task, g_file_new_for_path (out), g_object_unref);
 }
 
+static void
+extract_thread_counted (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  extract_thread (task, source_object, task_data, cancellable);
+  worker_done ();
+}
+
 void
 inkan_validity_extract_signed_async (GFile               *file,
                                      guint                revision,
@@ -250,7 +314,7 @@ inkan_validity_extract_signed_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_extract_signed_async);
   g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
-  g_task_run_in_thread (task, extract_thread);
+  run_worker (task, extract_thread_counted);
 }
 
 GFile *
@@ -442,6 +506,16 @@ compare_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&diff), (GDestroyNotify) inkan_visual_diff_free);
 }
 
+static void
+compare_thread_counted (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  compare_thread (task, source_object, task_data, cancellable);
+  worker_done ();
+}
+
 void
 inkan_validity_compare_async (GFile               *file,
                               guint                revision,
@@ -460,7 +534,7 @@ inkan_validity_compare_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_compare_async);
   g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
-  g_task_run_in_thread (task, compare_thread);
+  run_worker (task, compare_thread_counted);
 }
 
 InkanVisualDiff *
