@@ -831,6 +831,13 @@ decided (GObject      *source,
   inkan_requests_view_reload (self);
 }
 
+static gboolean
+destroy_dialog (gpointer dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 pin_response (InkanPinDialog    *dialog,
               const char        *response,
@@ -842,6 +849,12 @@ pin_response (InkanPinDialog    *dialog,
   if (dialog != self->pin_dialog)
     return;
   self->pin_dialog = NULL;
+  /* Gone once answered, whoever answered it (a button closes it, a call does not); destroyed
+   * after the response's emission has ended. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+  g_idle_add_full (G_PRIORITY_HIGH, destroy_dialog, g_object_ref (dialog),
+                   g_object_unref);
   if (g_strcmp0 (response, "apply") != 0)
     {
       set_state (self, INKAN_REQUESTS_IDLE);
@@ -931,7 +944,6 @@ start_deciding (InkanRequestsView *self,
   if (decision == INKAN_DECISION_REJECT && (comment == NULL || *comment == '\0'))
     {
       say (self, _("Say why you reject the request in the comment: a rejection needs one."));
-      gtk_widget_grab_focus (GTK_WIDGET (self->comment_entry));
       return;
     }
   g_clear_pointer (&self->deciding, g_array_unref);
