@@ -504,6 +504,8 @@ test_wrong_pin (Fixture       *fixture,
   /* Cancelled: still pending, the view idle. */
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_assert_cmpint (inkan_requests_view_get_state (fixture->view), ==, INKAN_REQUESTS_IDLE);
+  g_assert_null (inkan_requests_view_get_pin_dialog (fixture->view));
+  inkan_test_app_wait_until (!gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_clear_pointer (&request, inkan_request_free);
   request = get_request (id);
   g_assert_cmpint (request->state, ==, INKAN_REQUEST_PENDING);

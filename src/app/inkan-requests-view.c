@@ -853,6 +853,7 @@ pin_response (InkanPinDialog    *dialog,
    * after the response's emission has ended. */
   gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
   gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   g_idle_add_full (G_PRIORITY_HIGH, destroy_dialog, g_object_ref (dialog),
                    g_object_unref);
   if (g_strcmp0 (response, "apply") != 0)
