@@ -330,11 +330,12 @@ test_approve (Fixture       *fixture,
   g_assert_true (gtk_widget_get_parent (outline) == GTK_WIDGET (page_view));
   inkan_test_app_wait_until (inkan_page_view_is_page_rendered (page_view, 0));
   inkan_test_app_wait_until (gtk_widget_get_mapped (outline));
-  /* 90 points at the page view's scale. */
+  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 2);
+  /* The whole page shown; 90 points at the page view's scale. */
+  g_assert_cmpint (inkan_page_view_get_zoom_mode (page_view), ==, INKAN_ZOOM_MODE_FIT_PAGE);
   g_assert_cmpint (gtk_widget_get_width (outline), >, 0);
   g_assert_cmpfloat (fabs (gtk_widget_get_width (outline)
                            - 90 * inkan_page_view_get_scale (page_view)), <=, 2);
-  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 2);
   g_free (shot);
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "requests-placement");
 

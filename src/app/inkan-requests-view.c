@@ -69,6 +69,7 @@ struct _InkanRequestsView
   char *message;
   InkanPinDialog *pin_dialog;
   GtkFileChooserNative *chooser;
+  gboolean switched;              /* the queue was shown once by itself */
 
   /* Template children. */
   AdwViewStack *stack;
@@ -398,10 +399,23 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+static GtkWidget *
+make_placeholder (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static void
 fill_lists (InkanRequestsView *self)
 {
-  GtkWidget *placeholder;
   g_autoptr (GHashTable) still = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   clear_list (self->mine_list);
@@ -429,17 +443,19 @@ fill_lists (InkanRequestsView *self)
     gtk_list_box_append (self->approve_list,
                          make_row (self, self->lists->to_approve->pdata[i], TRUE));
 
-  placeholder = adw_status_page_new ();
-  adw_status_page_set_title (ADW_STATUS_PAGE (placeholder), _("No Requests"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (placeholder),
-                                   _("Requests you make for a seal that needs approval appear "
-                                     "here with their progress."));
-  gtk_list_box_set_placeholder (self->mine_list, placeholder);
-  placeholder = adw_status_page_new ();
-  adw_status_page_set_title (ADW_STATUS_PAGE (placeholder), _("Nothing to Approve"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (placeholder),
-                                   _("Requests waiting on your role appear here."));
-  gtk_list_box_set_placeholder (self->approve_list, placeholder);
+  gtk_list_box_set_placeholder (self->mine_list,
+                                make_placeholder (_("No requests. Those you make for a seal "
+                                                    "that needs approval appear here with "
+                                                    "their progress.")));
+  gtk_list_box_set_placeholder (self->approve_list,
+                                make_placeholder (_("Nothing to approve. Requests waiting on "
+                                                    "your role appear here.")));
+  /* An approver with nothing of their own opens on their queue. */
+  if (!self->switched && self->lists->mine->len == 0 && self->lists->to_approve->len > 0)
+    {
+      adw_view_stack_set_visible_child_name (self->stack, "to-approve");
+      self->switched = TRUE;
+    }
 
   adw_view_stack_page_set_badge_number (self->approve_page, self->lists->to_approve->len);
   adw_view_stack_page_set_needs_attention (self->approve_page,
@@ -1122,6 +1138,9 @@ outline_placement (InkanDocumentView *view,
   inkan_page_view_add_overlay (page_view, area, (int) placement->page - 1, shown.x, shown.y,
                                shown.width, shown.height);
   g_object_set_data (G_OBJECT (page_view), "inkan-request-placement", area);
+  /* The whole page, so that the outline is seen where it sits. */
+  inkan_page_view_set_zoom_mode (page_view, INKAN_ZOOM_MODE_FIT_PAGE);
+  inkan_page_view_scroll_to_page (page_view, (int) placement->page - 1);
   return TRUE;
 }
 
