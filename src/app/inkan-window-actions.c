@@ -118,6 +118,16 @@ toggle_sidebar_action (GtkWidget  *widget,
                                              !inkan_document_view_get_sidebar_visible (view));
 }
 
+static void
+requests_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  InkanWindow *self = INKAN_WINDOW (widget);
+
+  _inkan_window_set_requests_shown (self, !self->requests_shown);
+}
+
 void
 _inkan_window_actions_class_init (GtkWidgetClass *widget_class)
 {
@@ -131,6 +141,9 @@ _inkan_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.fit-page", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
                                    toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.requests", NULL, requests_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.requests",
+                                       NULL);
 }
 
 void

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "inkan-requests-view.h"
 #include "inkan-window.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,7 @@ struct _InkanWindow
   GMenu *recent_menu;
   InkanDocumentView *bound_view;   /* the view whose signals update the header */
   gulong bound_handlers[3];
+  gboolean requests_shown;         /* the Requests view instead of the documents */
 
   /* Template children. */
   AdwToastOverlay *toast_overlay;
@@ -24,10 +26,15 @@ struct _InkanWindow
   AdwTabBar *tab_bar;
   GtkMenuButton *zoom_button;
   GtkMenuButton *primary_menu_button;
+  GtkToggleButton *requests_button;
+  AdwButtonContent *requests_content;
+  InkanRequestsView *requests_view;
 };
 
 void _inkan_window_actions_class_init (GtkWidgetClass *widget_class);
 void _inkan_window_actions_update     (InkanWindow    *self);
 void _inkan_window_update_recent      (InkanWindow    *self);
+void _inkan_window_set_requests_shown (InkanWindow    *self,
+                                       gboolean        shown);
 
 G_END_DECLS

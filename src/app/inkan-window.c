@@ -102,8 +102,10 @@ update_header (InkanWindow *self)
       gtk_menu_button_set_label (self->zoom_button, zoom);
     }
   gtk_stack_set_visible_child_name (self->stack,
-                                    adw_tab_view_get_n_pages (self->tab_view) > 0 ? "documents"
-                                                                                  : "empty");
+                                    self->requests_shown ? "requests"
+                                    : adw_tab_view_get_n_pages (self->tab_view) > 0 ? "documents"
+                                                                                    : "empty");
+  gtk_toggle_button_set_active (self->requests_button, self->requests_shown);
   _inkan_window_actions_update (self);
 }
 
@@ -230,6 +232,8 @@ inkan_window_open (InkanWindow *self,
   g_return_if_fail (INKAN_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  /* A document opened is a document shown, also from the Requests view. */
+  _inkan_window_set_requests_shown (self, FALSE);
   page = find_tab (self, file);
   if (page != NULL)
     {
@@ -249,6 +253,24 @@ inkan_window_open (InkanWindow *self,
   data->page = g_object_ref (page);
   data->file = g_object_ref (file);
   inkan_document_load_async (file, self->cancellable, document_loaded, data);
+}
+
+static void
+requests_count_changed (InkanWindow *self)
+{
+  guint n = inkan_requests_view_get_n_to_approve (self->requests_view);
+  g_autofree char *label = NULL;
+
+  if (n == 0)
+    {
+      adw_button_content_set_label (self->requests_content, _("Requests"));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->requests_button), "suggested-action");
+      return;
+    }
+  /* TRANSLATORS: the header button when requests wait on the user: "Requests · 2" */
+  label = g_strdup_printf (_("Requests · %u"), n);
+  adw_button_content_set_label (self->requests_content, label);
+  gtk_widget_add_css_class (GTK_WIDGET (self->requests_button), "suggested-action");
 }
 
 static gboolean
@@ -334,6 +356,7 @@ inkan_window_class_init (InkanWindowClass *klass)
                                        G_TYPE_NONE, 2, G_TYPE_FILE, G_TYPE_ERROR);
 
   g_type_ensure (INKAN_TYPE_DOCUMENT_VIEW);
+  g_type_ensure (INKAN_TYPE_REQUESTS_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/inkan/Inkan/ui/inkan-window.ui");
   gtk_widget_class_bind_template_child (widget_class, InkanWindow, toast_overlay);
@@ -343,6 +366,9 @@ inkan_window_class_init (InkanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanWindow, tab_bar);
   gtk_widget_class_bind_template_child (widget_class, InkanWindow, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, InkanWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, InkanWindow, requests_button);
+  gtk_widget_class_bind_template_child (widget_class, InkanWindow, requests_content);
+  gtk_widget_class_bind_template_child (widget_class, InkanWindow, requests_view);
   gtk_widget_class_bind_template_callback (widget_class, selected_page_changed);
 
   _inkan_window_actions_class_init (widget_class);
@@ -372,6 +398,27 @@ inkan_window_init (InkanWindow *self)
                             G_CALLBACK (recent_changed), self);
   _inkan_window_update_recent (self);
 
+  /* The header's Requests button carries the count waiting on the current user. */
+  g_signal_connect_swapped (self->requests_view, "notify::n-to-approve",
+                            G_CALLBACK (requests_count_changed), self);
+  if (INKAN_IS_APPLICATION (g_application_get_default ()))
+    g_signal_connect_object (g_application_get_default (), "notify::user",
+                             G_CALLBACK (inkan_requests_view_reload), self->requests_view,
+                             G_CONNECT_SWAPPED);
+  inkan_requests_view_reload (self->requests_view);
+
+  update_header (self);
+}
+
+void
+_inkan_window_set_requests_shown (InkanWindow *self,
+                                  gboolean     shown)
+{
+  if (self->requests_shown == shown)
+    return;
+  self->requests_shown = shown;
+  if (shown)
+    inkan_requests_view_reload (self->requests_view);
   update_header (self);
 }
 

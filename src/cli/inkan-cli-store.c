@@ -5,6 +5,7 @@
 
 #include "inkan-cli-private.h"
 
+#include "inkan-approving.h"
 #include "inkan-audit-export.h"
 #include "inkan-policy.h"
 #include "inkan-sealing.h"
@@ -55,6 +56,8 @@ wf_exit_code (const GError *error)
                                                           : WF_EXIT_POLICY_BASE + error->code;
   if (error->domain == WF_ERROR)
     return error->code == WF_ERROR_WRONG_KEY ? WF_EXIT_WRONG_KEY : WF_EXIT_NOT_ALLOWED;
+  if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY))
+    return WF_EXIT_WRONG_KEY;
   if (error->domain == INKAN_STORE_ERROR)
     switch (error->code)
       {
@@ -1268,21 +1271,13 @@ cmd_decide (const InkanCliGlobals *globals, int argc, char **argv, InkanDecision
                                                 "own signature"), verb);
   g_autoptr (GOptionContext) context = g_option_context_new (summary);
   g_autofree char *key = NULL, *pin_file = NULL, *comment = NULL;
-  g_autofree char *objects = NULL, *action = NULL;
   g_auto (Session) s = { 0 };
-  g_autoptr (InkanRequest) request = NULL;
-  g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
-  g_autoptr (InkanSigner) signer = NULL;
-  g_autoptr (GBytes) token_der = NULL;
-  g_autoptr (GBytes) statement = NULL;
-  g_autoptr (GBytes) cms = NULL;
   g_autoptr (InkanApproval) recorded = NULL;
-  InkanApproval approval = { 0 };
+  InkanApprovingOptions options = { 0 };
   GError *error = NULL;
   int status = WF_EXIT_OK;
   gint64 id;
-  guint step = 0;
+  guint n_steps = 0;
   GOptionEntry entries[] = {
     { "key", 0, 0, G_OPTION_ARG_STRING, &key, N_("Your private key on your token"),
       N_("PKCS11_URL") },
@@ -1304,60 +1299,22 @@ cmd_decide (const InkanCliGlobals *globals, int argc, char **argv, InkanDecision
     return _inkan_cli_usage_error (context, _("Say why you reject it with --comment TEXT."));
   if (!session_open (&s, globals, TRUE, &status))
     return status;
-  objects = g_strdup_printf ("request:%" G_GINT64_FORMAT, id);
-  action = g_strdup_printf ("request.%s", verb);
-  request = inkan_store_get_request (s.store, id, &error);
-  if (request == NULL)
-    return refuse (&s, action, objects, NULL, error);
-  g_free (objects);
-  objects = g_strdup_printf ("request:%" G_GINT64_FORMAT " seal:%" G_GINT64_FORMAT, id,
-                             request->seal_id);
-  seal = inkan_store_get_seal_by_id (s.store, request->seal_id, &error);
-  if (seal == NULL)
-    return wf_fail (error);
-  approvals = inkan_store_list_approvals (s.store, id, &error);
-  if (approvals == NULL)
-    return wf_fail (error);
-  if (!inkan_policy_check_approver (s.actor, seal, request, approvals, &step, &error))
-    return refuse (&s, action, objects, request->document_sha256, error);
-
-  signer = inkan_signer_open (key, NULL, _inkan_cli_pin_func, pin_file, &error);
-  if (signer == NULL)
-    return _inkan_cli_fail (error);
-  token_der = crt_to_der (inkan_signer_get_certificate (signer), &error);
-  if (token_der == NULL)
-    return _inkan_cli_fail (error);
-  /* An approval is worth only what the registered certificate proves: signing with any other
-   * key would make a statement that signing refuses later, so refuse it now. */
-  if (s.actor->cert_der == NULL || !g_bytes_equal (token_der, s.actor->cert_der))
-    {
-      g_set_error (&error, WF_ERROR, WF_ERROR_WRONG_KEY,
-                   _("The key you gave belongs to “%s”, not to the certificate registered for "
-                     "%s; use your own key, or ask an administrator to register your "
-                     "certificate."), inkan_signer_get_subject (signer), s.actor->name);
-      return refuse (&s, action, objects, request->document_sha256, error);
-    }
-
-  statement = inkan_approval_statement (id, request->document_sha256, seal->name, decision,
-                                        comment != NULL ? comment : "", s.now);
-  cms = inkan_approval_sign (signer, statement, &error);
-  if (cms == NULL)
-    return _inkan_cli_fail (error);
-  approval.request_id = id;
-  approval.approver_id = s.actor->id;
-  approval.role = inkan_role_from_string (g_ptr_array_index (seal->approval_chain, step));
-  approval.step = step;
-  approval.decision = decision;
-  approval.comment = comment != NULL ? comment : (char *) "";
-  approval.time = s.now;
-  approval.statement = statement;
-  approval.cms = cms;
-  recorded = inkan_store_add_approval (s.store, s.audit, s.actor, &approval, s.now, &error);
+  options.store = s.store;
+  options.audit = s.audit;
+  options.actor = s.actor;
+  options.request_id = id;
+  options.decision = decision;
+  options.comment = comment;
+  options.key_url = key;
+  options.pin_func = _inkan_cli_pin_func;
+  options.pin_data = pin_file;
+  options.now = s.now;
+  recorded = inkan_approving_run (&options, &n_steps, &error);
   if (recorded == NULL)
     return wf_fail (error);
   if (decision == INKAN_DECISION_APPROVE)
-    g_print (_("Request %" G_GINT64_FORMAT " approved (step %u of %u).\n"), id, step + 1,
-             seal->approval_chain->len);
+    g_print (_("Request %" G_GINT64_FORMAT " approved (step %u of %u).\n"), id,
+             recorded->step + 1, n_steps);
   else
     g_print (_("Request %" G_GINT64_FORMAT " rejected.\n"), id);
   return WF_EXIT_OK;
