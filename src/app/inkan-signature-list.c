@@ -68,40 +68,33 @@ format_time_ms (GDateTime *time)
   return g_strdup_printf ("%s.%03d %s", seconds, g_date_time_get_microsecond (local) / 1000, zone);
 }
 
+/* Every button of a row emits its own signal with the row's index. */
 static void
-show_clicked (GtkButton          *button,
-              InkanSignatureList *self)
+button_clicked (GtkButton          *button,
+                InkanSignatureList *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+  guint signal = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-signal"));
 
-  g_signal_emit (self, signals[SIGNAL_SHOW_SIGNATURE], 0, index);
+  g_signal_emit (self, signals[signal], 0, index);
 }
 
-static void
-certificates_clicked (GtkButton          *button,
-                      InkanSignatureList *self)
+static GtkWidget *
+add_button (InkanSignatureList *self,
+            GtkWidget          *buttons,
+            const char         *mnemonic,
+            const char         *tooltip,
+            guint               signal,
+            guint               index)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
+  GtkWidget *button = gtk_button_new_with_mnemonic (mnemonic);
 
-  g_signal_emit (self, signals[SIGNAL_SHOW_CERTIFICATES], 0, index);
-}
-
-static void
-signed_version_clicked (GtkButton          *button,
-                        InkanSignatureList *self)
-{
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
-
-  g_signal_emit (self, signals[SIGNAL_SHOW_SIGNED_VERSION], 0, index);
-}
-
-static void
-changes_clicked (GtkButton          *button,
-                 InkanSignatureList *self)
-{
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "inkan-index"));
-
-  g_signal_emit (self, signals[SIGNAL_SHOW_CHANGES], 0, index);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
+  g_object_set_data (G_OBJECT (button), "inkan-signal", GUINT_TO_POINTER (signal));
+  g_signal_connect (button, "clicked", G_CALLBACK (button_clicked), self);
+  gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
+  return button;
 }
 
 static GtkWidget *
@@ -110,14 +103,10 @@ signature_row (InkanSignatureList         *self,
                guint                       index,
                GPtrArray                  *details)
 {
-  static const char *const icons[] = {
-    "content-loading-symbolic", "emblem-ok-symbolic", "dialog-warning-symbolic",
-    "dialog-error-symbolic",
-  };
   static const char *const classes[] = { "dim-label", "success", "warning", "error" };
   InkanValidityState state = inkan_validity_signature_state (signature);
   AdwExpanderRow *row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  GtkWidget *icon = gtk_image_new_from_icon_name (icons[state]);
+  GtkWidget *icon = gtk_image_new_from_icon_name (inkan_validity_state_icon_name (state));
   GtkWidget *buttons = gtk_flow_box_new ();
   GtkWidget *button;
   GtkWidget *line;
@@ -204,33 +193,19 @@ signature_row (InkanSignatureList         *self,
   gtk_widget_set_margin_top (buttons, 6);
   gtk_widget_set_margin_bottom (buttons, 6);
   if (signature->page > 0)
-    {
-      button = gtk_button_new_with_mnemonic (_("Show on _Page"));
-      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
-      g_signal_connect (button, "clicked", G_CALLBACK (show_clicked), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
-    }
+    add_button (self, buttons, _("Show on _Page"), NULL, SIGNAL_SHOW_SIGNATURE, index);
   /* Only a signature that later revisions were added to has an earlier version to show. */
   if (signature->coverage == INKAN_COVERAGE_ENTIRE_REVISION)
     {
-      button = gtk_button_new_with_mnemonic (_("Signed _Version"));
-      gtk_widget_set_tooltip_text (button, _("Open the document exactly as it was when this "
-                                             "signature was made"));
-      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
-      g_signal_connect (button, "clicked", G_CALLBACK (signed_version_clicked), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
-      button = gtk_button_new_with_mnemonic (_("What C_hanged"));
-      gtk_widget_set_tooltip_text (button, _("Mark on the pages what looks different since this "
-                                             "signature was made"));
-      g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
-      g_signal_connect (button, "clicked", G_CALLBACK (changes_clicked), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
+      add_button (self, buttons, _("Signed _Version"),
+                  _("Open the document exactly as it was when this signature was made"),
+                  SIGNAL_SHOW_SIGNED_VERSION, index);
+      add_button (self, buttons, _("What C_hanged"),
+                  _("Mark on the pages what looks different since this signature was made"),
+                  SIGNAL_SHOW_CHANGES, index);
     }
-  button = gtk_button_new_with_mnemonic (_("_Certificates"));
+  button = add_button (self, buttons, _("_Certificates"), NULL, SIGNAL_SHOW_CERTIFICATES, index);
   gtk_widget_set_sensitive (button, signature->chain != NULL && signature->chain->len > 0);
-  g_object_set_data (G_OBJECT (button), "inkan-index", GUINT_TO_POINTER (index));
-  g_signal_connect (button, "clicked", G_CALLBACK (certificates_clicked), self);
-  gtk_flow_box_append (GTK_FLOW_BOX (buttons), button);
   adw_action_row_add_suffix (ADW_ACTION_ROW (line), buttons);
   for (GtkWidget *child = gtk_widget_get_first_child (buttons); child != NULL;
        child = gtk_widget_get_next_sibling (child))

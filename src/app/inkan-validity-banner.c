@@ -39,16 +39,11 @@ show (InkanValidityBanner *self,
       const char          *detail,
       gboolean             busy)
 {
-  static const char *const icons[] = {
-    "content-loading-symbolic", "emblem-ok-symbolic", "dialog-warning-symbolic",
-    "dialog-error-symbolic",
-  };
-
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     gtk_widget_remove_css_class (GTK_WIDGET (self->box), state_classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->box), state_classes[state]);
   self->state = state;
-  gtk_image_set_from_icon_name (self->icon, icons[state]);
+  gtk_image_set_from_icon_name (self->icon, inkan_validity_state_icon_name (state));
   gtk_widget_set_visible (GTK_WIDGET (self->icon), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);

@@ -35,6 +35,20 @@ wait_for_workers (void)
   g_mutex_unlock (&workers_lock);
 }
 
+static void worker_done (void);
+
+static void
+counted_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GTaskThreadFunc func = (GTaskThreadFunc) g_object_get_data (G_OBJECT (task), "inkan-worker");
+
+  func (task, source_object, task_data, cancellable);
+  worker_done ();
+}
+
 static void
 run_worker (GTask *task, GTaskThreadFunc func)
 {
@@ -48,7 +62,8 @@ run_worker (GTask *task, GTaskThreadFunc func)
   g_mutex_lock (&workers_lock);
   workers_running++;
   g_mutex_unlock (&workers_lock);
-  g_task_run_in_thread (task, func);
+  g_object_set_data (G_OBJECT (task), "inkan-worker", (gpointer) func);
+  g_task_run_in_thread (task, counted_thread);
 }
 
 static void
@@ -176,16 +191,6 @@ verify_thread (GTask        *task,
   g_task_return_pointer (task, result, (GDestroyNotify) inkan_validity_result_free);
 }
 
-static void
-verify_thread_counted (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  verify_thread (task, source_object, task_data, cancellable);
-  worker_done ();
-}
-
 void
 inkan_validity_verify_async (GFile               *file,
                              GCancellable        *cancellable,
@@ -199,7 +204,7 @@ inkan_validity_verify_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_verify_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-  run_worker (task, verify_thread_counted);
+  run_worker (task, verify_thread);
 }
 
 InkanValidityResult *
@@ -226,6 +231,38 @@ extract_data_free (ExtractData *data)
   g_free (data);
 }
 
+/* The file as it was at the end of revision `revision` (1-based): a view of the mapped file,
+ * which it keeps open. */
+static GBytes *
+signed_version_bytes (GFile *file, guint revision, GError **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  InkanRevisions *revisions;
+  const guint8 *bytes;
+  gsize size, end;
+
+  if (path == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Only documents on this computer can be checked."));
+      return NULL;
+    }
+  revisions = inkan_revisions_open (path, error);
+  if (revisions == NULL)
+    return NULL;
+  if (revision == 0 || revision > inkan_revisions_get_n (revisions))
+    {
+      inkan_revisions_free (revisions);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("The document changed since it was opened; open it again."));
+      return NULL;
+    }
+  inkan_revisions_get_end (revisions, revision - 1, &end);
+  bytes = inkan_revisions_get_data (revisions, &size);
+  return g_bytes_new_with_free_func (bytes, MIN (end, size),
+                                     (GDestroyNotify) inkan_revisions_free, revisions);
+}
+
 static void
 extract_thread (GTask        *task,
                 gpointer      source_object,
@@ -235,33 +272,18 @@ extract_thread (GTask        *task,
   ExtractData *data = task_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = g_file_get_path (data->file);
-  g_autoptr (InkanRevisions) revisions = NULL;
+  g_autoptr (GBytes) version = signed_version_bytes (data->file, data->revision, &error);
   g_autofree char *base = NULL;
   g_autofree char *name = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *out = NULL;
-  const guint8 *bytes;
-  gsize size, end;
   char *dot;
 
-  revisions = path != NULL ? inkan_revisions_open (path, &error) : NULL;
-  if (revisions == NULL)
+  if (version == NULL)
     {
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                     _("Only documents on this computer can be checked."));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (data->revision == 0 || data->revision > inkan_revisions_get_n (revisions))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               _("The document changed since it was opened; open it again."));
-      return;
-    }
-  inkan_revisions_get_end (revisions, data->revision - 1, &end);
-  bytes = inkan_revisions_get_data (revisions, &size);
-  end = MIN (end, size);
 
   base = g_path_get_basename (path);
   if ((dot = strrchr (base, '.')) != NULL && g_ascii_strcasecmp (dot, ".pdf") == 0)
@@ -272,7 +294,8 @@ extract_thread (GTask        *task,
   dir = g_build_filename (g_get_user_cache_dir (), "inkan", "signed-versions", NULL);
   out = g_build_filename (dir, name, NULL);
   if (g_mkdir_with_parents (dir, 0700) != 0
-      || !g_file_set_contents_full (out, (const char *) bytes, (gssize) end,
+      || !g_file_set_contents_full (out, g_bytes_get_data (version, NULL),
+                                    (gssize) g_bytes_get_size (version),
                                     G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
     {
       if (error == NULL)
@@ -282,16 +305,6 @@ extract_thread (GTask        *task,
       return;
     }
   g_task_return_pointer (task, g_file_new_for_path (out), g_object_unref);
-}
-
-static void
-extract_thread_counted (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
-{
-  extract_thread (task, source_object, task_data, cancellable);
-  worker_done ();
 }
 
 void
@@ -314,7 +327,7 @@ inkan_validity_extract_signed_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_extract_signed_async);
   g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
-  run_worker (task, extract_thread_counted);
+  run_worker (task, extract_thread);
 }
 
 GFile *
@@ -428,30 +441,18 @@ compare_thread (GTask        *task,
 {
   ExtractData *data = task_data;
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_file_get_path (data->file);
-  g_autoptr (InkanRevisions) revisions = NULL;
-  g_autoptr (GBytes) signed_bytes = NULL;
+  g_autoptr (GBytes) signed_bytes = signed_version_bytes (data->file, data->revision, &error);
   g_autoptr (PopplerDocument) then = NULL;
   g_autoptr (PopplerDocument) now = NULL;
   g_autoptr (InkanVisualDiff) diff = g_new0 (InkanVisualDiff, 1);
-  const guint8 *bytes;
-  gsize size, end;
   int n_then, n_now;
 
   diff->areas = g_array_new (FALSE, FALSE, sizeof (InkanVisualChange));
-  revisions = path != NULL ? inkan_revisions_open (path, &error) : NULL;
-  if (revisions == NULL || data->revision == 0
-      || data->revision > inkan_revisions_get_n (revisions))
+  if (signed_bytes == NULL)
     {
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                     _("The document changed since it was opened; open it again."));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  inkan_revisions_get_end (revisions, data->revision - 1, &end);
-  bytes = inkan_revisions_get_data (revisions, &size);
-  signed_bytes = g_bytes_new (bytes, MIN (end, size));
   then = poppler_document_new_from_bytes (signed_bytes, NULL, &error);
   if (then != NULL)
     {
@@ -506,16 +507,6 @@ compare_thread (GTask        *task,
   g_task_return_pointer (task, g_steal_pointer (&diff), (GDestroyNotify) inkan_visual_diff_free);
 }
 
-static void
-compare_thread_counted (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
-{
-  compare_thread (task, source_object, task_data, cancellable);
-  worker_done ();
-}
-
 void
 inkan_validity_compare_async (GFile               *file,
                               guint                revision,
@@ -534,7 +525,7 @@ inkan_validity_compare_async (GFile               *file,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, inkan_validity_compare_async);
   g_task_set_task_data (task, data, (GDestroyNotify) extract_data_free);
-  run_worker (task, compare_thread_counted);
+  run_worker (task, compare_thread);
 }
 
 InkanVisualDiff *
@@ -544,6 +535,19 @@ inkan_validity_compare_finish (GAsyncResult *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+inkan_validity_state_icon_name (InkanValidityState state)
+{
+  static const char *const icons[] = {
+    [INKAN_VALIDITY_NONE] = "content-loading-symbolic",
+    [INKAN_VALIDITY_VALID] = "emblem-ok-symbolic",
+    [INKAN_VALIDITY_UNSURE] = "dialog-warning-symbolic",
+    [INKAN_VALIDITY_INVALID] = "dialog-error-symbolic",
+  };
+
+  return state < G_N_ELEMENTS (icons) ? icons[state] : icons[INKAN_VALIDITY_INVALID];
 }
 
 InkanValidityState

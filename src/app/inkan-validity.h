@@ -87,6 +87,9 @@ InkanValidityState inkan_validity_summarize (const InkanReport *report,
                                              char             **title,
                                              char             **detail);
 
+/* The symbolic icon showing a state, the same in the banner and the sidebar. */
+const char *inkan_validity_state_icon_name (InkanValidityState state);
+
 /* One signature's verdict as a state and in words. */
 InkanValidityState inkan_validity_signature_state (const InkanSignatureReport *signature);
 const char *inkan_validity_verdict_words   (const InkanSignatureReport *signature);
