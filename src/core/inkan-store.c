@@ -931,52 +931,47 @@ get_one (InkanStore *self, const char *sql, gint64 id, const char *name,
   return from_row (stmt, error);
 }
 
-/* Replaces the placeholder NOT_FOUND message of get_one() with a sentence. */
+/* Replaces the placeholder NOT_FOUND message get_one() left in *error with a sentence. */
 static void
-name_missing (GError *error, const char *format, ...) G_GNUC_PRINTF (2, 3);
+name_missing (GError **error, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
-name_missing (GError *error, const char *format, ...)
+name_missing (GError **error, const char *format, ...)
 {
   va_list args;
 
-  if (error == NULL || !g_error_matches (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND))
+  if (error == NULL || *error == NULL
+      || !g_error_matches (*error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND))
     return;
   va_start (args, format);
-  g_free (error->message);
-  error->message = g_strdup_vprintf (format, args);
+  g_free ((*error)->message);
+  (*error)->message = g_strdup_vprintf (format, args);
   va_end (args);
 }
 
 static InkanUser *
 user_by_id (InkanStore *self, gint64 id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   InkanUser *user = get_one (self, "SELECT " USER_COLUMNS " FROM users WHERE id = ?", id, NULL,
-                             (gpointer)user_from_row, &local_error);
+                             (gpointer)user_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no user %" G_GINT64_FORMAT " in the store; list the users to find "
                 "the right one.",
                 id);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   return user;
 }
 
 static InkanUser *
 user_by_name (InkanStore *self, const char *name, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   InkanUser *user = get_one (self, "SELECT " USER_COLUMNS " FROM users WHERE name = ?", 0, name,
-                             (gpointer)user_from_row, &local_error);
+                             (gpointer)user_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no user named “%s” in the store; list the users to find the right "
                 "name.",
                 name);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   return user;
 }
 
@@ -1256,30 +1251,26 @@ seal_complete (InkanStore *self, InkanSeal *seal_, GError **error)
 static InkanSeal *
 seal_by (InkanStore *self, gint64 id, const char *name, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   InkanSeal *seal;
 
   if (name != NULL)
     seal = get_one (self, "SELECT " SEAL_COLUMNS " FROM seals WHERE name = ?", 0, name,
-                    (gpointer)seal_from_row, &local_error);
+                    (gpointer)seal_from_row, error);
   else
     seal = get_one (self, "SELECT " SEAL_COLUMNS " FROM seals WHERE id = ?", id, NULL,
-                    (gpointer)seal_from_row, &local_error);
+                    (gpointer)seal_from_row, error);
   if (name != NULL)
-    name_missing (local_error,
+    name_missing (error,
                   "There is no seal named “%s” in the store; list the seals to find the right "
                   "name.",
                   name);
   else
-    name_missing (local_error,
+    name_missing (error,
                   "There is no seal %" G_GINT64_FORMAT " in the store; list the seals to find "
                   "the right one.",
                   id);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (seal == NULL)
+    return NULL;
   return seal_complete (self, seal, error);
 }
 
@@ -1551,17 +1542,14 @@ template_from_row (sqlite3_stmt *stmt, GError **error)
 static InkanTemplate *
 template_by_id (InkanStore *self, gint64 id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   InkanTemplate *template_ = get_one (self,
                                       "SELECT " TEMPLATE_COLUMNS " FROM templates WHERE id = ?",
-                                      id, NULL, (gpointer)template_from_row, &local_error);
+                                      id, NULL, (gpointer)template_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no template %" G_GINT64_FORMAT " in the store; list the templates "
                 "to find the right one.",
                 id);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   return template_;
 }
 
@@ -1650,20 +1638,17 @@ InkanTemplate *
 inkan_store_get_template (InkanStore *self, const char *name, GError **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
-  g_autoptr (GError) local_error = NULL;
   InkanTemplate *template_;
 
   g_return_val_if_fail (INKAN_IS_STORE (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
   locker = g_mutex_locker_new (&self->lock);
   template_ = get_one (self, "SELECT " TEMPLATE_COLUMNS " FROM templates WHERE name = ?", 0, name,
-                       (gpointer)template_from_row, &local_error);
-  name_missing (local_error,
+                       (gpointer)template_from_row, error);
+  name_missing (error,
                 "There is no template named “%s” in the store; list the templates to find the "
                 "right name.",
                 name);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   return template_;
 }
 
@@ -1718,20 +1703,16 @@ grant_load_templates (InkanStore *self, InkanGrant *grant, GError **error)
 static InkanGrant *
 grant_by_id (InkanStore *self, gint64 id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   g_autoptr (InkanGrant) grant = get_one (self,
                                           "SELECT " GRANT_COLUMNS " FROM grants WHERE id = ?",
-                                          id, NULL, (gpointer)grant_from_row, &local_error);
+                                          id, NULL, (gpointer)grant_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no grant %" G_GINT64_FORMAT " in the store; list the grants to find "
                 "the right one.",
                 id);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (grant == NULL)
+    return NULL;
   if (!grant_load_templates (self, grant, error))
     return NULL;
   return g_steal_pointer (&grant);
@@ -1984,16 +1965,13 @@ request_from_row (sqlite3_stmt *stmt, GError **error)
 static InkanRequest *
 request_by_id (InkanStore *self, gint64 id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   InkanRequest *request = get_one (self, "SELECT " REQUEST_COLUMNS " FROM requests WHERE id = ?",
-                                   id, NULL, (gpointer)request_from_row, &local_error);
+                                   id, NULL, (gpointer)request_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no request %" G_GINT64_FORMAT " in the store; list the requests to "
                 "find the right one.",
                 id);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   return request;
 }
 
@@ -2730,14 +2708,11 @@ reservation_from_row (sqlite3_stmt *stmt, GError **error)
 static Reservation *
 reservation_by_id (InkanStore *self, gint64 id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   Reservation *r = get_one (self, "SELECT " RESERVATION_COLUMNS " FROM signatures WHERE id = ?",
-                            id, NULL, (gpointer)reservation_from_row, &local_error);
+                            id, NULL, (gpointer)reservation_from_row, error);
 
-  name_missing (local_error,
+  name_missing (error,
                 "There is no signature %" G_GINT64_FORMAT " in the store.", id);
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
   if (r != NULL && strcmp (r->state, "signing") != 0)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
