@@ -41,11 +41,10 @@ enum
 #define WF_ERROR (wf_error_quark ())
 static G_DEFINE_QUARK (inkan-cli-workflow-error-quark, wf_error)
 
-/* The CLI's own refusals, beside the policy's. */
+/* The CLI's own refusal, beside the policy's and the core's. */
 enum
 {
   WF_ERROR_UNKNOWN_USER,
-  WF_ERROR_WRONG_KEY,
 };
 
 static int
@@ -55,7 +54,7 @@ wf_exit_code (const GError *error)
     return error->code == INKAN_POLICY_ERROR_NOT_ALLOWED ? WF_EXIT_NOT_ALLOWED
                                                           : WF_EXIT_POLICY_BASE + error->code;
   if (error->domain == WF_ERROR)
-    return error->code == WF_ERROR_WRONG_KEY ? WF_EXIT_WRONG_KEY : WF_EXIT_NOT_ALLOWED;
+    return WF_EXIT_NOT_ALLOWED;
   if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY))
     return WF_EXIT_WRONG_KEY;
   if (error->domain == INKAN_STORE_ERROR)
@@ -81,7 +80,7 @@ static const char *
 wf_reason_code (const GError *error)
 {
   if (error->domain == WF_ERROR)
-    return error->code == WF_ERROR_WRONG_KEY ? "WRONG_KEY" : "UNKNOWN_USER";
+    return "UNKNOWN_USER";
   return inkan_sealing_reason_code (error);
 }
 
