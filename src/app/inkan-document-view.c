@@ -471,6 +471,15 @@ update_seal_bar (InkanDocumentView *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->seal_label), text);
 }
 
+/* Takes the placed seal off the page. */
+static void
+drop_placed (InkanDocumentView *self)
+{
+  if (self->placed != NULL)
+    inkan_seal_overlay_remove (self->placed);
+  g_clear_object (&self->placed);
+}
+
 void
 inkan_document_view_cancel_placement (InkanDocumentView *self)
 {
@@ -478,11 +487,7 @@ inkan_document_view_cancel_placement (InkanDocumentView *self)
 
   if (flow_busy (self))
     return;
-  if (self->placed != NULL)
-    {
-      inkan_seal_overlay_remove (self->placed);
-      g_clear_object (&self->placed);
-    }
+  drop_placed (self);
   g_clear_object (&self->placed_item);
   update_seal_bar (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -497,11 +502,7 @@ flow_changed (InkanDocumentView *self)
   if (state == INKAN_SEAL_FLOW_DONE)
     {
       /* Applied or requested: the seal is on its way; the palette shows the new state. */
-      if (self->placed != NULL)
-        {
-          inkan_seal_overlay_remove (self->placed);
-          g_clear_object (&self->placed);
-        }
+      drop_placed (self);
       g_clear_object (&self->placed_item);
       inkan_seal_palette_reload (self->palette);
     }
@@ -618,11 +619,7 @@ inkan_document_view_place_seal (InkanDocumentView *self,
       inkan_placement_centre_on (x, y, w, h, page_w, page_h, &rect);
     }
 
-  if (self->placed != NULL)
-    {
-      inkan_seal_overlay_remove (self->placed);
-      g_clear_object (&self->placed);
-    }
+  drop_placed (self);
   clear_flow (self);
   g_set_object (&self->placed_item, item);
   self->placed = g_object_ref_sink (inkan_seal_overlay_new (self->page_view, texture, page,
@@ -868,9 +865,7 @@ inkan_document_view_dispose (GObject *object)
   if (self->thumbnails != NULL)
     gtk_list_view_set_model (self->thumbnails, NULL);
   clear_flow (self);
-  if (self->placed != NULL)
-    inkan_seal_overlay_remove (self->placed);
-  g_clear_object (&self->placed);
+  drop_placed (self);
   g_clear_object (&self->placed_item);
   if (self->application != NULL)
     g_clear_signal_handler (&self->user_handler, self->application);

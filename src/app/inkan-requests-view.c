@@ -1302,7 +1302,9 @@ inkan_requests_view_open_document (InkanRequestsView *self)
       g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
       g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
 
-      if (base != NULL && g_str_equal (base, e->request->document_name))
+      /* An open document is a recent file too: hash it once. */
+      if (base != NULL && g_str_equal (base, e->request->document_name)
+          && !g_ptr_array_find_with_equal_func (candidates, path, g_str_equal, NULL))
         g_ptr_array_add (candidates, g_steal_pointer (&path));
     }
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
