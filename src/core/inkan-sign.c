@@ -388,9 +388,7 @@ typedef struct
   const InkanSignOptions *options;
   GDateTime *time;
   InkanSigner *signer;      /* a reference, once waited for */
-  GError *error;            /* why there is none */
   GError *usable_error;     /* why its certificate may not seal */
-  gboolean waited;
   gboolean checked;
 } SignerSlot;
 
@@ -398,7 +396,6 @@ static void
 signer_slot_clear (SignerSlot *slot)
 {
   g_clear_object (&slot->signer);
-  g_clear_error (&slot->error);
   g_clear_error (&slot->usable_error);
 }
 
@@ -407,19 +404,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SignerSlot, signer_slot_clear)
 static gboolean
 signer_wait (SignerSlot *slot, gboolean check_usable, GError **error)
 {
-  if (!slot->waited)
-    {
-      slot->waited = TRUE;
-      if (slot->options->signer != NULL)
-        slot->signer = g_object_ref (slot->options->signer);
-      else
-        slot->signer = inkan_signer_opening_wait (slot->options->signer_opening, &slot->error);
-    }
+  /* The opening keeps its outcome: asking it again gives the same signer or error. */
   if (slot->signer == NULL)
-    {
-      g_propagate_error (error, g_error_copy (slot->error));
-      return FALSE;
-    }
+    slot->signer = slot->options->signer != NULL
+                     ? g_object_ref (slot->options->signer)
+                     : inkan_signer_opening_wait (slot->options->signer_opening, error);
+  if (slot->signer == NULL)
+    return FALSE;
   if (check_usable && !slot->checked)
     {
       slot->checked = TRUE;
