@@ -173,12 +173,10 @@ static GBytes *
 fetch (Collector *c, gnutls_x509_crt_t cert, const char *who, const char *url,
        const char *content_type, GBytes *body, GError **error)
 {
-  static const InkanHttpErrors template = { 0, INKAN_LTV_ERROR_FETCH, INKAN_LTV_ERROR_FETCH,
-                                            INKAN_LTV_ERROR_FETCH, MAX_ANSWER_SIZE };
-  InkanHttpErrors codes = template;
+  const InkanHttpErrors codes = { INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH, INKAN_LTV_ERROR_FETCH,
+                                  INKAN_LTV_ERROR_FETCH, MAX_ANSWER_SIZE };
   g_autoptr (GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
 
-  codes.domain = INKAN_LTV_ERROR;
   if (uri == NULL)
     {
       fetch_error (error, cert, _("its address “%s” is not a URL"), url);
