@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "inkan-cms.h"
+#include "inkan-asn1-private.h"
 
 #include <gnutls/crypto.h>
 #include <libtasn1.h>
@@ -79,11 +80,18 @@ load_definitions (gpointer data)
   return definitions;
 }
 
+asn1_node
+_inkan_asn1_definitions (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  return g_once (&once, load_definitions, NULL);
+}
+
 static asn1_node
 cms_element_new (const char *type, GError **error)
 {
-  static GOnce once = G_ONCE_INIT;
-  asn1_node definitions = g_once (&once, load_definitions, NULL);
+  asn1_node definitions = _inkan_asn1_definitions ();
   asn1_node element = NULL;
   int rc;
 
