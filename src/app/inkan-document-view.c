@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <inttypes.h>
 #include <math.h>
 #include <glib/gi18n.h>
 
@@ -459,7 +460,7 @@ update_seal_bar (InkanDocumentView *self)
       const InkanSealStatus *status = inkan_seal_item_get_status (self->placed_item);
 
       if (status->request != NULL && status->request->page > 0)
-        text = g_strdup_printf (_("The %s seal goes where request %" G_GINT64_FORMAT " placed "
+        text = g_strdup_printf (_("The %s seal goes where request %" PRId64 " placed "
                                   "it. Enter applies it, Escape cancels."),
                                 status->seal->name, status->request->id);
       else

@@ -6,6 +6,7 @@
 #include "inkan-requests-view.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "inkan-application.h"
@@ -186,9 +187,9 @@ describe_grant (InkanStore *store,
       text = g_string_new (NULL);
       if (g->user_id != 0)
         /* TRANSLATORS: "Grant 3, to clerk" */
-        g_string_printf (text, _("Grant %" G_GINT64_FORMAT ", to %s"), g->id, requester->name);
+        g_string_printf (text, _("Grant %" PRId64 ", to %s"), g->id, requester->name);
       else
-        g_string_printf (text, _("Grant %" G_GINT64_FORMAT ", to the role %s"), g->id,
+        g_string_printf (text, _("Grant %" PRId64 ", to the role %s"), g->id,
                          inkan_role_to_string (g->role & requester->roles));
       if (g->until != NULL)
         {
@@ -197,7 +198,7 @@ describe_grant (InkanStore *store,
           g_string_append_printf (text, _(", until %s"), until);
         }
       if (g->max_uses > 0)
-        g_string_append_printf (text, _(", %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " uses made"),
+        g_string_append_printf (text, _(", %" PRId64 " of %" PRId64 " uses made"),
                                 g->uses, g->max_uses);
       return g_string_free (g_steal_pointer (&text), FALSE);
     }
@@ -361,7 +362,7 @@ make_row (InkanRequestsView *self,
   g_autofree char *subtitle = NULL;
 
   /* TRANSLATORS: a request's row: "#12 Contract — supply.pdf" */
-  title = g_strdup_printf (_("#%" G_GINT64_FORMAT " %s — %s"), entry->request->id,
+  title = g_strdup_printf (_("#%" PRId64 " %s — %s"), entry->request->id,
                            entry->seal_name,
                            entry->request->document_name != NULL ? entry->request->document_name
                                                                  : "?");
@@ -591,7 +592,7 @@ show_detail (InkanRequestsView *self)
       return;
     }
   /* TRANSLATORS: the detail's title: "Request 12: the Contract seal" */
-  title = g_strdup_printf (_("Request %" G_GINT64_FORMAT ": the %s seal"), e->request->id,
+  title = g_strdup_printf (_("Request %" PRId64 ": the %s seal"), e->request->id,
                            e->seal_name);
   gtk_label_set_text (self->detail_title, title);
   progress = progress_text (e);
@@ -793,7 +794,7 @@ decide_thread (GTask        *task,
       if (approval != NULL)
         outcome->n_done++;
       else
-        g_string_append_printf (outcome->failures, _("Request %" G_GINT64_FORMAT ": %s\n"),
+        g_string_append_printf (outcome->failures, _("Request %" PRId64 ": %s\n"),
                                 options.request_id, local->message);
     }
   g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 
 #include "inkan-seal-flow.h"
 #include "inkan-sealing.h"
@@ -548,7 +549,7 @@ requested (GObject      *source,
       return;
     }
   self->request_id = id;
-  message = g_strdup_printf (_("Request %" G_GINT64_FORMAT " for the %s seal was sent for "
+  message = g_strdup_printf (_("Request %" PRId64 " for the %s seal was sent for "
                                "approval; the seal will go where you placed it."),
                              self->request_id, inkan_seal_item_get_name (self->item));
   toast (self, message);

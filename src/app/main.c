@@ -14,6 +14,9 @@ main (int   argc,
   g_autoptr (InkanApplication) application = NULL;
 
   setlocale (LC_ALL, "");
+  /* INKAN_LOCALEDIR: the build tree's po/ when running uninstalled (the tests do). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("INKAN_LOCALEDIR") != NULL
+                                     ? g_getenv ("INKAN_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

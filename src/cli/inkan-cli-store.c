@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gnutls/x509.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -1312,10 +1313,10 @@ cmd_decide (const InkanCliGlobals *globals, int argc, char **argv, InkanDecision
   if (recorded == NULL)
     return wf_fail (error);
   if (decision == INKAN_DECISION_APPROVE)
-    g_print (_("Request %" G_GINT64_FORMAT " approved (step %u of %u).\n"), id,
+    g_print (_("Request %" PRId64 " approved (step %u of %u).\n"), id,
              recorded->step + 1, n_steps);
   else
-    g_print (_("Request %" G_GINT64_FORMAT " rejected.\n"), id);
+    g_print (_("Request %" PRId64 " rejected.\n"), id);
   return WF_EXIT_OK;
 }
 
@@ -1467,13 +1468,13 @@ cmd_audit_verify (const InkanCliGlobals *globals, int argc, char **argv)
     return status;
   if (inkan_store_verify_audit (s.store, &first_bad, &why, &n, &error))
     {
-      g_print (_("The audit trail is intact: %" G_GUINT64_FORMAT " entries, each linked to the "
+      g_print (_("The audit trail is intact: %" PRIu64 " entries, each linked to the "
                  "one before.\n"), n);
       return WF_EXIT_OK;
     }
   if (error != NULL)
     return wf_fail (error);
-  g_print (_("The audit trail is broken at entry %" G_GINT64_FORMAT ": %s\n"), first_bad,
+  g_print (_("The audit trail is broken at entry %" PRId64 ": %s\n"), first_bad,
            why != NULL ? why : "");
   return WF_EXIT_AUDIT_BROKEN;
 }
@@ -1616,7 +1617,7 @@ cmd_audit_export (const InkanCliGlobals *globals, int argc, char **argv)
            dir);
   if (!intact)
     {
-      g_printerr (_("inkan-cli: The audit trail is broken at entry %" G_GINT64_FORMAT ": %s The "
+      g_printerr (_("inkan-cli: The audit trail is broken at entry %" PRId64 ": %s The "
                     "bundle says so.\n"), first_bad, why != NULL ? why : "");
       return WF_EXIT_AUDIT_BROKEN;
     }

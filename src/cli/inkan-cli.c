@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -670,7 +671,7 @@ print_report (const InkanReport *report)
       else if (sig->timestamp != NULL)
         g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
       if (sig->evidence != NULL)
-        g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
+        g_print (_("      Request %" PRId64 " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
                  sig->evidence->request.requester != NULL ? _(", asked by ") : "",
                  sig->evidence->request.requester != NULL ? sig->evidence->request.requester : "");
@@ -840,6 +841,11 @@ main (int argc, char **argv)
   int i;
 
   setlocale (LC_ALL, "");
+  /* INKAN_LOCALEDIR: the build tree's po/ when running uninstalled (the tests do). */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("INKAN_LOCALEDIR") != NULL
+                                     ? g_getenv ("INKAN_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)
     {

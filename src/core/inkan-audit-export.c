@@ -7,6 +7,8 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <errno.h>
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -211,7 +213,7 @@ layout_set_font (PangoLayout *layout, double size, gboolean bold)
 static void
 report_footer (Report *r)
 {
-  g_autofree char *text = g_strdup_printf ("Inkan audit report, page %u", r->page);
+  g_autofree char *text = g_strdup_printf (_("Inkan audit report, page %u"), r->page);
   PangoLayout *layout = report_layout_new (r);
 
   cairo_save (r->cr);
@@ -316,11 +318,11 @@ report_people (Report *r, const InkanAuditExport *bundle)
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   guint i, n = 0;
 
-  report_heading (r, "People");
+  report_heading (r, _("People"));
   for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
     {
       const InkanAuditEntry *e = bundle->entries->pdata[i];
-      const char *name = e->actor != NULL ? e->actor : "(the system)";
+      const char *name = e->actor != NULL ? e->actor : _("(the system)");
       const InkanUser *user;
       g_autofree char *line = NULL;
       g_autofree char *roles = NULL;
@@ -335,13 +337,13 @@ report_people (Report *r, const InkanAuditExport *bundle)
       report_text (r, MARGIN, BODY_W, 10, TRUE, line);
       if (e->actor_cert_sha256 != NULL)
         {
-          g_autofree char *fp = g_strdup_printf ("certificate SHA-256 %s", e->actor_cert_sha256);
+          g_autofree char *fp = g_strdup_printf (_("certificate SHA-256 %s"), e->actor_cert_sha256);
           report_text (r, MARGIN + 12, BODY_W - 12, 8, FALSE, fp);
         }
       n++;
     }
   if (n == 0)
-    report_text (r, MARGIN, BODY_W, 10, FALSE, "No one acted on this subject.");
+    report_text (r, MARGIN, BODY_W, 10, FALSE, _("No one acted on this subject."));
 }
 
 static void
@@ -351,7 +353,7 @@ report_documents (Report *r, const InkanAuditExport *bundle)
   g_autoptr (GPtrArray) order = g_ptr_array_new ();
   guint i;
 
-  report_heading (r, "Documents");
+  report_heading (r, _("Documents"));
   for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
     {
       const InkanAuditEntry *e = bundle->entries->pdata[i];
@@ -367,12 +369,13 @@ report_documents (Report *r, const InkanAuditExport *bundle)
   for (i = 0; i < order->len; i++)
     {
       guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, order->pdata[i]));
-      g_autofree char *line = g_strdup_printf ("SHA-256 %s: %u %s", (char *) order->pdata[i], n,
-                                               n == 1 ? "entry" : "entries");
+      g_autofree char *line = g_strdup_printf (ngettext ("SHA-256 %s: %u entry",
+                                                         "SHA-256 %s: %u entries", n),
+                                               (char *) order->pdata[i], n);
       report_text (r, MARGIN, BODY_W, 9, FALSE, line);
     }
   if (order->len == 0)
-    report_text (r, MARGIN, BODY_W, 10, FALSE, "No entry names a document.");
+    report_text (r, MARGIN, BODY_W, 10, FALSE, _("No entry names a document."));
 }
 
 static void
@@ -380,19 +383,19 @@ report_timeline (Report *r, const InkanAuditExport *bundle)
 {
   guint i;
 
-  report_heading (r, "Timeline");
+  report_heading (r, _("Timeline"));
   for (i = 0; bundle->entries != NULL && i < bundle->entries->len; i++)
     {
       const InkanAuditEntry *e = bundle->entries->pdata[i];
       g_autofree char *when = format_time (e->time);
       g_autofree char *head = g_strdup_printf ("#%" G_GINT64_FORMAT "  %s  %s  %s", e->seq,
                                                when != NULL ? when : "?",
-                                               e->actor != NULL ? e->actor : "(the system)",
+                                               e->actor != NULL ? e->actor : _("(the system)"),
                                                e->action != NULL ? e->action : "?");
-      g_autofree char *where = g_strdup_printf ("on %s (%s); %s", e->host != NULL ? e->host : "?",
-                                                e->ips != NULL ? e->ips : "no address",
-                                                e->device != NULL ? e->device : "unknown device");
-      g_autofree char *hash = g_strdup_printf ("entry hash %s", e->entry_hash != NULL
+      g_autofree char *where = g_strdup_printf (_("on %s (%s); %s"), e->host != NULL ? e->host : "?",
+                                                e->ips != NULL ? e->ips : _("no address"),
+                                                e->device != NULL ? e->device : _("unknown device"));
+      g_autofree char *hash = g_strdup_printf (_("entry hash %s"), e->entry_hash != NULL
                                                                 ? e->entry_hash : "?");
 
       report_need (r, 50);
@@ -401,7 +404,7 @@ report_timeline (Report *r, const InkanAuditExport *bundle)
         report_text (r, MARGIN + 12, BODY_W - 12, 9, FALSE, e->objects);
       if (e->document_sha256 != NULL)
         {
-          g_autofree char *doc = g_strdup_printf ("document SHA-256 %s", e->document_sha256);
+          g_autofree char *doc = g_strdup_printf (_("document SHA-256 %s"), e->document_sha256);
           report_text (r, MARGIN + 12, BODY_W - 12, 8, FALSE, doc);
         }
       if (e->details != NULL)
@@ -413,17 +416,20 @@ report_timeline (Report *r, const InkanAuditExport *bundle)
       r->y += 4;
     }
   if (bundle->entries == NULL || bundle->entries->len == 0)
-    report_text (r, MARGIN, BODY_W, 10, FALSE, "The audit trail has no entry on this subject.");
+    report_text (r, MARGIN, BODY_W, 10, FALSE, _("The audit trail has no entry on this subject."));
 }
 
 static char *
 verification_sentence (const InkanAuditExport *bundle)
 {
   if (bundle->chain_intact)
-    return g_strdup_printf ("The audit trail is intact: its %" G_GUINT64_FORMAT " entries each "
-                            "hash correctly and link to the one before.", bundle->n_entries);
-  return g_strdup_printf ("The audit trail is BROKEN at entry %" G_GINT64_FORMAT ": %s Entries "
-                          "from there on cannot be relied upon.", bundle->first_bad,
+    return g_strdup_printf (ngettext ("The audit trail is intact: its %" PRIu64 " entry hashes "
+                                      "correctly.",
+                                      "The audit trail is intact: its %" PRIu64 " entries each "
+                                      "hash correctly and link to the one before.",
+                                      bundle->n_entries), bundle->n_entries);
+  return g_strdup_printf (_("The audit trail is BROKEN at entry %" PRId64 ": %s Entries "
+                          "from there on cannot be relied upon."), bundle->first_bad,
                           bundle->why != NULL ? bundle->why : "");
 }
 
@@ -432,7 +438,7 @@ render_report (const InkanAuditExport *bundle, GError **error)
 {
   g_autoptr (GByteArray) bytes = g_byte_array_new ();
   g_autofree char *generated = format_time (bundle->now);
-  g_autofree char *title = g_strdup_printf ("Audit report: %s", bundle->subject);
+  g_autofree char *title = g_strdup_printf (_("Audit report: %s"), bundle->subject);
   g_autofree char *verdict = verification_sentence (bundle);
   g_autofree char *intro = NULL;
   Report r = { 0 };
@@ -448,16 +454,17 @@ render_report (const InkanAuditExport *bundle, GError **error)
   r.y = MARGIN;
 
   cairo_set_source_rgb (r.cr, 0, 0, 0);
-  report_text (&r, MARGIN, BODY_W, 18, TRUE, "Inkan audit report");
+  report_text (&r, MARGIN, BODY_W, 18, TRUE, _("Inkan audit report"));
   report_text (&r, MARGIN, BODY_W, 12, FALSE, bundle->subject);
-  intro = g_strdup_printf ("Generated %s from the audit trail: %u %s on this subject.",
+  intro = g_strdup_printf (ngettext ("Generated %s from the audit trail: %u entry on this subject.",
+                                     "Generated %s from the audit trail: %u entries on this "
+                                     "subject.",
+                                     bundle->entries != NULL ? bundle->entries->len : 0),
                            generated != NULL ? generated : "?",
-                           bundle->entries != NULL ? bundle->entries->len : 0,
-                           bundle->entries != NULL && bundle->entries->len == 1 ? "entry"
-                                                                                 : "entries");
+                           bundle->entries != NULL ? bundle->entries->len : 0);
   report_text (&r, MARGIN, BODY_W, 9, FALSE, intro);
 
-  report_heading (&r, "Verification");
+  report_heading (&r, _("Verification"));
   if (bundle->chain_intact)
     cairo_set_source_rgb (r.cr, 0.0, 0.4, 0.0);
   else
@@ -480,7 +487,7 @@ render_report (const InkanAuditExport *bundle, GError **error)
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_FAILED,
-                   "The audit report could not be drawn: %s.", cairo_status_to_string (status));
+                   _("The audit report could not be drawn: %s."), cairo_status_to_string (status));
       return NULL;
     }
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
@@ -496,8 +503,8 @@ write_file (const char *dir, const char *name, const void *data, gsize len, GErr
                                  &local))
     {
       g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_WRITE,
-                   "The evidence bundle could not be written: %s. Check that the directory is "
-                   "writable and the disk has room.", local->message);
+                   _("The evidence bundle could not be written: %s. Check that the directory is "
+                   "writable and the disk has room."), local->message);
       return FALSE;
     }
   return TRUE;
@@ -525,7 +532,7 @@ inkan_audit_export_write (const InkanAuditExport *bundle, const char *dir, GErro
     {
       int saved = errno;
       g_set_error (error, INKAN_AUDIT_EXPORT_ERROR, INKAN_AUDIT_EXPORT_ERROR_WRITE,
-                   "The directory %s could not be created: %s. Choose another with -o.", dir,
+                   _("The directory %s could not be created: %s. Choose another with -o."), dir,
                    g_strerror (saved));
       return FALSE;
     }

@@ -5,6 +5,7 @@
 #include "inkan-cms-verify.h"
 #include "inkan-asn1-private.h"
 
+#include <glib/gi18n.h>
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 #include <libtasn1.h>
@@ -109,8 +110,8 @@ static gboolean G_GNUC_PRINTF (2, 3) format_error (GError **error, const char *f
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_FORMAT,
-               "The signature data cannot be read: %s. The signature is damaged or was made by "
-               "a program that does not follow the standard; ask the signer to sign again.",
+               _("The signature data cannot be read: %s. The signature is damaged or was made by "
+               "a program that does not follow the standard; ask the signer to sign again."),
                what);
   return FALSE;
 }
@@ -130,8 +131,8 @@ decode (const char *type, const guint8 *data, gsize len, int *consumed, const ch
   if (definitions == NULL)
     {
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_FORMAT,
-                   "The signature cannot be read because Inkan's ASN.1 module does not load. "
-                   "This is a defect in Inkan; please report it.");
+                   _("The signature cannot be read because Inkan's ASN.1 module does not load. "
+                   "This is a defect in Inkan; please report it."));
       return NULL;
     }
   if (len == 0 || len > MAX_CMS_SIZE)
@@ -142,7 +143,7 @@ decode (const char *type, const guint8 *data, gsize len, int *consumed, const ch
   rc = asn1_create_element (definitions, type, &element);
   if (rc != ASN1_SUCCESS)
     {
-      format_error (error, "the structure %s cannot be created (%s)", type, asn1_strerror (rc));
+      format_error (error, _("the structure %s cannot be created (%s)"), type, asn1_strerror (rc));
       return NULL;
     }
   ilen = (int)len;
@@ -150,7 +151,7 @@ decode (const char *type, const guint8 *data, gsize len, int *consumed, const ch
                            consumed != NULL ? ASN1_DECODE_FLAG_ALLOW_PADDING : 0, message);
   if (rc != ASN1_SUCCESS)
     {
-      format_error (error, "%s is malformed (%s%s%s)", what, asn1_strerror (rc),
+      format_error (error, _("%s is malformed (%s%s%s)"), what, asn1_strerror (rc),
                     message[0] ? ": " : "", message);
       return NULL;
     }
@@ -177,7 +178,7 @@ read_value (asn1_node node, const char *name, const char *what, GError **error)
     len = 0;
   if (rc != ASN1_SUCCESS)
     {
-      format_error (error, "%s cannot be read (%s)", what, asn1_strerror (rc));
+      format_error (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&value), len);
@@ -193,7 +194,7 @@ read_oid (asn1_node node, const char *name, const char *what, GError **error)
 
   if (rc != ASN1_SUCCESS)
     {
-      format_error (error, "%s cannot be read (%s)", what, asn1_strerror (rc));
+      format_error (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
       return NULL;
     }
   oid[MIN (len, (int)sizeof oid - 1)] = '\0';
@@ -218,7 +219,7 @@ count_elements (asn1_node node, const char *name, int *n, const char *what, GErr
       return TRUE;
     }
   if (rc != ASN1_SUCCESS)
-    return format_error (error, "%s cannot be counted (%s)", what, asn1_strerror (rc));
+    return format_error (error, _("%s cannot be counted (%s)"), what, asn1_strerror (rc));
   return TRUE;
 }
 
@@ -254,14 +255,14 @@ unsupported_digest (const char *oid, GError **error)
 
   if (weak != NULL)
     g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                 "The signature uses the digest algorithm %s, which is too weak to prove that "
+                 _("The signature uses the digest algorithm %s, which is too weak to prove that "
                  "the document is unchanged. Ask the signer to sign again with SHA-256 or "
-                 "stronger.",
+                 "stronger."),
                  weak);
   else
     g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                 "The signature uses a digest algorithm Inkan does not accept (%s). Ask the "
-                 "signer to sign again with SHA-256, SHA-384 or SHA-512.",
+                 _("The signature uses a digest algorithm Inkan does not accept (%s). Ask the "
+                 "signer to sign again with SHA-256, SHA-384 or SHA-512."),
                  oid);
   return FALSE;
 }
@@ -310,7 +311,7 @@ read_pss_params (InkanCmsSignedData *self, asn1_node signer_info, GError **error
   const guint8 *data;
 
   if (!has_element (signer_info, "signatureAlgorithm.parameters"))
-    return format_error (error, "the RSA-PSS signature algorithm has no parameters");
+    return format_error (error, _("the RSA-PSS signature algorithm has no parameters"));
   params
       = read_value (signer_info, "signatureAlgorithm.parameters", "the RSA-PSS parameters", error);
   if (params == NULL)
@@ -337,28 +338,28 @@ read_pss_params (InkanCmsSignedData *self, asn1_node signer_info, GError **error
     if (!g_str_equal (mgf, OID_MGF1))
       {
         g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                     "The RSA-PSS signature uses a mask generation function Inkan does not know "
-                     "(%s). Ask the signer to sign again with MGF1.",
+                     _("The RSA-PSS signature uses a mask generation function Inkan does not know "
+                     "(%s). Ask the signer to sign again with MGF1."),
                      mgf);
         return FALSE;
       }
     mgf_params
-        = read_value (pss, "maskGenAlgorithm.parameters", "the RSA-PSS mask parameters", error);
+        = read_value (pss, "maskGenAlgorithm.parameters", _("the RSA-PSS mask parameters"), error);
     if (mgf_params == NULL)
       return FALSE;
     data = g_bytes_get_data (mgf_params, &size);
     mgf_alg = decode ("InkanCMS.AlgorithmIdentifier", data, size, NULL,
-                      "the RSA-PSS mask parameters", error);
+                      _("the RSA-PSS mask parameters"), error);
     if (mgf_alg == NULL)
       return FALSE;
-    mgf_hash = read_digest_algorithm (mgf_alg, "", "the RSA-PSS mask hash", error);
+    mgf_hash = read_digest_algorithm (mgf_alg, "", _("the RSA-PSS mask hash"), error);
     if (mgf_hash == GNUTLS_DIG_UNKNOWN)
       return FALSE;
     if (mgf_hash != self->sig_hash)
       {
         g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                     "The RSA-PSS signature hashes with %s but masks with %s; Inkan only checks "
-                     "signatures that use one hash for both. Ask the signer to sign again.",
+                     _("The RSA-PSS signature hashes with %s but masks with %s; Inkan only checks "
+                     "signatures that use one hash for both. Ask the signer to sign again."),
                      digest_name (self->sig_hash), digest_name (mgf_hash));
         return FALSE;
       }
@@ -368,12 +369,12 @@ read_pss_params (InkanCmsSignedData *self, asn1_node signer_info, GError **error
   self->pss_salt_length = 20;
   if (has_element (pss, "saltLength"))
     {
-      salt = read_value (pss, "saltLength", "the RSA-PSS salt length", error);
+      salt = read_value (pss, "saltLength", _("the RSA-PSS salt length"), error);
       if (salt == NULL)
         return FALSE;
       data = g_bytes_get_data (salt, &size);
       if (size == 0 || size > 2 || (data[0] & 0x80) != 0)
-        return format_error (error, "the RSA-PSS salt length is out of range");
+        return format_error (error, _("the RSA-PSS salt length is out of range"));
       self->pss_salt_length = size == 1 ? data[0] : (data[0] << 8) | data[1];
     }
 
@@ -385,7 +386,7 @@ read_pss_params (InkanCmsSignedData *self, asn1_node signer_info, GError **error
         return FALSE;
       data = g_bytes_get_data (trailer, &size);
       if (size != 1 || data[0] != 1)
-        return format_error (error, "the RSA-PSS trailer field is not 1");
+        return format_error (error, _("the RSA-PSS trailer field is not 1"));
     }
   return TRUE;
 }
@@ -394,7 +395,7 @@ static gboolean
 read_signature_algorithm (InkanCmsSignedData *self, asn1_node signer_info, GError **error)
 {
   g_autofree char *oid
-      = read_oid (signer_info, "signatureAlgorithm.algorithm", "the signature algorithm", error);
+      = read_oid (signer_info, "signatureAlgorithm.algorithm", _("the signature algorithm"), error);
   const char *weak;
 
   if (oid == NULL)
@@ -428,8 +429,8 @@ read_signature_algorithm (InkanCmsSignedData *self, asn1_node signer_info, GErro
   else
     {
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                   "The signature uses a signature algorithm Inkan does not check (%s). Inkan "
-                   "checks RSA (PKCS#1 v1.5 and PSS) and ECDSA signatures.",
+                   _("The signature uses a signature algorithm Inkan does not check (%s). Inkan "
+                   "checks RSA (PKCS#1 v1.5 and PSS) and ECDSA signatures."),
                    oid);
       return FALSE;
     }
@@ -481,19 +482,19 @@ read_signing_time (InkanCmsSignedData *self, GBytes *value, GError **error)
   const guint8 *data = g_bytes_get_data (value, &size);
   gboolean utc;
 
-  time_node = decode ("InkanCMS.SigningTime", data, size, NULL, "the signing time", error);
+  time_node = decode ("InkanCMS.SigningTime", data, size, NULL, _("the signing time"), error);
   if (time_node == NULL)
     return FALSE;
   if (asn1_read_value (time_node, "", choice, &len) != ASN1_SUCCESS)
-    return format_error (error, "the signing time is of no known kind");
+    return format_error (error, _("the signing time is of no known kind"));
   utc = g_str_equal (choice, "utcTime");
   len = sizeof text - 1;
   if (asn1_read_value (time_node, utc ? "utcTime" : "generalTime", text, &len) != ASN1_SUCCESS)
-    return format_error (error, "the signing time cannot be read");
+    return format_error (error, _("the signing time cannot be read"));
   text[MIN (len, (int)sizeof text - 1)] = '\0';
   self->signing_time = parse_time (text, utc);
   if (self->signing_time == NULL)
-    return format_error (error, "the signing time “%s” is not a valid time", text);
+    return format_error (error, _("the signing time “%s” is not a valid time"), text);
   return TRUE;
 }
 
@@ -510,7 +511,7 @@ signed_attrs_tbs (asn1_node signer_info, const guint8 *der, gsize len, GError **
   rc = asn1_der_decoding_startEnd (signer_info, der, (int)len, "signedAttrs", &start, &end);
   if (rc != ASN1_SUCCESS || start < 0 || end < start || (gsize)end >= len)
     {
-      format_error (error, "the signed attributes cannot be located (%s)", asn1_strerror (rc));
+      format_error (error, _("the signed attributes cannot be located (%s)"), asn1_strerror (rc));
       return NULL;
     }
   if (end - start + 1 >= 2 && der[start + 1] != 0x80)
@@ -531,7 +532,7 @@ signed_attrs_tbs (asn1_node signer_info, const guint8 *der, gsize len, GError **
       }
     if (rc != ASN1_SUCCESS || size < 2)
       {
-        format_error (error, "the signed attributes cannot be re-encoded (%s)", asn1_strerror (rc));
+        format_error (error, _("the signed attributes cannot be re-encoded (%s)"), asn1_strerror (rc));
         return NULL;
       }
     copy[0] = 0x31;
@@ -546,10 +547,10 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
   gboolean seen_content_type = FALSE;
   int n = 0;
 
-  if (!count_elements (signer_info, "signedAttrs", &n, "the signed attributes", error))
+  if (!count_elements (signer_info, "signedAttrs", &n, _("the signed attributes"), error))
     return FALSE;
   if (n == 0)
-    return format_error (error, "the signed attributes are present but empty");
+    return format_error (error, _("the signed attributes are present but empty"));
   self->has_signed_attrs = TRUE;
   self->signed_attrs = signed_attrs_tbs (signer_info, der, len, error);
   if (self->signed_attrs == NULL)
@@ -574,7 +575,7 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
           if (!count_elements (signer_info, values_name, &n_values, "a signed attribute", error))
             return FALSE;
           if (n_values != 1)
-            return format_error (error, "the signed attribute %s has %d values instead of one",
+            return format_error (error, _("the signed attribute %s has %d values instead of one"),
                                  type, n_values);
           value = read_value (signer_info, value_name, "a signed attribute", error);
           if (value == NULL)
@@ -591,15 +592,15 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
           const guint8 *data = g_bytes_get_data (value, &size);
 
           if (seen_content_type)
-            return format_error (error, "the content type is given twice");
+            return format_error (error, _("the content type is given twice"));
           seen_content_type = TRUE;
-          ct = decode ("InkanCMS.ContentType", data, size, NULL, "the content type", error);
-          if (ct == NULL || (oid = read_oid (ct, "", "the content type", error)) == NULL)
+          ct = decode ("InkanCMS.ContentType", data, size, NULL, _("the content type"), error);
+          if (ct == NULL || (oid = read_oid (ct, "", _("the content type"), error)) == NULL)
             return FALSE;
           if (!g_str_equal (oid, econtent_type))
             return format_error (error,
-                                 "the signed content type %s differs from the "
-                                 "content's type %s",
+                                 _("the signed content type %s differs from the "
+                                 "content's type %s"),
                                  oid, econtent_type);
           continue;
         }
@@ -610,11 +611,11 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
           const guint8 *data = g_bytes_get_data (value, &size);
 
           if (self->message_digest != NULL)
-            return format_error (error, "the message digest is given twice");
-          md = decode ("InkanCMS.MessageDigest", data, size, NULL, "the message digest", error);
+            return format_error (error, _("the message digest is given twice"));
+          md = decode ("InkanCMS.MessageDigest", data, size, NULL, _("the message digest"), error);
           if (md == NULL)
             return FALSE;
-          self->message_digest = read_value (md, "", "the message digest", error);
+          self->message_digest = read_value (md, "", _("the message digest"), error);
           if (self->message_digest == NULL)
             return FALSE;
           continue;
@@ -622,7 +623,7 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
       if (g_str_equal (type, OID_SIGNING_TIME))
         {
           if (self->signing_time != NULL)
-            return format_error (error, "the signing time is given twice");
+            return format_error (error, _("the signing time is given twice"));
           if (!read_signing_time (self, value, error))
             return FALSE;
           continue;
@@ -632,7 +633,7 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
       if (g_str_equal (type, OID_SIGNING_CERTIFICATE_V2))
         {
           if (self->signing_certificate_v2)
-            return format_error (error, "the signing certificate is given twice");
+            return format_error (error, _("the signing certificate is given twice"));
           g_clear_pointer (&self->signing_certificate, g_bytes_unref);
           self->signing_certificate_v2 = TRUE;
           slot = &self->signing_certificate;
@@ -640,7 +641,7 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
       else if (!self->signing_certificate_v2)
         {
           if (self->signing_certificate != NULL)
-            return format_error (error, "the signing certificate is given twice");
+            return format_error (error, _("the signing certificate is given twice"));
           slot = &self->signing_certificate;
         }
       if (slot != NULL)
@@ -648,9 +649,9 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
     }
 
   if (!seen_content_type)
-    return format_error (error, "the signed attributes lack the content type");
+    return format_error (error, _("the signed attributes lack the content type"));
   if (self->message_digest == NULL)
-    return format_error (error, "the signed attributes lack the message digest");
+    return format_error (error, _("the signed attributes lack the message digest"));
   return TRUE;
 }
 
@@ -706,12 +707,12 @@ find_signer (InkanCmsSignedData *self, asn1_node signer_info, GError **error)
   int len = sizeof choice;
 
   if (asn1_read_value (signer_info, "sid", choice, &len) != ASN1_SUCCESS)
-    return format_error (error, "the signer is not identified");
+    return format_error (error, _("the signer is not identified"));
 
   if (g_str_equal (choice, "subjectKeyIdentifier"))
     {
       g_autoptr (GBytes) ski = read_value (signer_info, "sid.subjectKeyIdentifier",
-                                           "the signer's key identifier", error);
+                                           _("the signer's key identifier"), error);
 
       if (ski == NULL)
         return FALSE;
@@ -730,13 +731,13 @@ find_signer (InkanCmsSignedData *self, asn1_node signer_info, GError **error)
 
   {
     g_autoptr (GBytes) issuer = read_value (signer_info, "sid.issuerAndSerialNumber.issuer",
-                                            "the signer's issuer", error);
+                                            _("the signer's issuer"), error);
     g_autoptr (GBytes) serial = NULL;
 
     if (issuer == NULL)
       return FALSE;
     serial = read_value (signer_info, "sid.issuerAndSerialNumber.serialNumber",
-                         "the signer's serial number", error);
+                         _("the signer's serial number"), error);
     if (serial == NULL)
       return FALSE;
     for (guint i = 0; i < self->certs->len && self->signer == NULL; i++)
@@ -771,7 +772,7 @@ read_certificates (InkanCmsSignedData *self, asn1_node signed_data, GError **err
       if (size == 0 || datum.data[0] != 0x30)
         continue;
       if (gnutls_x509_crt_init (&crt) < 0)
-        return format_error (error, "no memory for a certificate");
+        return format_error (error, _("no memory for a certificate"));
       if (gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
         {
           /* One unreadable extra certificate does not make the signature unreadable; if it is
@@ -791,13 +792,13 @@ read_unsigned_attrs (InkanCmsSignedData *self, asn1_node signer_info, GError **e
 {
   int n = 0;
 
-  if (!count_elements (signer_info, "unsignedAttrs", &n, "the unsigned attributes", error))
+  if (!count_elements (signer_info, "unsignedAttrs", &n, _("the unsigned attributes"), error))
     return FALSE;
   for (int i = 1; i <= n; i++)
     {
       g_autofree char *type_name = g_strdup_printf ("unsignedAttrs.?%d.attrType", i);
       g_autofree char *values_name = g_strdup_printf ("unsignedAttrs.?%d.attrValues", i);
-      g_autofree char *type = read_oid (signer_info, type_name, "an unsigned attribute", error);
+      g_autofree char *type = read_oid (signer_info, type_name, _("an unsigned attribute"), error);
       int n_values = 0;
 
       if (type == NULL)
@@ -826,12 +827,12 @@ read_signer_info (InkanCmsSignedData *self, GBytes *der, const char *econtent_ty
   gsize size;
   const guint8 *data = g_bytes_get_data (der, &size);
 
-  signer_info = decode ("InkanCMS.SignerInfo", data, size, NULL, "the signer information", error);
+  signer_info = decode ("InkanCMS.SignerInfo", data, size, NULL, _("the signer information"), error);
   if (signer_info == NULL)
     return FALSE;
 
   self->digest
-      = read_digest_algorithm (signer_info, "digestAlgorithm", "the digest algorithm", error);
+      = read_digest_algorithm (signer_info, "digestAlgorithm", _("the digest algorithm"), error);
   if (self->digest == GNUTLS_DIG_UNKNOWN)
     return FALSE;
   if (!read_signature_algorithm (self, signer_info, error))
@@ -846,16 +847,16 @@ read_signer_info (InkanCmsSignedData *self, GBytes *der, const char *econtent_ty
     {
       /* With no attributes the signature is over the content digest itself. */
       return format_error (error,
-                           "the signature algorithm's hash (%s) is not the digest "
-                           "algorithm (%s)",
+                           _("the signature algorithm's hash (%s) is not the digest "
+                           "algorithm (%s)"),
                            digest_name (self->sig_hash), digest_name (self->digest));
     }
 
-  self->signature = read_value (signer_info, "signature", "the signature value", error);
+  self->signature = read_value (signer_info, "signature", _("the signature value"), error);
   if (self->signature == NULL)
     return FALSE;
   if (g_bytes_get_size (self->signature) == 0)
-    return format_error (error, "the signature value is empty");
+    return format_error (error, _("the signature value is empty"));
   if (has_element (signer_info, "unsignedAttrs")
       && !read_unsigned_attrs (self, signer_info, error))
     return FALSE;
@@ -885,8 +886,8 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
       first++;
     if (first == len)
       {
-        format_error (error, "it holds only zeros, like the space of a signature that was "
-                             "never completed");
+        format_error (error, _("it holds only zeros, like the space of a signature that was "
+                             "never completed"));
         return NULL;
       }
   }
@@ -899,25 +900,25 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
     {
       if (data[i] != 0)
         {
-          format_error (error, "%" G_GSIZE_FORMAT " bytes that are not padding follow it",
+          format_error (error, _("%zu bytes that are not padding follow it"),
                         len - consumed);
           return NULL;
         }
     }
 
-  content_type = read_oid (content_info, "contentType", "the content type", error);
+  content_type = read_oid (content_info, "contentType", _("the content type"), error);
   if (content_type == NULL)
     return NULL;
   if (!g_str_equal (content_type, OID_SIGNED_DATA))
     {
-      format_error (error, "it holds %s, not signed data", content_type);
+      format_error (error, _("it holds %s, not signed data"), content_type);
       return NULL;
     }
-  content = read_value (content_info, "content", "the signed data", error);
+  content = read_value (content_info, "content", _("the signed data"), error);
   if (content == NULL)
     return NULL;
   signed_data = decode ("InkanCMS.SignedData", g_bytes_get_data (content, NULL),
-                        g_bytes_get_size (content), NULL, "the signed data", error);
+                        g_bytes_get_size (content), NULL, _("the signed data"), error);
   if (signed_data == NULL)
     return NULL;
 
@@ -926,7 +927,7 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
   self->timestamp_tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)g_bytes_unref);
 
   econtent_type
-      = read_oid (signed_data, "encapContentInfo.eContentType", "the content type", error);
+      = read_oid (signed_data, "encapContentInfo.eContentType", _("the content type"), error);
   if (econtent_type == NULL)
     return NULL;
   self->econtent_type = g_strdup (econtent_type);
@@ -934,7 +935,7 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
     {
       self->has_econtent = TRUE;
       self->econtent
-          = read_value (signed_data, "encapContentInfo.eContent", "the enclosed content", error);
+          = read_value (signed_data, "encapContentInfo.eContent", _("the enclosed content"), error);
       if (self->econtent == NULL)
         return NULL;
     }
@@ -946,10 +947,10 @@ inkan_cms_signed_data_parse (const guint8 *data, gsize len, GError **error)
     return NULL;
   if (n_signers != 1)
     {
-      format_error (error, "it has %d signers instead of one", n_signers);
+      format_error (error, _("it has %d signers instead of one"), n_signers);
       return NULL;
     }
-  signer_info = read_value (signed_data, "signerInfos.?1", "the signer information", error);
+  signer_info = read_value (signed_data, "signerInfos.?1", _("the signer information"), error);
   if (signer_info == NULL || !read_signer_info (self, signer_info, econtent_type, error))
     return NULL;
 
@@ -1061,9 +1062,9 @@ signature_invalid (GError **error, gnutls_x509_crt_t signer, int rc)
   g_autofree char *name = cert_name (signer);
 
   g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_SIGNATURE_INVALID,
-               "The signature does not verify with the certificate of “%s” (%s): the document "
+               _("The signature does not verify with the certificate of “%s” (%s): the document "
                "or its signature was altered after signing, or the signature was not made with "
-               "that certificate's key. Do not rely on this document.",
+               "that certificate's key. Do not rely on this document."),
                name, gnutls_strerror (rc));
   return FALSE;
 }
@@ -1087,7 +1088,7 @@ check_signature (InkanCmsSignedData *self, const guint8 *digest, gsize digest_le
       g_autofree char *name = cert_name (self->signer);
 
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                   "The public key of “%s” cannot be used to check the signature: %s.", name,
+                   _("The public key of “%s” cannot be used to check the signature: %s."), name,
                    gnutls_strerror (rc));
       return FALSE;
     }
@@ -1150,9 +1151,9 @@ signing_cert_mismatch (GError **error, gnutls_x509_crt_t signer, const char *why
   g_autofree char *name = cert_name (signer);
 
   g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_SIGNING_CERT_MISMATCH,
-               "The signature names another certificate as the signer's than the one it carries "
+               _("The signature names another certificate as the signer's than the one it carries "
                "(“%s”: %s): the certificate may have been swapped. Do not rely on this "
-               "signature.",
+               "signature."),
                name, why);
   return FALSE;
 }
@@ -1173,22 +1174,22 @@ check_signing_certificate (InkanCmsSignedData *self, GError **error)
 
   attr = decode (self->signing_certificate_v2 ? "InkanCMS.SigningCertificateV2In"
                                               : "InkanCMS.SigningCertificate",
-                 data, size, NULL, "the signing certificate attribute", error);
+                 data, size, NULL, _("the signing certificate attribute"), error);
   if (attr == NULL || der == NULL)
     {
       if (der == NULL)
-        format_error (error, "the signer's certificate cannot be encoded");
+        format_error (error, _("the signer's certificate cannot be encoded"));
       return FALSE;
     }
-  if (!count_elements (attr, "certs", &n, "the signing certificate attribute", error))
+  if (!count_elements (attr, "certs", &n, _("the signing certificate attribute"), error))
     return FALSE;
   if (n < 1)
-    return format_error (error, "the signing certificate attribute names no certificate");
+    return format_error (error, _("the signing certificate attribute names no certificate"));
 
   if (self->signing_certificate_v2 && has_element (attr, "certs.?1.hashAlgorithm"))
     {
       g_autofree char *oid = read_oid (attr, "certs.?1.hashAlgorithm.algorithm",
-                                       "the signing certificate's hash", error);
+                                       _("the signing certificate's hash"), error);
 
       if (oid == NULL)
         return FALSE;
@@ -1197,18 +1198,18 @@ check_signing_certificate (InkanCmsSignedData *self, GError **error)
         return unsupported_digest (oid, error);
     }
   if (gnutls_hash_fast (alg, g_bytes_get_data (der, NULL), g_bytes_get_size (der), cert_hash) < 0)
-    return format_error (error, "the signer's certificate cannot be hashed");
-  hash = read_value (attr, "certs.?1.certHash", "the signing certificate's hash", error);
+    return format_error (error, _("the signer's certificate cannot be hashed"));
+  hash = read_value (attr, "certs.?1.certHash", _("the signing certificate's hash"), error);
   if (hash == NULL)
     return FALSE;
   if (g_bytes_get_size (hash) != gnutls_hash_get_len (alg)
       || memcmp (g_bytes_get_data (hash, NULL), cert_hash, gnutls_hash_get_len (alg)) != 0)
-    return signing_cert_mismatch (error, self->signer, "the certificate's hash differs");
+    return signing_cert_mismatch (error, self->signer, _("the certificate's hash differs"));
 
   if (has_element (attr, "certs.?1.issuerSerial"))
     {
       g_autoptr (GBytes) serial = read_value (attr, "certs.?1.issuerSerial.serialNumber",
-                                              "the signing certificate's serial number", error);
+                                              _("the signing certificate's serial number"), error);
       g_auto (gnutls_datum_t) raw_issuer = { NULL, 0 };
       gboolean issuer_found = FALSE;
       int n_names = 0;
@@ -1219,19 +1220,19 @@ check_signing_certificate (InkanCmsSignedData *self, GError **error)
         g_autoptr (GBytes) cert_sn = cert_serial (self->signer);
 
         if (cert_sn == NULL || !g_bytes_equal (cert_sn, serial))
-          return signing_cert_mismatch (error, self->signer, "the serial number differs");
+          return signing_cert_mismatch (error, self->signer, _("the serial number differs"));
       }
       if (gnutls_x509_crt_get_raw_issuer_dn (self->signer, &raw_issuer) < 0)
-        return format_error (error, "the signer's issuer cannot be read");
+        return format_error (error, _("the signer's issuer cannot be read"));
       if (!count_elements (attr, "certs.?1.issuerSerial.issuer", &n_names,
-                           "the signing certificate's issuer", error))
+                           _("the signing certificate's issuer"), error))
         return FALSE;
       /* Only a directoryName ([4] EXPLICIT Name) can name the issuer of an X.509 certificate. */
       for (int i = 1; i <= n_names && !issuer_found; i++)
         {
           g_autofree char *name = g_strdup_printf ("certs.?1.issuerSerial.issuer.?%d", i);
           g_autoptr (GBytes) general_name
-              = read_value (attr, name, "the signing certificate's issuer", error);
+              = read_value (attr, name, _("the signing certificate's issuer"), error);
           const guint8 *gn;
           int len_len = 0;
           long content_len;
@@ -1243,12 +1244,12 @@ check_signing_certificate (InkanCmsSignedData *self, GError **error)
             continue;
           content_len = asn1_get_length_der (gn + 1, (int)size - 1, &len_len);
           if (content_len < 0 || (gsize)(1 + len_len) + (gsize)content_len != size)
-            return format_error (error, "the signing certificate's issuer is malformed");
+            return format_error (error, _("the signing certificate's issuer is malformed"));
           issuer_found = raw_issuer.size == (gsize)content_len
                          && memcmp (raw_issuer.data, gn + 1 + len_len, content_len) == 0;
         }
       if (!issuer_found)
-        return signing_cert_mismatch (error, self->signer, "the issuer differs");
+        return signing_cert_mismatch (error, self->signer, _("the issuer differs"));
     }
   return TRUE;
 }
@@ -1265,8 +1266,8 @@ inkan_cms_signed_data_verify (InkanCmsSignedData *self, const guint8 *digest, gs
   if (self->signer == NULL)
     {
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_NO_SIGNER_CERT,
-                   "The signature does not carry the signer's certificate, so Inkan cannot tell "
-                   "who signed. Ask the signer to sign again including the certificate.");
+                   _("The signature does not carry the signer's certificate, so Inkan cannot tell "
+                   "who signed. Ask the signer to sign again including the certificate."));
       return FALSE;
     }
 
@@ -1279,13 +1280,13 @@ inkan_cms_signed_data_verify (InkanCmsSignedData *self, const guint8 *digest, gs
       const void *data = g_bytes_get_data (self->econtent, &size);
 
       if (gnutls_hash_fast (self->digest, data, size, econtent_digest) < 0)
-        return format_error (error, "the enclosed content cannot be hashed");
+        return format_error (error, _("the enclosed content cannot be hashed"));
       if (memcmp (econtent_digest, digest, digest_len) != 0)
         {
           g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH,
-                       "The signature encloses %" G_GSIZE_FORMAT " bytes of content of its own "
+                       _("The signature encloses %zu bytes of content of its own "
                        "instead of signing the document's bytes, so it does not prove that the "
-                       "document is what was signed. Do not rely on this signature.",
+                       "document is what was signed. Do not rely on this signature."),
                        size);
           return FALSE;
         }
@@ -1296,9 +1297,9 @@ inkan_cms_signed_data_verify (InkanCmsSignedData *self, const guint8 *digest, gs
           || memcmp (g_bytes_get_data (self->message_digest, NULL), digest, digest_len) != 0))
     {
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH,
-                   "The document was changed after it was signed: its %s digest differs from "
+                   _("The document was changed after it was signed: its %s digest differs from "
                    "the one in the signature. Do not rely on this document; ask the signer for "
-                   "the original.",
+                   "the original."),
                    digest_name (self->digest));
       return FALSE;
     }

@@ -5,6 +5,7 @@
 #include "inkan-cms.h"
 #include "inkan-asn1-private.h"
 
+#include <glib/gi18n.h>
 #include <gnutls/crypto.h>
 #include <libtasn1.h>
 #include <string.h>
@@ -98,15 +99,15 @@ cms_element_new (const char *type, GError **error)
   if (definitions == NULL)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The CMS encoder is not usable because its ASN.1 module does not load. "
-                   "This is a defect in Inkan; please report it.");
+                   _("The CMS encoder is not usable because its ASN.1 module does not load. "
+                   "This is a defect in Inkan; please report it."));
       return NULL;
     }
   rc = asn1_create_element (definitions, type, &element);
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not create the ASN.1 structure %s: %s.", type, asn1_strerror (rc));
+                   _("Could not create the ASN.1 structure %s: %s."), type, asn1_strerror (rc));
       return NULL;
     }
   return element;
@@ -121,7 +122,7 @@ cms_write (asn1_node node, const char *name, const void *value, int len, GError 
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not encode the field “%s” of the signature: %s.", name,
+                   _("Could not encode the field “%s” of the signature: %s."), name,
                    asn1_strerror (rc));
       return FALSE;
     }
@@ -137,7 +138,7 @@ cms_write_bytes (asn1_node node, const char *name, GBytes *bytes, GError **error
   if (size > G_MAXINT)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The field “%s” of the signature is too large to encode.", name);
+                   _("The field “%s” of the signature is too large to encode."), name);
       return FALSE;
     }
   return cms_write (node, name, data, (int) size, error);
@@ -161,7 +162,7 @@ cms_der (asn1_node node, const char *name, GError **error)
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not encode the signature: %s (%s).", asn1_strerror (rc), message);
+                   _("Could not encode the signature: %s (%s)."), asn1_strerror (rc), message);
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&der), len);
@@ -208,7 +209,7 @@ cms_cert_der (gnutls_x509_crt_t cert, GError **error)
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not read a certificate of the chain: %s.", gnutls_strerror (rc));
+                   _("Could not read a certificate of the chain: %s."), gnutls_strerror (rc));
       return NULL;
     }
   return g_bytes_new (der.data, der.size);
@@ -223,7 +224,7 @@ cms_cert_issuer (gnutls_x509_crt_t cert, GError **error)
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not read the issuer of the signer's certificate: %s.",
+                   _("Could not read the issuer of the signer's certificate: %s."),
                    gnutls_strerror (rc));
       return NULL;
     }
@@ -249,8 +250,8 @@ cms_cert_serial (gnutls_x509_crt_t cert, GError **error)
   if (rc < 0 || size == 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not read the serial number of the signer's certificate: %s.",
-                   rc < 0 ? gnutls_strerror (rc) : "it is empty");
+                   _("Could not read the serial number of the signer's certificate: %s."),
+                   rc < 0 ? gnutls_strerror (rc) : _("it is empty"));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&serial), size);
@@ -272,7 +273,7 @@ cms_signing_certificate_v2 (GBytes *cert, GBytes *issuer, GBytes *serial, GError
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Could not hash the signer's certificate: %s.", gnutls_strerror (rc));
+                   _("Could not hash the signer's certificate: %s."), gnutls_strerror (rc));
       return NULL;
     }
 
@@ -306,8 +307,8 @@ cms_signature_algorithm (gnutls_privkey_t key, gnutls_x509_crt_t cert, InkanCmsS
   if (pk < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_SIGN_FAILED,
-                   "Could not tell what kind of key the signing key is: %s. "
-                   "Check that the token is still connected.", gnutls_strerror (pk));
+                   _("Could not tell what kind of key the signing key is: %s. "
+                   "Check that the token is still connected."), gnutls_strerror (pk));
       return FALSE;
     }
   if (gnutls_x509_crt_get_pk_algorithm (cert, &cert_bits) < 0)
@@ -331,8 +332,8 @@ cms_signature_algorithm (gnutls_privkey_t key, gnutls_x509_crt_t cert, InkanCmsS
 
     default:
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_UNSUPPORTED,
-                   "The signing key is of type %s, which Inkan cannot use for PDF signatures. "
-                   "Use a certificate with an RSA (PKCS#1 v1.5) or ECDSA key.",
+                   _("The signing key is of type %s, which Inkan cannot use for PDF signatures. "
+                   "Use a certificate with an RSA (PKCS#1 v1.5) or ECDSA key."),
                    gnutls_pk_algorithm_get_name (pk) ? gnutls_pk_algorithm_get_name (pk)
                                                      : "unknown");
       return FALSE;
@@ -357,15 +358,14 @@ cms_sign (gnutls_privkey_t key, gnutls_x509_crt_t cert, const InkanCmsSigAlg *al
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_SIGN_FAILED,
-                   "The key could not sign: %s. Check that the token is connected and "
-                   "unlocked, then try again.", gnutls_strerror (rc));
+                   _("The key could not sign: %s. Check that the token is connected and "
+                   "unlocked, then try again."), gnutls_strerror (rc));
       return NULL;
     }
   if (signature.size > alg->max_signature_len)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_SIGN_FAILED,
-                   "The key made a signature of %u bytes, longer than its size allows (%"
-                   G_GSIZE_FORMAT " bytes). The token may be faulty.", signature.size,
+                   _("The key made a signature of %u bytes, longer than its size allows (%zu bytes). The token may be faulty."), signature.size,
                    alg->max_signature_len);
       return NULL;
     }
@@ -378,8 +378,8 @@ cms_sign (gnutls_privkey_t key, gnutls_x509_crt_t cert, const InkanCmsSigAlg *al
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_SIGN_FAILED,
-                   "The signature made by the key does not verify with the signer's "
-                   "certificate (%s). Choose the certificate that belongs to this key.",
+                   _("The signature made by the key does not verify with the signer's "
+                   "certificate (%s). Choose the certificate that belongs to this key."),
                    gnutls_strerror (rc));
       return NULL;
     }
@@ -464,8 +464,8 @@ cms_build (gnutls_privkey_t key, const InkanCmsSigAlg *alg, gnutls_x509_crt_t co
   if (size < 2 || data[0] != 0xa0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signed attributes were encoded with an unexpected tag. "
-                   "This is a defect in Inkan; please report it.");
+                   _("The signed attributes were encoded with an unexpected tag. "
+                   "This is a defect in Inkan; please report it."));
       return NULL;
     }
   {
@@ -572,7 +572,7 @@ inkan_cms_max_size (gnutls_privkey_t         key,
     {
       /* Only a certificate object that was never filled in gets here, and signing with it
        * fails with the same error. */
-      g_critical ("Cannot size the CMS signature: %s", error->message);
+      g_critical (_("Cannot size the CMS signature: %s"), error->message);
       return 0;
     }
   return g_bytes_get_size (dry_run) + INKAN_CMS_SIZE_SLACK;
@@ -597,7 +597,7 @@ cms_decode (const char *type, GBytes *der, GError **error)
   if (rc != ASN1_SUCCESS || (gsize) len != size)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signature to timestamp cannot be read: %s (%s).", asn1_strerror (rc),
+                   _("The signature to timestamp cannot be read: %s (%s)."), asn1_strerror (rc),
                    message);
       return NULL;
     }
@@ -621,7 +621,7 @@ cms_read (asn1_node node, const char *name, GError **error)
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The field “%s” of the signature to timestamp cannot be read: %s.", name,
+                   _("The field “%s” of the signature to timestamp cannot be read: %s."), name,
                    asn1_strerror (rc));
       return NULL;
     }
@@ -675,7 +675,7 @@ cms_signer_info_with (asn1_node old, const InkanCmsAttribute *attr, GError **err
   if (asn1_read_value (old, "sid", sid, &len) != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signer of the signature to timestamp cannot be read.");
+                   _("The signer of the signature to timestamp cannot be read."));
       return NULL;
     }
   sid[MIN (len, (int) sizeof sid - 1)] = '\0';
@@ -727,8 +727,8 @@ cms_signer_info_with (asn1_node old, const InkanCmsAttribute *attr, GError **err
       && asn1_number_of_elements (old, "unsignedAttrs", &n) == ASN1_SUCCESS && n > 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signature already has unsigned attributes; Inkan adds a timestamp only "
-                   "to a signature it has just made.");
+                   _("The signature already has unsigned attributes; Inkan adds a timestamp only "
+                   "to a signature it has just made."));
       return NULL;
     }
   if (!cms_write_attributes (si, "unsignedAttrs", attr, 1, error))
@@ -746,8 +746,8 @@ cms_signer_info_with (asn1_node old, const InkanCmsAttribute *attr, GError **err
   if (!g_bytes_equal (old_signed, new_signed))
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "Adding the timestamp would change the signed attributes. This is a defect "
-                   "in Inkan; please report it.");
+                   _("Adding the timestamp would change the signed attributes. This is a defect "
+                   "in Inkan; please report it."));
       return NULL;
     }
   return cms_der (si, "", error);
@@ -780,8 +780,8 @@ inkan_cms_add_timestamp (GBytes *cms, GBytes *token, GError **error)
   if (!g_bytes_equal (again, cms))
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signature to timestamp is not in DER; Inkan adds a timestamp only to a "
-                   "signature it has just made.");
+                   _("The signature to timestamp is not in DER; Inkan adds a timestamp only to a "
+                   "signature it has just made."));
       return NULL;
     }
   signed_data_der = cms_read (content_info, "content", error);
@@ -793,7 +793,7 @@ inkan_cms_add_timestamp (GBytes *cms, GBytes *token, GError **error)
   if (asn1_number_of_elements (signed_data, "signerInfos", &n) != ASN1_SUCCESS || n != 1)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The signature to timestamp has %d signers instead of one.", n);
+                   _("The signature to timestamp has %d signers instead of one."), n);
       return NULL;
     }
   old_signer_der = cms_read (signed_data, "signerInfos.?1", error);

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/crypto.h>
+#include <inttypes.h>
 #include <string.h>
 
 /* Why JSON, written and read here: the recipient of a sealed file should be able to read the
@@ -87,8 +88,7 @@ static gboolean
 parse_failed (Parser *ps, GError **error, const char *why)
 {
   g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_INVALID,
-               _("The approval %s is not valid JSON of the expected shape (%s at byte %"
-                 G_GSIZE_FORMAT ")."),
+               _("The approval %s is not valid JSON of the expected shape (%s at byte %zu)."),
                ps->what, why, (gsize) (ps->p - ps->start));
   return FALSE;
 }
@@ -126,7 +126,7 @@ parse_string (Parser *ps, GError **error)
 
       if (c < 0x20)
         {
-          parse_failed (ps, error, "a control character in a string");
+          parse_failed (ps, error, _("a control character in a string"));
           return NULL;
         }
       if (c != '\\')
@@ -192,13 +192,13 @@ parse_string (Parser *ps, GError **error)
     }
   if (ps->p >= ps->end)
     {
-      parse_failed (ps, error, "an unterminated string");
+      parse_failed (ps, error, _("an unterminated string"));
       return NULL;
     }
   ps->p++; /* the closing quote */
   if (!g_utf8_validate_len (out->str, out->len, NULL))
     {
-      parse_failed (ps, error, "a string that is not UTF-8");
+      parse_failed (ps, error, _("a string that is not UTF-8"));
       return NULL;
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -216,18 +216,18 @@ parse_integer (Parser *ps, gint64 *value, GError **error)
   if (ps->p >= ps->end || !g_ascii_isdigit (*ps->p))
     return parse_failed (ps, error, "a bad number");
   if (*ps->p == '0' && ps->p + 1 < ps->end && g_ascii_isdigit (ps->p[1]))
-    return parse_failed (ps, error, "a number with a leading zero");
+    return parse_failed (ps, error, _("a number with a leading zero"));
   while (ps->p < ps->end && g_ascii_isdigit (*ps->p))
     ps->p++;
   if (ps->p < ps->end && (*ps->p == '.' || *ps->p == 'e' || *ps->p == 'E'))
-    return parse_failed (ps, error, "a number that is not a whole number");
+    return parse_failed (ps, error, _("a number that is not a whole number"));
   len = (gsize) (ps->p - start);
   if (len >= sizeof buf)
-    return parse_failed (ps, error, "a number out of range");
+    return parse_failed (ps, error, _("a number out of range"));
   memcpy (buf, start, len);
   buf[len] = '\0';
   if (!g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64, value, NULL))
-    return parse_failed (ps, error, "a number out of range");
+    return parse_failed (ps, error, _("a number out of range"));
   return TRUE;
 }
 
@@ -250,12 +250,12 @@ parse_value (Parser *ps, guint depth, GError **error)
   skip_ws (ps);
   if (ps->p >= ps->end)
     {
-      parse_failed (ps, error, "an unexpected end");
+      parse_failed (ps, error, _("an unexpected end"));
       return NULL;
     }
   if (++ps->nodes > MAX_NODES || depth > MAX_DEPTH)
     {
-      parse_failed (ps, error, "too many or too deeply nested values");
+      parse_failed (ps, error, _("too many or too deeply nested values"));
       return NULL;
     }
   node = g_new0 (JNode, 1);
@@ -298,7 +298,7 @@ parse_value (Parser *ps, guint depth, GError **error)
                 if (jobject_get (node, key) != NULL)
                   {
                     g_free (key);
-                    parse_failed (ps, error, "a key given twice");
+                    parse_failed (ps, error, _("a key given twice"));
                     return NULL;
                   }
                 g_ptr_array_add (node->keys, key);
@@ -330,7 +330,7 @@ parse_value (Parser *ps, guint depth, GError **error)
                 ps->p++;
                 break;
               }
-            parse_failed (ps, error, "a missing comma or bracket");
+            parse_failed (ps, error, _("a missing comma or bracket"));
             return NULL;
           }
         break;
@@ -347,7 +347,7 @@ parse_value (Parser *ps, guint depth, GError **error)
       node->boolean = *ps->p == 't';
       if (!parse_literal (ps, node->boolean ? "true" : "false"))
         {
-          parse_failed (ps, error, "an unknown word");
+          parse_failed (ps, error, _("an unknown word"));
           return NULL;
         }
       break;
@@ -355,7 +355,7 @@ parse_value (Parser *ps, guint depth, GError **error)
       node->type = J_NULL;
       if (!parse_literal (ps, "null"))
         {
-          parse_failed (ps, error, "an unknown word");
+          parse_failed (ps, error, _("an unknown word"));
           return NULL;
         }
       break;
@@ -377,7 +377,7 @@ parse_document (const char *data, gsize len, const char *what, GError **error)
   if (len > INKAN_EVIDENCE_MAX_SIZE)
     {
       g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_INVALID,
-                   _("The approval %s is larger than Inkan reads (%" G_GSIZE_FORMAT " bytes)."),
+                   _("The approval %s is larger than Inkan reads (%zu bytes)."),
                    what, len);
       return NULL;
     }
@@ -387,12 +387,12 @@ parse_document (const char *data, gsize len, const char *what, GError **error)
   skip_ws (&ps);
   if (ps.p != ps.end)
     {
-      parse_failed (&ps, error, "bytes after the end");
+      parse_failed (&ps, error, _("bytes after the end"));
       return NULL;
     }
   if (root->type != J_OBJECT)
     {
-      parse_failed (&ps, error, "not an object");
+      parse_failed (&ps, error, _("not an object"));
       return NULL;
     }
   return g_steal_pointer (&root);
@@ -488,7 +488,7 @@ inkan_evidence_build (const InkanRequest *request, const InkanSeal *seal,
       || (requester != NULL && !valid_text (requester->name)))
     {
       g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_INVALID,
-                   _("Request %" G_GINT64_FORMAT " holds text that is not UTF-8, so its "
+                   _("Request %" PRId64 " holds text that is not UTF-8, so its "
                      "evidence cannot be written; correct the request and approve it again."),
                    request->id);
       return NULL;
@@ -519,7 +519,7 @@ inkan_evidence_build (const InkanRequest *request, const InkanSeal *seal,
           || a->time == NULL || !valid_text (user->name) || !valid_text (a->comment))
         {
           g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_INVALID,
-                       _("Approval %" G_GINT64_FORMAT " of request %" G_GINT64_FORMAT " lacks its "
+                       _("Approval %" PRId64 " of request %" PRId64 " lacks its "
                          "approver, certificate, statement or signature, so the evidence cannot "
                          "be written; ask the approver to decide again."),
                        a->id, request->id);
@@ -861,7 +861,7 @@ check_approval (const InkanEvidence *evidence, const InkanEvidenceApproval *appr
       && g_ascii_strcasecmp (sealed_sha256, evidence->request.document_sha256) != 0)
     {
       g_set_error (error, INKAN_EVIDENCE_ERROR, INKAN_EVIDENCE_ERROR_MISMATCH,
-                   _("%s approved request %" G_GINT64_FORMAT " for another version of the "
+                   _("%s approved request %" PRId64 " for another version of the "
                      "document than the one that was sealed. Do not rely on this approval; ask "
                      "the sender which version was approved."),
                    approval->approver, evidence->request.id);

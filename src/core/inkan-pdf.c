@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <qpdf/qpdf-c.h>
 #include <qpdf/qpdfjob-c.h>
@@ -713,7 +714,7 @@ check_xref_entries (InkanPdf *self, GError **error)
       if (o->id >= (guint64) self->trailer_size)
         {
           g_autofree char *detail = g_strdup_printf (
-            _("object %" G_GUINT64_FORMAT ", beyond the declared size"), o->id);
+            _("object %" PRIu64 ", beyond the declared size"), o->id);
           return set_damaged (self, error, detail);
         }
       oh = qpdf_get_object_by_id (self->qpdf, (int) o->id, o->gen);
@@ -721,7 +722,7 @@ check_xref_entries (InkanPdf *self, GError **error)
       if (qpdf_oh_get_type_code (self->qpdf, oh) == ot_null && o->compressed)
         {
           g_autofree char *detail = g_strdup_printf (
-            _("object %" G_GUINT64_FORMAT " is missing from its object stream"), o->id);
+            _("object %" PRIu64 " is missing from its object stream"), o->id);
           return set_damaged (self, error, detail);
         }
       qpdf_oh_release (self->qpdf, oh);

@@ -2,6 +2,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <gnutls/crypto.h>
@@ -112,8 +114,8 @@ check_seal_certificate (const InkanSeal *seal, GDateTime *now, GError **error)
   if (seal->cert_der == NULL || g_bytes_get_size (seal->cert_der) == 0)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_EXPIRED,
-                   "The %s seal has no certificate; ask an administrator to register the seal "
-                   "again with its certificate.", seal_name (seal));
+                   _("The %s seal has no certificate; ask an administrator to register the seal "
+                   "again with its certificate."), seal_name (seal));
       return FALSE;
     }
   datum.data = (unsigned char *) g_bytes_get_data (seal->cert_der, NULL);
@@ -122,8 +124,8 @@ check_seal_certificate (const InkanSeal *seal, GDateTime *now, GError **error)
       || (rc = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER)) < 0)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_EXPIRED,
-                   "The certificate of the %s seal cannot be read (%s); ask an administrator to "
-                   "register the seal again with its certificate.", seal_name (seal),
+                   _("The certificate of the %s seal cannot be read (%s); ask an administrator to "
+                   "register the seal again with its certificate."), seal_name (seal),
                    gnutls_strerror (rc));
       return FALSE;
     }
@@ -135,8 +137,8 @@ check_seal_certificate (const InkanSeal *seal, GDateTime *now, GError **error)
       g_autofree char *when = format_time (from);
 
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_NOT_YET_VALID,
-                   "The certificate of the %s seal is valid only from %s; seal the document "
-                   "then, or check the computer's clock.", seal_name (seal), when);
+                   _("The certificate of the %s seal is valid only from %s; seal the document "
+                   "then, or check the computer's clock."), seal_name (seal), when);
       return FALSE;
     }
   if (not_after != (time_t) -1 && t > (gint64) not_after)
@@ -145,8 +147,8 @@ check_seal_certificate (const InkanSeal *seal, GDateTime *now, GError **error)
       g_autofree char *when = format_time (until);
 
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_EXPIRED,
-                   "The certificate of the %s seal expired on %s; ask an administrator to renew "
-                   "the seal's certificate.", seal_name (seal), when);
+                   _("The certificate of the %s seal expired on %s; ask an administrator to renew "
+                   "the seal's certificate."), seal_name (seal), when);
       return FALSE;
     }
   return TRUE;
@@ -158,14 +160,14 @@ check_seal (const InkanSeal *seal, GDateTime *now, GError **error)
   if (seal->state == INKAN_SEAL_RETIRED)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_RETIRED,
-                   "The %s seal is retired and can no longer be used; use another seal.",
+                   _("The %s seal is retired and can no longer be used; use another seal."),
                    seal_name (seal));
       return FALSE;
     }
   if (seal->state != INKAN_SEAL_ACTIVE)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_SUSPENDED,
-                   "The %s seal is suspended; ask an administrator to resume it.",
+                   _("The %s seal is suspended; ask an administrator to resume it."),
                    seal_name (seal));
       return FALSE;
     }
@@ -174,7 +176,7 @@ check_seal (const InkanSeal *seal, GDateTime *now, GError **error)
       g_autofree char *when = format_time (seal->valid_from);
 
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_NOT_YET_VALID,
-                   "The %s seal may be used only from %s; seal the document then.",
+                   _("The %s seal may be used only from %s; seal the document then."),
                    seal_name (seal), when);
       return FALSE;
     }
@@ -183,8 +185,8 @@ check_seal (const InkanSeal *seal, GDateTime *now, GError **error)
       g_autofree char *when = format_time (seal->valid_until);
 
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_SEAL_EXPIRED,
-                   "The %s seal expired on %s; ask an administrator for another seal or to "
-                   "extend this one.", seal_name (seal), when);
+                   _("The %s seal expired on %s; ask an administrator for another seal or to "
+                   "extend this one."), seal_name (seal), when);
       return FALSE;
     }
   return check_seal_certificate (seal, now, error);
@@ -342,16 +344,16 @@ set_grant_error (const InkanGrant *grant, int status, const InkanPolicyInput *in
     {
     case INKAN_POLICY_ERROR_GRANT_REVOKED:
       g_set_error (error, INKAN_POLICY_ERROR, status,
-                   "Grant %" G_GINT64_FORMAT " for the %s seal was revoked; ask an administrator "
-                   "for a new grant.", grant->id, seal);
+                   _("Grant %" PRId64 " for the %s seal was revoked; ask an administrator "
+                   "for a new grant."), grant->id, seal);
       break;
     case INKAN_POLICY_ERROR_GRANT_EXPIRED:
       {
         g_autofree char *when = format_time (grant->until);
 
         g_set_error (error, INKAN_POLICY_ERROR, status,
-                     "Grant %" G_GINT64_FORMAT " for the %s seal expired on %s; ask an "
-                     "administrator to renew it.", grant->id, seal, when);
+                     _("Grant %" PRId64 " for the %s seal expired on %s; ask an "
+                     "administrator to renew it."), grant->id, seal, when);
       }
       break;
     case INKAN_POLICY_ERROR_GRANT_NOT_YET_VALID:
@@ -359,25 +361,25 @@ set_grant_error (const InkanGrant *grant, int status, const InkanPolicyInput *in
         g_autofree char *when = format_time (grant->from);
 
         g_set_error (error, INKAN_POLICY_ERROR, status,
-                     "Grant %" G_GINT64_FORMAT " for the %s seal starts on %s; seal the document "
-                     "then, or ask an administrator for a grant that starts earlier.", grant->id,
+                     _("Grant %" PRId64 " for the %s seal starts on %s; seal the document "
+                     "then, or ask an administrator for a grant that starts earlier."), grant->id,
                      seal, when);
       }
       break;
     case INKAN_POLICY_ERROR_GRANT_USED_UP:
       g_set_error (error, INKAN_POLICY_ERROR, status,
-                   "Grant %" G_GINT64_FORMAT " for the %s seal has been used %" G_GINT64_FORMAT
-                   " of %" G_GINT64_FORMAT " times and has no use left; ask an administrator for "
-                   "a new grant.", grant->id, seal, grant->uses, grant->max_uses);
+                   _("Grant %" PRId64 " for the %s seal has been used %" PRId64
+                   " of %" PRId64 " times and has no use left; ask an administrator for "
+                   "a new grant."), grant->id, seal, grant->uses, grant->max_uses);
       break;
     case INKAN_POLICY_ERROR_TEMPLATE_MISMATCH:
       {
         g_autofree char *names = template_names (grant, input->templates);
 
         g_set_error (error, INKAN_POLICY_ERROR, status,
-                     "The document's pages do not match the template%s that grant %"
-                     G_GINT64_FORMAT " for the %s seal allows (%s); seal a document made from "
-                     "one of them, or ask an administrator to add its template to the grant.",
+                     _("The document's pages do not match the template%s that grant %"
+                     PRId64 " for the %s seal allows (%s); seal a document made from "
+                     "one of them, or ask an administrator to add its template to the grant."),
                      grant->template_ids->len > 1 ? "s" : "", grant->id, seal, names);
       }
       break;
@@ -422,7 +424,7 @@ pick_grant (const InkanPolicyInput *input, gint64 *grant_id, GError **error)
       return FALSE;
     }
   g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NO_GRANT,
-               "User %s has no grant for the %s seal; ask an administrator for one.",
+               _("User %s has no grant for the %s seal; ask an administrator for one."),
                user_name (input->actor), seal_name (input->seal));
   return FALSE;
 }
@@ -442,23 +444,23 @@ check_request_state (const InkanRequest *request, const InkanSeal *seal, gboolea
     case INKAN_REQUEST_PENDING:
       if (pending_ok)
         return TRUE;
-      what = "is still waiting for approval; seal the document once it is approved";
+      what = _("is still waiting for approval; seal the document once it is approved");
       break;
     case INKAN_REQUEST_REJECTED:
-      what = "was rejected; make a new request if the document still needs the seal";
+      what = _("was rejected; make a new request if the document still needs the seal");
       break;
     case INKAN_REQUEST_CANCELLED:
-      what = "was cancelled; make a new request if the document still needs the seal";
+      what = _("was cancelled; make a new request if the document still needs the seal");
       break;
     case INKAN_REQUEST_USED:
-      what = "has already been used to seal the document; make a new request to seal it again";
+      what = _("has already been used to seal the document; make a new request to seal it again");
       break;
     default:
-      what = "is in an unknown state; ask an administrator to look at it";
+      what = _("is in an unknown state; ask an administrator to look at it");
       break;
     }
   g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_STATE,
-               "Request %" G_GINT64_FORMAT " for the %s seal %s.", request->id, seal_name (seal),
+               _("Request %" PRId64 " for the %s seal %s."), request->id, seal_name (seal),
                what);
   return FALSE;
 }
@@ -472,24 +474,24 @@ check_request_matches (const InkanPolicyInput *input, GError **error)
   if (request->seal_id != input->seal->id)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_MISMATCH,
-                   "Request %" G_GINT64_FORMAT " is for another seal than the %s seal; give the "
-                   "request made for this seal.", request->id, seal);
+                   _("Request %" PRId64 " is for another seal than the %s seal; give the "
+                   "request made for this seal."), request->id, seal);
       return FALSE;
     }
   if (request->requester_id != input->actor->id)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_MISMATCH,
-                   "Request %" G_GINT64_FORMAT " for the %s seal was made by another user than "
-                   "%s; only its requester may use it.", request->id, seal,
+                   _("Request %" PRId64 " for the %s seal was made by another user than "
+                   "%s; only its requester may use it."), request->id, seal,
                    user_name (input->actor));
       return FALSE;
     }
   if (!hex_equal (request->document_sha256, input->document_sha256))
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_MISMATCH,
-                   "The document is not the one request %" G_GINT64_FORMAT " for the %s seal was "
+                   _("The document is not the one request %" PRId64 " for the %s seal was "
                    "made for (it may have changed since); seal the document that was approved, "
-                   "or make a new request for this one.", request->id, seal);
+                   "or make a new request for this one."), request->id, seal);
       return FALSE;
     }
   return TRUE;
@@ -511,10 +513,10 @@ approval_invalid (GError **error, const InkanRequest *request, guint step, const
   detail = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-               "Approval %u of request %" G_GINT64_FORMAT " %s%s", step + 1, request->id, detail,
+               _("Approval %u of request %" PRId64 " %s%s"), step + 1, request->id, detail,
                g_str_has_suffix (detail, ".") ? ""
-               : "; the approvals cannot be trusted: make a new request and ask an administrator "
-                 "to look at the store.");
+               : _("; the approvals cannot be trusted: make a new request and ask an administrator "
+                 "to look at the store."));
   return FALSE;
 }
 
@@ -530,26 +532,26 @@ check_approvals (const InkanPolicyInput *input, GError **error)
   if (n_approvals < n_chain)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                   "Request %" G_GINT64_FORMAT " for the %s seal has %u of the %u approvals its "
+                   _("Request %" PRId64 " for the %s seal has %u of the %u approvals its "
                    "seal needs although it is marked approved; the approvals cannot be trusted: "
-                   "make a new request and ask an administrator to look at the store.",
+                   "make a new request and ask an administrator to look at the store."),
                    request->id, seal_name (seal), n_approvals, n_chain);
       return FALSE;
     }
   if (n_approvals > n_chain)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                   "Request %" G_GINT64_FORMAT " for the %s seal has %u approvals where its seal "
+                   _("Request %" PRId64 " for the %s seal has %u approvals where its seal "
                    "needs %u; the approvals cannot be trusted: make a new request and ask an "
-                   "administrator to look at the store.", request->id, seal_name (seal),
+                   "administrator to look at the store."), request->id, seal_name (seal),
                    n_approvals, n_chain);
       return FALSE;
     }
   if (n_approvers != n_approvals)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                   "The approvers of request %" G_GINT64_FORMAT " are not all known; ask an "
-                   "administrator to look at the store.", request->id);
+                   _("The approvers of request %" PRId64 " are not all known; ask an "
+                   "administrator to look at the store."), request->id);
       return FALSE;
     }
 
@@ -562,48 +564,48 @@ check_approvals (const InkanPolicyInput *input, GError **error)
       g_autoptr (GError) local_error = NULL;
 
       if (a->request_id != request->id)
-        return approval_invalid (error, request, i, "belongs to another request");
+        return approval_invalid (error, request, i, _("belongs to another request"));
       if (a->step != i)
-        return approval_invalid (error, request, i, "is recorded as step %u of the chain",
+        return approval_invalid (error, request, i, _("is recorded as step %u of the chain"),
                                  a->step + 1);
       if (role == 0 || a->role != role)
-        return approval_invalid (error, request, i, "is not for the %s role the seal's chain "
-                                 "names at that step", (const char *) g_ptr_array_index (
+        return approval_invalid (error, request, i, _("is not for the %s role the seal's chain "
+                                 "names at that step"), (const char *) g_ptr_array_index (
                                      seal->approval_chain, i));
       if (a->decision != INKAN_DECISION_APPROVE)
-        return approval_invalid (error, request, i, "is not an approval");
+        return approval_invalid (error, request, i, _("is not an approval"));
       if (approver == NULL || approver->id != a->approver_id)
-        return approval_invalid (error, request, i, "names an approver who is not known");
+        return approval_invalid (error, request, i, _("names an approver who is not known"));
       if ((approver->roles & role) != role)
-        return approval_invalid (error, request, i, "was made by %s, who does not hold the %s "
-                                 "role", user_name (approver), role_name (role));
+        return approval_invalid (error, request, i, _("was made by %s, who does not hold the %s "
+                                 "role"), user_name (approver), role_name (role));
       if (approver->id == request->requester_id)
-        return approval_invalid (error, request, i, "was made by %s, who made the request "
-                                 "(no one approves their own request)", user_name (approver));
+        return approval_invalid (error, request, i, _("was made by %s, who made the request "
+                                 "(no one approves their own request)"), user_name (approver));
       for (guint j = 0; j < i; j++)
         if (((const InkanUser *) g_ptr_array_index (input->approvers, j))->id == approver->id)
-          return approval_invalid (error, request, i, "was made by %s, who already approved "
-                                   "step %u (each step needs another person)",
+          return approval_invalid (error, request, i, _("was made by %s, who already approved "
+                                   "step %u (each step needs another person)"),
                                    user_name (approver), j + 1);
       if (a->time == NULL || a->statement == NULL || a->cms == NULL)
-        return approval_invalid (error, request, i, "by %s is incomplete",
+        return approval_invalid (error, request, i, _("by %s is incomplete"),
                                  user_name (approver));
 
       statement = inkan_approval_statement (request->id, request->document_sha256, seal->name,
                                             a->decision, a->comment, a->time);
       if (!g_bytes_equal (statement, a->statement))
-        return approval_invalid (error, request, i, "by %s does not say what its record says "
+        return approval_invalid (error, request, i, _("by %s does not say what its record says "
                                  "(its request, document, seal, decision, comment or time was "
-                                 "changed)", user_name (approver));
+                                 "changed)"), user_name (approver));
       if (approver->cert_der == NULL)
-        return approval_invalid (error, request, i, "was made by %s, who has no registered "
-                                 "certificate to check it with", user_name (approver));
+        return approval_invalid (error, request, i, _("was made by %s, who has no registered "
+                                 "certificate to check it with"), user_name (approver));
       if (!inkan_approval_verify (a->cms, a->statement, approver->cert_der, &local_error))
         {
           /* The check's own sentence follows, for whoever investigates. */
-          return approval_invalid (error, request, i, "is not signed by %s's registered "
+          return approval_invalid (error, request, i, _("is not signed by %s's registered "
                                    "certificate; the approvals cannot be trusted: make a new "
-                                   "request and ask an administrator to look at the store. %s",
+                                   "request and ask an administrator to look at the store. %s"),
                                    user_name (approver), local_error->message);
         }
     }
@@ -620,8 +622,8 @@ check_approval_chain (const InkanPolicyInput *input, GError **error)
       if (!needs_approval)
         return TRUE;
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_REQUIRED,
-                   "The %s seal needs approval before it is used; make a request for this "
-                   "document and seal it once the request is approved.",
+                   _("The %s seal needs approval before it is used; make a request for this "
+                   "document and seal it once the request is approved."),
                    seal_name (input->seal));
       return FALSE;
     }
@@ -648,7 +650,7 @@ inkan_policy_check_sign (const InkanPolicyInput *input, gint64 *grant_id, GError
   if (input->actor == NULL)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "No user is named to use the %s seal; say who you are (--as NAME).",
+                   _("No user is named to use the %s seal; say who you are (--as NAME)."),
                    seal_name (input->seal));
       return FALSE;
     }
@@ -670,14 +672,14 @@ inkan_policy_check_role (const InkanUser *actor, InkanRoles role, const char *ac
   if (actor == NULL)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "No user is named to %s; say who you are (--as NAME).", act);
+                   _("No user is named to %s; say who you are (--as NAME)."), act);
       return FALSE;
     }
   if ((actor->roles & role) != role)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "User %s may not %s: that needs the %s role; ask an administrator if you should "
-                   "have it.", user_name (actor), act, role_name (role));
+                   _("User %s may not %s: that needs the %s role; ask an administrator if you should "
+                   "have it."), user_name (actor), act, role_name (role));
       return FALSE;
     }
   return TRUE;
@@ -697,32 +699,32 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
   if (actor == NULL)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "No user is named to decide on request %" G_GINT64_FORMAT "; say who you are "
-                   "(--as NAME).", request->id);
+                   _("No user is named to decide on request %" PRId64 "; say who you are "
+                   "(--as NAME)."), request->id);
       return FALSE;
     }
   if (request->seal_id != seal->id)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_MISMATCH,
-                   "Request %" G_GINT64_FORMAT " is for another seal than the %s seal.",
+                   _("Request %" PRId64 " is for another seal than the %s seal."),
                    request->id, seal_name (seal));
       return FALSE;
     }
   if (request->state != INKAN_REQUEST_PENDING)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_STATE,
-                   "Request %" G_GINT64_FORMAT " for the %s seal is %s, not waiting for a "
-                   "decision; there is nothing to approve or reject.", request->id,
+                   _("Request %" PRId64 " for the %s seal is %s, not waiting for a "
+                   "decision; there is nothing to approve or reject."), request->id,
                    seal_name (seal), inkan_request_state_to_string (request->state) != NULL
-                   ? inkan_request_state_to_string (request->state) : "in an unknown state");
+                   ? inkan_request_state_to_string (request->state) : _("in an unknown state"));
       return FALSE;
     }
   n_chain = chain_length (seal);
   if (n_chain == 0)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "The %s seal needs no approval, so request %" G_GINT64_FORMAT " has nothing "
-                   "to approve; its requester may seal the document.", seal_name (seal),
+                   _("The %s seal needs no approval, so request %" PRId64 " has nothing "
+                   "to approve; its requester may seal the document."), seal_name (seal),
                    request->id);
       return FALSE;
     }
@@ -730,8 +732,8 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
   if (actor->id == request->requester_id)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "User %s made request %" G_GINT64_FORMAT " and may not decide on it; another "
-                   "approver has to.", user_name (actor), request->id);
+                   _("User %s made request %" PRId64 " and may not decide on it; another "
+                   "approver has to."), user_name (actor), request->id);
       return FALSE;
     }
   for (guint i = 0; approvals != NULL && i < approvals->len; i++)
@@ -743,8 +745,8 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
       if (a->approver_id == actor->id)
         {
           g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                       "User %s already decided on request %" G_GINT64_FORMAT " (step %u); the "
-                       "next step needs another person.", user_name (actor), request->id,
+                       _("User %s already decided on request %" PRId64 " (step %u); the "
+                       "next step needs another person."), user_name (actor), request->id,
                        a->step + 1);
           return FALSE;
         }
@@ -752,8 +754,8 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
   if (next >= n_chain)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_REQUEST_STATE,
-                   "Request %" G_GINT64_FORMAT " for the %s seal already has every approval its "
-                   "chain needs; there is nothing left to approve.", request->id,
+                   _("Request %" PRId64 " for the %s seal already has every approval its "
+                   "chain needs; there is nothing left to approve."), request->id,
                    seal_name (seal));
       return FALSE;
     }
@@ -761,8 +763,8 @@ inkan_policy_check_approver (const InkanUser *actor, const InkanSeal *seal,
   if (role == 0 || (actor->roles & role) != role)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_NOT_ALLOWED,
-                   "Step %u of the %s seal's approval chain needs the %s role, which %s does not "
-                   "hold; ask someone who holds it to decide on request %" G_GINT64_FORMAT ".",
+                   _("Step %u of the %s seal's approval chain needs the %s role, which %s does not "
+                   "hold; ask someone who holds it to decide on request %" PRId64 "."),
                    next + 1, seal_name (seal),
                    (const char *) g_ptr_array_index (seal->approval_chain, next),
                    user_name (actor), request->id);
@@ -864,7 +866,7 @@ inkan_approval_sign (InkanSigner *signer, GBytes *statement, GError **error)
   if (rc < 0)
     {
       g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   "The approval statement could not be digested: %s.", gnutls_strerror (rc));
+                   _("The approval statement could not be digested: %s."), gnutls_strerror (rc));
       return NULL;
     }
   chain = inkan_signer_get_chain (signer, &n_chain);
@@ -889,8 +891,8 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
   if (cms == NULL || cert_der == NULL)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                   "The approval has no signature or no certificate to check it with; the "
-                   "approval cannot be trusted.");
+                   _("The approval has no signature or no certificate to check it with; the "
+                   "approval cannot be trusted."));
       return FALSE;
     }
   sd = inkan_cms_signed_data_parse (g_bytes_get_data (cms, NULL), g_bytes_get_size (cms),
@@ -903,7 +905,7 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
                                  g_bytes_get_size (statement), digest)) < 0)
     {
       g_set_error (&local_error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
-                   "The statement could not be digested.");
+                   _("The statement could not be digested."));
       goto invalid;
     }
   if (!inkan_cms_signed_data_verify (sd, digest, gnutls_hash_get_len (alg), &local_error))
@@ -912,7 +914,7 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
   if (signer == NULL || gnutls_x509_crt_export2 (signer, GNUTLS_X509_FMT_DER, &der) < 0)
     {
       g_set_error (&local_error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_NO_SIGNER_CERT,
-                   "The signature does not carry its signer's certificate.");
+                   _("The signature does not carry its signer's certificate."));
       goto invalid;
     }
   same = der.size == g_bytes_get_size (cert_der)
@@ -921,8 +923,8 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
   if (!same)
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                   "The approval is signed with another certificate than the approver's "
-                   "registered one; the approval cannot be trusted.");
+                   _("The approval is signed with another certificate than the approver's "
+                   "registered one; the approval cannot be trusted."));
       return FALSE;
     }
   return TRUE;
@@ -931,11 +933,11 @@ invalid:
   /* The CMS module speaks of documents; say what it means for a statement. */
   if (g_error_matches (local_error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_HASH_MISMATCH))
     g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                 "The approval's signature was made over another statement: its request, "
-                 "document, seal, decision, comment or time was changed since it was signed.");
+                 _("The approval's signature was made over another statement: its request, "
+                 "document, seal, decision, comment or time was changed since it was signed."));
   else
     g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
-                 "The approval's signature does not verify: %s", local_error->message);
+                 _("The approval's signature does not verify: %s"), local_error->message);
   return FALSE;
 }
 
@@ -1178,8 +1180,8 @@ qpdf_failed (qpdf_data q, const char *display, GError **error)
       qpdf_error e = qpdf_has_error (q) ? qpdf_get_error (q) : qpdf_next_warning (q);
 
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
-                   "The page contents of %s cannot be read (%s); the file is damaged: ask for "
-                   "an undamaged copy.", display, qpdf_get_error_full_text (q, e));
+                   _("The page contents of %s cannot be read (%s); the file is damaged: ask for "
+                   "an undamaged copy."), display, qpdf_get_error_full_text (q, e));
       return TRUE;
     }
   return FALSE;
@@ -1218,8 +1220,8 @@ inkan_template_digest (const char *pdf_path, guint *n_pages, GError **error)
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
-                     "The pages of %s cannot be found; the file is damaged: ask for an "
-                     "undamaged copy.", display);
+                     _("The pages of %s cannot be found; the file is damaged: ask for an "
+                     "undamaged copy."), display);
       return NULL;
     }
 
@@ -1272,8 +1274,8 @@ inkan_template_digest (const char *pdf_path, guint *n_pages, GError **error)
         {
           if (!qpdf_failed (q, display, error))
             g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED,
-                         "The resources of page %d of %s cannot be read; the file is damaged: "
-                         "ask for an undamaged copy.", i + 1, display);
+                         _("The resources of page %d of %s cannot be read; the file is damaged: "
+                         "ask for an undamaged copy."), i + 1, display);
           return NULL;
         }
       g_checksum_update (checksum, (const guchar *) "\n", 1);

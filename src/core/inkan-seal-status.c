@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "inkan-pdf.h"
 #include "inkan-policy.h"
@@ -260,7 +261,7 @@ seal_status (InkanStore      *store,
               status->reason_code = -1;
               status->grant_id = grant_id;
               status->reason = g_strdup_printf (
-                _("Request %" G_GINT64_FORMAT " was approved: the seal goes where it was "
+                _("Request %" PRId64 " was approved: the seal goes where it was "
                   "placed in the request."), request->id);
             }
           else
@@ -276,7 +277,7 @@ seal_status (InkanStore      *store,
           status->request = g_ptr_array_steal_index (facts->requests, i);
           g_clear_pointer (&status->reason, g_free);
           status->reason = g_strdup_printf (
-            _("Request %" G_GINT64_FORMAT " for this document is waiting for approval."),
+            _("Request %" PRId64 " for this document is waiting for approval."),
             status->request->id);
           return g_steal_pointer (&status);
         }

@@ -323,7 +323,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
     signer = inkan_signer_open (seal->key_url, cert_path, o->pin != NULL ? fixed_pin : NULL,
                                 (gpointer) o->pin, &local);
   if (signer == NULL)
-    return fail (&run, error, local, "The seal's key could not be opened");
+    return fail (&run, error, local, _("The seal's key could not be opened"));
 
   /* The request and its signed approvals travel inside the sealed increment, so that a
    * recipient can check offline who approved. */
@@ -362,7 +362,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   else
     options.page = o->page;
   if (!inkan_sign_pdf (&options, &local))
-    return fail (&run, error, local, "Sealing failed");
+    return fail (&run, error, local, _("Sealing failed"));
   g_clear_pointer (&workdir, remove_workdir);
   crash_point ("after-rename");
 

@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -540,7 +541,7 @@ check_evidence_document (Pipeline *pl, const InkanEvidence *evidence, GError **e
       g_autofree char *display = g_filename_display_name (pl->input);
 
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-                   _("“%s” is not the document approved in request %" G_GINT64_FORMAT " (it "
+                   _("“%s” is not the document approved in request %" PRId64 " (it "
                      "changed after approval): ask for approval of this version."),
                    display, evidence->request.id);
       return FALSE;

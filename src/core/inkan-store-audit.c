@@ -5,7 +5,9 @@
 #include "inkan-store-private.h"
 
 #include <arpa/inet.h>
+#include <glib/gi18n.h>
 #include <ifaddrs.h>
+#include <inttypes.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -156,7 +158,7 @@ check_text (const char *text, const char *what, GError **error)
   if (text != NULL && !g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-                   "The %s of an audit entry must be UTF-8 text; give it as such.", what);
+                   _("The %s of an audit entry must be UTF-8 text; give it as such."), what);
       return FALSE;
     }
   return TRUE;
@@ -179,7 +181,7 @@ _inkan_store_append_audit (InkanStore *self, const InkanAuditContext *ctx,
   if (action == NULL || *action == '\0')
     {
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-                   "An audit entry needs an action; name what happened.");
+                   _("An audit entry needs an action; name what happened."));
       return FALSE;
     }
   if (!check_text (action, "action", error) || !check_text (objects, "objects", error)
@@ -260,8 +262,8 @@ inkan_store_audit (InkanStore *self, const InkanAuditContext *ctx, const InkanUs
       if (!hex)
         {
           g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-                       "An audit entry names its document by SHA-256, as 64 hexadecimal "
-                       "digits; give the digest.");
+                       _("An audit entry names its document by SHA-256, as 64 hexadecimal "
+                       "digits; give the digest."));
           return FALSE;
         }
       digest = g_ascii_strdown (document_sha256, -1);
@@ -312,8 +314,8 @@ inkan_store_list_audit (InkanStore *self, GDateTime *since, GError **error)
       if (entry->time == NULL)
         {
           g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-                       "Audit entry %" G_GINT64_FORMAT " has a malformed time, so it was edited "
-                       "outside Inkan; verify the audit trail.",
+                       _("Audit entry %" PRId64 " has a malformed time, so it was edited "
+                       "outside Inkan; verify the audit trail."),
                        entry->seq);
           return NULL;
         }

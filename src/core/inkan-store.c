@@ -8,9 +8,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <gnutls/x509.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -283,27 +285,27 @@ _inkan_store_sqlite_error (InkanStore *self, int rc, const char *doing, GError *
     {
     case SQLITE_FULL:
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FULL,
-                   "The store could not %s because the disk is full (SQLite: %s); nothing was "
-                   "changed. Free some space and try again.",
+                   _("The store could not %s because the disk is full (SQLite: %s); nothing was "
+                   "changed. Free some space and try again."),
                    doing, message);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_BUSY,
-                   "The store could not %s because another program kept it busy for too long "
-                   "(SQLite: %s); nothing was changed. Try again in a moment.",
+                   _("The store could not %s because another program kept it busy for too long "
+                   "(SQLite: %s); nothing was changed. Try again in a moment."),
                    doing, message);
       break;
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
         g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_EXISTS,
-                     "The store could not %s because the name or number is already taken "
-                     "(SQLite: %s); choose another one.",
+                     _("The store could not %s because the name or number is already taken "
+                     "(SQLite: %s); choose another one."),
                      doing, message);
       else
         g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-                     "The store could not %s because the data breaks one of its rules "
-                     "(SQLite: %s); check the values given.",
+                     _("The store could not %s because the data breaks one of its rules "
+                     "(SQLite: %s); check the values given."),
                      doing, message);
       break;
     case SQLITE_NOTADB:
@@ -313,13 +315,13 @@ _inkan_store_sqlite_error (InkanStore *self, int rc, const char *doing, GError *
     case SQLITE_READONLY:
     case SQLITE_IOERR:
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The store could not %s: the database file cannot be used (SQLite: %s). "
-                   "Check the file and its permissions.",
+                   _("The store could not %s: the database file cannot be used (SQLite: %s). "
+                   "Check the file and its permissions."),
                    doing, message);
       break;
     default:
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FAILED,
-                   "The store could not %s (SQLite: %s).", doing, message);
+                   _("The store could not %s (SQLite: %s)."), doing, message);
       break;
     }
   return FALSE;
@@ -520,9 +522,9 @@ static gpointer
 malformed (const char *what, gint64 id, GError **error)
 {
   g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_INVALID,
-               "The store holds malformed data for %s %" G_GINT64_FORMAT
+               _("The store holds malformed data for %s %" PRId64
                ", which may have been edited outside Inkan; check the audit trail and restore "
-               "the store from a backup.",
+               "the store from a backup."),
                what, id);
   return NULL;
 }
@@ -588,11 +590,11 @@ check_name (const char *name, const char *what, GError **error)
 {
   if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "A %s needs a name in UTF-8 text; give one.", what);
+                    _("A %s needs a name in UTF-8 text; give one."), what);
   for (const char *p = name; *p; p++)
     if ((guchar) *p < 0x20 || *p == 0x7f)
       return invalid (error, INKAN_STORE_ERROR_INVALID,
-                      "The %s name “%s” contains control characters; give a plain name.", what,
+                      _("The %s name “%s” contains control characters; give a plain name."), what,
                       name);
   return TRUE;
 }
@@ -617,7 +619,7 @@ check_window (GDateTime *from, GDateTime *until, const char *what, GError **erro
 
   if (from != NULL && until != NULL && g_strcmp0 (from_text, until_text) > 0)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "The %s would start (%s) after it ends (%s); give a start before the end.",
+                    _("The %s would start (%s) after it ends (%s); give a start before the end."),
                     what, from_text, until_text);
   return TRUE;
 }
@@ -631,12 +633,12 @@ check_certificate (GBytes *der, const char *what, GError **error)
   int rc;
 
   if (der == NULL || g_bytes_get_size (der) == 0)
-    return invalid (error, INKAN_STORE_ERROR_INVALID, "The %s needs a certificate; give one.",
+    return invalid (error, INKAN_STORE_ERROR_INVALID, _("The %s needs a certificate; give one."),
                     what);
   datum.data = (unsigned char *)g_bytes_get_data (der, &size);
   if (size > G_MAXUINT)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "The certificate given for the %s is too large to be one.", what);
+                    _("The certificate given for the %s is too large to be one."), what);
   datum.size = size;
   rc = gnutls_x509_crt_init (&crt);
   if (rc >= 0)
@@ -644,8 +646,8 @@ check_certificate (GBytes *der, const char *what, GError **error)
   gnutls_x509_crt_deinit (crt);
   if (rc < 0)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "The certificate given for the %s is not a DER X.509 certificate "
-                    "(GnuTLS: %s); give the certificate file itself.",
+                    _("The certificate given for the %s is not a DER X.509 certificate "
+                    "(GnuTLS: %s); give the certificate file itself."),
                     what, gnutls_strerror (rc));
   return TRUE;
 }
@@ -655,7 +657,7 @@ check_actor (const InkanUser *actor, GError **error)
 {
   if (actor == NULL)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "This change needs an acting user; name who is acting.");
+                    _("This change needs an acting user; name who is acting."));
   return TRUE;
 }
 
@@ -670,8 +672,8 @@ open_error (InkanStore *self, const char *path, int rc, GError **error)
     _inkan_store_sqlite_error (self, rc, "open", error);
   else
     g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                 "The store “%s” cannot be opened (SQLite: %s); check that it is an Inkan "
-                 "store and that you may read and write it.",
+                 _("The store “%s” cannot be opened (SQLite: %s); check that it is an Inkan "
+                 "store and that you may read and write it."),
                  path, message);
   return NULL;
 }
@@ -701,8 +703,8 @@ static gboolean
 schema_too_new (const char *path, gint64 version, guint known, GError **error)
 {
   return invalid (error, INKAN_STORE_ERROR_SCHEMA,
-                  "The store “%s” was written by a newer Inkan (schema version %" G_GINT64_FORMAT
-                  "; this one knows up to version %u); open it with that Inkan or a newer one.",
+                  _("The store “%s” was written by a newer Inkan (schema version %" PRId64
+                  "; this one knows up to version %u); open it with that Inkan or a newer one."),
                   path, version, known);
 }
 
@@ -768,7 +770,7 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
     {
       int saved = errno;
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The folder “%s” for the store cannot be created: %s. Check the path given.",
+                   _("The folder “%s” for the store cannot be created: %s. Check the path given."),
                    dir, g_strerror (saved));
       return NULL;
     }
@@ -784,7 +786,7 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
     {
       int saved = errno;
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The store “%s” cannot be opened: %s. Check the path and its permissions.",
+                   _("The store “%s” cannot be opened: %s. Check the path and its permissions."),
                    path, g_strerror (saved));
       return NULL;
     }
@@ -809,8 +811,8 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
   if (app_id != INKAN_APPLICATION_ID && (app_id != 0 || version != 0 || n_objects != 0))
     {
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The file “%s” is a database but not an Inkan store; give the path of an "
-                   "Inkan store, or of a new file.",
+                   _("The file “%s” is a database but not an Inkan store; give the path of an "
+                   "Inkan store, or of a new file."),
                    path);
       return NULL;
     }
@@ -830,8 +832,8 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
   if (g_ascii_strcasecmp ((const char *)sqlite3_column_text (stmt, 0), "wal") != 0)
     {
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The store “%s” cannot use write-ahead logging (journal mode “%s”); put it "
-                   "on a local file system.",
+                   _("The store “%s” cannot use write-ahead logging (journal mode “%s”); put it "
+                   "on a local file system."),
                    path, (const char *)sqlite3_column_text (stmt, 0));
       return NULL;
     }
@@ -956,8 +958,8 @@ user_by_id (InkanStore *self, gint64 id, GError **error)
                              (gpointer)user_from_row, error);
 
   name_missing (error,
-                "There is no user %" G_GINT64_FORMAT " in the store; list the users to find "
-                "the right one.",
+                _("There is no user %" PRId64 " in the store; list the users to find "
+                "the right one."),
                 id);
   return user;
 }
@@ -969,8 +971,8 @@ user_by_name (InkanStore *self, const char *name, GError **error)
                              (gpointer)user_from_row, error);
 
   name_missing (error,
-                "There is no user named “%s” in the store; list the users to find the right "
-                "name.",
+                _("There is no user named “%s” in the store; list the users to find the right "
+                "name."),
                 name);
   return user;
 }
@@ -989,8 +991,8 @@ _inkan_store_reload_actor (InkanStore *self, const InkanUser *actor, InkanUser *
     return TRUE;
   if (g_error_matches (local_error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND))
     return not_found (error,
-                      "The acting user “%s” is not registered in this store; act as a "
-                      "registered user.",
+                      _("The acting user “%s” is not registered in this store; act as a "
+                      "registered user."),
                       actor->name ? actor->name : "(unnamed)");
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
@@ -1052,8 +1054,8 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
     return NULL;
   if (roles == 0 || (roles & ~(guint) 15) != 0)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "User “%s” needs at least one role among admin, approver, clerk and "
-                    "auditor; give one.",
+                    _("User “%s” needs at least one role among admin, approver, clerk and "
+                    "auditor; give one."),
                     name);
   der = g_bytes_get_data (cert_der, &size);
   cert_sha256 = _inkan_store_sha256_hex (der, size);
@@ -1070,23 +1072,23 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
   if (actor == NULL && n_users > 0)
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "The store already has users, so adding “%s” needs an acting administrator; "
-               "act as one.",
+               _("The store already has users, so adding “%s” needs an acting administrator; "
+               "act as one."),
                name);
       goto fail;
     }
   if (actor == NULL && !(roles & INKAN_ROLE_ADMIN))
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "The first user of a store must be an administrator, and “%s” would not be; "
-               "give the admin role.",
+               _("The first user of a store must be an administrator, and “%s” would not be; "
+               "give the admin role."),
                name);
       goto fail;
     }
   if (taken)
     {
       invalid (error, INKAN_STORE_ERROR_EXISTS,
-               "A user named “%s” already exists; choose another name.", name);
+               _("A user named “%s” already exists; choose another name."), name);
       goto fail;
     }
   stmt = _inkan_store_prepare (self,
@@ -1261,13 +1263,13 @@ seal_by (InkanStore *self, gint64 id, const char *name, GError **error)
                     (gpointer)seal_from_row, error);
   if (name != NULL)
     name_missing (error,
-                  "There is no seal named “%s” in the store; list the seals to find the right "
-                  "name.",
+                  _("There is no seal named “%s” in the store; list the seals to find the right "
+                  "name."),
                   name);
   else
     name_missing (error,
-                  "There is no seal %" G_GINT64_FORMAT " in the store; list the seals to find "
-                  "the right one.",
+                  _("There is no seal %" PRId64 " in the store; list the seals to find "
+                  "the right one."),
                   id);
   if (seal == NULL)
     return NULL;
@@ -1309,21 +1311,21 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
     return NULL;
   if (inkan_seal_kind_to_string (seal->kind) == NULL)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "Seal “%s” has an unknown kind; give official, contract, finance, legal "
-                    "or personal.",
+                    _("Seal “%s” has an unknown kind; give official, contract, finance, legal "
+                    "or personal."),
                     seal->name);
   if (!check_certificate (seal->cert_der, "seal", error)
       || !check_window (seal->valid_from, seal->valid_until, "seal's validity", error))
     return NULL;
   if (seal->key_url == NULL || !g_str_has_prefix (seal->key_url, "pkcs11:"))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "Seal “%s” needs the pkcs11: URL of its private key; give one.",
+                    _("Seal “%s” needs the pkcs11: URL of its private key; give one."),
                     seal->name);
   if (seal->image_png != NULL
       && (g_bytes_get_size (seal->image_png) < 8
           || memcmp (g_bytes_get_data (seal->image_png, NULL), "\x89PNG\r\n\x1a\n", 8) != 0))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "The image of seal “%s” is not a PNG file; give a PNG image.",
+                    _("The image of seal “%s” is not a PNG file; give a PNG image."),
                     seal->name);
   for (guint i = 0; seal->approval_chain != NULL && i < seal->approval_chain->len; i++)
     {
@@ -1331,8 +1333,8 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
       InkanRoles role = inkan_role_from_string (name);
       if (role == 0)
         return refuse (error, INKAN_STORE_ERROR_INVALID,
-                        "“%s” in the approval chain of seal “%s” is not a role; name admin, "
-                        "approver, clerk or auditor.",
+                        _("“%s” in the approval chain of seal “%s” is not a role; name admin, "
+                        "approver, clerk or auditor."),
                         name ? name : "", seal->name);
       g_array_append_val (chain, role);
     }
@@ -1347,7 +1349,7 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
   if (taken)
     {
       invalid (error, INKAN_STORE_ERROR_EXISTS,
-               "A seal named “%s” already exists; choose another name.", seal->name);
+               _("A seal named “%s” already exists; choose another name."), seal->name);
       goto fail;
     }
   stmt = _inkan_store_prepare (self,
@@ -1472,7 +1474,7 @@ inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
       break;
     default:
       return invalid (error, INKAN_STORE_ERROR_INVALID,
-                      "A seal can only be made active, suspended or retired.");
+                      _("A seal can only be made active, suspended or retired."));
     }
   if (!check_actor (actor, error))
     return FALSE;
@@ -1488,12 +1490,12 @@ inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
   if (seal->state == INKAN_SEAL_RETIRED)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
-               "Seal “%s” is retired, which is final; create a new seal instead.", name);
+               _("Seal “%s” is retired, which is final; create a new seal instead."), name);
       goto fail;
     }
   if (seal->state == state)
     {
-      invalid (error, INKAN_STORE_ERROR_STATE, "Seal “%s” is already %s; nothing was changed.",
+      invalid (error, INKAN_STORE_ERROR_STATE, _("Seal “%s” is already %s; nothing was changed."),
                name, inkan_seal_state_to_string (state));
       goto fail;
     }
@@ -1547,8 +1549,8 @@ template_by_id (InkanStore *self, gint64 id, GError **error)
                                       id, NULL, (gpointer)template_from_row, error);
 
   name_missing (error,
-                "There is no template %" G_GINT64_FORMAT " in the store; list the templates "
-                "to find the right one.",
+                _("There is no template %" PRId64 " in the store; list the templates "
+                "to find the right one."),
                 id);
   return template_;
 }
@@ -1576,12 +1578,12 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
   digest = normalize_sha256 (content_sha256);
   if (digest == NULL)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "Template “%s” needs its content digest as 64 hexadecimal digits; compute "
-                    "it from the template document.",
+                    _("Template “%s” needs its content digest as 64 hexadecimal digits; compute "
+                    "it from the template document."),
                     name);
   if (n_pages == 0)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "Template “%s” has no pages; register a document with at least one.",
+                    _("Template “%s” has no pages; register a document with at least one."),
                     name);
 
   locker = g_mutex_locker_new (&self->lock);
@@ -1593,7 +1595,7 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
   if (taken)
     {
       invalid (error, INKAN_STORE_ERROR_EXISTS,
-               "A template named “%s” already exists; choose another name.", name);
+               _("A template named “%s” already exists; choose another name."), name);
       goto fail;
     }
   stmt = _inkan_store_prepare (self,
@@ -1646,8 +1648,8 @@ inkan_store_get_template (InkanStore *self, const char *name, GError **error)
   template_ = get_one (self, "SELECT " TEMPLATE_COLUMNS " FROM templates WHERE name = ?", 0, name,
                        (gpointer)template_from_row, error);
   name_missing (error,
-                "There is no template named “%s” in the store; list the templates to find the "
-                "right name.",
+                _("There is no template named “%s” in the store; list the templates to find the "
+                "right name."),
                 name);
   return template_;
 }
@@ -1708,8 +1710,8 @@ grant_by_id (InkanStore *self, gint64 id, GError **error)
                                           id, NULL, (gpointer)grant_from_row, error);
 
   name_missing (error,
-                "There is no grant %" G_GINT64_FORMAT " in the store; list the grants to find "
-                "the right one.",
+                _("There is no grant %" PRId64 " in the store; list the grants to find "
+                "the right one."),
                 id);
   if (grant == NULL)
     return NULL;
@@ -1770,15 +1772,15 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
     return NULL;
   if ((grant->user_id == 0) == (grant->role == 0))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A grant goes either to one user or to one role; name exactly one of them.");
+                    _("A grant goes either to one user or to one role; name exactly one of them."));
   if (grant->role != 0 && !is_single_role (grant->role))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A grant goes to a single role among admin, approver, clerk and auditor; "
-                    "name one.");
+                    _("A grant goes to a single role among admin, approver, clerk and auditor; "
+                    "name one."));
   if (grant->max_uses < 0)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A grant's number of uses cannot be negative; give a positive number, or "
-                    "none for no limit.");
+                    _("A grant's number of uses cannot be negative; give a positive number, or "
+                    "none for no limit."));
   if (!check_window (grant->from, grant->until, "grant", error))
     return NULL;
 
@@ -1906,7 +1908,7 @@ inkan_store_revoke_grant (InkanStore *self, const InkanAuditContext *ctx, const 
   if (grant->revoked)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
-               "Grant %" G_GINT64_FORMAT " is already revoked; nothing was changed.", grant_id);
+               _("Grant %" PRId64 " is already revoked; nothing was changed."), grant_id);
       goto fail;
     }
   stmt = _inkan_store_prepare (self, "UPDATE grants SET revoked = 1 WHERE id = ?", error);
@@ -1969,8 +1971,8 @@ request_by_id (InkanStore *self, gint64 id, GError **error)
                                    id, NULL, (gpointer)request_from_row, error);
 
   name_missing (error,
-                "There is no request %" G_GINT64_FORMAT " in the store; list the requests to "
-                "find the right one.",
+                _("There is no request %" PRId64 " in the store; list the requests to "
+                "find the right one."),
                 id);
   return request;
 }
@@ -2019,22 +2021,22 @@ inkan_store_create_request (InkanStore *self, const InkanAuditContext *ctx,
   digest = normalize_sha256 (request->document_sha256);
   if (digest == NULL)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A request needs the document's SHA-256 as 64 hexadecimal digits; compute "
-                    "it from the document.");
+                    _("A request needs the document's SHA-256 as 64 hexadecimal digits; compute "
+                    "it from the document."));
   if ((request->document_name != NULL && !g_utf8_validate (request->document_name, -1, NULL))
       || (request->reason != NULL && !g_utf8_validate (request->reason, -1, NULL)))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A request's document name and reason must be UTF-8 text; give them as "
-                    "such.");
+                    _("A request's document name and reason must be UTF-8 text; give them as "
+                    "such."));
   for (guint i = 0; i < 4; i++)
     if (!isfinite (request->rect[i]) || (i >= 2 && request->rect[i] < 0))
       return refuse (error, INKAN_STORE_ERROR_INVALID,
-                      "A request's placement needs finite coordinates and a size that is not "
-                      "negative; give X,Y,W,H in points.");
+                      _("A request's placement needs finite coordinates and a size that is not "
+                      "negative; give X,Y,W,H in points."));
   if (request->page > 0 && (request->rect[2] <= 0 || request->rect[3] <= 0))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A request's placement needs a width and a height above zero; give X,Y,W,H "
-                    "in points.");
+                    _("A request's placement needs a width and a height above zero; give X,Y,W,H "
+                    "in points."));
 
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
@@ -2111,8 +2113,8 @@ inkan_store_list_requests (InkanStore *self, int state, const InkanUser *to_appr
   g_return_val_if_fail (INKAN_IS_STORE (self), NULL);
   if (state >= 0 && inkan_request_state_to_string (state) == NULL)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "There is no request state %d; give pending, approved, rejected, cancelled "
-                    "or used.",
+                    _("There is no request state %d; give pending, approved, rejected, cancelled "
+                    "or used."),
                     state);
   if (to_approve_by != NULL && state >= 0 && state != INKAN_REQUEST_PENDING)
     return g_steal_pointer (&requests);
@@ -2179,7 +2181,7 @@ inkan_store_cancel_request (InkanStore *self, const InkanAuditContext *ctx,
   if (request->state != INKAN_REQUEST_PENDING && request->state != INKAN_REQUEST_APPROVED)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
-               "Request %" G_GINT64_FORMAT " is %s, so it can no longer be cancelled.", id,
+               _("Request %" PRId64 " is %s, so it can no longer be cancelled."), id,
                inkan_request_state_to_string (request->state));
       goto fail;
     }
@@ -2264,15 +2266,15 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
   approve = approval->decision == INKAN_DECISION_APPROVE;
   if (!approve && approval->decision != INKAN_DECISION_REJECT)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A decision on a request is either an approval or a rejection.");
+                    _("A decision on a request is either an approval or a rejection."));
   if (approval->statement == NULL || g_bytes_get_size (approval->statement) == 0
       || approval->cms == NULL || g_bytes_get_size (approval->cms) == 0)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A decision needs the signed statement and the approver's signature over "
-                    "it; sign the statement first.");
+                    _("A decision needs the signed statement and the approver's signature over "
+                    "it; sign the statement first."));
   if (approval->comment != NULL && !g_utf8_validate (approval->comment, -1, NULL))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
-                    "A decision's comment must be UTF-8 text; give it as such.");
+                    _("A decision's comment must be UTF-8 text; give it as such."));
   approver_id = approval->approver_id != 0 ? approval->approver_id : actor->id;
 
   locker = g_mutex_locker_new (&self->lock);
@@ -2289,7 +2291,7 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
   if (request->state != INKAN_REQUEST_PENDING)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
-               "Request %" G_GINT64_FORMAT " is %s, not pending; it takes no more decisions.",
+               _("Request %" PRId64 " is %s, not pending; it takes no more decisions."),
                request->id, inkan_request_state_to_string (request->state));
       goto fail;
     }
@@ -2297,23 +2299,23 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
   if (n_done >= chain->len)
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "Request %" G_GINT64_FORMAT " already has every decision seal “%s” asks for.",
+               _("Request %" PRId64 " already has every decision seal “%s” asks for."),
                request->id, seal->name);
       goto fail;
     }
   if ((gint64) approval->step != n_done)
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "Request %" G_GINT64_FORMAT " awaits step %" G_GINT64_FORMAT " of its approval "
-               "chain, not step %u; decide on the next step only.",
+               _("Request %" PRId64 " awaits step %" PRId64 " of its approval "
+               "chain, not step %u; decide on the next step only."),
                request->id, n_done + 1, approval->step + 1);
       goto fail;
     }
   if (approval->role != g_array_index (chain, InkanRoles, n_done))
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "Step %" G_GINT64_FORMAT " of the approval chain of seal “%s” is for the %s "
-               "role, not %s.",
+               _("Step %" PRId64 " of the approval chain of seal “%s” is for the %s "
+               "role, not %s."),
                n_done + 1, seal->name,
                inkan_role_to_string (g_array_index (chain, InkanRoles, n_done)),
                inkan_role_to_string (approval->role) ? inkan_role_to_string (approval->role)
@@ -2405,25 +2407,25 @@ check_use (InkanStore *self, gint64 seal_id, gint64 grant_id, gint64 request_id,
     return FALSE;
   if (grant->seal_id != seal->id)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "Grant %" G_GINT64_FORMAT " is not for seal “%s”; sign under one of its "
-                    "grants.", grant_id, seal->name);
+                    _("Grant %" PRId64 " is not for seal “%s”; sign under one of its "
+                    "grants."), grant_id, seal->name);
   if (seal->state != INKAN_SEAL_ACTIVE)
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Seal “%s” was %s a moment ago; it cannot be used now.", seal->name,
+                    _("Seal “%s” was %s a moment ago; it cannot be used now."), seal->name,
                     seal_state_names[seal->state]);
   if (grant->revoked)
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Grant %" G_GINT64_FORMAT " for seal “%s” has been revoked; ask an "
-                    "administrator for a new grant.", grant_id, seal->name);
+                    _("Grant %" PRId64 " for seal “%s” has been revoked; ask an "
+                    "administrator for a new grant."), grant_id, seal->name);
   if ((grant->from != NULL && g_date_time_compare (now, grant->from) < 0)
       || (grant->until != NULL && g_date_time_compare (now, grant->until) > 0))
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Grant %" G_GINT64_FORMAT " for seal “%s” is not in force now; ask an "
-                    "administrator to renew it.", grant_id, seal->name);
+                    _("Grant %" PRId64 " for seal “%s” is not in force now; ask an "
+                    "administrator to renew it."), grant_id, seal->name);
   if (grant->max_uses > 0 && grant->uses >= grant->max_uses)
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Grant %" G_GINT64_FORMAT " for seal “%s” has no uses left (%" G_GINT64_FORMAT
-                    " of %" G_GINT64_FORMAT " made); ask an administrator for a new grant.",
+                    _("Grant %" PRId64 " for seal “%s” has no uses left (%" PRId64
+                    " of %" PRId64 " made); ask an administrator for a new grant."),
                     grant_id, seal->name, grant->uses, grant->max_uses);
   if (request_id != 0)
     {
@@ -2432,20 +2434,20 @@ check_use (InkanStore *self, gint64 seal_id, gint64 grant_id, gint64 request_id,
         return FALSE;
       if (request->seal_id != seal->id || strcmp (request->document_sha256, digest) != 0)
         return invalid (error, INKAN_STORE_ERROR_INVALID,
-                        "Request %" G_GINT64_FORMAT " is for another seal or another document; "
-                        "sign the document the request names, with its seal.", request_id);
+                        _("Request %" PRId64 " is for another seal or another document; "
+                        "sign the document the request names, with its seal."), request_id);
       if (request->state != INKAN_REQUEST_APPROVED)
         return invalid (error, INKAN_STORE_ERROR_STATE,
-                        "Request %" G_GINT64_FORMAT " is %s, not approved; it cannot be used for "
-                        "a signature.", request_id,
+                        _("Request %" PRId64 " is %s, not approved; it cannot be used for "
+                        "a signature."), request_id,
                         inkan_request_state_to_string (request->state));
       if (!query_int (self, "SELECT count (*) FROM signatures WHERE request_id = ?"
                       " AND state = 'signing'", request_id, &in_flight, error))
         return FALSE;
       if (in_flight > 0)
         return invalid (error, INKAN_STORE_ERROR_STATE,
-                        "Request %" G_GINT64_FORMAT " is being sealed right now by another "
-                        "process; wait for it to finish.", request_id);
+                        _("Request %" PRId64 " is being sealed right now by another "
+                        "process; wait for it to finish."), request_id);
     }
   *seal_out = g_steal_pointer (&seal);
   *grant_out = g_steal_pointer (&grant);
@@ -2548,8 +2550,8 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
   digest = normalize_sha256 (document_sha256);
   if (digest == NULL)
     return invalid (error, INKAN_STORE_ERROR_INVALID,
-                    "A signature's record needs the sealed document's SHA-256 as 64 "
-                    "hexadecimal digits.");
+                    _("A signature's record needs the sealed document's SHA-256 as 64 "
+                    "hexadecimal digits."));
 
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
@@ -2620,8 +2622,8 @@ lock_reservation (InkanStore *self, gint64 id, GError **error)
     {
       saved = errno;
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
-                   "The lock file “%s” of the store cannot be opened: %s. Check the folder's "
-                   "permissions.", path, g_strerror (saved));
+                   _("The lock file “%s” of the store cannot be opened: %s. Check the folder's "
+                   "permissions."), path, g_strerror (saved));
       return -1;
     }
   fl.l_type = F_WRLCK;
@@ -2635,8 +2637,8 @@ lock_reservation (InkanStore *self, gint64 id, GError **error)
   errno = saved;
   if (saved != EAGAIN && saved != EACCES)
     g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_FAILED,
-                 "The reservation of signature %" G_GINT64_FORMAT " cannot be locked in “%s”: "
-                 "%s.", id, path, g_strerror (saved));
+                 _("The reservation of signature %" PRId64 " cannot be locked in “%s”: "
+                 "%s."), id, path, g_strerror (saved));
   return -1;
 }
 
@@ -2712,11 +2714,11 @@ reservation_by_id (InkanStore *self, gint64 id, GError **error)
                             id, NULL, (gpointer)reservation_from_row, error);
 
   name_missing (error,
-                "There is no signature %" G_GINT64_FORMAT " in the store.", id);
+                _("There is no signature %" PRId64 " in the store."), id);
   if (r != NULL && strcmp (r->state, "signing") != 0)
     {
       invalid (error, INKAN_STORE_ERROR_STATE,
-               "Signature %" G_GINT64_FORMAT " is %s, no longer in progress.", id, r->state);
+               _("Signature %" PRId64 " is %s, no longer in progress."), id, r->state);
       g_clear_pointer (&r, reservation_free);
     }
   return r;
@@ -2739,7 +2741,7 @@ set_signature_state (InkanStore *self, gint64 id, const char *state, GDateTime *
     return FALSE;
   if (sqlite3_changes (self->db) != 1)
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Signature %" G_GINT64_FORMAT " is no longer in progress.", id);
+                    _("Signature %" PRId64 " is no longer in progress."), id);
   return TRUE;
 }
 
@@ -2769,8 +2771,8 @@ inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 
   if (digest == NULL || document_size == 0 || document_size > G_MAXINT64)
     {
       invalid (error, INKAN_STORE_ERROR_INVALID,
-               "A signature's reservation needs the document's SHA-256 as 64 hexadecimal "
-               "digits and its size.");
+               _("A signature's reservation needs the document's SHA-256 as 64 hexadecimal "
+               "digits and its size."));
       return 0;
     }
   absolute = g_canonicalize_filename (output, NULL);
@@ -2794,7 +2796,7 @@ inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 
     {
       if (error != NULL && *error == NULL)
         invalid (error, INKAN_STORE_ERROR_FAILED,
-                 "Signature %" G_GINT64_FORMAT " is locked by another process.", id);
+                 _("Signature %" PRId64 " is locked by another process."), id);
       goto fail;
     }
   if (!_inkan_store_commit (self, "reserve the signature", error))
@@ -2867,7 +2869,7 @@ finish_reservation (InkanStore *self, const InkanAuditContext *ctx, const InkanU
   locker = g_mutex_locker_new (&self->lock);
   if (self->reservations == NULL || !g_hash_table_contains (self->reservations, &id))
     return invalid (error, INKAN_STORE_ERROR_STATE,
-                    "Signature %" G_GINT64_FORMAT " was not reserved through this store.", id);
+                    _("Signature %" PRId64 " was not reserved through this store."), id);
   if (!_inkan_store_begin (self, error))
     return FALSE;
   if (!_inkan_store_reload_actor (self, actor, &actor_row, error)

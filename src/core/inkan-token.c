@@ -4,6 +4,7 @@
 
 #include "inkan-token.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 #include <time.h>
 
@@ -195,8 +196,8 @@ check_pkcs11_url (const char *url, const char *what, GError **error)
   if (!is_pkcs11_url (url))
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
-                   "“%s” is not a pkcs11: URL. Give the %s as a URL such as "
-                   "pkcs11:token=…;object=…, as “inkan-cli token certs” lists them.",
+                   _("“%s” is not a pkcs11: URL. Give the %s as a URL such as "
+                   "pkcs11:token=…;object=…, as “inkan-cli token certs” lists them."),
                    url != NULL ? url : "", what);
       return FALSE;
     }
@@ -207,7 +208,7 @@ check_pkcs11_url (const char *url, const char *what, GError **error)
       g_autofree char *shown = url_for_message (url);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
-                   "The %s URL “%s” cannot be read: %s. Check how it was copied.", what, shown,
+                   _("The %s URL “%s” cannot be read: %s. Check how it was copied."), what, shown,
                    p11_kit_uri_message (ret));
       return FALSE;
     }
@@ -258,27 +259,27 @@ set_pin_or_gnutls_error (GError **error, int ret, PinContext *ctx, const char *w
   if (ret == GNUTLS_E_PKCS11_PIN_LOCKED)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_LOCKED,
-                   "The token “%s” is locked after too many wrong PINs. Ask its administrator "
-                   "to unlock it with the security officer PIN.",
+                   _("The token “%s” is locked after too many wrong PINs. Ask its administrator "
+                   "to unlock it with the security officer PIN."),
                    label);
     }
   else if (ctx != NULL && ctx->cancelled)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_CANCELLED,
-                   "No PIN was given for the token “%s”, so %s was not opened.", label, what);
+                   _("No PIN was given for the token “%s”, so %s was not opened."), label, what);
     }
   else if (ctx != NULL && ctx->too_long)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT,
-                   "The PIN given for the token “%s” is longer than any PIN a token accepts. "
-                   "Check the PIN and try again.",
+                   _("The PIN given for the token “%s” is longer than any PIN a token accepts. "
+                   "Check the PIN and try again."),
                    label);
     }
   else if (ret == GNUTLS_E_PKCS11_PIN_ERROR && ctx != NULL && ctx->refused == 0 && ctx->calls == 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_CANCELLED,
-                   "The token “%s” needs a PIN to open %s, and none was given. Give the PIN "
-                   "and try again.",
+                   _("The token “%s” needs a PIN to open %s, and none was given. Give the PIN "
+                   "and try again."),
                    label, what);
     }
   else if (ret == GNUTLS_E_PKCS11_PIN_ERROR)
@@ -286,30 +287,30 @@ set_pin_or_gnutls_error (GError **error, int ret, PinContext *ctx, const char *w
       const char *left = "";
 
       if (ctx != NULL && (ctx->last_flags & INKAN_PIN_FLAG_FINAL_TRY))
-        left = " Only one try is left before the token locks.";
+        left = _(" Only one try is left before the token locks.");
       else if (ctx != NULL && (ctx->last_flags & INKAN_PIN_FLAG_COUNT_LOW))
-        left = " Only a few tries are left before the token locks.";
+        left = _(" Only a few tries are left before the token locks.");
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT,
-                   "The token “%s” refused the PIN.%s Check the PIN and try again.", label, left);
+                   _("The token “%s” refused the PIN.%s Check the PIN and try again."), label, left);
     }
   else if (ret == GNUTLS_E_PKCS11_PIN_EXPIRED)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   "The PIN of the token “%s” has expired. Change it with the token's own "
-                   "tools, then try again.",
+                   _("The PIN of the token “%s” has expired. Change it with the token's own "
+                   "tools, then try again."),
                    label);
     }
   else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE
            || ret == GNUTLS_E_PKCS11_REQUESTED_OBJECT_NOT_AVAILBLE)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "Could not find %s (%s). Check that the token is plugged in and the URL "
-                   "is right.",
+                   _("Could not find %s (%s). Check that the token is plugged in and the URL "
+                   "is right."),
                    what, gnutls_strerror (ret));
     }
   else
     {
-      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED, "Could not use %s: %s.",
+      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED, _("Could not use %s: %s."),
                    what, gnutls_strerror (ret));
     }
 }
@@ -334,8 +335,8 @@ check_not_locked (const char *object_url, GError **error)
       if (gnutls_pkcs11_token_get_info (token_url, GNUTLS_PKCS11_TOKEN_LABEL, label, &size) < 0)
         label[0] = '\0';
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_LOCKED,
-                   "The token “%s” is locked after too many wrong PINs. Ask its administrator "
-                   "to unlock it with the security officer PIN.",
+                   _("The token “%s” is locked after too many wrong PINs. Ask its administrator "
+                   "to unlock it with the security officer PIN."),
                    label);
       return FALSE;
     }
@@ -442,7 +443,7 @@ crt_copy (gnutls_x509_crt_t crt, GError **error)
   if (ret < 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   "Could not copy a certificate: %s.", gnutls_strerror (ret));
+                   _("Could not copy a certificate: %s."), gnutls_strerror (ret));
       return NULL;
     }
   return g_steal_pointer (&copy);
@@ -475,7 +476,7 @@ token_certificates (const char *url, GError **error)
       g_autofree char *shown = url_for_message (url);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   "Could not list the certificates on %s: %s.", shown, gnutls_strerror (ret));
+                   _("Could not list the certificates on %s: %s."), shown, gnutls_strerror (ret));
       return NULL;
     }
   for (unsigned i = 0; i < n_objs; i++)
@@ -550,7 +551,7 @@ inkan_token_list (GError **error)
       if (ret < 0)
         {
           g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                       "Could not list the PKCS#11 tokens: %s.", gnutls_strerror (ret));
+                       _("Could not list the PKCS#11 tokens: %s."), gnutls_strerror (ret));
           return NULL;
         }
       info = g_new0 (InkanTokenInfo, 1);
@@ -619,7 +620,7 @@ collect_key_urls (GHashTable *keys, const char *url, unsigned flags, PinContext 
   g_private_set (&current_pin_context, NULL);
   if (ret < 0)
     {
-      set_pin_or_gnutls_error (error, ret, ctx, "the token's keys");
+      set_pin_or_gnutls_error (error, ret, ctx, _("the token's keys"));
       return FALSE;
     }
   for (unsigned i = 0; i < n_objs; i++)
@@ -673,8 +674,8 @@ inkan_token_list_certs (const char *token_url, InkanPinFunc pin_func, gpointer p
           g_autofree char *shown = url_for_message (token_url);
 
           g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                       "No token matches %s. Check that it is plugged in; “inkan-cli token "
-                       "list” shows the tokens present.",
+                       _("No token matches %s. Check that it is plugged in; “inkan-cli token "
+                       "list” shows the tokens present."),
                        shown);
           return NULL;
         }
@@ -699,7 +700,7 @@ inkan_token_list_certs (const char *token_url, InkanPinFunc pin_func, gpointer p
       g_autofree char *shown = url_for_message (url);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   "Could not list the certificates on %s: %s.", shown, gnutls_strerror (ret));
+                   _("Could not list the certificates on %s: %s."), shown, gnutls_strerror (ret));
       return NULL;
     }
   for (unsigned i = 0; i < n_objs; i++)
@@ -836,8 +837,8 @@ set_mismatch_error (GError **error, gnutls_x509_crt_t crt, const char *where)
   g_autofree char *subject = crt_subject (crt);
 
   g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-               "The certificate “%s” (%s) does not belong to the key: its public key does not "
-               "verify the key's signatures. Give the certificate issued for this key.",
+               _("The certificate “%s” (%s) does not belong to the key: its public key does not "
+               "verify the key's signatures. Give the certificate issued for this key."),
                subject, where);
 }
 
@@ -908,14 +909,14 @@ load_certificate_file (const char *path, GError **error)
   if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
-                   "The certificate “%s” is neither a pkcs11: URL nor a readable file: %s", path,
+                   _("The certificate “%s” is neither a pkcs11: URL nor a readable file: %s"), path,
                    local_error->message);
       return NULL;
     }
   if (length > G_MAXUINT)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
-                   "The certificate file “%s” is far too large to hold certificates.", path);
+                   _("The certificate file “%s” is far too large to hold certificates."), path);
       return NULL;
     }
   data.data = (unsigned char *)contents;
@@ -926,8 +927,8 @@ load_certificate_file (const char *path, GError **error)
   if (ret < 0 || n_list == 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_BAD_URL,
-                   "The file “%s” holds no certificate that can be read (%s). Give a PEM or "
-                   "DER X.509 certificate.",
+                   _("The file “%s” holds no certificate that can be read (%s). Give a PEM or "
+                   "DER X.509 certificate."),
                    path, gnutls_strerror (ret < 0 ? ret : 0));
       return NULL;
     }
@@ -951,8 +952,8 @@ import_certificate_url (const char *url, GError **error)
       g_autofree char *shown = url_for_message (url);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "No certificate was found at %s (%s). Check the URL; “inkan-cli token certs” "
-                   "lists the certificates on a token.",
+                   _("No certificate was found at %s (%s). Check the URL; “inkan-cli token certs” "
+                   "lists the certificates on a token."),
                    shown, gnutls_strerror (ret));
       return NULL;
     }
@@ -973,8 +974,8 @@ certificate_for_key (const char *full_key_url, GError **error)
   if (cert_url == NULL)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "The key %s has no id to find its certificate by. Give the certificate "
-                   "explicitly (a pkcs11: URL or a PEM file).",
+                   _("The key %s has no id to find its certificate by. Give the certificate "
+                   "explicitly (a pkcs11: URL or a PEM file)."),
                    shown);
       return NULL;
     }
@@ -993,8 +994,8 @@ certificate_for_key (const char *full_key_url, GError **error)
   if (crt == NULL)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "No certificate with the id of the key %s is on its token%s%s. Give the "
-                   "certificate explicitly (a pkcs11: URL or a PEM file).",
+                   _("No certificate with the id of the key %s is on its token%s%s. Give the "
+                   "certificate explicitly (a pkcs11: URL or a PEM file)."),
                    shown, ret < 0 ? ": " : "", ret < 0 ? gnutls_strerror (ret) : "");
       return NULL;
     }
@@ -1024,14 +1025,14 @@ open_token_key (const char *key_url, PinContext *ctx, char **full_url, GError **
       || ret == GNUTLS_E_PKCS11_REQUESTED_OBJECT_NOT_AVAILBLE)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
-                   "No private key was found at %s. Check that the token is plugged in and "
-                   "the URL is right; “inkan-cli token certs” lists the keys.",
+                   _("No private key was found at %s. Check that the token is plugged in and "
+                   "the URL is right; “inkan-cli token certs” lists the keys."),
                    shown);
       return NULL;
     }
   if (ret < 0)
     {
-      g_autofree char *what = g_strdup_printf ("the key %s", shown);
+      g_autofree char *what = g_strdup_printf (_("the key %s"), shown);
 
       set_pin_or_gnutls_error (error, ret, ctx, what);
       return NULL;
@@ -1050,7 +1051,7 @@ open_token_key (const char *key_url, PinContext *ctx, char **full_url, GError **
     gnutls_pkcs11_obj_deinit (obj);
   if (ret < 0)
     {
-      g_autofree char *what = g_strdup_printf ("the key %s", shown);
+      g_autofree char *what = g_strdup_printf (_("the key %s"), shown);
 
       set_pin_or_gnutls_error (error, ret, ctx, what);
       return NULL;
@@ -1105,7 +1106,7 @@ inkan_signer_open (const char *key_url, const char *cert_ref, InkanPinFunc pin_f
       g_autofree char *what = NULL;
 
       shown = url_for_message (key_url);
-      what = g_strdup_printf ("the key %s to sign", shown);
+      what = g_strdup_printf (_("the key %s to sign"), shown);
       set_pin_or_gnutls_error (error, ret, self->pin, what);
       key_proof_clear (&proof);
       return NULL;
@@ -1126,7 +1127,7 @@ inkan_signer_open (const char *key_url, const char *cert_ref, InkanPinFunc pin_f
         }
       if (!key_proof_matches (&proof, crt))
         {
-          set_mismatch_error (error, crt, "on the token with the key's id");
+          set_mismatch_error (error, crt, _("on the token with the key's id"));
           key_proof_clear (&proof);
           return NULL;
         }
@@ -1168,9 +1169,9 @@ inkan_signer_open (const char *key_url, const char *cert_ref, InkanPinFunc pin_f
       if (crt == NULL)
         {
           g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                       "No certificate in “%s” belongs to the key: none of their public keys "
+                       _("No certificate in “%s” belongs to the key: none of their public keys "
                        "verifies the key's signatures. Give the certificate issued for this "
-                       "key.",
+                       "key."),
                        cert_ref);
           key_proof_clear (&proof);
           return NULL;
@@ -1261,7 +1262,7 @@ inkan_signer_opening_wait (InkanSignerOpening *opening, GError **error)
         g_propagate_error (error, g_error_copy (opening->error));
       else
         g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                     "The signing key could not be opened.");
+                     _("The signing key could not be opened."));
       return NULL;
     }
   return g_object_ref (opening->signer);
@@ -1306,13 +1307,13 @@ inkan_signer_new (gnutls_privkey_t key, gnutls_x509_crt_t *chain, guint n_chain,
   ret = key_proof_make (key, &proof);
   if (ret < 0)
     {
-      set_pin_or_gnutls_error (error, ret, NULL, "the key to sign");
+      set_pin_or_gnutls_error (error, ret, NULL, _("the key to sign"));
       key_proof_clear (&proof);
       return NULL;
     }
   if (!key_proof_matches (&proof, chain[0]))
     {
-      set_mismatch_error (error, chain[0], "the first of the chain");
+      set_mismatch_error (error, chain[0], _("the first of the chain"));
       key_proof_clear (&proof);
       return NULL;
     }
@@ -1356,7 +1357,7 @@ format_date (time_t t)
   g_autoptr (GDateTime) dt = date_from_time (t);
 
   if (dt == NULL)
-    return g_strdup ("an unreadable date");
+    return g_strdup (_("an unreadable date"));
   return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
 }
 
@@ -1383,8 +1384,8 @@ inkan_signer_check_usable (InkanSigner *self, GDateTime *when, GError **error)
   if (not_before == (time_t)-1 || not_after == (time_t)-1)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                   "The validity dates of the certificate “%s” cannot be read, so it cannot "
-                   "be used to seal. Ask for a new certificate.",
+                   _("The validity dates of the certificate “%s” cannot be read, so it cannot "
+                   "be used to seal. Ask for a new certificate."),
                    self->subject);
       return FALSE;
     }
@@ -1393,8 +1394,8 @@ inkan_signer_check_usable (InkanSigner *self, GDateTime *when, GError **error)
       g_autofree char *date = format_date (not_before);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                   "The certificate “%s” is not yet valid: it becomes valid on %s. Wait until "
-                   "then or check the computer's clock.",
+                   _("The certificate “%s” is not yet valid: it becomes valid on %s. Wait until "
+                   "then or check the computer's clock."),
                    self->subject, date);
       return FALSE;
     }
@@ -1403,8 +1404,8 @@ inkan_signer_check_usable (InkanSigner *self, GDateTime *when, GError **error)
       g_autofree char *date = format_date (not_after);
 
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                   "The certificate “%s” expired on %s and can no longer seal. Ask for a new "
-                   "certificate.",
+                   _("The certificate “%s” expired on %s and can no longer seal. Ask for a new "
+                   "certificate."),
                    self->subject, date);
       return FALSE;
     }
@@ -1415,17 +1416,17 @@ inkan_signer_check_usable (InkanSigner *self, GDateTime *when, GError **error)
   if (ret < 0)
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                   "The key usage of the certificate “%s” cannot be read (%s), so it cannot be "
-                   "used to seal. Ask for a new certificate.",
+                   _("The key usage of the certificate “%s” cannot be read (%s), so it cannot be "
+                   "used to seal. Ask for a new certificate."),
                    self->subject, gnutls_strerror (ret));
       return FALSE;
     }
   if (!(usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)))
     {
       g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_CERT_UNUSABLE,
-                   "The certificate “%s” is not meant for signatures: its key usage allows "
+                   _("The certificate “%s” is not meant for signatures: its key usage allows "
                    "neither digital signatures nor non-repudiation. Ask for a signing "
-                   "certificate.",
+                   "certificate."),
                    self->subject);
       return FALSE;
     }

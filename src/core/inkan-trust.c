@@ -4,6 +4,7 @@
 
 #include "inkan-trust.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 G_DEFINE_QUARK (inkan - trust - error - quark, inkan_trust_error)
@@ -67,14 +68,14 @@ inkan_trust_add_file (InkanTrust *self, const char *path, GError **error)
   if (!g_file_get_contents (path, &contents, &size, &local_error))
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_NOT_FOUND,
-                   "The trusted certificate file cannot be read: %s. Check the path given.",
+                   _("The trusted certificate file cannot be read: %s. Check the path given."),
                    local_error->message);
       return FALSE;
     }
   if (size > G_MAXUINT)
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_INVALID,
-                   "The file “%s” is too large to be a certificate file.", path);
+                   _("The file “%s” is too large to be a certificate file."), path);
       return FALSE;
     }
   datum.data = (unsigned char *)contents;
@@ -95,9 +96,9 @@ inkan_trust_add_file (InkanTrust *self, const char *path, GError **error)
   if (rc < 0 || n_crts == 0)
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_INVALID,
-                   "The file “%s” holds no certificate Inkan can read (%s). Give a PEM or DER "
-                   "certificate file.",
-                   path, rc < 0 ? gnutls_strerror (rc) : "it is empty");
+                   _("The file “%s” holds no certificate Inkan can read (%s). Give a PEM or DER "
+                   "certificate file."),
+                   path, rc < 0 ? gnutls_strerror (rc) : _("it is empty"));
       return FALSE;
     }
 
@@ -107,7 +108,7 @@ inkan_trust_add_file (InkanTrust *self, const char *path, GError **error)
   if (rc < 0)
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_FAILED,
-                   "The certificates of “%s” cannot be trusted: %s.", path, gnutls_strerror (rc));
+                   _("The certificates of “%s” cannot be trusted: %s."), path, gnutls_strerror (rc));
       return FALSE;
     }
   self->n_anchors += n_crts;
@@ -126,16 +127,16 @@ inkan_trust_add_system (InkanTrust *self, GError **error)
   if (rc < 0)
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_FAILED,
-                   "The certificates this computer trusts cannot be loaded: %s. Check that the "
-                   "package ca-certificates (or p11-kit's trust module) is installed.",
+                   _("The certificates this computer trusts cannot be loaded: %s. Check that the "
+                   "package ca-certificates (or p11-kit's trust module) is installed."),
                    gnutls_strerror (rc));
       return FALSE;
     }
   if (rc == 0)
     {
       g_set_error (error, INKAN_TRUST_ERROR, INKAN_TRUST_ERROR_INVALID,
-                   "This computer trusts no certificate authority. Install the package "
-                   "ca-certificates, or give the signer's root certificate with --trust.");
+                   _("This computer trusts no certificate authority. Install the package "
+                   "ca-certificates, or give the signer's root certificate with --trust."));
       return FALSE;
     }
   self->n_anchors += rc;
@@ -202,7 +203,7 @@ format_time (time_t t)
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (t);
 
   if (dt == NULL)
-    return g_strdup ("an unreadable date");
+    return g_strdup (_("an unreadable date"));
   return g_date_time_format (dt, "%Y-%m-%d %H:%M UTC");
 }
 
@@ -309,8 +310,8 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
   if (cur == NULL)
     {
       problem (result, INKAN_PATH_INVALID,
-               "The signer's certificate cannot be read. Ask the "
-               "signer to sign again.");
+               _("The signer's certificate cannot be read. Ask the "
+               "signer to sign again."));
       return FALSE;
     }
   g_ptr_array_add (result->chain, cur);
@@ -351,29 +352,29 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
 
           if (self_issued (cur) && result->chain->len == 1)
             problem (result, INKAN_PATH_NO_CHAIN,
-                     "The signer's certificate “%s” is signed by itself and not trusted on "
-                     "this computer: import it only if the signer gave it to you in person.",
+                     _("The signer's certificate “%s” is signed by itself and not trusted on "
+                     "this computer: import it only if the signer gave it to you in person."),
                      name);
           else if (self_issued (cur))
             problem (result, INKAN_PATH_NO_CHAIN,
                      anchor_mismatch || anchor_named_like (self, cur)
-                         ? "The signer's organisation root “%s” is not the one of "
+                         ? _("The signer's organisation root “%s” is not the one of "
                            "that name trusted on this computer: someone may be "
                            "impersonating it. Do not trust this signature unless "
-                           "the organisation confirms its root."
-                         : "The signer's organisation root “%s” is not trusted on "
-                           "this computer: import it if you know it.",
+                           "the organisation confirms its root.")
+                         : _("The signer's organisation root “%s” is not trusted on "
+                           "this computer: import it if you know it."),
                      name);
           else if (name_match || anchor_mismatch)
             problem (result, INKAN_PATH_INVALID,
-                     "The certificate “%s” is not validly signed by “%s”, the authority it "
-                     "names: it may be forged. Do not trust this signature.",
+                     _("The certificate “%s” is not validly signed by “%s”, the authority it "
+                     "names: it may be forged. Do not trust this signature."),
                      name, issuer);
           else
             problem (result, INKAN_PATH_NO_CHAIN,
-                     "The certificate “%s” was issued by “%s”, which is neither in the "
+                     _("The certificate “%s” was issued by “%s”, which is neither in the "
                      "signature nor trusted on this computer: import the certificate of “%s” "
-                     "if you know it, or ask the signer for it.",
+                     "if you know it, or ask the signer for it."),
                      name, issuer, issuer);
           return FALSE;
         }
@@ -382,17 +383,17 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
       if (cur == NULL)
         {
           problem (result, INKAN_PATH_INVALID,
-                   "A certificate of the signature cannot be read. "
-                   "Ask the signer to sign again.");
+                   _("A certificate of the signature cannot be read. "
+                   "Ask the signer to sign again."));
           return FALSE;
         }
       g_ptr_array_add (result->chain, cur);
     }
 
   problem (result, INKAN_PATH_NO_CHAIN,
-           "The signer's certificates form a path longer than %d "
+           _("The signer's certificates form a path longer than %d "
            "certificates without reaching a trusted authority: import the signer's "
-           "organisation root if you know it.",
+           "organisation root if you know it."),
            MAX_PATH_LENGTH);
   return FALSE;
 }
@@ -408,8 +409,8 @@ check_validity (gnutls_x509_crt_t cert, gint64 at, InkanPathResult *result)
   if (activation == (time_t)-1 || expiration == (time_t)-1)
     {
       problem (result, INKAN_PATH_INVALID,
-               "The validity period of the certificate “%s” cannot "
-               "be read. Do not trust this signature.",
+               _("The validity period of the certificate “%s” cannot "
+               "be read. Do not trust this signature."),
                name);
       return;
     }
@@ -418,9 +419,9 @@ check_validity (gnutls_x509_crt_t cert, gint64 at, InkanPathResult *result)
       g_autofree char *end = format_time (expiration);
 
       problem (result, INKAN_PATH_EXPIRED,
-               "The certificate “%s” expired on %s, before the time the signature is checked "
+               _("The certificate “%s” expired on %s, before the time the signature is checked "
                "for (%s): nothing proves the signature was made while it was valid. Ask the "
-               "signer for a signature with a timestamp, or for a new signature.",
+               "signer for a signature with a timestamp, or for a new signature."),
                name, end, when);
     }
   else if ((gint64)activation > at)
@@ -428,9 +429,9 @@ check_validity (gnutls_x509_crt_t cert, gint64 at, InkanPathResult *result)
       g_autofree char *start = format_time (activation);
 
       problem (result, INKAN_PATH_NOT_YET_VALID,
-               "The certificate “%s” only became valid on %s, after the time the signature is "
+               _("The certificate “%s” only became valid on %s, after the time the signature is "
                "checked for (%s). Check the signing time, or ask the signer for a new "
-               "signature.",
+               "signature."),
                name, start, when);
     }
 }
@@ -459,8 +460,8 @@ check_issuer_constraints (GPtrArray *chain, guint index, gboolean is_anchor,
   if (rc < 0 || !ca)
     {
       problem (result, INKAN_PATH_INVALID,
-               "The certificate “%s” issued “%s” but is not a certificate authority: the path "
-               "is not valid. Do not trust this signature; tell the signer's organisation.",
+               _("The certificate “%s” issued “%s” but is not a certificate authority: the path "
+               "is not valid. Do not trust this signature; tell the signer's organisation."),
                name, below);
       return;
     }
@@ -472,16 +473,16 @@ check_issuer_constraints (GPtrArray *chain, guint index, gboolean is_anchor,
     }
   if (rc >= 0 && path_len >= 0 && n_intermediates_below > (guint)path_len)
     problem (result, INKAN_PATH_INVALID,
-             "The authority “%s” allows at most %d intermediate authorities below it, but the "
+             _("The authority “%s” allows at most %d intermediate authorities below it, but the "
              "path has %u: the path is not valid. Do not trust this signature; tell the "
-             "signer's organisation.",
+             "signer's organisation."),
              name, path_len, n_intermediates_below);
 
   if (gnutls_x509_crt_get_key_usage (cert, &usage, &critical) >= 0
       && (usage & GNUTLS_KEY_KEY_CERT_SIGN) == 0)
     problem (result, INKAN_PATH_INVALID,
-             "The key usage of the authority “%s” does not allow it to issue certificates, "
-             "yet it issued “%s”: the path is not valid. Do not trust this signature.",
+             _("The key usage of the authority “%s” does not allow it to issue certificates, "
+             "yet it issued “%s”: the path is not valid. Do not trust this signature."),
              name, below);
 }
 
@@ -518,9 +519,9 @@ inkan_trust_check_path (InkanTrust *self, gnutls_x509_crt_t signer,
       g_autofree char *name = cert_name (result->chain->pdata[0]);
 
       problem (result, INKAN_PATH_KEY_USAGE,
-               "The certificate “%s” is not meant for signing documents: its key usage allows "
+               _("The certificate “%s” is not meant for signing documents: its key usage allows "
                "neither digital signatures nor non-repudiation. Ask the signer to sign with a "
-               "signing certificate.",
+               "signing certificate."),
                name);
     }
 

@@ -88,7 +88,7 @@ element_new (const char *type, GError **error)
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_FAILED,
-                   "Could not create the ASN.1 structure %s: %s.", type, asn1_strerror (rc));
+                   _("Could not create the ASN.1 structure %s: %s."), type, asn1_strerror (rc));
       return NULL;
     }
   return element;
@@ -130,7 +130,7 @@ decode (const char *type, const guint8 *data, gsize len, const char *what, GErro
   rc = asn1_der_decoding2 (&element, data, &ilen, 0, message);
   if (rc != ASN1_SUCCESS)
     {
-      malformed (error, "%s is malformed (%s%s%s)", what, asn1_strerror (rc),
+      malformed (error, _("%s is malformed (%s%s%s)"), what, asn1_strerror (rc),
                  message[0] ? ": " : "", message);
       return NULL;
     }
@@ -154,7 +154,7 @@ read_value (asn1_node node, const char *name, const char *what, GError **error)
     len = 0;
   if (rc != ASN1_SUCCESS)
     {
-      malformed (error, "%s cannot be read (%s)", what, asn1_strerror (rc));
+      malformed (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&value), len);
@@ -169,7 +169,7 @@ read_string (asn1_node node, const char *name, const char *what, GError **error)
 
   if (rc != ASN1_SUCCESS)
     {
-      malformed (error, "%s cannot be read (%s)", what, asn1_strerror (rc));
+      malformed (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
       return NULL;
     }
   text[MIN (len, (int) sizeof text - 1)] = '\0';
@@ -261,20 +261,20 @@ read_tst_info (InkanTimestamp *self, GBytes *content, GError **error)
   gsize size;
   const guint8 *data = g_bytes_get_data (content, &size);
 
-  tst = decode ("InkanCMS.TSTInfo", data, size, "the timestamp information", error);
+  tst = decode ("InkanCMS.TSTInfo", data, size, _("the timestamp information"), error);
   if (tst == NULL)
     return FALSE;
-  version = read_value (tst, "version", "the timestamp's version", error);
+  version = read_value (tst, "version", _("the timestamp's version"), error);
   if (version == NULL)
     return FALSE;
   {
     g_autoptr (GBytes) v = integer_normalized (version);
 
     if (g_bytes_get_size (v) != 1 || *(const guint8 *) g_bytes_get_data (v, NULL) != 1)
-      return malformed (error, "its version is not 1");
+      return malformed (error, _("its version is not 1"));
   }
 
-  oid = read_string (tst, "messageImprint.hashAlgorithm.algorithm", "the imprint's algorithm",
+  oid = read_string (tst, "messageImprint.hashAlgorithm.algorithm", _("the imprint's algorithm"),
                      error);
   if (oid == NULL)
     return FALSE;
@@ -292,7 +292,7 @@ read_tst_info (InkanTimestamp *self, GBytes *content, GError **error)
   if (self->imprint == NULL)
     return FALSE;
 
-  serial = read_value (tst, "serialNumber", "the timestamp's serial number", error);
+  serial = read_value (tst, "serialNumber", _("the timestamp's serial number"), error);
   if (serial == NULL)
     return FALSE;
   {
@@ -306,16 +306,16 @@ read_tst_info (InkanTimestamp *self, GBytes *content, GError **error)
     self->serial = g_string_free (hex, FALSE);
   }
 
-  gen_time = read_string (tst, "genTime", "the timestamp's time", error);
+  gen_time = read_string (tst, "genTime", _("the timestamp's time"), error);
   if (gen_time == NULL)
     return FALSE;
   self->time = parse_gen_time (gen_time);
   if (self->time == NULL)
-    return malformed (error, "its time “%s” is not a valid UTC time", gen_time);
+    return malformed (error, _("its time “%s” is not a valid UTC time"), gen_time);
 
   if (has_element (tst, "nonce"))
     {
-      g_autoptr (GBytes) nonce = read_value (tst, "nonce", "the timestamp's nonce", error);
+      g_autoptr (GBytes) nonce = read_value (tst, "nonce", _("the timestamp's nonce"), error);
 
       if (nonce == NULL)
         return FALSE;
@@ -346,8 +346,8 @@ inkan_timestamp_parse (const guint8 *token, gsize len, GError **error)
   content = inkan_cms_signed_data_get_content (self->cms, &content_type);
   if (g_strcmp0 (content_type, OID_TSTINFO) != 0 || content == NULL)
     {
-      malformed (error, "it signs %s instead of timestamp information",
-                 content == NULL ? "no enclosed content" : content_type);
+      malformed (error, _("it signs %s instead of timestamp information"),
+                 content == NULL ? _("no enclosed content") : content_type);
       return NULL;
     }
   if (!read_tst_info (self, content, error))
@@ -666,7 +666,7 @@ encode_request (const guint8 *digest, const guint8 *nonce, GError **error)
   if (rc != ASN1_SUCCESS)
     {
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_FAILED,
-                   "Could not encode the timestamp request: %s %s.", asn1_strerror (rc),
+                   _("Could not encode the timestamp request: %s %s."), asn1_strerror (rc),
                    message);
       return NULL;
     }
@@ -736,7 +736,7 @@ _inkan_http_fetch (const InkanHttpErrors *codes, const char *who, GUri *uri, con
       if (answer->len + (gsize) n > codes->max_size)
         {
           g_set_error (error, codes->domain, codes->malformed,
-                       _("%s %s sent more than %" G_GSIZE_FORMAT " bytes, which is not the "
+                       _("%s %s sent more than %zu bytes, which is not the "
                          "answer asked for. Check the address."),
                        who, url, codes->max_size);
           return NULL;
@@ -793,13 +793,13 @@ response_token (InkanTsa *self, GBytes *body, GError **error)
   if (resp == NULL)
     {
       g_set_error (error, INKAN_TSA_ERROR, INKAN_TSA_ERROR_MALFORMED,
-                   _("%s did not answer with a timestamp (%" G_GSIZE_FORMAT " bytes that are "
+                   _("%s did not answer with a timestamp (%zu bytes that are "
                      "not an RFC 3161 response). Check that the address is a timestamp "
                      "authority's."),
                    self->url, size);
       return NULL;
     }
-  status_value = read_value (resp, "status.status", "the answer's status", error);
+  status_value = read_value (resp, "status.status", _("the answer's status"), error);
   if (status_value == NULL)
     return NULL;
   status = integer_normalized (status_value);
@@ -817,7 +817,7 @@ response_token (InkanTsa *self, GBytes *body, GError **error)
         for (int i = 1; i <= n && i <= 4; i++)
           {
             g_autofree char *name = g_strdup_printf ("status.statusString.?%d", i);
-            g_autoptr (GBytes) s = read_value (resp, name, "the status text", NULL);
+            g_autoptr (GBytes) s = read_value (resp, name, _("the status text"), NULL);
 
             if (s != NULL)
               {
@@ -840,7 +840,7 @@ response_token (InkanTsa *self, GBytes *body, GError **error)
                    self->url);
       return NULL;
     }
-  return read_value (resp, "timeStampToken", "the timestamp token", error);
+  return read_value (resp, "timeStampToken", _("the timestamp token"), error);
 }
 
 InkanTimestamp *

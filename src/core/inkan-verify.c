@@ -685,8 +685,8 @@ dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gbool
           at = g_date_time_new_from_unix_utc ((gint64) produced);
           *revoked = status == GNUTLS_OCSP_CERT_REVOKED;
           *revoked_at = (gint64) when;
-          *source = at != NULL ? g_date_time_format (at, "an OCSP response of %Y-%m-%d %H:%M UTC")
-                               : g_strdup ("an OCSP response");
+          *source = at != NULL ? g_date_time_format (at, _("an OCSP response of %Y-%m-%d %H:%M UTC"))
+                               : g_strdup (_("an OCSP response"));
           return TRUE;
         }
     }
@@ -718,7 +718,7 @@ dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gbool
               break;
             }
         }
-      *source = g_strdup ("a revocation list");
+      *source = g_strdup (_("a revocation list"));
       return TRUE;
     }
   return FALSE;
@@ -1555,7 +1555,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
                  first_error->message);
   if (inkan_revisions_get_trailing (revisions) > 0)
     add_finding (report->findings, "TRAILING_BYTES",
-                 _("The file ends with %" G_GSIZE_FORMAT " bytes that belong to no saved "
+                 _("The file ends with %zu bytes that belong to no saved "
                    "version of the document. Ask the sender for a clean copy."),
                  inkan_revisions_get_trailing (revisions));
 
