@@ -184,12 +184,12 @@ _inkan_store_append_audit (InkanStore *self, const InkanAuditContext *ctx,
                    _("An audit entry needs an action; name what happened."));
       return FALSE;
     }
-  if (!check_text (action, "action", error) || !check_text (objects, "objects", error)
-      || !check_text (details, "details", error)
+  if (!check_text (action, _("action"), error) || !check_text (objects, _("objects"), error)
+      || !check_text (details, _("details"), error)
       || (ctx != NULL
-          && (!check_text (ctx->host, "host name", error)
-              || !check_text (ctx->ips, "address list", error)
-              || !check_text (ctx->device, "device", error))))
+          && (!check_text (ctx->host, _("host name"), error)
+              || !check_text (ctx->ips, _("address list"), error)
+              || !check_text (ctx->device, _("device"), error))))
     return FALSE;
 
   /* After the newest entries were deleted, the next seq still follows the highest ever used:
@@ -204,7 +204,7 @@ _inkan_store_append_audit (InkanStore *self, const InkanAuditContext *ctx,
     return FALSE;
   rc = sqlite3_step (last);
   if (rc != SQLITE_ROW)
-    return _inkan_store_sqlite_error (self, rc, "read the audit trail", error);
+    return _inkan_store_sqlite_error (self, rc, _("read the audit trail"), error);
   entry.seq = sqlite3_column_int64 (last, 0) + 1;
   prev_hash = _inkan_store_column_text (last, 1);
   if (prev_hash == NULL)
@@ -237,7 +237,7 @@ _inkan_store_append_audit (InkanStore *self, const InkanAuditContext *ctx,
   sqlite3_bind_text (insert, 13, entry_hash, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (insert);
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "write the audit entry", error);
+    return _inkan_store_sqlite_error (self, rc, _("write the audit entry"), error);
   return TRUE;
 }
 
@@ -275,7 +275,7 @@ inkan_store_audit (InkanStore *self, const InkanAuditContext *ctx, const InkanUs
   if (!_inkan_store_reload_actor (self, actor, &actor_row, error)
       || !_inkan_store_append_audit (self, ctx, actor_row, action, objects, digest, details, now,
                                      error)
-      || !_inkan_store_commit (self, "write the audit entry", error))
+      || !_inkan_store_commit (self, _("write the audit entry"), error))
     {
       _inkan_store_rollback (self);
       return FALSE;
@@ -334,7 +334,7 @@ inkan_store_list_audit (InkanStore *self, GDateTime *since, GError **error)
     }
   if (rc != SQLITE_DONE)
     {
-      _inkan_store_sqlite_error (self, rc, "read the audit trail", error);
+      _inkan_store_sqlite_error (self, rc, _("read the audit trail"), error);
       return NULL;
     }
   return g_steal_pointer (&entries);
@@ -353,7 +353,7 @@ highest_seq_ever (InkanStore *self, gint64 *seq, GError **error)
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the audit trail", error);
+    return _inkan_store_sqlite_error (self, rc, _("read the audit trail"), error);
   *seq = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : -1;
   return TRUE;
 }
@@ -439,7 +439,7 @@ verify_rows (InkanStore *self, gint64 *first_bad, char **why, guint64 *n_entries
         }
     }
   if (rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the audit trail", error);
+    return _inkan_store_sqlite_error (self, rc, _("read the audit trail"), error);
   if (!broken && !highest_seq_ever (self, &highest, error))
     return FALSE;
   /* Deleting the newest entries leaves a chain that is whole but shorter than it was. */
@@ -473,7 +473,7 @@ inkan_store_verify_audit (InkanStore *self, gint64 *first_bad, char **why, guint
   locker = g_mutex_locker_new (&self->lock);
   /* One read snapshot: a writer appending meanwhile must not look like a broken link. */
   if (sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-    return _inkan_store_sqlite_error (self, sqlite3_errcode (self->db), "read the audit trail",
+    return _inkan_store_sqlite_error (self, sqlite3_errcode (self->db), _("read the audit trail"),
                                       error);
   ok = verify_rows (self, &local_first_bad, &local_why, &local_n, &local_error);
   _inkan_store_rollback (self);

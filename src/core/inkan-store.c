@@ -335,7 +335,7 @@ _inkan_store_prepare (InkanStore *self, const char *sql, GError **error)
 
   if (rc != SQLITE_OK)
     {
-      _inkan_store_sqlite_error (self, rc, "prepare a query", error);
+      _inkan_store_sqlite_error (self, rc, _("prepare a query"), error);
       sqlite3_finalize (stmt);
       return NULL;
     }
@@ -373,7 +373,7 @@ query_int (InkanStore *self, const char *sql, gint64 arg, gint64 *value, GError 
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return _inkan_store_sqlite_error (self, rc == SQLITE_DONE ? SQLITE_ERROR : rc,
-                                      "read the database", error);
+                                      _("read the database"), error);
   *value = sqlite3_column_int64 (stmt, 0);
   return TRUE;
 }
@@ -384,7 +384,7 @@ _inkan_store_begin (InkanStore *self, GError **error)
   /* IMMEDIATE takes the write lock now, waiting through the busy timeout: a deferred
    * transaction that reads first and writes later can fail at once with BUSY, and a check made
    * before the lock (uses left on a grant) could be stale by the write. */
-  return exec (self, "BEGIN IMMEDIATE", "start a transaction", error);
+  return exec (self, "BEGIN IMMEDIATE", _("start a transaction"), error);
 }
 
 gboolean
@@ -669,7 +669,7 @@ open_error (InkanStore *self, const char *path, int rc, GError **error)
   const char *message = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
 
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-    _inkan_store_sqlite_error (self, rc, "open", error);
+    _inkan_store_sqlite_error (self, rc, _("open"), error);
   else
     g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_OPEN,
                  _("The store “%s” cannot be opened (SQLite: %s); check that it is an Inkan "
@@ -715,7 +715,7 @@ migrate (InkanStore *self, const char *const *migrations, guint n_migrations, GE
 {
   for (guint target = 1; target <= n_migrations; target++)
     {
-      g_autofree char *doing = g_strdup_printf ("bring the store up to schema version %u",
+      g_autofree char *doing = g_strdup_printf (_("bring the store up to schema version %u"),
                                                 target);
       g_autofree char *set = NULL;
       gint64 app_id = 0, version = 0, n_objects = 0;
@@ -838,7 +838,7 @@ _inkan_store_open_full (const char *path, const char *const *migrations, guint n
       return NULL;
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", "open", error))
+  if (!exec (self, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;", _("open"), error))
     return NULL;
 
   if (version < (gint64) n_migrations && !migrate (self, migrations, n_migrations, error))
@@ -901,7 +901,7 @@ user_from_row (sqlite3_stmt *stmt, GError **error)
   user->created = column_time (stmt, 5, &ok);
   if (!ok || user->name == NULL || user->cert_der == NULL || user->cert_sha256 == NULL
       || user->created == NULL)
-    return malformed ("user", user->id, error);
+    return malformed (_("user"), user->id, error);
   return g_steal_pointer (&user);
 }
 
@@ -927,7 +927,7 @@ get_one (InkanStore *self, const char *sql, gint64 id, const char *name,
     }
   if (rc != SQLITE_ROW)
     {
-      _inkan_store_sqlite_error (self, rc, "read the database", error);
+      _inkan_store_sqlite_error (self, rc, _("read the database"), error);
       return NULL;
     }
   return from_row (stmt, error);
@@ -1011,7 +1011,7 @@ name_taken (InkanStore *self, const char *table, const char *name, gboolean *tak
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _inkan_store_sqlite_error (self, rc, "read the database", error);
+    return _inkan_store_sqlite_error (self, rc, _("read the database"), error);
   *taken = rc == SQLITE_ROW;
   return TRUE;
 }
@@ -1050,7 +1050,7 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
   g_return_val_if_fail (now != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_name (name, "user", error) || !check_certificate (cert_der, "user", error))
+  if (!check_name (name, _("user"), error) || !check_certificate (cert_der, _("user"), error))
     return NULL;
   if (roles == 0 || (roles & ~(guint) 15) != 0)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
@@ -1102,7 +1102,7 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
   bind_bytes (stmt, 3, cert_der);
   sqlite3_bind_text (stmt, 4, cert_sha256, -1, SQLITE_TRANSIENT);
   _inkan_store_bind_time (stmt, 5, now);
-  if (!step_done (self, stmt, "save the new user", error))
+  if (!step_done (self, stmt, _("save the new user"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   objects = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
@@ -1110,7 +1110,7 @@ inkan_store_add_user (InkanStore *self, const InkanAuditContext *ctx, const Inka
                              name, role_text, cert_sha256);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "user.add", objects, NULL, details, now,
                                   error)
-      || !_inkan_store_commit (self, "save the new user", error))
+      || !_inkan_store_commit (self, _("save the new user"), error))
     goto fail;
   return user_by_id (self, id, error);
 
@@ -1162,7 +1162,7 @@ list_all (InkanStore *self, const char *sql, gint64 arg, gpointer (*from_row) (s
       g_ptr_array_add (items, item);
     }
   if (rc != SQLITE_DONE)
-    return sqlite_error_null (self, rc, "read the database", error);
+    return sqlite_error_null (self, rc, _("read the database"), error);
   return g_steal_pointer (&items);
 }
 
@@ -1202,7 +1202,7 @@ seal_from_row (sqlite3_stmt *stmt, GError **error)
   if (!ok || seal->name == NULL || seal->cert_der == NULL || seal->key_url == NULL
       || seal->created == NULL || !inkan_seal_kind_from_string (kind, &seal->kind)
       || !seal_state_from_string (state, &seal->state))
-    return malformed ("seal", seal->id, error);
+    return malformed (_("seal"), seal->id, error);
   return g_steal_pointer (&seal);
 }
 
@@ -1225,7 +1225,7 @@ load_chain (InkanStore *self, gint64 seal_id, GError **error)
       g_array_append_val (chain, role);
     }
   if (rc != SQLITE_DONE)
-    return sqlite_error_null (self, rc, "read the database", error);
+    return sqlite_error_null (self, rc, _("read the database"), error);
   return g_steal_pointer (&chain);
 }
 
@@ -1244,7 +1244,7 @@ seal_complete (InkanStore *self, InkanSeal *seal_, GError **error)
     {
       const char *role = inkan_role_to_string (g_array_index (chain, InkanRoles, i));
       if (role == NULL)
-        return malformed ("seal", seal->id, error);
+        return malformed (_("seal"), seal->id, error);
       g_ptr_array_add (seal->approval_chain, g_strdup (role));
     }
   return g_steal_pointer (&seal);
@@ -1307,15 +1307,15 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
   g_return_val_if_fail (now != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_actor (actor, error) || !check_name (seal->name, "seal", error))
+  if (!check_actor (actor, error) || !check_name (seal->name, _("seal"), error))
     return NULL;
   if (inkan_seal_kind_to_string (seal->kind) == NULL)
     return refuse (error, INKAN_STORE_ERROR_INVALID,
                     _("Seal “%s” has an unknown kind; give official, contract, finance, legal "
                     "or personal."),
                     seal->name);
-  if (!check_certificate (seal->cert_der, "seal", error)
-      || !check_window (seal->valid_from, seal->valid_until, "seal's validity", error))
+  if (!check_certificate (seal->cert_der, _("seal"), error)
+      || !check_window (seal->valid_from, seal->valid_until, _("seal's validity"), error))
     return NULL;
   if (seal->key_url == NULL || !g_str_has_prefix (seal->key_url, "pkcs11:"))
     return refuse (error, INKAN_STORE_ERROR_INVALID,
@@ -1367,7 +1367,7 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
   _inkan_store_bind_time (stmt, 6, seal->valid_from);
   _inkan_store_bind_time (stmt, 7, seal->valid_until);
   _inkan_store_bind_time (stmt, 8, now);
-  if (!step_done (self, stmt, "save the new seal", error))
+  if (!step_done (self, stmt, _("save the new seal"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -1382,7 +1382,7 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_int64 (stmt, 2, i);
       sqlite3_bind_int64 (stmt, 3, g_array_index (chain, InkanRoles, i));
-      if (!step_done (self, stmt, "save the seal's approval chain", error))
+      if (!step_done (self, stmt, _("save the seal's approval chain"), error))
         goto fail;
     }
   objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT, id);
@@ -1390,7 +1390,7 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
                              inkan_seal_kind_to_string (seal->kind), seal->key_url, chain_text);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "seal.create", objects, NULL, details,
                                   now, error)
-      || !_inkan_store_commit (self, "save the new seal", error))
+      || !_inkan_store_commit (self, _("save the new seal"), error))
     goto fail;
   return seal_by (self, id, NULL, error);
 
@@ -1504,7 +1504,7 @@ inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
     goto fail;
   sqlite3_bind_text (stmt, 1, inkan_seal_state_to_string (state), -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, seal->id);
-  if (!step_done (self, stmt, "change the seal's state", error))
+  if (!step_done (self, stmt, _("change the seal's state"), error))
     goto fail;
   objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
   details = g_strdup_printf ("Seal “%s” is now %s (it was %s).", name,
@@ -1512,7 +1512,7 @@ inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
                              inkan_seal_state_to_string (seal->state));
   if (!_inkan_store_append_audit (self, ctx, actor_row, action, objects, NULL, details, now,
                                   error)
-      || !_inkan_store_commit (self, "change the seal's state", error))
+      || !_inkan_store_commit (self, _("change the seal's state"), error))
     goto fail;
   return TRUE;
 
@@ -1536,7 +1536,7 @@ template_from_row (sqlite3_stmt *stmt, GError **error)
   template_->content_sha256 = _inkan_store_column_text (stmt, 2);
   if (template_->name == NULL || template_->content_sha256 == NULL || n_pages <= 0
       || n_pages > G_MAXUINT)
-    return malformed ("template", template_->id, error);
+    return malformed (_("template"), template_->id, error);
   template_->n_pages = n_pages;
   return g_steal_pointer (&template_);
 }
@@ -1573,7 +1573,7 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
   g_return_val_if_fail (now != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_actor (actor, error) || !check_name (name, "template", error))
+  if (!check_actor (actor, error) || !check_name (name, _("template"), error))
     return NULL;
   digest = normalize_sha256 (content_sha256);
   if (digest == NULL)
@@ -1608,7 +1608,7 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
   sqlite3_bind_text (stmt, 2, digest, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, n_pages);
   _inkan_store_bind_time (stmt, 4, now);
-  if (!step_done (self, stmt, "save the new template", error))
+  if (!step_done (self, stmt, _("save the new template"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   objects = g_strdup_printf ("template:%" G_GINT64_FORMAT, id);
@@ -1616,7 +1616,7 @@ inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx, const 
                              n_pages, n_pages == 1 ? "" : "s", digest);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "template.add", objects, NULL, details,
                                   now, error)
-      || !_inkan_store_commit (self, "save the new template", error))
+      || !_inkan_store_commit (self, _("save the new template"), error))
     goto fail;
   return template_by_id (self, id, error);
 
@@ -1677,7 +1677,7 @@ grant_from_row (sqlite3_stmt *stmt, GError **error)
   grant->template_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (!ok || (grant->user_id == 0) == (grant->role == 0) || grant->max_uses < 0
       || grant->uses < 0)
-    return malformed ("grant", grant->id, error);
+    return malformed (_("grant"), grant->id, error);
   return g_steal_pointer (&grant);
 }
 
@@ -1699,7 +1699,7 @@ grant_load_templates (InkanStore *self, InkanGrant *grant, GError **error)
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (grant->template_ids, id);
     }
-  return rc == SQLITE_DONE || _inkan_store_sqlite_error (self, rc, "read the database", error);
+  return rc == SQLITE_DONE || _inkan_store_sqlite_error (self, rc, _("read the database"), error);
 }
 
 static InkanGrant *
@@ -1781,7 +1781,7 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
     return refuse (error, INKAN_STORE_ERROR_INVALID,
                     _("A grant's number of uses cannot be negative; give a positive number, or "
                     "none for no limit."));
-  if (!check_window (grant->from, grant->until, "grant", error))
+  if (!check_window (grant->from, grant->until, _("grant"), error))
     return NULL;
 
   locker = g_mutex_locker_new (&self->lock);
@@ -1814,7 +1814,7 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
   _inkan_store_bind_time (stmt, 5, grant->until);
   sqlite3_bind_int64 (stmt, 6, grant->max_uses);
   _inkan_store_bind_time (stmt, 7, now);
-  if (!step_done (self, stmt, "save the new grant", error))
+  if (!step_done (self, stmt, _("save the new grant"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -1829,7 +1829,7 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, id);
       sqlite3_bind_int64 (stmt, 2, g_array_index (grant->template_ids, gint64, i));
-      if (!step_done (self, stmt, "save the grant's templates", error))
+      if (!step_done (self, stmt, _("save the grant's templates"), error))
         goto fail;
     }
   saved = grant_by_id (self, id, error);
@@ -1845,7 +1845,7 @@ inkan_store_add_grant (InkanStore *self, const InkanAuditContext *ctx, const Ink
   details = grant_describe (saved, seal->name, user ? user->name : NULL);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "grant.add", objects, NULL, details, now,
                                   error)
-      || !_inkan_store_commit (self, "save the new grant", error))
+      || !_inkan_store_commit (self, _("save the new grant"), error))
     goto fail;
   return g_steal_pointer (&saved);
 
@@ -1863,7 +1863,7 @@ inkan_store_list_grants (InkanStore *self, gint64 seal_id, GError **error)
   g_return_val_if_fail (INKAN_IS_STORE (self), NULL);
   locker = g_mutex_locker_new (&self->lock);
   /* One snapshot for the grants and their templates. */
-  if (!exec (self, "BEGIN", "read the grants", error))
+  if (!exec (self, "BEGIN", _("read the grants"), error))
     return NULL;
   if (seal_id != 0)
     grants = list_all (self, "SELECT " GRANT_COLUMNS " FROM grants WHERE seal_id = ? ORDER BY id",
@@ -1915,7 +1915,7 @@ inkan_store_revoke_grant (InkanStore *self, const InkanAuditContext *ctx, const 
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, grant_id);
-  if (!step_done (self, stmt, "revoke the grant", error))
+  if (!step_done (self, stmt, _("revoke the grant"), error))
     goto fail;
   objects = g_strdup_printf ("grant:%" G_GINT64_FORMAT " seal:%" G_GINT64_FORMAT, grant_id,
                              seal->id);
@@ -1924,7 +1924,7 @@ inkan_store_revoke_grant (InkanStore *self, const InkanAuditContext *ctx, const 
                              grant_id, seal->name, grant->uses, grant->uses == 1 ? "" : "s");
   if (!_inkan_store_append_audit (self, ctx, actor_row, "grant.revoke", objects, NULL, details,
                                   now, error)
-      || !_inkan_store_commit (self, "revoke the grant", error))
+      || !_inkan_store_commit (self, _("revoke the grant"), error))
     goto fail;
   return TRUE;
 
@@ -1959,7 +1959,7 @@ request_from_row (sqlite3_stmt *stmt, GError **error)
       || page > G_MAXUINT
       || !inkan_request_state_from_string ((const char *)sqlite3_column_text (stmt, 6),
                                            &request->state))
-    return malformed ("request", request->id, error);
+    return malformed (_("request"), request->id, error);
   request->page = page;
   return g_steal_pointer (&request);
 }
@@ -1990,7 +1990,7 @@ set_request_state (InkanStore *self, gint64 id, InkanRequestState state, InkanRo
   sqlite3_bind_text (stmt, 1, inkan_request_state_to_string (state), -1, SQLITE_STATIC);
   bind_id_or_null (stmt, 2, next_role);
   sqlite3_bind_int64 (stmt, 3, id);
-  return step_done (self, stmt, "change the request's state", error);
+  return step_done (self, stmt, _("change the request's state"), error);
 }
 
 InkanRequest *
@@ -2068,7 +2068,7 @@ inkan_store_create_request (InkanStore *self, const InkanAuditContext *ctx,
   sqlite3_bind_int64 (stmt, 9, request->page);
   for (guint i = 0; i < 4; i++)
     sqlite3_bind_double (stmt, 10 + i, request->rect[i]);
-  if (!step_done (self, stmt, "save the new request", error))
+  if (!step_done (self, stmt, _("save the new request"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   objects = g_strdup_printf ("request:%" G_GINT64_FORMAT " seal:%" G_GINT64_FORMAT, id,
@@ -2081,7 +2081,7 @@ inkan_store_create_request (InkanStore *self, const InkanAuditContext *ctx,
                                  : ".");
   if (!_inkan_store_append_audit (self, ctx, actor_row, "request.create", objects, digest,
                                   details, now, error)
-      || !_inkan_store_commit (self, "save the new request", error))
+      || !_inkan_store_commit (self, _("save the new request"), error))
     goto fail;
   return request_by_id (self, id, error);
 
@@ -2152,7 +2152,7 @@ inkan_store_list_requests (InkanStore *self, int state, const InkanUser *to_appr
       g_ptr_array_add (requests, request);
     }
   if (rc != SQLITE_DONE)
-    return sqlite_error_null (self, rc, "read the requests", error);
+    return sqlite_error_null (self, rc, _("read the requests"), error);
   return g_steal_pointer (&requests);
 }
 
@@ -2193,7 +2193,7 @@ inkan_store_cancel_request (InkanStore *self, const InkanAuditContext *ctx,
                              inkan_request_state_to_string (request->state));
   if (!_inkan_store_append_audit (self, ctx, actor_row, "request.cancel", objects,
                                   request->document_sha256, details, now, error)
-      || !_inkan_store_commit (self, "cancel the request", error))
+      || !_inkan_store_commit (self, _("cancel the request"), error))
     goto fail;
   return TRUE;
 
@@ -2231,7 +2231,7 @@ approval_from_row (sqlite3_stmt *stmt, GError **error)
     ok = FALSE;
   if (!ok || approval->time == NULL || approval->statement == NULL || approval->cms == NULL
       || step < 0 || step > G_MAXUINT)
-    return malformed ("approval", approval->id, error);
+    return malformed (_("approval"), approval->id, error);
   approval->step = step;
   return g_steal_pointer (&approval);
 }
@@ -2338,7 +2338,7 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
   _inkan_store_bind_time (stmt, 7, approval->time != NULL ? approval->time : now);
   bind_bytes (stmt, 8, approval->statement);
   bind_bytes (stmt, 9, approval->cms);
-  if (!step_done (self, stmt, "save the decision", error))
+  if (!step_done (self, stmt, _("save the decision"), error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
   if (!approve)
@@ -2362,7 +2362,7 @@ inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx, const 
   if (!_inkan_store_append_audit (self, ctx, actor_row,
                                   approve ? "request.approve" : "request.reject", objects,
                                   request->document_sha256, details, now, error)
-      || !_inkan_store_commit (self, "save the decision", error))
+      || !_inkan_store_commit (self, _("save the decision"), error))
     goto fail;
   saved = get_one (self, "SELECT " APPROVAL_COLUMNS " FROM approvals WHERE id = ?", id, NULL,
                    (gpointer)approval_from_row, error);
@@ -2465,7 +2465,7 @@ add_use (InkanStore *self, gint64 grant_id, int delta, GError **error)
     return FALSE;
   sqlite3_bind_int (stmt, 1, delta);
   sqlite3_bind_int64 (stmt, 2, grant_id);
-  return step_done (self, stmt, "count the grant's use", error);
+  return step_done (self, stmt, _("count the grant's use"), error);
 }
 
 static char *
@@ -2522,7 +2522,7 @@ insert_signature (InkanStore *self, const char *state, gint64 seal_id, gint64 gr
   if (strcmp (state, "done") == 0)
     _inkan_store_bind_time (stmt, 10, now);
   _inkan_store_bind_text (stmt, 11, output_before);
-  if (!step_done (self, stmt, "record the signature", error))
+  if (!step_done (self, stmt, _("record the signature"), error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -2569,7 +2569,7 @@ inkan_store_record_signature (InkanStore *self, const InkanAuditContext *ctx,
     details = default_details = use_details (seal, grant, grant->uses + 1);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "sign", objects, digest, details, now,
                                   error)
-      || !_inkan_store_commit (self, "record the signature", error))
+      || !_inkan_store_commit (self, _("record the signature"), error))
     goto fail;
   return TRUE;
 
@@ -2703,7 +2703,7 @@ reservation_from_row (sqlite3_stmt *stmt, GError **error)
   r->state = _inkan_store_column_text (stmt, 8);
   r->output_before = _inkan_store_column_text (stmt, 9);
   if (r->document_sha256 == NULL || r->state == NULL)
-    return malformed ("signature", r->id, error);
+    return malformed (_("signature"), r->id, error);
   return g_steal_pointer (&r);
 }
 
@@ -2737,7 +2737,7 @@ set_signature_state (InkanStore *self, gint64 id, const char *state, GDateTime *
   _inkan_store_bind_text (stmt, 1, state);
   _inkan_store_bind_time (stmt, 2, now);
   sqlite3_bind_int64 (stmt, 3, id);
-  if (!step_done (self, stmt, "finish the signature's record", error))
+  if (!step_done (self, stmt, _("finish the signature's record"), error))
     return FALSE;
   if (sqlite3_changes (self->db) != 1)
     return invalid (error, INKAN_STORE_ERROR_STATE,
@@ -2799,7 +2799,7 @@ inkan_store_reserve_signature (InkanStore *self, const InkanUser *actor, gint64 
                  _("Signature %" PRId64 " is locked by another process."), id);
       goto fail;
     }
-  if (!_inkan_store_commit (self, "reserve the signature", error))
+  if (!_inkan_store_commit (self, _("reserve the signature"), error))
     goto fail;
   if (self->reservations == NULL)
     self->reservations = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
@@ -2878,8 +2878,8 @@ finish_reservation (InkanStore *self, const InkanAuditContext *ctx, const InkanU
   if (complete ? !complete_locked (self, ctx, actor_row, r, details, now, error)
                : !release_locked (self, ctx, actor_row, r, action, details, now, error))
     goto fail;
-  if (!_inkan_store_commit (self, complete ? "record the signature"
-                                           : "give the signature's use back", error))
+  if (!_inkan_store_commit (self, complete ? _("record the signature")
+                                           : _("give the signature's use back"), error))
     goto fail;
   unlock_reservation (self, id);
   return TRUE;
@@ -3026,7 +3026,7 @@ inkan_store_recover_signatures (InkanStore *self, const InkanAuditContext *ctx, 
               rolled_back++;
             }
         }
-      if (!_inkan_store_commit (self, "recover interrupted signatures", error))
+      if (!_inkan_store_commit (self, _("recover interrupted signatures"), error))
         goto out;
     }
   ok = TRUE;
