@@ -753,7 +753,8 @@ static int
 cmd_seal_state (const InkanCliGlobals *globals, int argc, char **argv, InkanSealState state)
 {
   static const char *const verbs[] = { "resume", "suspend", "retire" };
-  g_autofree char *summary = g_strdup_printf (_("NAME — %s a seal"), verbs[state]);
+  const char *const shown[] = { _("resume"), _("suspend"), _("retire") };
+  g_autofree char *summary = g_strdup_printf (_("NAME — %s a seal"), shown[state]);
   g_autoptr (GOptionContext) context = g_option_context_new (summary);
   g_auto (Session) s = { 0 };
   g_autofree char *objects = NULL, *action = NULL, *act = NULL;
@@ -768,7 +769,7 @@ cmd_seal_state (const InkanCliGlobals *globals, int argc, char **argv, InkanSeal
     return status;
   objects = g_strdup_printf ("seal:%s", argv[1]);
   action = g_strdup_printf ("seal.%s", verbs[state]);
-  act = g_strdup_printf (_("%s seals"), verbs[state]);
+  act = g_strdup_printf (_("%s seals"), shown[state]);
   if (!require_role (&s, INKAN_ROLE_ADMIN, act, action, objects, &status))
     return status;
   if (!inkan_store_set_seal_state (s.store, s.audit, s.actor, argv[1], state, s.now, &error))
@@ -1266,7 +1267,7 @@ cmd_request_cancel (const InkanCliGlobals *globals, int argc, char **argv)
 static int
 cmd_decide (const InkanCliGlobals *globals, int argc, char **argv, InkanDecision decision)
 {
-  const char *verb = decision == INKAN_DECISION_APPROVE ? "approve" : "reject";
+  const char *verb = decision == INKAN_DECISION_APPROVE ? _("approve") : _("reject");
   g_autofree char *summary = g_strdup_printf (_("ID --key PKCS11_URL — %s a request with your "
                                                 "own signature"), verb);
   g_autoptr (GOptionContext) context = g_option_context_new (summary);
