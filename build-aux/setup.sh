@@ -46,6 +46,9 @@ PACKAGES=(
   desktop-file-utils appstream librsvg2-bin
   # the manual page test renders inkan-cli(1)
   man-db
+  # translations: xgettext, msgfmt, msgmerge (meson's i18n module and the i18n tests); the tests
+  # run in C.UTF-8 with LANGUAGE=zh_CN, and C.UTF-8 comes with libc-bin on every Debian 12
+  gettext
   # the application: GTK 4, libadwaita, poppler's GLib binding; its tests: a private X server,
   # a private session bus, screenshots; CJK fonts for Chinese seals and documents
   libgtk-4-dev libadwaita-1-dev libpoppler-glib-dev xvfb xauth dbus imagemagick fonts-noto-cjk
