@@ -377,7 +377,8 @@ pin_response (InkanPinDialog *dialog,
   if (data->request_id == 0 || status->request->page == 0)
     {
       data->page = self->page;
-      data->has_rect = TRUE;
+      /* A rectangle of no size leaves the placement to the core's default. */
+      data->has_rect = self->rect.width > 0 && self->rect.height > 0;
       data->rect = self->rect;
     }
   gather_trust (data);
