@@ -1349,16 +1349,7 @@ chooser_response (GtkNativeDialog   *chooser,
     return;
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  if (file != NULL)
-    {
-      inkan_requests_view_choose_document (self, file);
-      return;
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_clear_object (&self->chooser);
-  /* Dismissed: nothing is pending. */
-  if (self->state == INKAN_REQUESTS_SEALING && self->flow == NULL)
-    set_state (self, INKAN_REQUESTS_IDLE);
+  inkan_requests_view_choose_document (self, file);
 }
 
 void
@@ -1371,7 +1362,7 @@ inkan_requests_view_choose_document (InkanRequestsView *self,
   char *path;
 
   g_return_if_fail (INKAN_IS_REQUESTS_VIEW (self));
-  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
 
   if (self->chooser == NULL)
     return;
@@ -1379,15 +1370,18 @@ inkan_requests_view_choose_document (InkanRequestsView *self,
   id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self->chooser), "request-id"));
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  path = g_file_get_path (file);
+  path = file != NULL ? g_file_get_path (file) : NULL;
   if (path == NULL)
     {
+      /* Dismissed, or a file that is not on this computer: nothing stays pending. */
       if (purpose == FIND_TO_SEAL)
         set_state (self, INKAN_REQUESTS_IDLE);
-      say (self, _("Only a file on this computer can be used: choose a local copy of the "
-                   "document."));
+      if (file != NULL)
+        say (self, _("Only a file on this computer can be used: choose a local copy of the "
+                     "document."));
       return;
     }
+  update_spinner (self);
   g_ptr_array_add (candidates, path);
   find_document (self, purpose, id, candidates, TRUE);
 }
@@ -1422,6 +1416,7 @@ ask_document (InkanRequestsView *self,
   g_object_set_data (G_OBJECT (self->chooser), "request-id", GSIZE_TO_POINTER (request_id));
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  update_spinner (self);
 }
 
 static void start_flow (InkanRequestsView *self,

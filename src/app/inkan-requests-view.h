@@ -78,7 +78,8 @@ GtkButton          *inkan_requests_view_get_seal_button   (InkanRequestsView *se
 /* The seal flow of the last "Seal…" (kept until the next one), or NULL. */
 InkanSealFlow      *inkan_requests_view_get_seal_flow     (InkanRequestsView *self);
 /* The file chooser's answer when the request's document was not found (tests call it in its
- * place): the file is hashed and, when it is the request's, opened or sealed. */
+ * place): the file is hashed and, when it is the request's, opened or sealed; NULL: dismissed,
+ * nothing stays pending. */
 void                inkan_requests_view_choose_document   (InkanRequestsView *self,
                                                            GFile             *file);
 /* TRUE while the file chooser asks for the request's document. */
