@@ -650,6 +650,7 @@ test_seal_from_request (Fixture       *fixture,
 
   /* The clerk: the approved request offers "Seal…". */
   as_user (fixture, "clerk");
+  adw_view_stack_set_visible_child_name (inkan_requests_view_get_stack (fixture->view), "mine");
   row = inkan_requests_view_find_row (fixture->view, TRUE, id);
   g_assert_nonnull (row);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "approved · approved 1 of 1"));
@@ -747,6 +748,7 @@ test_seal_refusals (Fixture       *fixture,
   id = inkan_test_store_request (store_path, "Contract", pdf, "Refusals", 1, "80,90,100,100");
   inkan_test_store_approve (store_path, id);
   as_user (fixture, "clerk");
+  adw_view_stack_set_visible_child_name (inkan_requests_view_get_stack (fixture->view), "mine");
   inkan_requests_view_show_request (fixture->view, id);
 
   /* The document is nowhere to be found: it is asked for. A changed copy is refused with the
@@ -773,6 +775,9 @@ test_seal_refusals (Fixture       *fixture,
                             "is not the one request"));
   g_assert_false (inkan_requests_view_is_asking_document (fixture->view));
   g_assert_null (inkan_requests_view_get_seal_flow (fixture->view));
+  /* Said in full under the request, too. */
+  g_assert_true (g_str_has_prefix (inkan_requests_view_get_seal_refusal (fixture->view),
+                                   "The document is not the one request"));
   inkan_test_app_wait_frames (GTK_WIDGET (fixture->view), 2);
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "requests-seal-changed");
 
@@ -811,6 +816,7 @@ test_seal_refusals (Fixture       *fixture,
   /* Still to be sealed. */
   inkan_requests_view_show_request (fixture->view, id);
   g_assert_true (inkan_requests_view_can_seal_shown (fixture->view));
+  g_assert_null (inkan_requests_view_get_seal_refusal (fixture->view));
   as_user (fixture, "manager");
 }
 

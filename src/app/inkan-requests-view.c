@@ -74,6 +74,7 @@ struct _InkanRequestsView
   GtkFileChooserNative *chooser;
   InkanSealFlow *flow;            /* the last "Seal…" */
   gint64 sealing;                 /* the request it seals under */
+  gint64 refused;                 /* the request whose sealing was last refused (the label) */
   gboolean switched;              /* the queue was shown once by itself */
 
   /* Template children. */
@@ -90,6 +91,7 @@ struct _InkanRequestsView
   GtkWidget *decision_box;
   GtkEntry *comment_entry;
   GtkButton *seal_button;
+  GtkLabel *seal_refusal_label;
 };
 
 G_DEFINE_FINAL_TYPE (InkanRequestsView, inkan_requests_view, ADW_TYPE_BIN)
@@ -139,6 +141,19 @@ remember (InkanRequestsView *self,
 {
   g_free (self->message);
   self->message = g_strdup (message);
+}
+
+/* Why sealing under request `id` was refused, kept under its detail (a toast cuts long
+ * sentences); `message` NULL clears it. */
+static void
+show_refusal (InkanRequestsView *self,
+              gint64             id,
+              const char        *message)
+{
+  self->refused = message != NULL ? id : 0;
+  gtk_label_set_text (self->seal_refusal_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->seal_refusal_label),
+                          message != NULL && self->shown == id);
 }
 
 /* The outcome said: kept for tests, shown as a toast in the window. */
@@ -660,6 +675,8 @@ show_detail (InkanRequestsView *self)
     }
   gtk_widget_set_visible (self->decision_box, waiting);
   gtk_widget_set_visible (GTK_WIDGET (self->seal_button), !waiting && can_seal (e));
+  gtk_widget_set_visible (GTK_WIDGET (self->seal_refusal_label),
+                          self->refused == e->request->id && can_seal (e));
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 }
 
@@ -1439,6 +1456,7 @@ document_found (GObject      *source,
   if (found == NULL)
     {
       set_state (self, INKAN_REQUESTS_IDLE);
+      show_refusal (self, data->request_id, error->message);
       say (self, error->message);
       return;
     }
@@ -1467,6 +1485,7 @@ document_found (GObject      *source,
   if (found->refusal != NULL)
     {
       set_state (self, INKAN_REQUESTS_IDLE);
+      show_refusal (self, data->request_id, found->refusal->message);
       say (self, found->refusal->message);
       return;
     }
@@ -1610,7 +1629,10 @@ flow_changed (InkanRequestsView *self)
       remember (self, message);
     }
   else if (state == INKAN_SEAL_FLOW_FAILED)
-    remember (self, inkan_seal_flow_get_error (self->flow));
+    {
+      remember (self, inkan_seal_flow_get_error (self->flow));
+      show_refusal (self, id, inkan_seal_flow_get_error (self->flow));
+    }
   else if (state != INKAN_SEAL_FLOW_CANCELLED)
     return;
   set_state (self, INKAN_REQUESTS_IDLE);
@@ -1671,6 +1693,7 @@ inkan_requests_view_seal_shown (InkanRequestsView *self)
   if (!can_seal (e) || self->state != INKAN_REQUESTS_IDLE || store_path () == NULL)
     return;
   clear_flow (self);
+  show_refusal (self, 0, NULL);
   set_state (self, INKAN_REQUESTS_SEALING);
   candidates = gather_candidates (self, e);
   find_document (self, FIND_TO_SEAL, e->request->id, candidates, FALSE);
@@ -1688,6 +1711,14 @@ inkan_requests_view_get_seal_button (InkanRequestsView *self)
 {
   g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), NULL);
   return self->seal_button;
+}
+
+const char *
+inkan_requests_view_get_seal_refusal (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->seal_refusal_label))
+           ? gtk_label_get_text (self->seal_refusal_label) : NULL;
 }
 
 InkanSealFlow *
@@ -1795,6 +1826,7 @@ inkan_requests_view_class_init (InkanRequestsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, decision_box);
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, comment_entry);
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, seal_button);
+  gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, seal_refusal_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);

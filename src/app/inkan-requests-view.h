@@ -75,6 +75,8 @@ void                inkan_requests_view_seal_shown        (InkanRequestsView *se
 /* TRUE when the shown request can be sealed from here (its "Seal…" button is shown). */
 gboolean            inkan_requests_view_can_seal_shown    (InkanRequestsView *self);
 GtkButton          *inkan_requests_view_get_seal_button   (InkanRequestsView *self);
+/* Why sealing the shown request was last refused, as said under its detail, or NULL. */
+const char         *inkan_requests_view_get_seal_refusal  (InkanRequestsView *self);
 /* The seal flow of the last "Seal…" (kept until the next one), or NULL. */
 InkanSealFlow      *inkan_requests_view_get_seal_flow     (InkanRequestsView *self);
 /* The file chooser's answer when the request's document was not found (tests call it in its
