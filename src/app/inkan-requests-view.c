@@ -210,20 +210,87 @@ format_time (GDateTime *time)
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("?");
 }
 
+/* What the lists are made of, read from the store in one query each, whatever the number of
+ * requests. */
+typedef struct
+{
+  GPtrArray *users;               /* InkanUser */
+  GPtrArray *seals;               /* InkanSeal */
+  GPtrArray *grants;              /* InkanGrant, every seal's */
+  GPtrArray *approvals;           /* InkanApproval, every request's, by request then step */
+  GHashTable *user_by_id;         /* gint64 * → InkanUser *, borrowed */
+  GHashTable *seal_by_id;         /* gint64 * → InkanSeal *, borrowed */
+  GHashTable *approvals_by_request; /* gint64 * → GPtrArray of borrowed InkanApproval */
+} Registry;
+
+static void
+registry_clear (Registry *registry)
+{
+  g_clear_pointer (&registry->user_by_id, g_hash_table_unref);
+  g_clear_pointer (&registry->seal_by_id, g_hash_table_unref);
+  g_clear_pointer (&registry->approvals_by_request, g_hash_table_unref);
+  g_clear_pointer (&registry->users, g_ptr_array_unref);
+  g_clear_pointer (&registry->seals, g_ptr_array_unref);
+  g_clear_pointer (&registry->grants, g_ptr_array_unref);
+  g_clear_pointer (&registry->approvals, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Registry, registry_clear)
+
+static gboolean
+registry_read (Registry   *registry,
+               InkanStore *store,
+               GError    **error)
+{
+  if ((registry->users = inkan_store_list_users (store, error)) == NULL
+      || (registry->seals = inkan_store_list_seals (store, error)) == NULL
+      || (registry->grants = inkan_store_list_grants (store, 0, error)) == NULL
+      || (registry->approvals = inkan_store_list_approvals (store, 0, error)) == NULL)
+    return FALSE;
+  registry->user_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < registry->users->len; i++)
+    {
+      InkanUser *user = registry->users->pdata[i];
+
+      g_hash_table_insert (registry->user_by_id, &user->id, user);
+    }
+  registry->seal_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < registry->seals->len; i++)
+    {
+      InkanSeal *seal = registry->seals->pdata[i];
+
+      g_hash_table_insert (registry->seal_by_id, &seal->id, seal);
+    }
+  registry->approvals_by_request = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < registry->approvals->len; i++)
+    {
+      InkanApproval *approval = registry->approvals->pdata[i];
+      GPtrArray *steps = g_hash_table_lookup (registry->approvals_by_request,
+                                              &approval->request_id);
+
+      if (steps == NULL)
+        {
+          steps = g_ptr_array_new ();
+          g_hash_table_insert (registry->approvals_by_request, &approval->request_id, steps);
+        }
+      g_ptr_array_add (steps, approval);
+    }
+  return TRUE;
+}
+
 /* The grant the requester's use would be charged to: a live one for them or their role. */
 static char *
-describe_grant (InkanStore *store,
+describe_grant (const Registry     *registry,
                 const InkanRequest *request,
-                const InkanUser *requester)
+                const InkanUser    *requester)
 {
-  g_autoptr (GPtrArray) grants = inkan_store_list_grants (store, request->seal_id, NULL);
-
-  for (guint i = 0; grants != NULL && i < grants->len; i++)
+  for (guint i = 0; i < registry->grants->len; i++)
     {
-      const InkanGrant *g = grants->pdata[i];
+      const InkanGrant *g = registry->grants->pdata[i];
       g_autoptr (GString) text = NULL;
 
-      if (g->revoked || requester == NULL
+      if (g->seal_id != request->seal_id || g->revoked || requester == NULL
           || !(g->user_id == requester->id || (g->role & requester->roles) != 0))
         continue;
       text = g_string_new (NULL);
@@ -248,32 +315,32 @@ describe_grant (InkanStore *store,
 }
 
 static Entry *
-make_entry (InkanStore   *store,
-            InkanRequest *request,
-            GError      **error)
+make_entry (const Registry *registry,
+            InkanRequest   *request,
+            GError        **error)
 {
   g_autoptr (Entry) entry = g_new0 (Entry, 1);
-  g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (InkanUser) requester = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
+  const InkanSeal *seal = g_hash_table_lookup (registry->seal_by_id, &request->seal_id);
+  const InkanUser *requester = g_hash_table_lookup (registry->user_by_id, &request->requester_id);
+  GPtrArray *approvals = g_hash_table_lookup (registry->approvals_by_request, &request->id);
 
   entry->request = request;
   entry->approvals = g_ptr_array_new_with_free_func (g_free);
-  seal = inkan_store_get_seal_by_id (store, request->seal_id, error);
   if (seal == NULL)
-    return NULL;
+    {
+      g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND,
+                   _("Request %" G_GINT64_FORMAT " names a seal the registry does not have."),
+                   request->id);
+      return NULL;
+    }
   entry->seal_name = g_strdup (seal->name);
   entry->n_steps = seal->approval_chain->len;
-  requester = inkan_store_get_user_by_id (store, request->requester_id, NULL);
   entry->requester = g_strdup (requester != NULL ? requester->name : "?");
-  entry->grant = describe_grant (store, request, requester);
-  approvals = inkan_store_list_approvals (store, request->id, error);
-  if (approvals == NULL)
-    return NULL;
-  for (guint i = 0; i < approvals->len; i++)
+  entry->grant = describe_grant (registry, request, requester);
+  for (guint i = 0; approvals != NULL && i < approvals->len; i++)
     {
       const InkanApproval *a = approvals->pdata[i];
-      g_autoptr (InkanUser) approver = inkan_store_get_user_by_id (store, a->approver_id, NULL);
+      const InkanUser *approver = g_hash_table_lookup (registry->user_by_id, &a->approver_id);
       g_autofree char *when = format_time (a->time);
       const char *who = approver != NULL ? approver->name : "?";
 
@@ -293,10 +360,10 @@ make_entry (InkanStore   *store,
 }
 
 static GPtrArray *
-make_entries (InkanStore *store,
-              GPtrArray  *requests,
-              gint64      requester_id,
-              GError    **error)
+make_entries (const Registry *registry,
+              GPtrArray      *requests,
+              gint64          requester_id,
+              GError        **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
 
@@ -308,7 +375,7 @@ make_entries (InkanStore *store,
       if (requester_id != 0 && request->requester_id != requester_id)
         continue;
       requests->pdata[i] = NULL;
-      entry = make_entry (store, request, error);
+      entry = make_entry (registry, request, error);
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (entries, entry);
@@ -327,6 +394,7 @@ load_thread (GTask        *task,
   g_autoptr (InkanUser) user = NULL;
   g_autoptr (GPtrArray) all = NULL;
   g_autoptr (GPtrArray) waiting = NULL;
+  g_auto (Registry) registry = { 0 };
   Lists *lists;
   GError *error = NULL;
 
@@ -349,15 +417,15 @@ load_thread (GTask        *task,
                         : NULL;
   if (waiting != NULL)
     g_ptr_array_set_free_func (waiting, (GDestroyNotify) inkan_request_free);
-  if (waiting == NULL)
+  if (waiting == NULL || !registry_read (&registry, store, &error))
     {
       g_task_return_error (task, error);
       return;
     }
   lists = g_new0 (Lists, 1);
-  lists->mine = make_entries (store, all, user->id, &error);
+  lists->mine = make_entries (&registry, all, user->id, &error);
   if (lists->mine != NULL)
-    lists->to_approve = make_entries (store, waiting, 0, &error);
+    lists->to_approve = make_entries (&registry, waiting, 0, &error);
   if (lists->to_approve == NULL)
     {
       lists_free (lists);
@@ -921,6 +989,12 @@ pin_response (InkanPinDialog    *dialog,
                    g_object_unref);
   if (g_strcmp0 (response, "apply") != 0)
     {
+      /* Cancelled, Escape or the close button: the decision under way is dropped whole; the
+       * comment typed and the ticks stay for another try. */
+      g_clear_pointer (&self->deciding, g_array_unref);
+      self->deciding = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_clear_pointer (&self->comment, g_free);
+      g_clear_pointer (&self->key_url, g_free);
       set_state (self, INKAN_REQUESTS_IDLE);
       return;
     }
