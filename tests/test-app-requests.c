@@ -537,6 +537,56 @@ test_wrong_pin (Fixture       *fixture,
   assert_audit_verifies ();
 }
 
+/* The PIN dialog closed (Escape, the close button) rather than answered: nothing is left
+ * pending; the next decision asks again and goes through. */
+static void
+test_pin_dismissed (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *pdf = sample_copy ("dismissed.pdf");
+  g_autoptr (InkanRequest) request = NULL;
+  g_autoptr (GPtrArray) approvals = NULL;
+  InkanPinDialog *dialog;
+  gint64 id;
+
+  id = inkan_test_store_request (store_path, "Contract", pdf, "Dismissed first", 0, NULL);
+  reload (fixture);
+  inkan_requests_view_show_request (fixture->view, id);
+  gtk_editable_set_text (inkan_requests_view_get_comment_entry (fixture->view), "Second look.");
+  fixture->n_pin_asked = 0;
+  inkan_requests_view_decide_shown (fixture->view, INKAN_DECISION_APPROVE);
+  inkan_test_app_wait_until (inkan_requests_view_get_state (fixture->view)
+                             == INKAN_REQUESTS_ASKING_PIN);
+  dialog = inkan_requests_view_get_pin_dialog (fixture->view);
+  g_assert_nonnull (dialog);
+  inkan_test_app_wait_until (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  gtk_editable_set_text (inkan_pin_dialog_get_entry (dialog), "123");
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpint (inkan_requests_view_get_state (fixture->view), ==, INKAN_REQUESTS_IDLE);
+  g_assert_null (inkan_requests_view_get_pin_dialog (fixture->view));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  for (int i = 0; i < 5; i++)
+    inkan_test_app_iterate ();
+  request = get_request (id);
+  g_assert_cmpint (request->state, ==, INKAN_REQUEST_PENDING);
+  /* The comment typed stays for the next try. */
+  g_assert_cmpstr (gtk_editable_get_text (inkan_requests_view_get_comment_entry (fixture->view)),
+                   ==, "Second look.");
+
+  inkan_requests_view_decide_shown (fixture->view, INKAN_DECISION_APPROVE);
+  enter_pin (fixture, inkan_test_pki_get ()->pin, NULL);
+  wait_idle (fixture->view);
+  g_assert_cmpuint (fixture->n_pin_asked, ==, 2);
+  g_assert_nonnull (strstr (inkan_requests_view_get_message (fixture->view), "1 request approved"));
+  g_clear_pointer (&request, inkan_request_free);
+  request = get_request (id);
+  g_assert_cmpint (request->state, ==, INKAN_REQUEST_APPROVED);
+  approvals = get_approvals (id);
+  g_assert_cmpuint (approvals->len, ==, 1);
+  g_assert_cmpstr (((InkanApproval *) approvals->pdata[0])->comment, ==, "Second look.");
+  assert_audit_verifies ();
+}
+
 /* Acting as `name` in the same window: the view reads the store again for them. */
 static void
 as_user (Fixture    *fixture,
@@ -845,6 +895,7 @@ main (int   argc,
   ADD ("reject-with-comment", test_reject);
   ADD ("batch-one-pin", test_batch);
   ADD ("wrong-pin", test_wrong_pin);
+  ADD ("pin-dismissed", test_pin_dismissed);
   ADD ("seal-from-request", test_seal_from_request);
   ADD ("seal-refusals", test_seal_refusals);
 #undef ADD
