@@ -867,6 +867,46 @@ test_seal_refusals (Fixture       *fixture,
   inkan_requests_view_show_request (fixture->view, id);
   g_assert_true (inkan_requests_view_can_seal_shown (fixture->view));
   g_assert_null (inkan_requests_view_get_seal_refusal (fixture->view));
+
+  /* The clerk's grant ended (the live one revoked, one that ended in 2020 left): refused with
+   * the policy's sentence, before the save dialog and the PIN. A live grant again after. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (InkanStore) store = inkan_store_open (store_path, &error);
+    g_autoptr (InkanSeal) seal = NULL;
+    g_autoptr (GPtrArray) grants = NULL;
+
+    g_assert_no_error (error);
+    seal = inkan_store_get_seal (store, "Contract", &error);
+    g_assert_no_error (error);
+    grants = inkan_store_list_grants (store, seal->id, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < grants->len; i++)
+      {
+        const InkanGrant *g = grants->pdata[i];
+        g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, g->id);
+
+        if (!g->revoked)
+          g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "grant",
+                                                 "revoke", text, NULL), ==, 0);
+      }
+  }
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "grant", "add",
+                                         "Contract", "--user", "clerk", "--from", "2020-01-01",
+                                         "--until", "2020-12-31", NULL), ==, 0);
+  g_signal_emit_by_name (inkan_requests_view_get_seal_button (fixture->view), "clicked");
+  wait_idle (fixture->view);
+  g_test_message ("said: %s", inkan_requests_view_get_message (fixture->view));
+  g_assert_nonnull (strstr (inkan_requests_view_get_message (fixture->view),
+                            "for the Contract seal expired on 2020-12-31"));
+  g_assert_cmpstr (inkan_requests_view_get_seal_refusal (fixture->view), ==,
+                   inkan_requests_view_get_message (fixture->view));
+  g_assert_null (inkan_requests_view_get_seal_flow (fixture->view));
+  g_clear_pointer (&request, inkan_request_free);
+  request = get_request (id);
+  g_assert_cmpint (request->state, ==, INKAN_REQUEST_APPROVED);
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "grant", "add",
+                                         "Contract", "--user", "clerk", NULL), ==, 0);
   as_user (fixture, "manager");
 }
 
