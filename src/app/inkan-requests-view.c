@@ -330,7 +330,7 @@ make_entry (const Registry *registry,
   if (seal == NULL)
     {
       g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND,
-                   _("Request %" G_GINT64_FORMAT " names a seal the registry does not have."),
+                   _("Request %" PRId64 " names a seal the registry does not have."),
                    request->id);
       return NULL;
     }
@@ -1699,7 +1699,7 @@ flow_changed (InkanRequestsView *self)
 
       /* The flow said the outcome in a toast and opened the sealed copy. */
       /* TRANSLATORS: "Request 12 is used: its document was sealed into supply-sealed.pdf." */
-      message = g_strdup_printf (_("Request %" G_GINT64_FORMAT " is used: its document was "
+      message = g_strdup_printf (_("Request %" PRId64 " is used: its document was "
                                    "sealed into %s."), id, name);
       remember (self, message);
     }
