@@ -1327,7 +1327,8 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("IN.pdf -o OUT.pdf --seal NAME — seal a document under the policy"));
   g_autofree char *output = NULL, *seal_name = NULL, *pin_file = NULL, *rect = NULL;
-  g_autofree char *field = NULL, *reason = NULL, *location = NULL;
+  g_autofree char *field = NULL, *reason = NULL, *location = NULL, *tsa_url = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   gint64 request_id = 0;
   int page = 0;
   g_auto (Session) s = { 0 };
@@ -1353,6 +1354,8 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
       N_("Why the document is sealed (default: the request's reason)"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
+      N_("Timestamp the seal at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
   };
 
@@ -1374,6 +1377,12 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   if (rect != NULL && !_inkan_cli_parse_rect (rect, &options.rect))
     return _inkan_cli_usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in "
                                               "points."));
+  if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
+    {
+      status = _inkan_cli_usage_error (context, error->message);
+      g_error_free (error);
+      return status;
+    }
   if (!session_open (&s, globals, TRUE, &status))
     return status;
 
@@ -1392,6 +1401,7 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   options.pin_func = _inkan_cli_pin_func;
   options.pin_data = pin_file;
   options.now = s.now;
+  options.tsa = tsa;
   if (!inkan_sealing_run (&options, NULL, &error))
     return wf_fail (error);
   return WF_EXIT_OK;
