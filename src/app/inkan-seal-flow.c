@@ -181,6 +181,8 @@ typedef struct
   char *pin;
   GStrv anchors;
   gboolean system_trust;
+  char *tsa_url;            /* the settings' timestamp authority, or NULL */
+  gboolean tsa_optional;
 } SignData;
 
 static void
@@ -193,6 +195,7 @@ sign_data_free (SignData *data)
   g_free (data->output);
   g_clear_pointer (&data->pin, inkan_pin_free);
   g_strfreev (data->anchors);
+  g_free (data->tsa_url);
   g_free (data);
 }
 
@@ -221,8 +224,15 @@ gather_trust (SignData *data)
       g_autoptr (GSettings) settings = g_settings_new (INKAN_APPLICATION_ID);
       g_auto (GStrv) anchors = g_settings_get_strv (settings, "trust-anchors");
 
+      g_autofree char *tsa_url = g_settings_get_string (settings, "tsa-url");
+
       g_strv_builder_addv (builder, (const char **) anchors);
       data->system_trust = g_settings_get_boolean (settings, "use-system-trust");
+      /* The timestamp authority of Preferences, read with the rest of the settings. */
+      g_strstrip (tsa_url);
+      if (*tsa_url != '\0')
+        data->tsa_url = g_steal_pointer (&tsa_url);
+      data->tsa_optional = g_settings_get_boolean (settings, "tsa-optional");
     }
   data->anchors = g_strv_builder_end (builder);
 }
@@ -237,6 +247,7 @@ sign_thread (GTask        *task,
   g_autoptr (InkanStore) store = NULL;
   g_autoptr (InkanUser) actor = NULL;
   g_autoptr (InkanTrust) trust = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   InkanSealingOptions options = { 0 };
   InkanVerifyOptions verify = { 0 };
   InkanReport *report;
@@ -265,6 +276,17 @@ sign_thread (GTask        *task,
   options.rect = data->rect;
   /* Tried once: a refused PIN comes back as PIN_INCORRECT with the token's sentence. */
   options.pin = data->pin;
+  if (data->tsa_url != NULL)
+    {
+      tsa = inkan_tsa_new (data->tsa_url, &error);
+      if (tsa == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      options.tsa = tsa;
+      options.tsa_optional = data->tsa_optional;
+    }
   if (!inkan_sealing_run (&options, NULL, &error))
     {
       g_task_return_error (task, error);
