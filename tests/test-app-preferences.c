@@ -173,6 +173,7 @@ test_seal_timestamped (void)
   g_settings_set_string (settings, "tsa-url", inkan_test_tsa_get_url (server));
   stamped = seal_through_app (window, "prefs-stamped");
   g_assert_cmpint (inkan_seal_flow_get_state (stamped), ==, INKAN_SEAL_FLOW_DONE);
+  g_assert_nonnull (strstr (inkan_window_get_last_toast (window), "is valid"));
   g_assert_cmpuint (inkan_test_tsa_get_requests (server), >=, 1);
   report = verify (inkan_seal_flow_get_output (stamped));
   sig = g_ptr_array_index (report->signatures, 0);
@@ -192,6 +193,7 @@ test_seal_timestamped (void)
   g_settings_set_boolean (settings, "tsa-optional", TRUE);
   plain = seal_through_app (window, "prefs-plain");
   g_assert_cmpint (inkan_seal_flow_get_state (plain), ==, INKAN_SEAL_FLOW_DONE);
+  g_assert_nonnull (strstr (inkan_window_get_last_toast (window), "without a timestamp"));
   plain_report = verify (inkan_seal_flow_get_output (plain));
   sig = g_ptr_array_index (plain_report->signatures, 0);
   g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);

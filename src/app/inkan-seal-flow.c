@@ -35,6 +35,7 @@ struct _InkanSealFlow
   InkanReport *report;
   gint64 request_id;
   char *error;
+  gboolean tsa_asked;           /* Preferences name a timestamp authority */
 };
 
 enum
@@ -350,7 +351,13 @@ sealed (GObject      *source,
   name = g_file_get_basename (self->output);
   last = report->signatures->len > 0
            ? g_ptr_array_index (report->signatures, report->signatures->len - 1) : NULL;
-  if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED)
+  if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED && self->tsa_asked
+      && last->timestamp == NULL)
+    /* The TSA was down and Preferences allow sealing without it. */
+    message = g_strdup_printf (_("Sealed into %s without a timestamp: the timestamp authority "
+                                 "could not be reached."),
+                               name);
+  else if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED)
     /* TRANSLATORS: "Sealed into contract-sealed.pdf: the seal of Li Wei is valid." */
     message = g_strdup_printf (_("Sealed into %s: the seal of %s is valid."), name,
                                last->signer_name != NULL ? last->signer_name : "?");
@@ -403,6 +410,7 @@ pin_response (InkanPinDialog *dialog,
       data->rect = self->rect;
     }
   gather_trust (data);
+  self->tsa_asked = data->tsa_url != NULL;
 
   set_state (self, INKAN_SEAL_FLOW_SIGNING);
   task = g_task_new (NULL, self->cancellable, sealed, g_object_ref (self));
