@@ -555,6 +555,52 @@ test_tsa_revoked (void)
   g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
 }
 
+/* A document timestamp (B-LTA) whose TSA was revoked: nothing proves when it was made. */
+static void
+test_document_timestamp_tsa_revoked (void)
+{
+  Pki *pki = pki_get ();
+  InkanTestPki *test = inkan_test_pki_get ();
+  g_autofree char *pdf = seal ("rev-doc-in.pdf", test->clerk_key_url, pki->good);
+  g_autofree char *lta = inkan_test_tmp_path ("rev-doc-lta.pdf");
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  g_autoptr (InkanTsa) tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (InkanReport) good = NULL;
+  g_autoptr (InkanReport) revoked = NULL;
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  const InkanSignatureReport *doc;
+  Responders r;
+
+  g_assert_true (inkan_document_timestamp (pdf, lta, tsa, &error));
+  g_assert_no_error (error);
+  inkan_test_tsa_stop (server);
+  g_assert_true (inkan_trust_add_file (trust, test->root_pem, NULL));
+  options.trust = trust;
+  options.online = TRUE;
+
+  r = responders_start (pki->root_index);
+  good = inkan_verify_file (lta, &options, &error);
+  g_assert_no_error (error);
+  responders_stop (r);
+  g_assert_cmpuint (good->signatures->len, ==, 2);
+  doc = g_ptr_array_index (good->signatures, 1);
+  g_assert_cmpstr (doc->subfilter, ==, "ETSI.RFC3161");
+  g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_cmpint (entry (doc, "tsa")->status, ==, INKAN_REVOCATION_GOOD);
+
+  r = responders_start (pki->root_index_tsa_revoked);
+  revoked = inkan_verify_file (lta, &options, &error);
+  g_assert_no_error (error);
+  responders_stop (r);
+  doc = g_ptr_array_index (revoked->signatures, 1);
+  g_assert_true (has_finding (doc, "TIMESTAMP_REVOKED"));
+  g_assert_cmpint (doc->indication, ==, INKAN_INDICATION_INDETERMINATE);
+  g_assert_cmpstr (doc->subindication, ==, "REVOKED_NO_POE");
+  g_assert_false (doc->timestamp->valid);
+}
+
 /* The responders gone and --online asked: a clear INDETERMINATE, at once, not a hang. */
 static void
 test_responders_down (void)
@@ -605,6 +651,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/revocation/online-signer-revoked", test_online_signer_revoked);
   g_test_add_func ("/inkan/revocation/intermediate-revoked", test_intermediate_revoked);
   g_test_add_func ("/inkan/revocation/tsa-revoked", test_tsa_revoked);
+  g_test_add_func ("/inkan/revocation/document-timestamp-tsa-revoked",
+                   test_document_timestamp_tsa_revoked);
   g_test_add_func ("/inkan/revocation/responders-down", test_responders_down);
 
   return g_test_run ();

@@ -1284,6 +1284,31 @@ check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint
                           v->now, &path);
   path_verdict (sig, &path, FALSE);
   sig->timestamp->valid = path.status == INKAN_PATH_OK;
+  /* Nothing later proves when this timestamp existed: its TSA revoked at any time leaves it
+   * without proof. */
+  for (i = 0; sig->timestamp->valid && path.chain != NULL && i + 1 < path.chain->len; i++)
+    {
+      gnutls_x509_crt_t cert = g_ptr_array_index (path.chain, i);
+      g_autofree char *how = NULL;
+      g_autofree char *when_text = NULL;
+      InkanRevocationReport *r;
+
+      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
+        break;
+      r = certificate_status (v, sig, cert, g_ptr_array_index (path.chain, i + 1),
+                              i == 0 ? "tsa" : "tsa-ca", &how);
+      if (r->status != INKAN_REVOCATION_REVOKED)
+        continue;
+      when_text = r->revoked_at != NULL
+                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
+                    : g_strdup (_("an unknown time"));
+      add_finding (sig->findings, "TIMESTAMP_REVOKED",
+                   _("The certificate of the timestamp authority “%s” was revoked on %s (%s): "
+                     "nothing proves that this document timestamp was made before."),
+                   r->certificate, when_text, how);
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+      sig->timestamp->valid = FALSE;
+    }
   sig->algorithm = g_strdup_printf (
       "RFC 3161 timestamp, %s imprint",
       gnutls_digest_get_name (inkan_timestamp_get_imprint_algorithm (ts)));
