@@ -5,6 +5,7 @@
 #include <glib.h>
 #include "inkan-diff.h"
 #include "inkan-evidence.h"
+#include "inkan-seal-binding.h"
 #include "inkan-trust.h"
 
 G_BEGIN_DECLS
@@ -64,6 +65,8 @@ typedef struct
                                      * was signed), or NULL */
   GPtrArray *approvals;             /* InkanApprovalReport per approval of the evidence, in
                                      * order; empty when none */
+  InkanSealReport *seal;            /* the seal record the signature carries, checked; NULL for
+                                     * a plain signature (no record) */
 } InkanSignatureReport;
 
 typedef struct
