@@ -622,6 +622,21 @@ modification_words (InkanModificationLevel level)
     }
 }
 
+/* The seal record's binding, one line: "Seal: Contract (contract), made by Admin: bound". */
+static void
+print_seal (const InkanSealReport *seal)
+{
+  if (seal == NULL)
+    return;
+  if (seal->bound)
+    g_print (_("      Seal: %s (%s), made by %s: bound to this signature\n"), seal->name,
+             seal->kind, seal->maker);
+  else
+    g_print (_("      Seal: %s (%s), made by %s: NOT BOUND\n"),
+             seal->name != NULL ? seal->name : _("unreadable"),
+             seal->kind != NULL ? seal->kind : "?", seal->maker != NULL ? seal->maker : "?");
+}
+
 static void
 print_report (const InkanReport *report)
 {
@@ -669,6 +684,7 @@ print_report (const InkanReport *report)
         }
       else if (sig->timestamp != NULL)
         g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
+      print_seal (sig->seal);
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "inkan-approving.h"
 #include "inkan-asn1-private.h"
 #include "inkan-cms.h"
 #include "inkan-cms-verify.h"
@@ -285,6 +286,47 @@ inkan_seal_record_make (const InkanSeal *seal, InkanSigner *maker, const char *m
   return der_of (record, error);
 }
 
+GBytes *
+inkan_seal_record_make_as (const InkanSeal *seal, const InkanUser *maker, const char *key_url,
+                           InkanPinFunc pin_func, gpointer pin_data, GDateTime *now,
+                           GError **error)
+{
+  g_autofree char *found = NULL;
+  g_autoptr (InkanSigner) signer = NULL;
+  gnutls_datum_t der = { NULL, 0 };
+  gboolean same;
+
+  g_return_val_if_fail (seal != NULL && maker != NULL && now != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (key_url == NULL)
+    {
+      found = inkan_approving_find_key (maker, error);
+      if (found == NULL)
+        return NULL;
+      key_url = found;
+    }
+  signer = inkan_signer_open (key_url, NULL, pin_func, pin_data, error);
+  if (signer == NULL)
+    return NULL;
+  /* The record is worth what the maker's registered certificate proves. */
+  same = maker->cert_der != NULL
+         && gnutls_x509_crt_export2 (inkan_signer_get_certificate (signer), GNUTLS_X509_FMT_DER,
+                                     &der) >= 0
+         && der.size == g_bytes_get_size (maker->cert_der)
+         && memcmp (der.data, g_bytes_get_data (maker->cert_der, NULL), der.size) == 0;
+  gnutls_free (der.data);
+  if (!same)
+    {
+      g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_WRONG_MAKER,
+                   _("The key you gave belongs to “%s”, not to the certificate registered for "
+                     "%s; make the seal record with your own key."),
+                   inkan_signer_get_subject (signer), maker->name);
+      return NULL;
+    }
+  return inkan_seal_record_make (seal, signer, maker->name, now, error);
+}
+
 /* ---- decoding -------------------------------------------------------------------------------- */
 
 void
@@ -369,14 +411,22 @@ get_text (asn1_node node, const char *name)
 static GDateTime *
 get_time (asn1_node node, const char *name, gboolean *ok)
 {
+  g_autoptr (GBytes) value = NULL;
   g_autofree char *text = NULL;
+  gsize size;
+  const char *data;
   int f[6];
 
   if (asn1_find_node (node, name) == NULL)
     return NULL;
-  text = get_text (node, name);
-  if (text == NULL)
+  value = get (node, name);
+  if (value == NULL)
     return NULL; /* absent OPTIONAL */
+  /* libtasn1 gives times back as C strings, their NUL counted in the length. */
+  data = g_bytes_get_data (value, &size);
+  if (size > 0 && data[size - 1] == '\0')
+    size--;
+  text = g_strndup (data, size);
   if (strlen (text) != 15 || text[14] != 'Z'
       || sscanf (text, "%4d%2d%2d%2d%2d%2d", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5]) != 6)
     {

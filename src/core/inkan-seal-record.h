@@ -85,6 +85,19 @@ GBytes *inkan_seal_record_make (const InkanSeal *seal,
                                 GDateTime       *now,
                                 GError         **error);
 
+/* inkan_seal_record_make with the key of `maker` (an administrator, as the store knows them):
+ * `key_url`, or when NULL the key whose certificate on a present token is the maker's registered
+ * one, opened with a PIN from `pin_func`. A key that is not the registered certificate's is
+ * refused (INKAN_SEAL_RECORD_ERROR_WRONG_MAKER); no key found is INKAN_APPROVING_ERROR_NO_KEY;
+ * token errors are INKAN_TOKEN_ERROR. */
+GBytes *inkan_seal_record_make_as (const InkanSeal *seal,
+                                   const InkanUser *maker,
+                                   const char      *key_url,
+                                   InkanPinFunc     pin_func,
+                                   gpointer         pin_data,
+                                   GDateTime       *now,
+                                   GError         **error);
+
 /* Reads a record (DER, nothing after it). Checks nothing but its form. */
 InkanSealRecord *inkan_seal_record_parse (GBytes *der, GError **error);
 

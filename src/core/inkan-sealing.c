@@ -112,7 +112,15 @@ check_seal_record (InkanStore *store, const InkanSeal *seal, GDateTime *now, GEr
       if (g_error_matches (*error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_EXPIRED)
           || g_error_matches (*error, INKAN_SEAL_RECORD_ERROR,
                               INKAN_SEAL_RECORD_ERROR_NOT_YET_VALID))
-        g_prefix_error (error, _("Sealing was refused: "));
+        {
+          g_autofree char *why = g_strdup ((*error)->message);
+
+          g_free ((*error)->message);
+          (*error)->message = g_strdup_printf (_("Sealing was refused: %s Its seal record, "
+                                                 "signed by its maker, says so whatever the "
+                                                 "store says; ask an administrator for another "
+                                                 "seal."), why);
+        }
       return FALSE;
     }
   return TRUE;
