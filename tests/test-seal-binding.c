@@ -445,7 +445,7 @@ test_expired_record_refused (void)
     g_assert_cmpint (inkan_test_run (argv, NULL, &sql_err), ==, 0);
   }
   status = seal_as_clerk ("Short", doc, out, &err);
-  g_assert_cmpint (status, ==, 96);
+  g_assert_cmpint (status, ==, 98);
   g_assert_nonnull (strstr (err, "expired"));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }

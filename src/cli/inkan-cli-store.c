@@ -37,8 +37,9 @@ enum
   WF_EXIT_POLICY_BASE = 79,       /* + the policy's code: 80 seal suspended … 93 bad approval */
   WF_EXIT_AUDIT_BROKEN = 94,      /* audit verify found a broken entry */
   WF_EXIT_WRONG_KEY = 95,         /* the approver's key is not the one registered for them */
-  WF_EXIT_SEAL_RECORD = 96,       /* the seal's record refuses the use: expired, not yet valid,
-                                   * damaged, or not the seal's picture or certificate */
+  WF_EXIT_SEAL_RECORD = 98,       /* the seal's record refuses the use: expired, not yet valid,
+                                   * damaged, or not the seal's picture or certificate (96 and 97
+                                   * are inkan-cli.c's TSA and revocation fetch) */
 };
 
 #define WF_ERROR (wf_error_quark ())
