@@ -9,6 +9,7 @@
 #include <gnutls/crypto.h>
 #include <libtasn1.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "inkan-approving.h"

@@ -901,7 +901,7 @@ check_seal (Verifier *v, qpdf_data q, InkanCmsSignedData *cms, gboolean cms_ok, 
       if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
         widget = qpdf_oh_get_array_item (q, kids, 0);
     }
-  if (qpdf_oh_is_indirect (q, widget) && v->current->first_rev + 1 < n)
+  if (v->current != NULL && qpdf_oh_is_indirect (q, widget) && v->current->first_rev + 1 < n)
     {
       int id = qpdf_oh_get_object_id (q, widget), gen = qpdf_oh_get_generation (q, widget);
 
