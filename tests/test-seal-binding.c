@@ -450,6 +450,26 @@ test_expired_record_refused (void)
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+/* A record that is no record (well-formed DER of another shape) is reported, never trusted. */
+static void
+test_unreadable_record (void)
+{
+  g_autoptr (GBytes) junk = g_bytes_new_static ("\x30\x03\x02\x01\x07", 5);
+  g_autofree char *out = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  const InkanSignatureReport *sig;
+
+  out = seal_with_record (junk, "unreadable-record.pdf");
+  report = verify_report (out);
+  sig = report->signatures->pdata[0];
+  g_assert_nonnull (sig->seal);
+  g_assert_false (sig->seal->bound);
+  g_assert_null (sig->seal->name);
+  g_assert_nonnull (strstr (sig->seal->reason, "cannot be read"));
+  g_assert_true (has_finding (sig, "SEAL_NOT_BOUND"));
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_INDETERMINATE);
+}
+
 /* ---- migration ------------------------------------------------------------------------------ */
 
 /* A store of schema version 2 (seals without records) opens as version 3: its seals are still
@@ -588,6 +608,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/seal-binding/untrusted-maker", test_untrusted_maker);
   g_test_add_func ("/inkan/seal-binding/expired-record-flagged", test_expired_record_flagged);
   g_test_add_func ("/inkan/seal-binding/expired-record-refused", test_expired_record_refused);
+  g_test_add_func ("/inkan/seal-binding/unreadable-record", test_unreadable_record);
   g_test_add_func ("/inkan/seal-binding/migration-v2", test_migration);
   status = g_test_run ();
   g_free (sealed_bound);
