@@ -652,6 +652,21 @@ revocation_source_words (InkanRevocationSource source)
     }
 }
 
+/* The seal record's binding, one line: "Seal: Contract (contract), made by Admin: bound". */
+static void
+print_seal (const InkanSealReport *seal)
+{
+  if (seal == NULL)
+    return;
+  if (seal->bound)
+    g_print (_("      Seal: %s (%s), made by %s: bound to this signature\n"), seal->name,
+             seal->kind, seal->maker);
+  else
+    g_print (_("      Seal: %s (%s), made by %s: NOT BOUND\n"),
+             seal->name != NULL ? seal->name : _("unreadable"),
+             seal->kind != NULL ? seal->kind : "?", seal->maker != NULL ? seal->maker : "?");
+}
+
 static void
 print_report (const InkanReport *report)
 {
@@ -706,6 +721,7 @@ print_report (const InkanReport *report)
           g_print (_("      Revocation of %s: %s (%s)\n"), r->certificate,
                    revocation_status_words (r->status), revocation_source_words (r->source));
         }
+      print_seal (sig->seal);
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
