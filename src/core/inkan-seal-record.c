@@ -550,13 +550,13 @@ inkan_seal_record_check_signature (const InkanSealRecord *record, gnutls_x509_cr
           || gnutls_hash_fast (alg, g_bytes_get_data (record->info, NULL),
                                g_bytes_get_size (record->info), digest) < 0)
         g_set_error (&local, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_SIGNATURE,
-                     "unsupported digest");
+                     _("unsupported digest"));
       else
         inkan_cms_signed_data_verify (sd, digest, gnutls_hash_get_len (alg), &local);
     }
   if (local == NULL && inkan_cms_signed_data_get_signer (sd) == NULL)
     g_set_error (&local, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_SIGNATURE,
-                 "no maker certificate");
+                 _("no maker certificate"));
   if (local != NULL)
     {
       g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_SIGNATURE,
