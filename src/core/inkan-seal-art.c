@@ -292,12 +292,42 @@ arc_frame (const Arc *arc, double s, double *x, double *y, double *rotation)
   *rotation = atan2 (ux, -uy);
 }
 
-/* The arc length, on the upper arc, of the point (x, y) seen from the centre along the ellipse's
- * own parametrisation. */
+/* The arc length, on the upper arc, of the point of the ellipse nearest to (x, y): where a
+ * point of a glyph falls along the arc. */
 static double
 arc_position_of (const Arc *arc, double x, double y)
 {
-  return arc_length_at (arc, atan2 (x / arc->a, -y / arc->b));
+  double best_t = 0, best_d = G_MAXDOUBLE, lo, hi, step;
+  guint i, round;
+
+  lo = -G_PI;
+  hi = G_PI;
+  for (round = 0; round < 4; round++)
+    {
+      step = (hi - lo) / 64;
+      for (i = 0; i <= 64; i++)
+        {
+          double t = lo + i * step;
+          double d = hypot (x - arc->a * sin (t), y + arc->b * cos (t));
+          if (d < best_d)
+            {
+              best_d = d;
+              best_t = t;
+            }
+        }
+      lo = best_t - step;
+      hi = best_t + step;
+    }
+  return arc_length_at (arc, best_t);
+}
+
+/* How much longer the arc is at the baseline than `depth` below it where it bends most. */
+static double
+upper_ratio (const Arc *arc, double depth)
+{
+  double bend = MIN (arc->a, arc->b) * MIN (arc->a, arc->b) / MAX (arc->a, arc->b);
+
+  return bend / MAX (bend - depth, 0.1 * bend);
 }
 
 /* Lays the characters of `text` out along an elliptic arc inside ±half_angle of it, evenly:
@@ -324,7 +354,11 @@ draw_arc_text (cairo_t *cr, Typesetter *t, const char *text, double a, double b,
       ratio = MIN (a, b) / MAX (MIN (a, b) - height, 0.1);
     }
   else
-    arc_init (arc, a - height, b - height, FALSE);
+    {
+      /* Below the baseline a glyph's descent is nearer the centre, where the arc is shorter. */
+      arc_init (arc, a - height, b - height, FALSE);
+      ratio = upper_ratio (arc, size * t->cap_descent);
+    }
   half_span = arc_length_at (arc, half_angle);
   natural = advances * size * ratio;
 
@@ -339,7 +373,10 @@ draw_arc_text (cairo_t *cr, Typesetter *t, const char *text, double a, double b,
       if (lower)
         ratio = MIN (a, b) / MAX (MIN (a, b) - height, 0.1);
       else
-        arc_init (arc, a - height, b - height, FALSE);
+        {
+          arc_init (arc, a - height, b - height, FALSE);
+          ratio = upper_ratio (arc, size * t->cap_descent);
+        }
       half_span = arc_length_at (arc, half_angle);
       natural = advances * size * ratio;
       if (natural > 0.9 * 2 * half_span)
@@ -561,7 +598,7 @@ fill_cell (cairo_t *cr, Typesetter *t, const Glyph *g, double x, double y, doubl
 static void
 draw_square (cairo_t *cr, Typesetter *t, const InkanSealArtSpec *spec, double side)
 {
-  double border = 0.07 * side, inset = border + 0.06 * side;
+  double border = 0.07 * side, inset = border + 0.07 * side;
   double inner = side - 2 * inset, pad = 0.03 * side;
   double origin = -side / 2 + inset;
   g_autoptr (GArray) glyphs = glyphs_new (t, spec->name);
@@ -569,10 +606,19 @@ draw_square (cairo_t *cr, Typesetter *t, const InkanSealArtSpec *spec, double si
   gboolean grid = n <= 4;
   const char *p;
 
-  cairo_set_line_width (cr, border);
-  cairo_rectangle (cr, -side / 2 + border / 2, -side / 2 + border / 2, side - border,
-                   side - border);
-  cairo_stroke (cr);
+  /* A stone's corners wear round. */
+  {
+    double h = side / 2 - 0.01 * side - border / 2, radius = 0.06 * side;
+
+    cairo_new_path (cr);
+    cairo_arc (cr, h - radius, -h + radius, radius, -G_PI / 2, 0);
+    cairo_arc (cr, h - radius, h - radius, radius, 0, G_PI / 2);
+    cairo_arc (cr, -h + radius, h - radius, radius, G_PI / 2, G_PI);
+    cairo_arc (cr, -h + radius, -h + radius, radius, G_PI, 3 * G_PI / 2);
+    cairo_close_path (cr);
+    cairo_set_line_width (cr, border);
+    cairo_stroke (cr);
+  }
 
   for (p = spec->name; *p != '\0' && grid; p = g_utf8_next_char (p))
     grid = is_cjk (g_utf8_get_char (p));
