@@ -572,7 +572,7 @@ is_cjk (gunichar c)
          || script == G_UNICODE_SCRIPT_KATAKANA || script == G_UNICODE_SCRIPT_HANGUL;
 }
 
-/* A glyph's ink stretched to fill a cell, not more than 1.6 times taller than wide or the other
+/* A glyph's ink stretched to fill a cell, not more than 2.2 times taller than wide or the other
  * way round, centred in it. */
 static void
 fill_cell (cairo_t *cr, Typesetter *t, const Glyph *g, double x, double y, double w, double h)
@@ -583,8 +583,8 @@ fill_cell (cairo_t *cr, Typesetter *t, const Glyph *g, double x, double y, doubl
     return;
   sx = w / g->ink_w;
   sy = h / g->ink_h;
-  sy = MIN (sy, 1.6 * sx);
-  sx = MIN (sx, 1.6 * sy);
+  sy = MIN (sy, 2.2 * sx);
+  sx = MIN (sx, 2.2 * sy);
   cairo_save (cr);
   cairo_translate (cr, x + w / 2, y + h / 2);
   cairo_scale (cr, sx, sy);
