@@ -147,7 +147,7 @@ static void
 kind_changed (InkanSealEditor *self)
 {
   /* The registry's kind that usually goes with the shape: official, finance, personal. */
-  static const guint registry_kinds[] = { INKAN_SEAL_OFFICIAL, INKAN_SEAL_CONTRACT,
+  static const guint registry_kinds[] = { INKAN_SEAL_OFFICIAL, INKAN_SEAL_OFFICIAL,
                                           INKAN_SEAL_FINANCE, INKAN_SEAL_PERSONAL };
   guint i = gtk_drop_down_get_selected (self->kind);
 
