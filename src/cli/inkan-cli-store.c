@@ -9,6 +9,7 @@
 #include "inkan-audit-export.h"
 #include "inkan-policy.h"
 #include "inkan-seal-art.h"
+#include "inkan-seal-record.h"
 #include "inkan-sealing.h"
 #include "inkan-store.h"
 
@@ -37,6 +38,9 @@ enum
   WF_EXIT_POLICY_BASE = 79,       /* + the policy's code: 80 seal suspended … 93 bad approval */
   WF_EXIT_AUDIT_BROKEN = 94,      /* audit verify found a broken entry */
   WF_EXIT_WRONG_KEY = 95,         /* the approver's key is not the one registered for them */
+  WF_EXIT_SEAL_RECORD = 98,       /* the seal's record refuses the use: expired, not yet valid,
+                                   * damaged, or not the seal's picture or certificate (96 and 97
+                                   * are inkan-cli.c's TSA and revocation fetch) */
 };
 
 #define WF_ERROR (wf_error_quark ())
@@ -56,8 +60,11 @@ wf_exit_code (const GError *error)
                                                           : WF_EXIT_POLICY_BASE + error->code;
   if (error->domain == WF_ERROR)
     return WF_EXIT_NOT_ALLOWED;
-  if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY))
+  if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY)
+      || g_error_matches (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_WRONG_MAKER))
     return WF_EXIT_WRONG_KEY;
+  if (error->domain == INKAN_SEAL_RECORD_ERROR)
+    return WF_EXIT_SEAL_RECORD;
   if (error->domain == INKAN_STORE_ERROR)
     switch (error->code)
       {
@@ -578,6 +585,36 @@ cmd_user_list (const InkanCliGlobals *globals, int argc, char **argv)
 
 /* ---- seal ------------------------------------------------------------------------------------ */
 
+/* Whether a PIN can be had: from a file, or typed at the controlling terminal. */
+static gboolean
+pin_available (const char *pin_file)
+{
+  FILE *tty;
+
+  if (pin_file != NULL)
+    return TRUE;
+  tty = fopen ("/dev/tty", "r+e");
+  if (tty == NULL)
+    return FALSE;
+  fclose (tty);
+  return TRUE;
+}
+
+/* The seal record signed by the acting administrator's own key. With no way to get a PIN (no
+ * --pin-file, no terminal: a script) and no --maker-key, none is made and *record stays NULL:
+ * the seal is created unbound, and says so. */
+static gboolean
+make_record (Session *s, const InkanSeal *seal, const char *maker_key, const char *pin_file,
+             GBytes **record, GError **error)
+{
+  *record = NULL;
+  if (maker_key == NULL && !pin_available (pin_file))
+    return TRUE;
+  *record = inkan_seal_record_make_as (seal, s->actor, maker_key, _inkan_cli_pin_func,
+                                       (gpointer) pin_file, s->now, error);
+  return *record != NULL;
+}
+
 static int
 cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
 {
@@ -585,6 +622,7 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     _("NAME --kind KIND --image PNG --cert FILE|PKCS11_URL --key PKCS11_URL — register a seal"));
   g_autofree char *kind = NULL, *image = NULL, *cert = NULL, *key = NULL;
   g_autofree char *from = NULL, *until = NULL, *approval = NULL;
+  g_autofree char *maker_key = NULL, *pin_file = NULL;
   g_autofree char *png = NULL;
   g_autofree char *objects = NULL;
   gsize png_len = 0;
@@ -609,6 +647,11 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     { "valid-until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Last day of use"), N_("T") },
     { "approval", 0, 0, G_OPTION_ARG_STRING, &approval,
       N_("none, or the ordered chain of approver roles"), N_("none|ROLE[,ROLE…]") },
+    { "maker-key", 0, 0, G_OPTION_ARG_STRING, &maker_key,
+      N_("Your own key, which signs the seal record (default: the one on a present token whose "
+         "certificate is registered for you)"), N_("PKCS11_URL") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+      N_("Read your token's PIN from this file (default: ask on the terminal)"), N_("FILE") },
     { NULL },
   };
 
@@ -617,6 +660,9 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     return status;
   if (argc != 2)
     return _inkan_cli_usage_error (context, _("Give the seal's name."));
+  if (maker_key != NULL && !g_str_has_prefix (maker_key, "pkcs11:"))
+    return _inkan_cli_usage_error (context, _("--maker-key wants the pkcs11: URL of your own "
+                                              "private key; “inkan-cli token certs” shows it."));
   if (kind == NULL || !inkan_seal_kind_from_string (kind, &seal_kind))
     return _inkan_cli_usage_error (context, _("Give --kind official, contract, finance, legal or "
                                               "personal."));
@@ -670,10 +716,21 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
   seal.cert_der = der;
   seal.key_url = key;
   seal.approval_chain = chain;
+  if (!make_record (&s, &seal, maker_key, pin_file, &seal.record, &error))
+    {
+      g_bytes_unref (seal.image_png);
+      status = wf_fail (error);
+      goto out;
+    }
   created = inkan_store_create_seal (s.store, s.audit, s.actor, &seal, s.now, &error);
   g_bytes_unref (seal.image_png);
+  g_clear_pointer (&seal.record, g_bytes_unref);
   if (created == NULL)
     status = wf_fail (error);
+  else if (created->record == NULL)
+    g_printerr (_("inkan-cli: seal “%s” was created but is not bound: no PIN could be asked for "
+                  "your token (give --pin-file). Its sealings carry no seal record until you run "
+                  "“inkan-cli seal rebind %s”.\n"), created->name, created->name);
 out:
   g_clear_pointer (&seal.valid_from, g_date_time_unref);
   g_clear_pointer (&seal.valid_until, g_date_time_unref);
@@ -799,6 +856,74 @@ cmd_seal_import_image (int argc, char **argv)
   return status;
 }
 
+/* seal rebind NAME: a new record for a seal that has none (made before records were) or whose
+ * record no longer holds (a new picture, certificate or maker). */
+static int
+cmd_seal_rebind (const InkanCliGlobals *globals, int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("NAME — sign a new seal record for a seal with your own key"));
+  g_autofree char *maker_key = NULL, *pin_file = NULL, *objects = NULL;
+  g_auto (Session) s = { 0 };
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (GBytes) record = NULL;
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "maker-key", 0, 0, G_OPTION_ARG_STRING, &maker_key,
+      N_("Your own key, which signs the seal record (default: the one on a present token whose "
+         "certificate is registered for you)"), N_("PKCS11_URL") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+      N_("Read your token's PIN from this file (default: ask on the terminal)"), N_("FILE") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return _inkan_cli_usage_error (context, _("Give the seal's name."));
+  if (maker_key != NULL && !g_str_has_prefix (maker_key, "pkcs11:"))
+    return _inkan_cli_usage_error (context, _("--maker-key wants the pkcs11: URL of your own "
+                                              "private key; “inkan-cli token certs” shows it."));
+  if (!session_open (&s, globals, TRUE, &status))
+    return status;
+  objects = g_strdup_printf ("seal:%s", argv[1]);
+  if (!require_role (&s, INKAN_ROLE_ADMIN, _("bind seals"), "seal.rebind", objects, &status))
+    return status;
+  seal = inkan_store_get_seal (s.store, argv[1], &error);
+  if (seal == NULL)
+    return wf_fail (error);
+  record = inkan_seal_record_make_as (seal, s.actor, maker_key, _inkan_cli_pin_func,
+                                      (gpointer) pin_file, s.now, &error);
+  if (record == NULL
+      || !inkan_store_set_seal_record (s.store, s.audit, s.actor, seal->name, record, s.now,
+                                       &error))
+    return wf_fail (error);
+  g_print (_("Seal “%s” is bound by a new record signed by %s.\n"), seal->name, s.actor->name);
+  return WF_EXIT_OK;
+}
+
+/* "bound (record …, made by …)" or "not bound …" for seal show. */
+static char *
+binding_text (const InkanSeal *seal)
+{
+  g_autoptr (InkanSealRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *made = NULL;
+
+  if (seal->record == NULL)
+    return g_strdup_printf (_("not bound (no seal record: run “inkan-cli seal rebind %s”)"),
+                            seal->name);
+  record = inkan_seal_record_parse (seal->record, &error);
+  if (record == NULL)
+    return g_strdup_printf (_("not bound (the seal record is damaged: rebind the seal; %s)"),
+                            error->message);
+  made = format_time (record->made);
+  return g_strdup_printf (_("bound (record %s, made by %s on %s)"), record->seal_id,
+                          record->maker, made);
+}
+
 static void
 print_seal_line (const InkanSeal *seal)
 {
@@ -839,7 +964,7 @@ cmd_seal_show (const InkanCliGlobals *globals, int argc, char **argv)
   g_auto (Session) s = { 0 };
   g_autoptr (InkanSeal) seal = NULL;
   g_autofree char *chain = NULL, *from = NULL, *until = NULL, *created = NULL, *cert = NULL;
-  g_autofree char *fingerprint = NULL;
+  g_autofree char *fingerprint = NULL, *binding = NULL;
   GError *error = NULL;
   int status = WF_EXIT_OK;
 
@@ -860,11 +985,12 @@ cmd_seal_show (const InkanCliGlobals *globals, int argc, char **argv)
   fingerprint = seal->cert_der != NULL
                 ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, seal->cert_der)
                 : g_strdup ("-");
+  binding = binding_text (seal);
   g_print ("name: %s\nkind: %s\nstate: %s\nvalid from: %s\nvalid until: %s\napproval: %s\n"
-           "key: %s\ncertificate: %s\ncertificate sha256: %s\ncreated: %s\n",
+           "key: %s\ncertificate: %s\ncertificate sha256: %s\ncreated: %s\nbinding: %s\n",
            seal->name, inkan_seal_kind_to_string (seal->kind),
            inkan_seal_state_to_string (seal->state), from, until, chain, seal->key_url, cert,
-           fingerprint, created);
+           fingerprint, created, binding);
   return WF_EXIT_OK;
 }
 
@@ -1447,7 +1573,8 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("IN.pdf -o OUT.pdf --seal NAME — seal a document under the policy"));
   g_autofree char *output = NULL, *seal_name = NULL, *pin_file = NULL, *rect = NULL;
-  g_autofree char *field = NULL, *reason = NULL, *location = NULL;
+  g_autofree char *field = NULL, *reason = NULL, *location = NULL, *tsa_url = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   gint64 request_id = 0;
   int page = 0;
   g_auto (Session) s = { 0 };
@@ -1473,6 +1600,8 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
       N_("Why the document is sealed (default: the request's reason)"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
+      N_("Timestamp the seal at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
   };
 
@@ -1494,6 +1623,12 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   if (rect != NULL && !_inkan_cli_parse_rect (rect, &options.rect))
     return _inkan_cli_usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in "
                                               "points."));
+  if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
+    {
+      status = _inkan_cli_usage_error (context, error->message);
+      g_error_free (error);
+      return status;
+    }
   if (!session_open (&s, globals, TRUE, &status))
     return status;
 
@@ -1512,6 +1647,7 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   options.pin_func = _inkan_cli_pin_func;
   options.pin_data = pin_file;
   options.now = s.now;
+  options.tsa = tsa;
   if (!inkan_sealing_run (&options, NULL, &error))
     return wf_fail (error);
   return WF_EXIT_OK;
@@ -1764,6 +1900,7 @@ _inkan_cli_store_run (const InkanCliGlobals *globals, int argc, char **argv, int
   SUB ("seal", "draw", cmd_seal_draw (argc - 1, argv + 1));
   SUB ("seal", "import-image", cmd_seal_import_image (argc - 1, argv + 1));
   SUB ("seal", "show", cmd_seal_show (globals, argc - 1, argv + 1));
+  SUB ("seal", "rebind", cmd_seal_rebind (globals, argc - 1, argv + 1));
   SUB ("seal", "suspend", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_SUSPENDED));
   SUB ("seal", "resume", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_ACTIVE));
   SUB ("seal", "retire", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_RETIRED));

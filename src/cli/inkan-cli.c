@@ -622,6 +622,51 @@ modification_words (InkanModificationLevel level)
     }
 }
 
+static const char *
+revocation_status_words (InkanRevocationStatus status)
+{
+  switch (status)
+    {
+    case INKAN_REVOCATION_GOOD:
+      return _("not revoked");
+    case INKAN_REVOCATION_REVOKED:
+      return _("REVOKED");
+    case INKAN_REVOCATION_UNKNOWN:
+    default:
+      return _("unknown");
+    }
+}
+
+static const char *
+revocation_source_words (InkanRevocationSource source)
+{
+  switch (source)
+    {
+    case INKAN_REVOCATION_SOURCE_EMBEDDED:
+      return _("validation data embedded in the file");
+    case INKAN_REVOCATION_SOURCE_ONLINE:
+      return _("fetched online");
+    case INKAN_REVOCATION_SOURCE_NONE:
+    default:
+      return _("not checked");
+    }
+}
+
+/* The seal record's binding, one line: "Seal: Contract (contract), made by Admin: bound". */
+static void
+print_seal (const InkanSealReport *seal)
+{
+  if (seal == NULL)
+    return;
+  if (seal->bound)
+    g_print (_("      Seal: %s (%s), made by %s: bound to this signature\n"), seal->name,
+             seal->kind, seal->maker);
+  else
+    g_print (_("      Seal: %s (%s), made by %s: NOT BOUND\n"),
+             seal->name != NULL ? seal->name : _("unreadable"),
+             seal->kind != NULL ? seal->kind : "?", seal->maker != NULL ? seal->maker : "?");
+}
+
 static void
 print_report (const InkanReport *report)
 {
@@ -669,6 +714,14 @@ print_report (const InkanReport *report)
         }
       else if (sig->timestamp != NULL)
         g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
+      for (j = 0; sig->revocation != NULL && j < sig->revocation->len; j++)
+        {
+          const InkanRevocationReport *r = g_ptr_array_index (sig->revocation, j);
+
+          g_print (_("      Revocation of %s: %s (%s)\n"), r->certificate,
+                   revocation_status_words (r->status), revocation_source_words (r->source));
+        }
+      print_seal (sig->seal);
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
@@ -704,7 +757,8 @@ cmd_verify (int argc, char **argv)
     g_option_context_new (_("FILE.pdf… — check the signatures of PDF documents"));
   g_auto (GStrv) trust_files = NULL;
   g_autofree char *at = NULL;
-  gboolean system_trust = FALSE, json = FALSE;
+  gboolean system_trust = FALSE, json = FALSE, online = FALSE;
+  int timeout = 0;
   g_autoptr (InkanTrust) trust = inkan_trust_new ();
   g_autoptr (GDateTime) now = NULL;
   InkanVerifyOptions options = { 0 };
@@ -719,6 +773,11 @@ cmd_verify (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per file"), NULL },
     { "time", 0, 0, G_OPTION_ARG_STRING, &at,
       N_("Validate as of this time instead of now (RFC 3339)"), N_("TIME") },
+    { "online", 0, 0, G_OPTION_ARG_NONE, &online,
+      N_("Ask the certificates' OCSP responders and CRL servers for the revocation status the "
+         "file does not hold"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("With --online, seconds to wait for each responder (default 30)"), N_("S") },
     { NULL },
   };
 
@@ -736,6 +795,8 @@ cmd_verify (int argc, char **argv)
     }
   if (argc < 2)
     return usage_error (context, _("Give at least one PDF document."));
+  if (timeout < 0)
+    return usage_error (context, _("--timeout wants a number of seconds."));
   if (at != NULL)
     {
       now = g_date_time_new_from_iso8601 (at, NULL);
@@ -754,6 +815,8 @@ cmd_verify (int argc, char **argv)
     return fail (error);
   options.trust = trust;
   options.now = now;
+  options.online = online;
+  options.timeout = (guint) timeout;
 
   for (i = 1; i < (guint) argc; i++)
     {
@@ -819,7 +882,7 @@ print_usage (FILE *stream)
              "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
              "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
-             "            [--time RFC3339]\n"
+             "            [--time RFC3339] [--online [--timeout S]]\n"
              "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli timestamp FILE.pdf -o OUT.pdf --tsa URL\n"
              "  inkan-cli seal draw --kind round|oval|square --name TEXT [--purpose TEXT]\n"
@@ -828,7 +891,7 @@ print_usage (FILE *stream)
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
-             "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H]\n"
+             "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H] [--tsa URL]\n"
              "  inkan-cli --version\n"
              "\n"
              "Each command has --help. Pages count from 1; rectangles are in PDF points from the\n"

@@ -5,6 +5,7 @@
 #include "inkan-pdf.h"
 #include "inkan-store.h"
 #include "inkan-token.h"
+#include "inkan-tsa.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,12 @@ typedef struct
   gpointer pin_data;
   const char *pin;
   GDateTime *now;                 /* the time of the act (millisecond precision); NULL: now */
+  InkanTsa *tsa;                  /* timestamp the seal at this authority (PAdES B-T); NULL: none.
+                                   * A TSA that fails is a failure like any other: no output, the
+                                   * use given back, "sign.failed" in the audit trail */
+  gboolean tsa_optional;          /* ...unless it cannot be reached and this is set: the document
+                                   * is then sealed without a timestamp, which the audit trail
+                                   * and the result say */
 } InkanSealingOptions;
 
 typedef struct
@@ -36,6 +43,7 @@ typedef struct
   gint64 grant_id;                /* the grant the use was charged to */
   gint64 request_id;              /* 0 when none */
   char document_sha256[65];       /* of the input, lower-case hex */
+  gboolean timestamped;           /* the seal carries the TSA's timestamp */
 } InkanSealingResult;
 
 /* Checks the actor's role, the seal's grants, templates, request and signed approvals (the

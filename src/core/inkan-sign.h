@@ -28,6 +28,8 @@ typedef struct
                              * signature's widget; NULL: none */
   InkanTsa *tsa;            /* timestamp the signature value there (PAdES B-T); NULL: none.
                              * A TSA that fails leaves no output. */
+  GBytes *seal_record;      /* the seal record (inkan-seal-record.h) to carry as the signed
+                             * attribute INKAN_SEAL_RECORD_OID; NULL: none */
 } InkanSignOptions;
 
 /* Seals options->input into options->output. Either the output is complete and synced, or it
