@@ -8,6 +8,7 @@
 #include "inkan-approving.h"
 #include "inkan-audit-export.h"
 #include "inkan-policy.h"
+#include "inkan-seal-art.h"
 #include "inkan-seal-record.h"
 #include "inkan-sealing.h"
 #include "inkan-store.h"
@@ -734,6 +735,125 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
 out:
   g_clear_pointer (&seal.valid_from, g_date_time_unref);
   g_clear_pointer (&seal.valid_until, g_date_time_unref);
+  return status;
+}
+
+/* ---- seal artwork ---------------------------------------------------------------------------- */
+
+/* Exit codes of `seal draw` and `seal import-image`, those of inkan-cli.c for the same faults. */
+static int
+art_fail (GError *error)
+{
+  int code = WF_EXIT_OTHER;
+
+  if (error->domain == INKAN_SEAL_ART_ERROR)
+    switch (error->code)
+      {
+      case INKAN_SEAL_ART_ERROR_INVALID:
+        code = WF_EXIT_USAGE;
+        break;
+      case INKAN_SEAL_ART_ERROR_NOT_FOUND:
+        code = WF_EXIT_NO_INPUT;
+        break;
+      case INKAN_SEAL_ART_ERROR_UNREADABLE:
+      case INKAN_SEAL_ART_ERROR_NO_INK:
+        code = 69;   /* the image exit code of inkan-cli.c */
+        break;
+      case INKAN_SEAL_ART_ERROR_WRITE:
+        code = 73;   /* the write exit code of inkan-cli.c */
+        break;
+      default:
+        break;
+      }
+  g_printerr ("inkan-cli: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+static int
+cmd_seal_draw (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("--kind round|oval|square --name TEXT -o OUT.png — draw a seal image"));
+  g_autofree char *kind = NULL, *name = NULL, *purpose = NULL, *code = NULL, *output = NULL;
+  cairo_surface_t *surface;
+  double size_mm = 0, dpi = 0;
+  gboolean inner_ring = FALSE;
+  InkanSealArtSpec spec = { 0 };
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("round (official, contract), oval (finance) or square (personal name)"), N_("KIND") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("The organisation or person, 1 to 30 characters"), N_("TEXT") },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose,
+      N_("The seal's purpose, e.g. 合同专用章 (round and oval)"), N_("TEXT") },
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code,
+      N_("A registration number along the lower edge (round and oval)"), N_("TEXT") },
+    { "inner-ring", 0, 0, G_OPTION_ARG_NONE, &inner_ring,
+      N_("A thin ring inside the border (round and oval)"), NULL },
+    { "size-mm", 0, 0, G_OPTION_ARG_DOUBLE, &size_mm,
+      N_("Diameter, oval width or side (default 42, 45, 20)"), N_("N") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution (default 600)"), N_("N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG to write"), N_("OUT.png") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (context,
+    _("Draws a seal in red on a transparent background, for “seal create --image”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return _inkan_cli_usage_error (context, _("seal draw takes options only."));
+  if (kind == NULL || !inkan_seal_art_kind_from_string (kind, &spec.kind))
+    return _inkan_cli_usage_error (context, _("Give --kind round, oval or square."));
+  if (name == NULL || output == NULL)
+    return _inkan_cli_usage_error (context, _("Give the seal's --name and the -o file."));
+  spec.name = name;
+  spec.purpose = purpose;
+  spec.code = code;
+  spec.size_mm = size_mm;
+  spec.dpi = dpi;
+  spec.inner_ring = inner_ring;
+  surface = inkan_seal_art_render (&spec, NULL, &error);
+  if (surface == NULL)
+    return art_fail (error);
+  if (!inkan_seal_art_write_png (surface, output, &error))
+    status = art_fail (error);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+static int
+cmd_seal_import_image (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("IN.png|IN.jpg -o OUT.png — clean a scanned seal"));
+  g_autofree char *output = NULL;
+  cairo_surface_t *surface;
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG to write"), N_("OUT.png") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (context,
+    _("Keeps the red ink of a scanned seal and makes the paper, grey noise and other inks "
+      "transparent; the result is cropped to the seal."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || output == NULL)
+    return _inkan_cli_usage_error (context, _("Give the scanned image and the -o file."));
+  surface = inkan_seal_art_import (argv[1], &error);
+  if (surface == NULL)
+    return art_fail (error);
+  if (!inkan_seal_art_write_png (surface, output, &error))
+    status = art_fail (error);
+  cairo_surface_destroy (surface);
   return status;
 }
 
@@ -1779,6 +1899,8 @@ _inkan_cli_store_run (const InkanCliGlobals *globals, int argc, char **argv, int
   SUB ("user", "list", cmd_user_list (globals, argc - 1, argv + 1));
   SUB ("seal", "create", cmd_seal_create (globals, argc - 1, argv + 1));
   SUB ("seal", "list", cmd_seal_list (globals, argc - 1, argv + 1));
+  SUB ("seal", "draw", cmd_seal_draw (argc - 1, argv + 1));
+  SUB ("seal", "import-image", cmd_seal_import_image (argc - 1, argv + 1));
   SUB ("seal", "show", cmd_seal_show (globals, argc - 1, argv + 1));
   SUB ("seal", "rebind", cmd_seal_rebind (globals, argc - 1, argv + 1));
   SUB ("seal", "suspend", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_SUSPENDED));
