@@ -1748,7 +1748,7 @@ write_appearance (Builder *b, const InkanPdfSigParams *params, double w, double 
       double size = MIN (strip * 0.7, w / (strlen (params->code) * 0.6) * 0.9);
       double x = (w - strlen (params->code) * 0.6 * size) / 2;
 
-      g_string_append (content, "q 0.75 0.05 0.05 rg BT /F1 ");
+      g_string_append (content, "q 0.3 g BT /F1 ");
       append_number (content, size);
       g_string_append (content, " Tf ");
       append_number (content, x);
@@ -2080,6 +2080,29 @@ fit_image (const InkanPdfSigParams *params, const InkanRect *area, InkanRect *fi
   *fitted = (InkanRect){ area->x + (area->width - w) / 2, area->y + (area->height - h) / 2, w, h };
 }
 
+/* A new seal: the image fills its place as it would alone, the code's strip goes under it and
+ * the QR code beside it, moved back onto the page where they would leave it. */
+static void
+place_with_extras (const InkanPdfSigParams *params, const PageGeometry *geo,
+                   const InkanRect *area, InkanRect *placed)
+{
+  const InkanImage *image = params->image;
+  double scale = MIN (area->width / image->width, area->height / image->height);
+  double iw = image->width * scale, ih = image->height * scale, cw, ch, vw, vh;
+
+  appearance_size (params, &cw, &ch);
+  *placed = (InkanRect){ area->x + (area->width - iw) / 2, area->y + (area->height - ih) / 2,
+                         cw * scale, ch * scale };
+  placed->y -= placed->height - ih;
+  visible_size (geo, &vw, &vh);
+  if (placed->x + placed->width > vw)
+    placed->x = MAX (0, vw - placed->width);
+  if (placed->y < 0)
+    placed->y = 0;
+  if (placed->width > vw || placed->height > vh)
+    fit_image (params, area, placed);
+}
+
 static void
 append_rect (GString *out, const InkanRect *r)
 {
@@ -2367,7 +2390,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
             }
           if (!check_placement (self, &geo, page, &area, error))
             return NULL;
-          fit_image (params, &area, &fitted);
+          place_with_extras (params, &geo, &area, &fitted);
           visible_to_user (&geo, &fitted, &user);
           visible = TRUE;
         }

@@ -206,7 +206,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   g_autoptr (GBytes) evidence = NULL;
   g_autoptr (WorkDir) workdir = NULL;
   g_autofree char *template_sha = NULL, *image_path = NULL, *cert_path = NULL;
-  g_autofree char *details = NULL;
+  g_autofree char *details = NULL, *code = NULL;
   InkanPolicyInput input = { 0 };
   InkanSignOptions options = { 0 };
   GError *local = NULL;
@@ -361,6 +361,14 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
     }
   else
     options.page = o->page;
+  options.qr = o->qr;
+  options.watermark = o->watermark;
+  options.riding = o->riding;
+  options.riding_pages = o->riding_pages;
+  options.n_riding_pages = o->n_riding_pages;
+  options.verification_code = &code;
+  if (o->riding)
+    options.page = 0;
   if (!inkan_sign_pdf (&options, &local))
     return fail (&run, error, local, "Sealing failed");
   g_clear_pointer (&workdir, remove_workdir);
@@ -370,7 +378,8 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
    * request used. Should that fail, the file goes, so that a sealed copy never exists without
    * its record. */
   details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
-                             " into %s.", o->input, seal->name, grant_id, o->output);
+                             " into %s; verification code %s.", o->input, seal->name, grant_id,
+                             o->output, code);
   if (!inkan_store_complete_signature (o->store, run.audit, o->actor, run.reservation, details,
                                        run.now, &local))
     {
@@ -385,6 +394,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
       result->grant_id = grant_id;
       result->request_id = o->request_id;
       g_strlcpy (result->document_sha256, run.sha, sizeof result->document_sha256);
+      g_strlcpy (result->verification_code, code, sizeof result->verification_code);
     }
   return TRUE;
 }

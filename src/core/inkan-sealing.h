@@ -29,6 +29,11 @@ typedef struct
   gpointer pin_data;
   const char *pin;
   GDateTime *now;                 /* the time of the act (millisecond precision); NULL: now */
+  gboolean qr;                    /* as InkanSignOptions: a QR code of the verification code */
+  gboolean watermark;             /* "Sealed by … on …" across every page */
+  gboolean riding;                /* a riding seal across `riding_pages` (NULL: every page) */
+  const guint *riding_pages;
+  guint n_riding_pages;
 } InkanSealingOptions;
 
 typedef struct
@@ -36,6 +41,7 @@ typedef struct
   gint64 grant_id;                /* the grant the use was charged to */
   gint64 request_id;              /* 0 when none */
   char document_sha256[65];       /* of the input, lower-case hex */
+  char verification_code[16];     /* XXXX-XXXX-XXXX, also in the audit entry's details */
 } InkanSealingResult;
 
 /* Checks the actor's role, the seal's grants, templates, request and signed approvals (the
