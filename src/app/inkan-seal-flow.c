@@ -35,6 +35,7 @@ struct _InkanSealFlow
   InkanReport *report;
   gint64 request_id;
   char *error;
+  gboolean riding;
 };
 
 enum
@@ -87,6 +88,15 @@ fail (InkanSealFlow *self,
 }
 
 /* ---- the save dialog ------------------------------------------------------------------- */
+
+void
+inkan_seal_flow_set_riding (InkanSealFlow *self,
+                            gboolean       riding)
+{
+  g_return_if_fail (INKAN_IS_SEAL_FLOW (self));
+
+  self->riding = riding;
+}
 
 GFile *
 inkan_seal_flow_get_proposed_output (InkanSealFlow *self)
@@ -178,6 +188,7 @@ typedef struct
   guint page;
   gboolean has_rect;
   InkanRect rect;
+  gboolean riding;
   char *pin;
   GStrv anchors;
   gboolean system_trust;
@@ -263,6 +274,7 @@ sign_thread (GTask        *task,
   options.page = data->page;
   options.has_rect = data->has_rect;
   options.rect = data->rect;
+  options.riding = data->riding;
   /* Tried once: a refused PIN comes back as PIN_INCORRECT with the token's sentence. */
   options.pin = data->pin;
   if (!inkan_sealing_run (&options, NULL, &error))
@@ -380,6 +392,7 @@ pin_response (InkanPinDialog *dialog,
       data->has_rect = TRUE;
       data->rect = self->rect;
     }
+  data->riding = self->riding;
   gather_trust (data);
 
   set_state (self, INKAN_SEAL_FLOW_SIGNING);
