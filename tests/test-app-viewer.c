@@ -253,6 +253,98 @@ layout_changed (InkanPageView *view,
   (*count)++;
 }
 
+/* Grey level (0–255) of the pixel at (x, y) of a native-endian ARGB32 buffer. */
+static double
+grey_at (const guchar *data,
+         gsize         stride,
+         int           x,
+         int           y)
+{
+  guint32 pixel = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
+
+  return 0.299 * ((pixel >> 16) & 0xff) + 0.587 * ((pixel >> 8) & 0xff) + 0.114 * (pixel & 0xff);
+}
+
+/* At the largest zoom a whole page is more pixels than the renderer makes: the part on screen
+ * must still be drawn at full resolution (a detail over the magnified page), not blurred. The
+ * view's pixels are compared with poppler's rendering of the same area at the same scale. */
+static void
+test_high_zoom (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *pdf = inkan_test_make_pdf ("one-page");
+  g_autofree char *shot = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree guchar *pixels = NULL;
+  PopplerPage *page;
+  InkanPageView *view;
+  GtkAdjustment *hadj, *vadj;
+  graphene_rect_t rect;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double x, y, sum = 0, worst = 0;
+  guint inked = 0;
+  int width, height;
+
+  inkan_test_app_open (fixture->window, pdf);
+  view = current_page_view (fixture);
+  wait_rendered (fixture, 0);
+
+  /* The title, "Service agreement", at 800 % in the view's top-left corner. */
+  inkan_page_view_set_scale (view, INKAN_PAGE_VIEW_MAX_SCALE);
+  hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+  vadj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  inkan_page_view_page_to_view (view, 0, 64, 60, &x, &y);
+  gtk_adjustment_set_value (hadj, round (gtk_adjustment_get_value (hadj) + x));
+  gtk_adjustment_set_value (vadj, round (gtk_adjustment_get_value (vadj) + y));
+  inkan_test_app_wait_until (inkan_page_view_is_page_sharp (view, 0));
+  shot = inkan_test_app_screenshot (GTK_WIDGET (view), "viewer-zoom-800");
+
+  texture = gdk_texture_new_from_filename (shot, &error);
+  g_assert_no_error (error);
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  inkan_page_view_get_page_rect (view, 0, &rect);
+  cairo_translate (cr, rect.origin.x, rect.origin.y);
+  cairo_scale (cr, INKAN_PAGE_VIEW_MAX_SCALE, INKAN_PAGE_VIEW_MAX_SCALE);
+  page = poppler_document_get_page (
+    inkan_document_get_poppler (inkan_page_view_get_document (view)), 0);
+  poppler_page_render (page, cr);
+  g_object_unref (page);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  /* Over the pixels where either image has ink: the glyphs' edges match, within a pixel's
+   * rounding of the page's size. A page magnified 1.9 × differs by tens of grey levels. */
+  for (int py = 0; py < height; py++)
+    for (int px = 0; px < width; px++)
+      {
+        double a = grey_at (pixels, (gsize) width * 4, px, py);
+        double b = grey_at (cairo_image_surface_get_data (surface),
+                            cairo_image_surface_get_stride (surface), px, py);
+
+        if (a > 250 && b > 250)
+          continue;
+        inked++;
+        sum += fabs (a - b);
+        worst = MAX (worst, fabs (a - b));
+      }
+  cairo_surface_destroy (surface);
+  g_test_message ("high zoom: %u inked pixels, mean difference %.2f, worst %.0f grey levels",
+                  inked, sum / MAX (inked, 1), worst);
+  /* The title's glyphs fill a good part of the view. */
+  g_assert_cmpuint (inked, >, (guint) (width * height / 50));
+  g_assert_cmpfloat (sum / inked, <, 8.0);
+}
+
 /* The stamp helper's contract: view ↔ page coordinates and the overlay layer. */
 static void
 test_coordinates (Fixture       *fixture,
@@ -498,6 +590,7 @@ main (int   argc,
   ADD ("open-document", test_open_document);
   ADD ("tabs", test_tabs);
   ADD ("zoom", test_zoom);
+  ADD ("high-zoom", test_high_zoom);
   ADD ("coordinates-and-overlay", test_coordinates);
   ADD ("refusals", test_refusals);
   ADD ("open-paths", test_open_paths);

@@ -14,6 +14,25 @@
 /* Pages rendered ahead of the viewport, below and above it. */
 #define PREFETCH_AFTER 2
 #define PREFETCH_BEFORE 1
+/* Above the scale at which a whole page fits in INKAN_RENDERER_MAX_PIXELS, the whole-page
+ * texture is drawn magnified and a detail, the visible part of the page at full resolution,
+ * is drawn over it. The detail reaches this far beyond the viewport (view pixels), so a small
+ * scroll needs no new one, and its edges snap to this grid (device pixels). */
+#define DETAIL_MARGIN 160
+#define DETAIL_GRID 64
+
+/* The sharp part of one page on screen at a high zoom. */
+typedef struct
+{
+  InkanPageView *view;
+  int page;
+  GdkTexture *texture;          /* the last finished detail, or NULL */
+  int width;                    /* the whole page's width in device pixels it was made for */
+  cairo_rectangle_int_t region; /* what it shows, in those pixels */
+  InkanRenderJob *job;          /* the next detail on its way, or NULL */
+  int job_width;
+  cairo_rectangle_int_t job_region;
+} Detail;
 
 typedef struct
 {
@@ -41,6 +60,7 @@ struct _InkanPageView
   int current_page;
 
   GHashTable *jobs;           /* page → InkanRenderJob, the renders this view waits for */
+  GHashTable *details;        /* page → Detail, for the pages on screen at a high zoom */
   GPtrArray *overlays;        /* OverlayChild */
 
   double gesture_start_scale;
@@ -551,18 +571,29 @@ render_done (int         page,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* The page's size in device pixels at the current scale. */
+static void
+full_size (InkanPageView *self,
+           int            page,
+           int           *width,
+           int           *height)
+{
+  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  double w, h;
+
+  page_size (self, page, &w, &h);
+  *width = MAX (1, (int) ceil (w * self->scale * factor));
+  *height = MAX (1, (int) ceil (h * self->scale * factor));
+}
+
+/* The size of the page's whole texture: its full size, or less at a high zoom. */
 static void
 texture_size (InkanPageView *self,
               int            page,
               int           *width,
               int           *height)
 {
-  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  double w, h;
-
-  page_size (self, page, &w, &h);
-  *width = (int) ceil (w * self->scale * factor);
-  *height = (int) ceil (h * self->scale * factor);
+  full_size (self, page, width, height);
   inkan_renderer_clamp_size (width, height);
 }
 
@@ -610,6 +641,184 @@ drop_unwanted_jobs (InkanPageView *self,
     }
 }
 
+/* Details: the visible part of a page at full resolution, when its whole texture is smaller. */
+
+static void
+detail_free (gpointer data)
+{
+  Detail *detail = data;
+
+  g_clear_pointer (&detail->job, inkan_render_job_cancel);
+  g_clear_object (&detail->texture);
+  g_free (detail);
+}
+
+static gboolean
+region_contains (const cairo_rectangle_int_t *outer,
+                 const cairo_rectangle_int_t *inner)
+{
+  return inner->x >= outer->x && inner->y >= outer->y
+         && inner->x + inner->width <= outer->x + outer->width
+         && inner->y + inner->height <= outer->y + outer->height;
+}
+
+/* The part of the page on screen, in device pixels of the page drawn at full size; FALSE when
+ * the page's whole texture has its full size (no detail is needed) or nothing of it shows. */
+static gboolean
+visible_region (InkanPageView         *self,
+                int                    page,
+                const graphene_rect_t *rect,
+                cairo_rectangle_int_t *visible)
+{
+  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int full_width, full_height, width, height;
+  double x0, y0, x1, y1;
+
+  full_size (self, page, &full_width, &full_height);
+  width = full_width;
+  height = full_height;
+  inkan_renderer_clamp_size (&width, &height);
+  if (width == full_width && height == full_height)
+    return FALSE;
+
+  x0 = MAX (0, -rect->origin.x);
+  y0 = MAX (0, -rect->origin.y);
+  x1 = MIN (rect->size.width, gtk_widget_get_width (GTK_WIDGET (self)) - rect->origin.x);
+  y1 = MIN (rect->size.height, gtk_widget_get_height (GTK_WIDGET (self)) - rect->origin.y);
+  if (x1 <= x0 || y1 <= y0)
+    return FALSE;
+  visible->x = CLAMP ((int) floor (x0 * factor), 0, full_width - 1);
+  visible->y = CLAMP ((int) floor (y0 * factor), 0, full_height - 1);
+  visible->width = MIN ((int) ceil (x1 * factor), full_width) - visible->x;
+  visible->height = MIN ((int) ceil (y1 * factor), full_height) - visible->y;
+  return visible->width > 0 && visible->height > 0;
+}
+
+/* The region to render for `visible`: a margin around it, snapped to the grid, inside the
+ * page, within the renderer's largest texture (without the margin if need be). */
+static gboolean
+detail_region (InkanPageView               *self,
+               int                          page,
+               const cairo_rectangle_int_t *visible,
+               cairo_rectangle_int_t       *region)
+{
+  int margin = DETAIL_MARGIN * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int full_width, full_height;
+
+  full_size (self, page, &full_width, &full_height);
+  for (int attempt = 0; attempt < 2; attempt++, margin = 0)
+    {
+      int x0 = MAX (0, (visible->x - margin) / DETAIL_GRID * DETAIL_GRID);
+      int y0 = MAX (0, (visible->y - margin) / DETAIL_GRID * DETAIL_GRID);
+      int x1 = visible->x + visible->width + margin;
+      int y1 = visible->y + visible->height + margin;
+
+      x1 = MIN (full_width, (x1 + DETAIL_GRID - 1) / DETAIL_GRID * DETAIL_GRID);
+      y1 = MIN (full_height, (y1 + DETAIL_GRID - 1) / DETAIL_GRID * DETAIL_GRID);
+      *region = (cairo_rectangle_int_t) { x0, y0, x1 - x0, y1 - y0 };
+      if ((double) region->width * region->height <= INKAN_RENDERER_MAX_PIXELS)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+detail_done (int         page,
+             GdkTexture *texture,
+             gpointer    user_data)
+{
+  Detail *detail = user_data;
+
+  g_set_object (&detail->texture, texture);
+  detail->width = detail->job_width;
+  detail->region = detail->job_region;
+  g_clear_pointer (&detail->job, inkan_render_job_cancel);
+  gtk_widget_queue_draw (GTK_WIDGET (detail->view));
+}
+
+/* The detail of `page` to draw over its whole texture, asking for a new one when the one
+ * there is not at this scale or does not cover what is on screen. */
+static Detail *
+want_detail (InkanPageView         *self,
+             int                    page,
+             const graphene_rect_t *rect)
+{
+  cairo_rectangle_int_t visible, region;
+  int width, height;
+  Detail *detail;
+
+  if (!visible_region (self, page, rect, &visible))
+    {
+      g_hash_table_remove (self->details, GINT_TO_POINTER (page));
+      return NULL;
+    }
+  full_size (self, page, &width, &height);
+  detail = g_hash_table_lookup (self->details, GINT_TO_POINTER (page));
+  if (detail == NULL)
+    {
+      detail = g_new0 (Detail, 1);
+      detail->view = self;
+      detail->page = page;
+      g_hash_table_insert (self->details, GINT_TO_POINTER (page), detail);
+    }
+  if (detail->texture != NULL && detail->width == width
+      && region_contains (&detail->region, &visible))
+    return detail;
+  if (detail->job != NULL && detail->job_width == width
+      && region_contains (&detail->job_region, &visible))
+    return detail;
+  if (!detail_region (self, page, &visible, &region))
+    return detail;
+  g_clear_pointer (&detail->job, inkan_render_job_cancel);
+  detail->job_width = width;
+  detail->job_region = region;
+  detail->job = inkan_renderer_render_region (inkan_renderer_get_default (), self->document,
+                                              page, width, height, &region,
+                                              INKAN_RENDER_PRIORITY_VISIBLE, detail_done, detail);
+  return detail;
+}
+
+/* Draws the part of the detail that is at this scale, over the page's rectangle. */
+static void
+append_detail (InkanPageView         *self,
+               GtkSnapshot           *snapshot,
+               Detail                *detail,
+               const graphene_rect_t *rect)
+{
+  int factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  int width, height;
+
+  full_size (self, detail->page, &width, &height);
+  if (detail->texture == NULL || detail->width != width)
+    return;
+  /* On whole device pixels, so the detail's pixels are the screen's. */
+  gtk_snapshot_append_texture (snapshot, detail->texture,
+                               &GRAPHENE_RECT_INIT (
+                                 round (rect->origin.x * factor + detail->region.x) / factor,
+                                 round (rect->origin.y * factor + detail->region.y) / factor,
+                                 (double) detail->region.width / factor,
+                                 (double) detail->region.height / factor));
+}
+
+/* Forgets the details of pages out of [first, last]. */
+static void
+drop_unwanted_details (InkanPageView *self,
+                       int            first,
+                       int            last)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->details);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      int page = GPOINTER_TO_INT (key);
+
+      if (page < first || page > last)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
 static void
 inkan_page_view_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
@@ -638,6 +847,7 @@ inkan_page_view_snapshot (GtkWidget   *widget,
       graphene_rect_t rect;
       GskRoundedRect outline;
       GdkTexture *texture;
+      Detail *detail;
       int width, tex_height;
 
       page_rect_view (self, page, &rect);
@@ -652,16 +862,22 @@ inkan_page_view_snapshot (GtkWidget   *widget,
         {
           gtk_snapshot_append_texture (snapshot, texture, &rect);
           self->drawn_textures++;
-          continue;
         }
-      /* The placeholder: white paper, or the page at another scale while this one renders. */
-      gtk_snapshot_append_color (snapshot, &white, &rect);
-      texture = inkan_renderer_lookup_any (renderer, self->document, page);
-      if (texture != NULL)
-        gtk_snapshot_append_texture (snapshot, texture, &rect);
-      self->drawn_placeholders++;
-      want_page (self, page, INKAN_RENDER_PRIORITY_VISIBLE);
+      else
+        {
+          /* The placeholder: white paper, or the page at another scale while it renders. */
+          gtk_snapshot_append_color (snapshot, &white, &rect);
+          texture = inkan_renderer_lookup_any (renderer, self->document, page);
+          if (texture != NULL)
+            gtk_snapshot_append_texture (snapshot, texture, &rect);
+          self->drawn_placeholders++;
+          want_page (self, page, INKAN_RENDER_PRIORITY_VISIBLE);
+        }
+      detail = want_detail (self, page, &rect);
+      if (detail != NULL)
+        append_detail (self, snapshot, detail, &rect);
     }
+  drop_unwanted_details (self, first, last);
 
   for (int page = last + 1; page <= MIN (last + PREFETCH_AFTER, self->n_pages - 1); page++)
     want_page (self, page, INKAN_RENDER_PRIORITY_NEXT);
@@ -691,6 +907,29 @@ inkan_page_view_is_page_rendered (InkanPageView *self,
   texture_size (self, page, &width, &height);
   return inkan_renderer_lookup (inkan_renderer_get_default (), self->document, page, width)
          != NULL;
+}
+
+gboolean
+inkan_page_view_is_page_sharp (InkanPageView *self,
+                               int            page)
+{
+  cairo_rectangle_int_t visible;
+  graphene_rect_t rect;
+  Detail *detail;
+  int width, height;
+
+  g_return_val_if_fail (INKAN_IS_PAGE_VIEW (self), FALSE);
+  g_return_val_if_fail (page >= 0 && page < self->n_pages, FALSE);
+
+  if (!inkan_page_view_is_page_rendered (self, page))
+    return FALSE;
+  page_rect_view (self, page, &rect);
+  if (!visible_region (self, page, &rect, &visible))
+    return TRUE;
+  full_size (self, page, &width, &height);
+  detail = g_hash_table_lookup (self->details, GINT_TO_POINTER (page));
+  return detail != NULL && detail->texture != NULL && detail->width == width
+         && region_contains (&detail->region, &visible);
 }
 
 void
@@ -894,6 +1133,7 @@ inkan_page_view_set_document (InkanPageView *self,
   if (self->document == document)
     return;
   g_hash_table_remove_all (self->jobs);
+  g_hash_table_remove_all (self->details);
   g_set_object (&self->document, document);
   g_clear_pointer (&self->tops, g_free);
   self->n_pages = 0;
@@ -995,6 +1235,7 @@ inkan_page_view_dispose (GObject *object)
       inkan_page_view_remove_overlay (self, child->widget);
     }
   g_hash_table_remove_all (self->jobs);
+  g_hash_table_remove_all (self->details);
   g_clear_handle_id (&self->pending_id, g_source_remove);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed, self);
@@ -1014,6 +1255,7 @@ inkan_page_view_finalize (GObject *object)
 
   g_clear_pointer (&self->tops, g_free);
   g_clear_pointer (&self->jobs, g_hash_table_unref);
+  g_clear_pointer (&self->details, g_hash_table_unref);
   g_clear_pointer (&self->overlays, g_ptr_array_unref);
 
   G_OBJECT_CLASS (inkan_page_view_parent_class)->finalize (object);
@@ -1142,6 +1384,7 @@ inkan_page_view_init (InkanPageView *self)
   self->scale = 1.0;
   self->zoom_mode = INKAN_ZOOM_MODE_FIT_WIDTH;
   self->jobs = g_hash_table_new_full (NULL, NULL, NULL, release_job);
+  self->details = g_hash_table_new_full (NULL, NULL, NULL, detail_free);
   self->overlays = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

@@ -95,6 +95,10 @@ void           inkan_page_view_remove_overlay (InkanPageView *self,
  * placeholder). For tests and bench/app. */
 gboolean       inkan_page_view_is_page_rendered (InkanPageView *self,
                                                  int            page);
+/* TRUE when the page is drawn at the screen's full resolution: rendered, and at a zoom where
+ * its whole texture is smaller than the page, with a detail covering the part on screen. */
+gboolean       inkan_page_view_is_page_sharp    (InkanPageView *self,
+                                                 int            page);
 /* How many pages the last frame drew from a finished render, how many as placeholders, and how
  * long the view's snapshot took (µs of main-loop work, not counting GTK's rendering). */
 void           inkan_page_view_get_draw_stats   (InkanPageView *self,

@@ -27,6 +27,8 @@ struct _InkanRenderJob
   InkanDocument *document;
   int page;
   int width, height;
+  gboolean is_region;
+  cairo_rectangle_int_t region; /* for a detail; the whole page otherwise */
   InkanRenderDone done;
   gpointer user_data;
   GdkTexture *texture;      /* the result, set by the worker */
@@ -220,7 +222,12 @@ deliver (gpointer data)
 {
   InkanRenderJob *job = data;
 
-  if (job->texture != NULL)
+  if (job->texture != NULL && job->is_region)
+    {
+      if (!g_atomic_int_get (&job->cancelled) && job->done != NULL)
+        job->done (job->page, job->texture, job->user_data);
+    }
+  else if (job->texture != NULL)
     {
       /* Kept even when cancelled: a neighbour view or a later scroll may want it. */
       insert_entry (job->renderer, job->document, job->page, job->width, job->texture);
@@ -237,11 +244,13 @@ free_pixels (gpointer data)
   cairo_surface_destroy (data);
 }
 
+/* Renders the part `region` of the page drawn width × height pixels. */
 static GdkTexture *
-render_page (InkanDocument *document,
-             int            page_index,
-             int            width,
-             int            height)
+render_page (InkanDocument               *document,
+             int                          page_index,
+             int                          width,
+             int                          height,
+             const cairo_rectangle_int_t *region)
 {
   PopplerPage *page;
   cairo_surface_t *surface;
@@ -250,7 +259,7 @@ render_page (InkanDocument *document,
   GdkTexture *texture;
   double page_width, page_height;
 
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, region->width, region->height);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
     {
       cairo_surface_destroy (surface);
@@ -265,6 +274,7 @@ render_page (InkanDocument *document,
   page = poppler_document_get_page (inkan_document_get_poppler (document), page_index);
   if (page != NULL)
     {
+      cairo_translate (cr, -region->x, -region->y);
       cairo_scale (cr, width / page_width, height / page_height);
       poppler_page_render (page, cr);
     }
@@ -274,10 +284,11 @@ render_page (InkanDocument *document,
   cairo_surface_flush (surface);
 
   bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      (gsize) cairo_image_surface_get_stride (surface)
+                                        * region->height,
                                       free_pixels, surface);
   /* Cairo's ARGB32 in native endianness is GDK_MEMORY_DEFAULT. */
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+  texture = gdk_memory_texture_new (region->width, region->height, GDK_MEMORY_DEFAULT, bytes,
                                     cairo_image_surface_get_stride (surface));
   g_bytes_unref (bytes);
   return texture;
@@ -290,7 +301,7 @@ worker (gpointer data,
   InkanRenderJob *job = data;
 
   if (!g_atomic_int_get (&job->cancelled))
-    job->texture = render_page (job->document, job->page, job->width, job->height);
+    job->texture = render_page (job->document, job->page, job->width, job->height, &job->region);
   g_idle_add_full (G_PRIORITY_DEFAULT, deliver, job, NULL);
 }
 
@@ -444,6 +455,37 @@ inkan_renderer_clamp_size (int *width,
     }
 }
 
+static InkanRenderJob *
+queue_job (InkanRenderer               *self,
+           InkanDocument               *document,
+           int                          page,
+           int                          width,
+           int                          height,
+           const cairo_rectangle_int_t *region,
+           InkanRenderPriority          priority,
+           InkanRenderDone              done,
+           gpointer                     user_data)
+{
+  InkanRenderJob *job = g_new0 (InkanRenderJob, 1);
+
+  g_atomic_ref_count_init (&job->ref_count);
+  job->seq = ++self->seq;
+  job->priority = priority;
+  job->renderer = g_object_ref (self);
+  job->document = g_object_ref (document);
+  job->page = page;
+  job->width = width;
+  job->height = height;
+  job->is_region = region != NULL;
+  job->region = region != NULL ? *region : (cairo_rectangle_int_t) { 0, 0, width, height };
+  job->done = done;
+  job->user_data = user_data;
+  g_thread_pool_push (priority == INKAN_RENDER_PRIORITY_VISIBLE ? self->pool
+                                                               : self->background_pool,
+                      render_job_ref (job), NULL);
+  return job;
+}
+
 InkanRenderJob *
 inkan_renderer_render (InkanRenderer       *self,
                        InkanDocument       *document,
@@ -454,29 +496,33 @@ inkan_renderer_render (InkanRenderer       *self,
                        InkanRenderDone      done,
                        gpointer             user_data)
 {
-  InkanRenderJob *job;
-
   g_return_val_if_fail (INKAN_IS_RENDERER (self), NULL);
   g_return_val_if_fail (INKAN_IS_DOCUMENT (document), NULL);
   g_return_val_if_fail (page >= 0 && page < inkan_document_get_n_pages (document), NULL);
 
   inkan_renderer_clamp_size (&width, &height);
+  return queue_job (self, document, page, width, height, NULL, priority, done, user_data);
+}
 
-  job = g_new0 (InkanRenderJob, 1);
-  g_atomic_ref_count_init (&job->ref_count);
-  job->seq = ++self->seq;
-  job->priority = priority;
-  job->renderer = g_object_ref (self);
-  job->document = g_object_ref (document);
-  job->page = page;
-  job->width = width;
-  job->height = height;
-  job->done = done;
-  job->user_data = user_data;
-  g_thread_pool_push (priority == INKAN_RENDER_PRIORITY_VISIBLE ? self->pool
-                                                               : self->background_pool,
-                      render_job_ref (job), NULL);
-  return job;
+InkanRenderJob *
+inkan_renderer_render_region (InkanRenderer               *self,
+                              InkanDocument               *document,
+                              int                          page,
+                              int                          width,
+                              int                          height,
+                              const cairo_rectangle_int_t *region,
+                              InkanRenderPriority          priority,
+                              InkanRenderDone              done,
+                              gpointer                     user_data)
+{
+  g_return_val_if_fail (INKAN_IS_RENDERER (self), NULL);
+  g_return_val_if_fail (INKAN_IS_DOCUMENT (document), NULL);
+  g_return_val_if_fail (page >= 0 && page < inkan_document_get_n_pages (document), NULL);
+  g_return_val_if_fail (region != NULL && region->width > 0 && region->height > 0, NULL);
+  g_return_val_if_fail ((double) region->width * region->height <= INKAN_RENDERER_MAX_PIXELS,
+                        NULL);
+
+  return queue_job (self, document, page, width, height, region, priority, done, user_data);
 }
 
 void

@@ -48,6 +48,19 @@ InkanRenderJob *inkan_renderer_render      (InkanRenderer       *self,
                                             InkanRenderPriority  priority,
                                             InkanRenderDone      done,
                                             gpointer             user_data);
+/* Queues the rendering of the part `region` (in pixels) of `page` as if the whole page were
+ * width × height pixels: the detail drawn over a page whose whole texture had to be clamped
+ * (inkan_renderer_clamp_size) at a high zoom. `region` must be at most
+ * INKAN_RENDERER_MAX_PIXELS. Details are not cached: the caller keeps the texture `done` gives. */
+InkanRenderJob *inkan_renderer_render_region (InkanRenderer               *self,
+                                              InkanDocument               *document,
+                                              int                          page,
+                                              int                          width,
+                                              int                          height,
+                                              const cairo_rectangle_int_t *region,
+                                              InkanRenderPriority          priority,
+                                              InkanRenderDone              done,
+                                              gpointer                     user_data);
 void            inkan_render_job_cancel    (InkanRenderJob *job);
 int             inkan_render_job_get_width (InkanRenderJob *job);
 
