@@ -1586,14 +1586,14 @@ check_riding (Verifier *v, const FoundSig *found, InkanSignatureReport *sig)
           now = qpdf_get_page_n (last, (size_t) rp->index);
           if (qpdf_oh_get_object_id (last, now) == rp->id)
             digest = page_content_sha256 (last, now);
-          if (digest == NULL || g_strcmp0 (digest, rp->content_sha256) != 0)
-            g_string_append_printf (problems, "%s%s", problems->len > 0 ? "; " : "",
-                                    digest == NULL ? _("a page was put in place of one it joined")
-                                                   : _("a page it joined was redrawn"));
-          if (digest == NULL || g_strcmp0 (digest, rp->content_sha256) != 0)
-            {
-              g_string_append_printf (problems, _(" (page %d)"), rp->index + 1);
-            }
+          if (digest != NULL && g_strcmp0 (digest, rp->content_sha256) == 0)
+            continue;
+          if (problems->len > 0)
+            g_string_append (problems, "; ");
+          g_string_append_printf (problems,
+                                  digest == NULL ? _("another page was put in place of page %d")
+                                                 : _("page %d was redrawn"),
+                                  rp->index + 1);
         }
       if (qpdf_has_error (last))
         (void) qpdf_get_error (last);
