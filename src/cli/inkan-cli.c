@@ -730,6 +730,12 @@ print_report (const InkanReport *report)
                                           : inkan_indication_to_string (sig->indication));
       g_print ("      %s; %s.\n", coverage_words (sig->coverage),
                modification_words (sig->modification_level));
+      if (sig->verification_code != NULL)
+        g_print (_("      Verification code: %s\n"), sig->verification_code);
+      if (sig->riding_pages > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "      A riding seal across %u page.\n",
+                              "      A riding seal across %u pages.\n", sig->riding_pages),
+                 sig->riding_pages);
       if (sig->timestamp != NULL && sig->timestamp->time != NULL)
         {
           g_autoptr (GDateTime) ts = g_date_time_to_utc (sig->timestamp->time);
