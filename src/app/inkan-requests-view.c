@@ -11,6 +11,9 @@
 #include "inkan-application.h"
 #include "inkan-approving.h"
 #include "inkan-placement.h"
+#include "inkan-policy.h"
+#include "inkan-seal-item.h"
+#include "inkan-seal-status.h"
 #include "inkan-sealing.h"
 #include "inkan-window.h"
 
@@ -69,6 +72,9 @@ struct _InkanRequestsView
   char *message;
   InkanPinDialog *pin_dialog;
   GtkFileChooserNative *chooser;
+  InkanSealFlow *flow;            /* the last "Seal…" */
+  gint64 sealing;                 /* the request it seals under */
+  gint64 refused;                 /* the request whose sealing was last refused (the label) */
   gboolean switched;              /* the queue was shown once by itself */
 
   /* Template children. */
@@ -84,6 +90,8 @@ struct _InkanRequestsView
   GtkListBox *approvals_list;
   GtkWidget *decision_box;
   GtkEntry *comment_entry;
+  GtkButton *seal_button;
+  GtkLabel *seal_refusal_label;
 };
 
 G_DEFINE_FINAL_TYPE (InkanRequestsView, inkan_requests_view, ADW_TYPE_BIN)
@@ -98,6 +106,21 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+/* Spinning while a worker runs; not while a dialog waits for the user. */
+static void
+update_spinner (InkanRequestsView *self)
+{
+  InkanRequestsState state = self->state;
+  gboolean sealing = state == INKAN_REQUESTS_SEALING
+                     && (self->flow == NULL
+                           ? self->chooser == NULL
+                           : inkan_seal_flow_get_state (self->flow) == INKAN_SEAL_FLOW_SIGNING);
+
+  gtk_spinner_set_spinning (self->spinner, state == INKAN_REQUESTS_LOADING
+                                             || state == INKAN_REQUESTS_FINDING_KEY
+                                             || state == INKAN_REQUESTS_SIGNING || sealing);
+}
+
 static void
 set_state (InkanRequestsView *self,
            InkanRequestsState state)
@@ -105,11 +128,32 @@ set_state (InkanRequestsView *self,
   if (self->state == state)
     return;
   self->state = state;
-  gtk_spinner_set_spinning (self->spinner, state == INKAN_REQUESTS_LOADING
-                                             || state == INKAN_REQUESTS_FINDING_KEY
-                                             || state == INKAN_REQUESTS_SIGNING);
+  update_spinner (self);
   gtk_widget_set_sensitive (self->decision_box, state == INKAN_REQUESTS_IDLE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seal_button), state == INKAN_REQUESTS_IDLE);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/* The outcome, kept for tests (and said elsewhere). */
+static void
+remember (InkanRequestsView *self,
+          const char        *message)
+{
+  g_free (self->message);
+  self->message = g_strdup (message);
+}
+
+/* Why sealing under request `id` was refused, kept under its detail (a toast cuts long
+ * sentences); `message` NULL clears it. */
+static void
+show_refusal (InkanRequestsView *self,
+              gint64             id,
+              const char        *message)
+{
+  self->refused = message != NULL ? id : 0;
+  gtk_label_set_text (self->seal_refusal_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->seal_refusal_label),
+                          message != NULL && self->shown == id);
 }
 
 /* The outcome said: kept for tests, shown as a toast in the window. */
@@ -119,8 +163,7 @@ say (InkanRequestsView *self,
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  g_free (self->message);
-  self->message = g_strdup (message);
+  remember (self, message);
   if (INKAN_IS_WINDOW (root))
     inkan_window_show_toast (INKAN_WINDOW (root), message);
 }
@@ -167,20 +210,87 @@ format_time (GDateTime *time)
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("?");
 }
 
+/* What the lists are made of, read from the store in one query each, whatever the number of
+ * requests. */
+typedef struct
+{
+  GPtrArray *users;               /* InkanUser */
+  GPtrArray *seals;               /* InkanSeal */
+  GPtrArray *grants;              /* InkanGrant, every seal's */
+  GPtrArray *approvals;           /* InkanApproval, every request's, by request then step */
+  GHashTable *user_by_id;         /* gint64 * → InkanUser *, borrowed */
+  GHashTable *seal_by_id;         /* gint64 * → InkanSeal *, borrowed */
+  GHashTable *approvals_by_request; /* gint64 * → GPtrArray of borrowed InkanApproval */
+} Registry;
+
+static void
+registry_clear (Registry *registry)
+{
+  g_clear_pointer (&registry->user_by_id, g_hash_table_unref);
+  g_clear_pointer (&registry->seal_by_id, g_hash_table_unref);
+  g_clear_pointer (&registry->approvals_by_request, g_hash_table_unref);
+  g_clear_pointer (&registry->users, g_ptr_array_unref);
+  g_clear_pointer (&registry->seals, g_ptr_array_unref);
+  g_clear_pointer (&registry->grants, g_ptr_array_unref);
+  g_clear_pointer (&registry->approvals, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Registry, registry_clear)
+
+static gboolean
+registry_read (Registry   *registry,
+               InkanStore *store,
+               GError    **error)
+{
+  if ((registry->users = inkan_store_list_users (store, error)) == NULL
+      || (registry->seals = inkan_store_list_seals (store, error)) == NULL
+      || (registry->grants = inkan_store_list_grants (store, 0, error)) == NULL
+      || (registry->approvals = inkan_store_list_approvals (store, 0, error)) == NULL)
+    return FALSE;
+  registry->user_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < registry->users->len; i++)
+    {
+      InkanUser *user = registry->users->pdata[i];
+
+      g_hash_table_insert (registry->user_by_id, &user->id, user);
+    }
+  registry->seal_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < registry->seals->len; i++)
+    {
+      InkanSeal *seal = registry->seals->pdata[i];
+
+      g_hash_table_insert (registry->seal_by_id, &seal->id, seal);
+    }
+  registry->approvals_by_request = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                                          (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < registry->approvals->len; i++)
+    {
+      InkanApproval *approval = registry->approvals->pdata[i];
+      GPtrArray *steps = g_hash_table_lookup (registry->approvals_by_request,
+                                              &approval->request_id);
+
+      if (steps == NULL)
+        {
+          steps = g_ptr_array_new ();
+          g_hash_table_insert (registry->approvals_by_request, &approval->request_id, steps);
+        }
+      g_ptr_array_add (steps, approval);
+    }
+  return TRUE;
+}
+
 /* The grant the requester's use would be charged to: a live one for them or their role. */
 static char *
-describe_grant (InkanStore *store,
+describe_grant (const Registry     *registry,
                 const InkanRequest *request,
-                const InkanUser *requester)
+                const InkanUser    *requester)
 {
-  g_autoptr (GPtrArray) grants = inkan_store_list_grants (store, request->seal_id, NULL);
-
-  for (guint i = 0; grants != NULL && i < grants->len; i++)
+  for (guint i = 0; i < registry->grants->len; i++)
     {
-      const InkanGrant *g = grants->pdata[i];
+      const InkanGrant *g = registry->grants->pdata[i];
       g_autoptr (GString) text = NULL;
 
-      if (g->revoked || requester == NULL
+      if (g->seal_id != request->seal_id || g->revoked || requester == NULL
           || !(g->user_id == requester->id || (g->role & requester->roles) != 0))
         continue;
       text = g_string_new (NULL);
@@ -205,32 +315,32 @@ describe_grant (InkanStore *store,
 }
 
 static Entry *
-make_entry (InkanStore   *store,
-            InkanRequest *request,
-            GError      **error)
+make_entry (const Registry *registry,
+            InkanRequest   *request,
+            GError        **error)
 {
   g_autoptr (Entry) entry = g_new0 (Entry, 1);
-  g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (InkanUser) requester = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
+  const InkanSeal *seal = g_hash_table_lookup (registry->seal_by_id, &request->seal_id);
+  const InkanUser *requester = g_hash_table_lookup (registry->user_by_id, &request->requester_id);
+  GPtrArray *approvals = g_hash_table_lookup (registry->approvals_by_request, &request->id);
 
   entry->request = request;
   entry->approvals = g_ptr_array_new_with_free_func (g_free);
-  seal = inkan_store_get_seal_by_id (store, request->seal_id, error);
   if (seal == NULL)
-    return NULL;
+    {
+      g_set_error (error, INKAN_STORE_ERROR, INKAN_STORE_ERROR_NOT_FOUND,
+                   _("Request %" G_GINT64_FORMAT " names a seal the registry does not have."),
+                   request->id);
+      return NULL;
+    }
   entry->seal_name = g_strdup (seal->name);
   entry->n_steps = seal->approval_chain->len;
-  requester = inkan_store_get_user_by_id (store, request->requester_id, NULL);
   entry->requester = g_strdup (requester != NULL ? requester->name : "?");
-  entry->grant = describe_grant (store, request, requester);
-  approvals = inkan_store_list_approvals (store, request->id, error);
-  if (approvals == NULL)
-    return NULL;
-  for (guint i = 0; i < approvals->len; i++)
+  entry->grant = describe_grant (registry, request, requester);
+  for (guint i = 0; approvals != NULL && i < approvals->len; i++)
     {
       const InkanApproval *a = approvals->pdata[i];
-      g_autoptr (InkanUser) approver = inkan_store_get_user_by_id (store, a->approver_id, NULL);
+      const InkanUser *approver = g_hash_table_lookup (registry->user_by_id, &a->approver_id);
       g_autofree char *when = format_time (a->time);
       const char *who = approver != NULL ? approver->name : "?";
 
@@ -250,10 +360,10 @@ make_entry (InkanStore   *store,
 }
 
 static GPtrArray *
-make_entries (InkanStore *store,
-              GPtrArray  *requests,
-              gint64      requester_id,
-              GError    **error)
+make_entries (const Registry *registry,
+              GPtrArray      *requests,
+              gint64          requester_id,
+              GError        **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
 
@@ -265,7 +375,7 @@ make_entries (InkanStore *store,
       if (requester_id != 0 && request->requester_id != requester_id)
         continue;
       requests->pdata[i] = NULL;
-      entry = make_entry (store, request, error);
+      entry = make_entry (registry, request, error);
       if (entry == NULL)
         return NULL;
       g_ptr_array_add (entries, entry);
@@ -284,6 +394,7 @@ load_thread (GTask        *task,
   g_autoptr (InkanUser) user = NULL;
   g_autoptr (GPtrArray) all = NULL;
   g_autoptr (GPtrArray) waiting = NULL;
+  g_auto (Registry) registry = { 0 };
   Lists *lists;
   GError *error = NULL;
 
@@ -306,15 +417,15 @@ load_thread (GTask        *task,
                         : NULL;
   if (waiting != NULL)
     g_ptr_array_set_free_func (waiting, (GDestroyNotify) inkan_request_free);
-  if (waiting == NULL)
+  if (waiting == NULL || !registry_read (&registry, store, &error))
     {
       g_task_return_error (task, error);
       return;
     }
   lists = g_new0 (Lists, 1);
-  lists->mine = make_entries (store, all, user->id, &error);
+  lists->mine = make_entries (&registry, all, user->id, &error);
   if (lists->mine != NULL)
-    lists->to_approve = make_entries (store, waiting, 0, &error);
+    lists->to_approve = make_entries (&registry, waiting, 0, &error);
   if (lists->to_approve == NULL)
     {
       lists_free (lists);
@@ -466,6 +577,7 @@ fill_lists (InkanRequestsView *self)
 }
 
 static void show_detail (InkanRequestsView *self);
+static gboolean can_seal (const Entry *e);
 
 static void
 loaded (GObject      *source,
@@ -630,6 +742,9 @@ show_detail (InkanRequestsView *self)
       gtk_list_box_append (self->approvals_list, row);
     }
   gtk_widget_set_visible (self->decision_box, waiting);
+  gtk_widget_set_visible (GTK_WIDGET (self->seal_button), !waiting && can_seal (e));
+  gtk_widget_set_visible (GTK_WIDGET (self->seal_refusal_label),
+                          self->refused == e->request->id && can_seal (e));
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
 }
 
@@ -874,6 +989,12 @@ pin_response (InkanPinDialog    *dialog,
                    g_object_unref);
   if (g_strcmp0 (response, "apply") != 0)
     {
+      /* Cancelled, Escape or the close button: the decision under way is dropped whole; the
+       * comment typed and the ticks stay for another try. */
+      g_clear_pointer (&self->deciding, g_array_unref);
+      self->deciding = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_clear_pointer (&self->comment, g_free);
+      g_clear_pointer (&self->key_url, g_free);
       set_state (self, INKAN_REQUESTS_IDLE);
       return;
     }
@@ -1031,12 +1152,23 @@ approve_selected_clicked (InkanRequestsView *self)
   inkan_requests_view_approve_selected (self);
 }
 
-/* ---- opening the document -------------------------------------------------------------------- */
+/* ---- finding the document, to open it or to seal it ------------------------------------------ */
+
+typedef enum
+{
+  FIND_TO_OPEN,
+  FIND_TO_SEAL,
+} FindPurpose;
 
 typedef struct
 {
+  FindPurpose purpose;
+  gint64 request_id;
   GPtrArray *candidates;          /* char *: paths to try */
   char *sha256;
+  gboolean asked;                 /* the one candidate is the file the user chose */
+  char *store_path;               /* FIND_TO_SEAL: where the policy is asked, and for whom */
+  char *user_name;
 } FindData;
 
 static void
@@ -1044,7 +1176,106 @@ find_data_free (FindData *data)
 {
   g_ptr_array_unref (data->candidates);
   g_free (data->sha256);
+  g_free (data->store_path);
+  g_free (data->user_name);
   g_free (data);
+}
+
+/* What the search found: the document, and when sealing, the policy's answer for it. */
+typedef struct
+{
+  char *path;                     /* NULL: none of the candidates is the request's document */
+  InkanSeal *seal;
+  InkanRequest *request;
+  gint64 grant_id;
+  GError *refusal;                /* the core's sentence when sealing would be refused */
+} Found;
+
+static void
+found_free (Found *found)
+{
+  g_free (found->path);
+  g_clear_pointer (&found->seal, inkan_seal_free);
+  g_clear_pointer (&found->request, inkan_request_free);
+  g_clear_error (&found->refusal);
+  g_free (found);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Found, found_free)
+
+/* The core's policy on sealing `found->path` under the request now, asked before the save
+ * dialog and the PIN: the answer inkan_sealing_run() gives again, and enforces, when the seal
+ * is applied. FALSE only when the store or the file cannot be read. */
+static gboolean
+ask_policy (const FindData *data,
+            Found          *found,
+            GError        **error)
+{
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (InkanUser) actor = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autoptr (GPtrArray) grants = NULL;
+  g_autoptr (GPtrArray) approvals = NULL;
+  g_autoptr (GPtrArray) approvers = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) inkan_user_free);
+  g_autoptr (GPtrArray) templates = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) inkan_template_free);
+  g_autofree char *sha = NULL;
+  g_autofree char *template_sha = NULL;
+  InkanPolicyInput input = { 0 };
+  gboolean named = FALSE;
+
+  if ((now = inkan_clock_now (error)) == NULL
+      || (store = inkan_store_open (data->store_path, error)) == NULL
+      || (actor = inkan_store_get_user (store, data->user_name, error)) == NULL
+      || (found->request = inkan_store_get_request (store, data->request_id, error)) == NULL
+      || (found->seal = inkan_store_get_seal_by_id (store, found->request->seal_id, error))
+           == NULL
+      || (grants = inkan_store_list_grants (store, found->seal->id, error)) == NULL
+      || (approvals = inkan_store_list_approvals (store, data->request_id, error)) == NULL
+      || (sha = inkan_file_sha256 (found->path, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < approvals->len; i++)
+    {
+      const InkanApproval *a = approvals->pdata[i];
+      InkanUser *approver = inkan_store_get_user_by_id (store, a->approver_id, error);
+
+      if (approver == NULL)
+        return FALSE;
+      g_ptr_array_add (approvers, approver);
+    }
+  for (guint i = 0; i < grants->len; i++)
+    {
+      const InkanGrant *g = grants->pdata[i];
+
+      named = named || (g->template_ids != NULL && g->template_ids->len > 0);
+    }
+  if (named)
+    {
+      g_autoptr (GPtrArray) all = inkan_store_list_templates (store, error);
+
+      if (all == NULL)
+        return FALSE;
+      g_ptr_array_set_free_func (all, NULL);
+      g_ptr_array_extend_and_steal (templates, g_steal_pointer (&all));
+      template_sha = inkan_template_digest (found->path, NULL, error);
+      if (template_sha == NULL)
+        return FALSE;
+    }
+  if (!inkan_policy_check_role (actor, INKAN_ROLE_CLERK, _("use seals"), &found->refusal))
+    return TRUE;
+  input.actor = actor;
+  input.seal = found->seal;
+  input.grants = grants;
+  input.document_sha256 = sha;
+  input.document_template_sha256 = template_sha;
+  input.templates = templates;
+  input.request = found->request;
+  input.approvals = approvals;
+  input.approvers = approvers;
+  input.now = now;
+  inkan_policy_check_sign (&input, &found->grant_id, &found->refusal);
+  return TRUE;
 }
 
 static void
@@ -1054,19 +1285,29 @@ find_document_thread (GTask        *task,
                       GCancellable *cancellable)
 {
   FindData *data = task_data;
+  g_autoptr (Found) found = g_new0 (Found, 1);
+  GError *error = NULL;
 
-  for (guint i = 0; i < data->candidates->len; i++)
+  for (guint i = 0; i < data->candidates->len && found->path == NULL; i++)
     {
       g_autofree char *sha = inkan_file_sha256 (data->candidates->pdata[i], NULL);
 
       if (sha != NULL && g_str_equal (sha, data->sha256))
-        {
-          g_task_return_pointer (task, g_strdup (data->candidates->pdata[i]), g_free);
-          return;
-        }
+        found->path = g_strdup (data->candidates->pdata[i]);
     }
-  g_task_return_pointer (task, NULL, NULL);
+  /* A file chosen to be sealed is judged by the policy even when it differs: the core says why
+   * it cannot be sealed under the request. */
+  if (found->path == NULL && data->asked && data->purpose == FIND_TO_SEAL
+      && data->candidates->len == 1)
+    found->path = g_strdup (data->candidates->pdata[0]);
+  if (found->path != NULL && data->purpose == FIND_TO_SEAL && !ask_policy (data, found, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&found), (GDestroyNotify) found_free);
 }
+
 
 static void
 draw_placement (GtkDrawingArea *area,
@@ -1183,6 +1424,8 @@ open_found (InkanRequestsView *self,
 }
 
 static void find_document (InkanRequestsView *self,
+                           FindPurpose        purpose,
+                           gint64             request_id,
                            GPtrArray         *candidates,
                            gboolean           asked);
 
@@ -1192,18 +1435,83 @@ chooser_response (GtkNativeDialog   *chooser,
                   InkanRequestsView *self)
 {
   g_autoptr (GFile) file = NULL;
-  g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
 
   if (GTK_FILE_CHOOSER_NATIVE (chooser) != self->chooser)
     return;
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-  g_clear_object (&self->chooser);
-  if (file == NULL || g_file_get_path (file) == NULL)
-    return;
-  g_ptr_array_add (candidates, g_file_get_path (file));
-  find_document (self, candidates, TRUE);
+  inkan_requests_view_choose_document (self, file);
 }
+
+void
+inkan_requests_view_choose_document (InkanRequestsView *self,
+                                     GFile             *file)
+{
+  g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  FindPurpose purpose;
+  gint64 id;
+  char *path;
+
+  g_return_if_fail (INKAN_IS_REQUESTS_VIEW (self));
+  g_return_if_fail (file == NULL || G_IS_FILE (file));
+
+  if (self->chooser == NULL)
+    return;
+  purpose = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self->chooser), "purpose"));
+  id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (self->chooser), "request-id"));
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  path = file != NULL ? g_file_get_path (file) : NULL;
+  if (path == NULL)
+    {
+      /* Dismissed, or a file that is not on this computer: nothing stays pending. */
+      if (purpose == FIND_TO_SEAL)
+        set_state (self, INKAN_REQUESTS_IDLE);
+      if (file != NULL)
+        say (self, _("Only a file on this computer can be used: choose a local copy of the "
+                     "document."));
+      return;
+    }
+  update_spinner (self);
+  g_ptr_array_add (candidates, path);
+  find_document (self, purpose, id, candidates, TRUE);
+}
+
+gboolean
+inkan_requests_view_is_asking_document (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), FALSE);
+  return self->chooser != NULL;
+}
+
+static void
+ask_document (InkanRequestsView *self,
+              FindPurpose        purpose,
+              gint64             request_id,
+              const char        *document_name)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *title = NULL;
+
+  if (self->chooser != NULL)
+    {
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  /* TRANSLATORS: the file chooser's title: "Find supply.pdf" */
+  title = g_strdup_printf (_("Find %s"), document_name);
+  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
+                                                                           : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL);
+  g_object_set_data (G_OBJECT (self->chooser), "purpose", GINT_TO_POINTER (purpose));
+  g_object_set_data (G_OBJECT (self->chooser), "request-id", GSIZE_TO_POINTER (request_id));
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  update_spinner (self);
+}
+
+static void start_flow (InkanRequestsView *self,
+                        Found             *found);
 
 static void
 document_found (GObject      *source,
@@ -1211,70 +1519,94 @@ document_found (GObject      *source,
                 gpointer      user_data)
 {
   g_autoptr (InkanRequestsView) self = user_data;
-  g_autofree char *path = g_task_propagate_pointer (G_TASK (result), NULL);
-  gboolean asked = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (result), "asked"));
-  const Entry *e = find_entry (self, self->shown, NULL);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_autofree char *title = NULL;
+  FindData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Found) found = g_task_propagate_pointer (G_TASK (result), &error);
+  gboolean sealing = data->purpose == FIND_TO_SEAL;
+  const Entry *e = find_entry (self, data->request_id, NULL);
 
-  if (g_task_had_error (G_TASK (result)) || e == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (path != NULL)
+  if (found == NULL)
     {
-      open_found (self, path, e);
+      set_state (self, INKAN_REQUESTS_IDLE);
+      show_refusal (self, data->request_id, error->message);
+      say (self, error->message);
       return;
     }
-  if (asked)
+  if (found->path == NULL && data->asked)
     {
+      if (sealing)
+        set_state (self, INKAN_REQUESTS_IDLE);
       say (self, _("That file is not the request’s document: its SHA-256 differs. Choose the "
                    "file the requester sent."));
       return;
     }
-  /* TRANSLATORS: the file chooser's title: "Find supply.pdf" */
-  title = g_strdup_printf (_("Find %s"), e->request->document_name);
-  self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root)
-                                                                           : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, NULL, NULL);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  if (found->path == NULL)
+    {
+      if (e != NULL && e->request->document_name != NULL)
+        ask_document (self, data->purpose, data->request_id, e->request->document_name);
+      else if (sealing)
+        set_state (self, INKAN_REQUESTS_IDLE);
+      return;
+    }
+  if (!sealing)
+    {
+      if (e != NULL)
+        open_found (self, found->path, e);
+      return;
+    }
+  if (found->refusal != NULL)
+    {
+      set_state (self, INKAN_REQUESTS_IDLE);
+      show_refusal (self, data->request_id, found->refusal->message);
+      say (self, found->refusal->message);
+      return;
+    }
+  start_flow (self, found);
 }
 
 static void
 find_document (InkanRequestsView *self,
+               FindPurpose        purpose,
+               gint64             request_id,
                GPtrArray         *candidates,
                gboolean           asked)
 {
-  const Entry *e = find_entry (self, self->shown, NULL);
+  const Entry *e = find_entry (self, request_id, NULL);
   g_autoptr (GTask) task = NULL;
   FindData *data;
 
   if (e == NULL)
-    return;
+    {
+      if (purpose == FIND_TO_SEAL)
+        set_state (self, INKAN_REQUESTS_IDLE);
+      return;
+    }
   data = g_new0 (FindData, 1);
+  data->purpose = purpose;
+  data->request_id = request_id;
   data->candidates = g_ptr_array_ref (candidates);
   data->sha256 = g_strdup (e->request->document_sha256);
+  data->asked = asked;
+  data->store_path = g_strdup (store_path ());
+  data->user_name = g_strdup (current_user ());
   task = g_task_new (NULL, self->cancellable, document_found, g_object_ref (self));
   g_task_set_source_tag (task, find_document);
-  g_object_set_data (G_OBJECT (task), "asked", GINT_TO_POINTER (asked));
   g_task_set_task_data (task, data, (GDestroyNotify) find_data_free);
   g_task_run_in_thread (task, find_document_thread);
 }
 
-void
-inkan_requests_view_open_document (InkanRequestsView *self)
+/* Where the request's document may be: the open tabs first, then the recent files of the same
+ * name (hashed in the worker). */
+static GPtrArray *
+gather_candidates (InkanRequestsView *self,
+                   const Entry       *e)
 {
-  const Entry *e;
-  g_autoptr (GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
-  GtkRoot *root;
+  GPtrArray *candidates = g_ptr_array_new_with_free_func (g_free);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GList *items;
 
-  g_return_if_fail (INKAN_IS_REQUESTS_VIEW (self));
-
-  e = find_entry (self, self->shown, NULL);
-  if (e == NULL || e->request->document_name == NULL)
-    return;
-  /* The open tabs first, then the recent files of the same name. */
-  root = gtk_widget_get_root (GTK_WIDGET (self));
   if (INKAN_IS_WINDOW (root))
     {
       AdwTabView *tabs = inkan_window_get_tab_view (INKAN_WINDOW (root));
@@ -1308,13 +1640,172 @@ inkan_requests_view_open_document (InkanRequestsView *self)
         g_ptr_array_add (candidates, g_steal_pointer (&path));
     }
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
-  find_document (self, candidates, FALSE);
+  return candidates;
+}
+
+void
+inkan_requests_view_open_document (InkanRequestsView *self)
+{
+  const Entry *e;
+  g_autoptr (GPtrArray) candidates = NULL;
+
+  g_return_if_fail (INKAN_IS_REQUESTS_VIEW (self));
+
+  e = find_entry (self, self->shown, NULL);
+  /* While sealing, the file chooser may be the sealing's. */
+  if (e == NULL || e->request->document_name == NULL || self->state == INKAN_REQUESTS_SEALING)
+    return;
+  candidates = gather_candidates (self, e);
+  find_document (self, FIND_TO_OPEN, e->request->id, candidates, FALSE);
 }
 
 static void
 open_clicked (InkanRequestsView *self)
 {
   inkan_requests_view_open_document (self);
+}
+
+/* ---- sealing under an approved request ------------------------------------------------------- */
+
+static gboolean
+can_seal (const Entry *e)
+{
+  return e != NULL && e->request->state == INKAN_REQUEST_APPROVED
+         && e->request->document_name != NULL && current_user () != NULL
+         && g_strcmp0 (e->requester, current_user ()) == 0;
+}
+
+static void
+clear_flow (InkanRequestsView *self)
+{
+  if (self->flow == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->flow, self);
+  g_clear_object (&self->flow);
+}
+
+static void
+flow_changed (InkanRequestsView *self)
+{
+  InkanSealFlowState state = inkan_seal_flow_get_state (self->flow);
+  gint64 id = self->sealing;
+
+  update_spinner (self);
+  if (state == INKAN_SEAL_FLOW_DONE)
+    {
+      g_autofree char *name = g_file_get_basename (inkan_seal_flow_get_output (self->flow));
+      g_autofree char *message = NULL;
+
+      /* The flow said the outcome in a toast and opened the sealed copy. */
+      /* TRANSLATORS: "Request 12 is used: its document was sealed into supply-sealed.pdf." */
+      message = g_strdup_printf (_("Request %" G_GINT64_FORMAT " is used: its document was "
+                                   "sealed into %s."), id, name);
+      remember (self, message);
+    }
+  else if (state == INKAN_SEAL_FLOW_FAILED)
+    {
+      remember (self, inkan_seal_flow_get_error (self->flow));
+      show_refusal (self, id, inkan_seal_flow_get_error (self->flow));
+    }
+  else if (state != INKAN_SEAL_FLOW_CANCELLED)
+    return;
+  set_state (self, INKAN_REQUESTS_IDLE);
+  inkan_requests_view_reload (self);
+}
+
+static void
+start_flow (InkanRequestsView *self,
+            Found             *found)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr (InkanSealItem) item = NULL;
+  InkanSealStatus *status;
+  InkanRect rect = { 0 };
+  guint page;
+
+  if (!GTK_IS_WINDOW (root) || store_path () == NULL || current_user () == NULL)
+    {
+      set_state (self, INKAN_REQUESTS_IDLE);
+      return;
+    }
+  /* The request's placement; with none proposed, a rectangle of no size: the core's default. */
+  page = MAX (found->request->page, 1);
+  if (found->request->page > 0)
+    {
+      rect.x = found->request->rect[0];
+      rect.y = found->request->rect[1];
+      rect.width = found->request->rect[2];
+      rect.height = found->request->rect[3];
+    }
+  /* The seal as the palette lists it for this document: usable under the approved request, so
+   * the flow seals under it. */
+  status = g_new0 (InkanSealStatus, 1);
+  status->seal = g_steal_pointer (&found->seal);
+  status->availability = INKAN_AVAILABILITY_USABLE;
+  status->reason_code = -1;
+  status->grant_id = found->grant_id;
+  status->request = g_steal_pointer (&found->request);
+  item = inkan_seal_item_new (status);
+
+  clear_flow (self);
+  self->sealing = status->request->id;
+  self->flow = inkan_seal_flow_new (GTK_WINDOW (root), store_path (), current_user (),
+                                    found->path, item, page, &rect);
+  g_signal_connect_swapped (self->flow, "notify::state", G_CALLBACK (flow_changed), self);
+  inkan_seal_flow_apply (self->flow);
+}
+
+void
+inkan_requests_view_seal_shown (InkanRequestsView *self)
+{
+  const Entry *e;
+  g_autoptr (GPtrArray) candidates = NULL;
+
+  g_return_if_fail (INKAN_IS_REQUESTS_VIEW (self));
+
+  e = find_entry (self, self->shown, NULL);
+  if (!can_seal (e) || self->state != INKAN_REQUESTS_IDLE || store_path () == NULL)
+    return;
+  clear_flow (self);
+  show_refusal (self, 0, NULL);
+  set_state (self, INKAN_REQUESTS_SEALING);
+  candidates = gather_candidates (self, e);
+  find_document (self, FIND_TO_SEAL, e->request->id, candidates, FALSE);
+}
+
+gboolean
+inkan_requests_view_can_seal_shown (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), FALSE);
+  return can_seal (find_entry (self, self->shown, NULL));
+}
+
+GtkButton *
+inkan_requests_view_get_seal_button (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), NULL);
+  return self->seal_button;
+}
+
+const char *
+inkan_requests_view_get_seal_refusal (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->seal_refusal_label))
+           ? gtk_label_get_text (self->seal_refusal_label) : NULL;
+}
+
+InkanSealFlow *
+inkan_requests_view_get_seal_flow (InkanRequestsView *self)
+{
+  g_return_val_if_fail (INKAN_IS_REQUESTS_VIEW (self), NULL);
+  return self->flow;
+}
+
+static void
+seal_clicked (InkanRequestsView *self)
+{
+  inkan_requests_view_seal_shown (self);
 }
 
 /* ---- the object ------------------------------------------------------------------------------ */
@@ -1330,6 +1821,10 @@ inkan_requests_view_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
+  /* A sealing under way stops here: its dialogs go, its worker's outcome is dropped. */
+  if (self->flow != NULL)
+    g_object_run_dispose (G_OBJECT (self->flow));
+  clear_flow (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), INKAN_TYPE_REQUESTS_VIEW);
 
   G_OBJECT_CLASS (inkan_requests_view_parent_class)->dispose (object);
@@ -1383,7 +1878,7 @@ inkan_requests_view_class_init (InkanRequestsViewClass *klass)
   object_class->get_property = inkan_requests_view_get_property;
 
   properties[PROP_STATE] = g_param_spec_int ("state", NULL, NULL, INKAN_REQUESTS_IDLE,
-                                             INKAN_REQUESTS_SIGNING, INKAN_REQUESTS_IDLE,
+                                             INKAN_REQUESTS_SEALING, INKAN_REQUESTS_IDLE,
                                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_N_TO_APPROVE] = g_param_spec_uint ("n-to-approve", NULL, NULL, 0, G_MAXUINT,
                                                      0, G_PARAM_READABLE
@@ -1404,12 +1899,15 @@ inkan_requests_view_class_init (InkanRequestsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, approvals_list);
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, decision_box);
   gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, comment_entry);
+  gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, seal_button);
+  gtk_widget_class_bind_template_child (widget_class, InkanRequestsView, seal_refusal_label);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, reload_clicked);
   gtk_widget_class_bind_template_callback (widget_class, approve_clicked);
   gtk_widget_class_bind_template_callback (widget_class, reject_clicked);
   gtk_widget_class_bind_template_callback (widget_class, approve_selected_clicked);
   gtk_widget_class_bind_template_callback (widget_class, open_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, seal_clicked);
 }
 
 static void

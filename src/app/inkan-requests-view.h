@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "inkan-pin-dialog.h"
+#include "inkan-seal-flow.h"
 #include "inkan-store.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,8 @@ typedef enum
   INKAN_REQUESTS_FINDING_KEY,     /* looking for the approver's key on the tokens */
   INKAN_REQUESTS_ASKING_PIN,
   INKAN_REQUESTS_SIGNING,         /* signing and recording the decisions in a worker */
+  INKAN_REQUESTS_SEALING,         /* sealing under an approved request: finding its document,
+                                   * then the seal flow (save dialog, PIN, sealing) */
 } InkanRequestsState;
 
 GtkWidget          *inkan_requests_view_new               (void);
@@ -62,6 +65,27 @@ const char         *inkan_requests_view_get_message       (InkanRequestsView *se
 /* Opens the shown request's document in a tab, with the proposed placement outlined. The file
  * is looked for among the open tabs and recent files by its SHA-256, else asked for. */
 void                inkan_requests_view_open_document     (InkanRequestsView *self);
+
+/* Seals the shown request, approved and the current user's own, in one step: its document is
+ * found as for opening (else asked for), the core's policy is asked first (a refusal is said
+ * with its sentence, before any PIN), then the seal flow runs with the request's placement:
+ * the save dialog proposing <name>-sealed.pdf, the PIN, sealing in a worker, the sealed copy
+ * opened. The request is then used. */
+void                inkan_requests_view_seal_shown        (InkanRequestsView *self);
+/* TRUE when the shown request can be sealed from here (its "Seal…" button is shown). */
+gboolean            inkan_requests_view_can_seal_shown    (InkanRequestsView *self);
+GtkButton          *inkan_requests_view_get_seal_button   (InkanRequestsView *self);
+/* Why sealing the shown request was last refused, as said under its detail, or NULL. */
+const char         *inkan_requests_view_get_seal_refusal  (InkanRequestsView *self);
+/* The seal flow of the last "Seal…" (kept until the next one), or NULL. */
+InkanSealFlow      *inkan_requests_view_get_seal_flow     (InkanRequestsView *self);
+/* The file chooser's answer when the request's document was not found (tests call it in its
+ * place): the file is hashed and, when it is the request's, opened or sealed; NULL: dismissed,
+ * nothing stays pending. */
+void                inkan_requests_view_choose_document   (InkanRequestsView *self,
+                                                           GFile             *file);
+/* TRUE while the file chooser asks for the request's document. */
+gboolean            inkan_requests_view_is_asking_document (InkanRequestsView *self);
 
 /* Properties: "state", "n-to-approve" (notify when they change). */
 

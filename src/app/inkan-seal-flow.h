@@ -32,7 +32,8 @@ G_DECLARE_FINAL_TYPE (InkanSealFlow, inkan_seal_flow, INKAN, SEAL_FLOW, GObject)
 
 /* A flow for `item` placed on `page` (1-based) at `rect` (visible coordinates: points from the
  * page's lower-left corner) of the document at `input`, acting as `user_name` in the store at
- * `store_path`; dialogs and toasts go to `window`. */
+ * `store_path`; dialogs and toasts go to `window`. A `rect` of no size leaves the placement to
+ * the core (the approved request's, else its default). */
 InkanSealFlow     *inkan_seal_flow_new            (GtkWindow       *window,
                                                    const char      *store_path,
                                                    const char      *user_name,

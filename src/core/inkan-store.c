@@ -2378,6 +2378,10 @@ inkan_store_list_approvals (InkanStore *self, gint64 request_id, GError **error)
 
   g_return_val_if_fail (INKAN_IS_STORE (self), NULL);
   locker = g_mutex_locker_new (&self->lock);
+  if (request_id == 0)
+    return list_all (self,
+                     "SELECT " APPROVAL_COLUMNS " FROM approvals ORDER BY request_id, step", 0,
+                     (gpointer)approval_from_row, (GDestroyNotify)inkan_approval_free, error);
   return list_all (self,
                    "SELECT " APPROVAL_COLUMNS " FROM approvals WHERE request_id = ?"
                    " ORDER BY step",

@@ -265,6 +265,7 @@ gboolean      inkan_store_cancel_request (InkanStore *self, const InkanAuditCont
 InkanApproval *inkan_store_add_approval (InkanStore *self, const InkanAuditContext *ctx,
                                          const InkanUser *actor, const InkanApproval *approval,
                                          GDateTime *now, GError **error);
+/* In step order; `request_id` 0: every request's, by request then step (one query for a list). */
 GPtrArray     *inkan_store_list_approvals (InkanStore *self, gint64 request_id,
                                            GError **error);                  /* InkanApproval */
 
