@@ -65,6 +65,16 @@ write_text (const char *path, const char *text)
   g_assert_no_error (error);
 }
 
+/* The OCSP responder the TSA's certificate names, or NULL (set before the certificate is made). */
+static char *tsa_ocsp_url;
+
+void
+inkan_test_tsa_set_ocsp_url (const char *url)
+{
+  g_free (tsa_ocsp_url);
+  tsa_ocsp_url = g_strdup (url);
+}
+
 static TsaPki *
 tsa_pki_make (void)
 {
@@ -77,6 +87,7 @@ tsa_pki_make (void)
   g_autofree char *serial = NULL;
   g_autofree char *config = NULL;
   g_autofree char *noeku_csr = NULL;
+  g_autofree char *ext_text = NULL;
   g_autoptr (GError) error = NULL;
   TsaPki *tsa = g_new0 (TsaPki, 1);
 
@@ -92,17 +103,22 @@ tsa_pki_make (void)
   tsa->noeku_cert = g_build_filename (tsa->dir, "noeku.pem", NULL);
   noeku_csr = g_build_filename (tsa->dir, "noeku.csr", NULL);
 
-  write_text (ext, "[tsa]\n"
+  ext_text = g_strdup_printf ("[tsa]\n"
+                              "basicConstraints = critical, CA:FALSE\n"
+                              "keyUsage = critical, digitalSignature, nonRepudiation\n"
+                              "extendedKeyUsage = critical, timeStamping\n"
+                              "subjectKeyIdentifier = hash\n"
+                              "authorityKeyIdentifier = keyid\n"
+                              "%s%s%s"
+                              "[noeku]\n"
                    "basicConstraints = critical, CA:FALSE\n"
                    "keyUsage = critical, digitalSignature, nonRepudiation\n"
-                   "extendedKeyUsage = critical, timeStamping\n"
-                   "subjectKeyIdentifier = hash\n"
-                   "authorityKeyIdentifier = keyid\n"
-                   "[noeku]\n"
-                   "basicConstraints = critical, CA:FALSE\n"
-                   "keyUsage = critical, digitalSignature, nonRepudiation\n"
-                   "subjectKeyIdentifier = hash\n"
-                   "authorityKeyIdentifier = keyid\n");
+                              "subjectKeyIdentifier = hash\n"
+                              "authorityKeyIdentifier = keyid\n",
+                              tsa_ocsp_url != NULL ? "authorityInfoAccess = OCSP;URI:" : "",
+                              tsa_ocsp_url != NULL ? tsa_ocsp_url : "",
+                              tsa_ocsp_url != NULL ? "\n" : "");
+  write_text (ext, ext_text);
   {
     /* ECDSA: its signatures vary in length, which the space reserved for tokens must absorb. */
     const char *argv[] = { "openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",

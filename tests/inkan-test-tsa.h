@@ -38,6 +38,10 @@ char *inkan_test_tsa_get_base_url (InkanTestTsa *tsa);
 /* How many requests the server has answered. */
 guint inkan_test_tsa_get_requests (InkanTestTsa *tsa);
 
+/* Makes the TSA's certificate name this OCSP responder (authorityInfoAccess); to be called
+ * before anything else of this fixture, since the certificate is made once per process. */
+void inkan_test_tsa_set_ocsp_url (const char *url);
+
 /* The TSA's certificate (PEM), issued by the test root with the critical timeStamping usage. */
 const char *inkan_test_tsa_cert_pem (void);
 /* A URL on 127.0.0.1 where nothing listens (a server was started there and stopped). */

@@ -3,9 +3,12 @@
 #include "inkan.h"
 #include "inkan-cms-verify.h"
 #include "inkan-test-attack.h"
+#include "inkan-test-store.h"
 #include "inkan-test-tsa.h"
 #include "inkan-test-util.h"
 #include "inkan-tsa.h"
+#include "inkan-sealing.h"
+#include "inkan-store.h"
 
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
@@ -832,6 +835,140 @@ test_corpus_document_timestamp_forged (void)
   g_assert_cmpint (report->indication, ==, INKAN_INDICATION_TOTAL_FAILED);
 }
 
+/* The uses charged to the seal's grants so far. */
+static gint64
+seal_uses (InkanStore *store, const char *seal_name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSeal) seal = inkan_store_get_seal (store, seal_name, &error);
+  g_autoptr (GPtrArray) grants = NULL;
+  gint64 uses = 0;
+
+  g_assert_no_error (error);
+  grants = inkan_store_list_grants (store, seal->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < grants->len; i++)
+    uses += ((const InkanGrant *) grants->pdata[i])->uses;
+  return uses;
+}
+
+/* The last audit entry, which must be `action`. */
+static InkanAuditEntry *
+last_audit (InkanStore *store, const char *action)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) entries = inkan_store_list_audit (store, NULL, &error);
+  InkanAuditEntry *last;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, >, 0);
+  last = g_ptr_array_steal_index (entries, entries->len - 1);
+  g_test_message ("audit: %s %s", last->action, last->details);
+  g_assert_cmpstr (last->action, ==, action);
+  return last;
+}
+
+/* `sign --seal --tsa`: the store-driven seal is timestamped; a TSA that is down is a clear
+ * error, no output, no use counted, and a "sign.failed" in the audit trail. */
+static void
+test_cli_seal (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *db = inkan_test_store_make ("tsa-seal-store");
+  g_autofree char *doc = inkan_test_make_pdf ("one-page");
+  g_autofree char *sealed = inkan_test_tmp_path ("tsa-seal.pdf");
+  g_autofree char *refused = inkan_test_tmp_path ("tsa-seal-refused.pdf");
+  g_autofree char *down = inkan_test_tsa_down_url ();
+  g_autofree char *err = NULL;
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  g_autoptr (InkanAuditEntry) entry = NULL;
+  g_autoptr (GError) error = NULL;
+  const InkanSignatureReport *sig;
+  InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  gint64 uses;
+  int status;
+
+  status = inkan_test_store_cli (db, NULL, &err, "clerk", "sign", doc, "-o", sealed, "--seal",
+                                 "Official", "--pin-file", pki->pin_file, "--tsa",
+                                 inkan_test_tsa_get_url (server), NULL);
+  g_test_message ("sign --seal --tsa: %d %s", status, err);
+  g_assert_cmpint (status, ==, 0);
+  inkan_test_tsa_stop (server);
+  report = verify_at (sealed, NULL);
+  sig = g_ptr_array_index (report->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_nonnull (sig->timestamp);
+  g_assert_true (sig->timestamp->valid);
+  g_assert_cmpstr (sig->timestamp->tsa, ==, "Inkan Test TSA");
+
+  store = inkan_store_open (db, &error);
+  g_assert_no_error (error);
+  entry = last_audit (store, "sign");
+  g_assert_nonnull (strstr (entry->details, "timestamped by"));
+  g_clear_pointer (&entry, inkan_audit_entry_free);
+  uses = seal_uses (store, "Official");
+  g_clear_object (&store);
+
+  g_clear_pointer (&err, g_free);
+  status = inkan_test_store_cli (db, NULL, &err, "clerk", "sign", doc, "-o", refused, "--seal",
+                                 "Official", "--pin-file", pki->pin_file, "--tsa", down, NULL);
+  g_test_message ("sign --seal --tsa DOWN: %d %s", status, err);
+  g_assert_cmpint (status, ==, 96);
+  g_assert_nonnull (strstr (err, "cannot be reached"));
+  g_assert_false (g_file_test (refused, G_FILE_TEST_EXISTS));
+  store = inkan_store_open (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seal_uses (store, "Official"), ==, uses);
+  entry = last_audit (store, "sign.failed");
+  g_assert_nonnull (strstr (entry->details, "cannot be reached"));
+}
+
+/* The app's choice: with tsa_optional, a TSA that cannot be reached gives a seal without a
+ * timestamp, which the result and the audit trail say. */
+static void
+test_sealing_optional (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *db = inkan_test_store_make ("tsa-optional-store");
+  g_autofree char *doc = inkan_test_make_pdf ("one-page");
+  g_autofree char *sealed = inkan_test_tmp_path ("tsa-optional.pdf");
+  g_autofree char *down = inkan_test_tsa_down_url ();
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (InkanUser) clerk = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
+  g_autoptr (InkanReport) report = NULL;
+  g_autoptr (InkanAuditEntry) entry = NULL;
+  g_autoptr (GError) error = NULL;
+  InkanSealingOptions options = { 0 };
+  InkanSealingResult result = { 0 };
+  const InkanSignatureReport *sig;
+
+  store = inkan_store_open (db, &error);
+  g_assert_no_error (error);
+  clerk = inkan_store_get_user (store, "clerk", &error);
+  g_assert_no_error (error);
+  tsa = inkan_tsa_new (down, &error);
+  g_assert_no_error (error);
+  options.store = store;
+  options.actor = clerk;
+  options.seal_name = "Official";
+  options.input = doc;
+  options.output = sealed;
+  options.pin = pki->pin;
+  options.tsa = tsa;
+  options.tsa_optional = TRUE;
+  g_assert_true (inkan_sealing_run (&options, &result, &error));
+  g_assert_no_error (error);
+  g_assert_false (result.timestamped);
+  entry = last_audit (store, "sign");
+  g_assert_nonnull (strstr (entry->details, "without a timestamp"));
+  report = verify_at (sealed, NULL);
+  sig = g_ptr_array_index (report->signatures, 0);
+  g_assert_cmpint (sig->indication, ==, INKAN_INDICATION_TOTAL_PASSED);
+  g_assert_null (sig->timestamp);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -853,6 +990,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/tsa/pdf/expired-since-signing", test_pdf_expired_since);
   g_test_add_func ("/inkan/tsa/pdf/timestamp-forged", test_pdf_timestamp_forged);
   g_test_add_func ("/inkan/tsa/cli/sign-and-verify", test_cli);
+  g_test_add_func ("/inkan/tsa/cli/sign-seal", test_cli_seal);
+  g_test_add_func ("/inkan/tsa/sealing/optional", test_sealing_optional);
   g_test_add_func ("/inkan/tsa/corpus/pades-lta", test_corpus_lta);
   g_test_add_func ("/inkan/tsa/corpus/document-timestamp-forged",
                    test_corpus_document_timestamp_forged);

@@ -36,6 +36,7 @@ struct _InkanSealFlow
   gint64 request_id;
   char *error;
   gboolean riding;
+  gboolean tsa_asked;           /* Preferences name a timestamp authority */
 };
 
 enum
@@ -192,6 +193,8 @@ typedef struct
   char *pin;
   GStrv anchors;
   gboolean system_trust;
+  char *tsa_url;            /* the settings' timestamp authority, or NULL */
+  gboolean tsa_optional;
 } SignData;
 
 static void
@@ -204,6 +207,7 @@ sign_data_free (SignData *data)
   g_free (data->output);
   g_clear_pointer (&data->pin, inkan_pin_free);
   g_strfreev (data->anchors);
+  g_free (data->tsa_url);
   g_free (data);
 }
 
@@ -232,8 +236,15 @@ gather_trust (SignData *data)
       g_autoptr (GSettings) settings = g_settings_new (INKAN_APPLICATION_ID);
       g_auto (GStrv) anchors = g_settings_get_strv (settings, "trust-anchors");
 
+      g_autofree char *tsa_url = g_settings_get_string (settings, "tsa-url");
+
       g_strv_builder_addv (builder, (const char **) anchors);
       data->system_trust = g_settings_get_boolean (settings, "use-system-trust");
+      /* The timestamp authority of Preferences, read with the rest of the settings. */
+      g_strstrip (tsa_url);
+      if (*tsa_url != '\0')
+        data->tsa_url = g_steal_pointer (&tsa_url);
+      data->tsa_optional = g_settings_get_boolean (settings, "tsa-optional");
     }
   data->anchors = g_strv_builder_end (builder);
 }
@@ -248,6 +259,7 @@ sign_thread (GTask        *task,
   g_autoptr (InkanStore) store = NULL;
   g_autoptr (InkanUser) actor = NULL;
   g_autoptr (InkanTrust) trust = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   InkanSealingOptions options = { 0 };
   InkanVerifyOptions verify = { 0 };
   InkanReport *report;
@@ -277,6 +289,17 @@ sign_thread (GTask        *task,
   options.riding = data->riding;
   /* Tried once: a refused PIN comes back as PIN_INCORRECT with the token's sentence. */
   options.pin = data->pin;
+  if (data->tsa_url != NULL)
+    {
+      tsa = inkan_tsa_new (data->tsa_url, &error);
+      if (tsa == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      options.tsa = tsa;
+      options.tsa_optional = data->tsa_optional;
+    }
   if (!inkan_sealing_run (&options, NULL, &error))
     {
       g_task_return_error (task, error);
@@ -340,7 +363,13 @@ sealed (GObject      *source,
   name = g_file_get_basename (self->output);
   last = report->signatures->len > 0
            ? g_ptr_array_index (report->signatures, report->signatures->len - 1) : NULL;
-  if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED)
+  if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED && self->tsa_asked
+      && last->timestamp == NULL)
+    /* The TSA was down and Preferences allow sealing without it. */
+    message = g_strdup_printf (_("Sealed into %s without a timestamp: the timestamp authority "
+                                 "could not be reached."),
+                               name);
+  else if (last != NULL && last->indication == INKAN_INDICATION_TOTAL_PASSED)
     /* TRANSLATORS: "Sealed into contract-sealed.pdf: the seal of Li Wei is valid." */
     message = g_strdup_printf (_("Sealed into %s: the seal of %s is valid."), name,
                                last->signer_name != NULL ? last->signer_name : "?");
@@ -408,6 +437,7 @@ pin_response (InkanPinDialog *dialog,
     }
   data->riding = self->riding;
   gather_trust (data);
+  self->tsa_asked = data->tsa_url != NULL;
 
   set_state (self, INKAN_SEAL_FLOW_SIGNING);
   task = g_task_new (NULL, self->cancellable, sealed, g_object_ref (self));

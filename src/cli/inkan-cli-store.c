@@ -1327,7 +1327,9 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("IN.pdf -o OUT.pdf --seal NAME — seal a document under the policy"));
   g_autofree char *output = NULL, *seal_name = NULL, *pin_file = NULL, *rect = NULL;
-  g_autofree char *field = NULL, *reason = NULL, *location = NULL, *pages_text = NULL;
+  g_autofree char *field = NULL, *reason = NULL, *location = NULL, *tsa_url = NULL;
+  g_autofree char *pages_text = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
   g_autoptr (GArray) pages = NULL;
   gboolean qr = FALSE, watermark = FALSE, riding = FALSE;
   gint64 request_id = 0;
@@ -1364,6 +1366,8 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
       N_("A riding seal: one slice of the seal at the right edge of every page"), NULL },
     { "pages", 0, 0, G_OPTION_ARG_STRING, &pages_text,
       N_("The riding seal's pages (default: all)"), N_("LIST") },
+    { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
+      N_("Timestamp the seal at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
   };
 
@@ -1393,6 +1397,12 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   if (riding && page != 0)
     return _inkan_cli_usage_error (context, _("A riding seal goes on several pages: use "
                                               "--pages, not --page."));
+  if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
+    {
+      status = _inkan_cli_usage_error (context, error->message);
+      g_error_free (error);
+      return status;
+    }
   if (!session_open (&s, globals, TRUE, &status))
     return status;
 
@@ -1411,6 +1421,7 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   options.pin_func = _inkan_cli_pin_func;
   options.pin_data = pin_file;
   options.now = s.now;
+  options.tsa = tsa;
   options.qr = qr;
   options.watermark = watermark;
   options.riding = riding;

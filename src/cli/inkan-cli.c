@@ -694,6 +694,36 @@ modification_words (InkanModificationLevel level)
     }
 }
 
+static const char *
+revocation_status_words (InkanRevocationStatus status)
+{
+  switch (status)
+    {
+    case INKAN_REVOCATION_GOOD:
+      return _("not revoked");
+    case INKAN_REVOCATION_REVOKED:
+      return _("REVOKED");
+    case INKAN_REVOCATION_UNKNOWN:
+    default:
+      return _("unknown");
+    }
+}
+
+static const char *
+revocation_source_words (InkanRevocationSource source)
+{
+  switch (source)
+    {
+    case INKAN_REVOCATION_SOURCE_EMBEDDED:
+      return _("validation data embedded in the file");
+    case INKAN_REVOCATION_SOURCE_ONLINE:
+      return _("fetched online");
+    case INKAN_REVOCATION_SOURCE_NONE:
+    default:
+      return _("not checked");
+    }
+}
+
 static void
 print_report (const InkanReport *report)
 {
@@ -747,6 +777,13 @@ print_report (const InkanReport *report)
         }
       else if (sig->timestamp != NULL)
         g_print (_("      Timestamp: unreadable (NOT VALID)\n"));
+      for (j = 0; sig->revocation != NULL && j < sig->revocation->len; j++)
+        {
+          const InkanRevocationReport *r = g_ptr_array_index (sig->revocation, j);
+
+          g_print (_("      Revocation of %s: %s (%s)\n"), r->certificate,
+                   revocation_status_words (r->status), revocation_source_words (r->source));
+        }
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
@@ -816,7 +853,8 @@ cmd_verify (int argc, char **argv)
     g_option_context_new (_("FILE.pdf… — check the signatures of PDF documents"));
   g_auto (GStrv) trust_files = NULL;
   g_autofree char *at = NULL, *code_text = NULL;
-  gboolean system_trust = FALSE, json = FALSE;
+  gboolean system_trust = FALSE, json = FALSE, online = FALSE;
+  int timeout = 0;
   g_autoptr (InkanTrust) trust = inkan_trust_new ();
   g_autoptr (GDateTime) now = NULL;
   InkanVerifyOptions options = { 0 };
@@ -834,6 +872,11 @@ cmd_verify (int argc, char **argv)
     { "code", 0, 0, G_OPTION_ARG_STRING, &code_text,
       N_("Confirm that this verification code belongs to a valid signature of the file"),
       N_("CODE") },
+    { "online", 0, 0, G_OPTION_ARG_NONE, &online,
+      N_("Ask the certificates' OCSP responders and CRL servers for the revocation status the "
+         "file does not hold"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+      N_("With --online, seconds to wait for each responder (default 30)"), N_("S") },
     { NULL },
   };
 
@@ -864,6 +907,8 @@ cmd_verify (int argc, char **argv)
         return usage_error (context, _("A verification code has 12 letters and digits, like "
                                        "ABCD-EFGH-JK23."));
     }
+  if (timeout < 0)
+    return usage_error (context, _("--timeout wants a number of seconds."));
   if (at != NULL)
     {
       now = g_date_time_new_from_iso8601 (at, NULL);
@@ -882,6 +927,8 @@ cmd_verify (int argc, char **argv)
     return fail (error);
   options.trust = trust;
   options.now = now;
+  options.online = online;
+  options.timeout = (guint) timeout;
 
   for (i = 1; i < (guint) argc; i++)
     {
@@ -950,13 +997,13 @@ print_usage (FILE *stream)
              "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
              "            [--qr] [--watermark] [--riding [--pages LIST]]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
-             "            [--time RFC3339] [--code CODE]\n"
+             "            [--time RFC3339] [--online [--timeout S]] [--code CODE]\n"
              "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli timestamp FILE.pdf -o OUT.pdf --tsa URL\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
-             "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H]\n"
+             "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H] [--tsa URL]\n"
              "            [--qr] [--watermark] [--riding [--pages LIST]]\n"
              "  inkan-cli --version\n"
              "\n"

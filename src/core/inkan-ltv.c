@@ -1,27 +1,22 @@
-/* Long-term validation data (PAdES B-LT): OCSP (GnuTLS) and CRLs fetched with libsoup, in /DSS. */
+/* Long-term validation data (PAdES B-LT): OCSP responses and CRLs fetched for the /DSS. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
 #include "inkan-ltv.h"
 
 #include "inkan-cms-verify.h"
-#include "inkan-http-private.h"
 #include "inkan-pdf-private.h"
+#include "inkan-revocation-private.h"
 #include "inkan-tsa.h"
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
-#include <gnutls/ocsp.h>
-#include <libsoup/soup.h>
 #include <string.h>
 #include <sys/stat.h>
 
 G_DEFINE_QUARK (inkan-ltv-error-quark, inkan_ltv_error)
 
-#define DEFAULT_TIMEOUT 30
-/* OCSP responses and CRLs of a signing PKI; a larger answer is not one. */
-#define MAX_ANSWER_SIZE (16 * 1024 * 1024)
 
 static void
 inkan_datum_clear (gnutls_datum_t *datum)
@@ -32,9 +27,6 @@ inkan_datum_clear (gnutls_datum_t *datum)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (gnutls_datum_t, inkan_datum_clear)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_req_t, gnutls_ocsp_req_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_resp_t, gnutls_ocsp_resp_deinit, NULL)
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crl_t, gnutls_x509_crl_deinit, NULL)
 
 typedef struct
 {
@@ -85,20 +77,6 @@ cert_der (gnutls_x509_crt_t cert)
   return g_bytes_new (der.data, der.size);
 }
 
-static char *
-cert_name (gnutls_x509_crt_t cert)
-{
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
-    return g_utf8_make_valid (cn, (gssize) size);
-  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
-    return g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
-  return g_strdup (_("an unnamed certificate"));
-}
-
 static guint
 add_cert (Collector *c, GBytes *der)
 {
@@ -111,199 +89,19 @@ add_cert (Collector *c, GBytes *der)
   return c->certs->len - 1;
 }
 
-static gboolean G_GNUC_PRINTF (3, 4)
-fetch_error (GError **error, gnutls_x509_crt_t cert, const char *format, ...)
+/* A fetch failed: nothing is written, which the message says. */
+static gboolean
+fetch_failed (GError **error)
 {
-  g_autofree char *name = cert_name (cert);
-  g_autofree char *what = NULL;
-  va_list args;
+  if (error != NULL && *error != NULL)
+    {
+      char *message = g_strconcat ((*error)->message, " ",
+                                   _("Try again later; nothing was written."), NULL);
 
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH,
-               _("The revocation status of “%s” cannot be proven: %s. Try again later; nothing "
-                 "was written."),
-               name, what);
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
   return FALSE;
-}
-
-/* The first http(s) URL of the certificate's OCSP responders (AIA), or NULL. */
-static char *
-ocsp_url (gnutls_x509_crt_t cert)
-{
-  for (unsigned int seq = 0;; seq++)
-    {
-      g_auto (gnutls_datum_t) uri = { NULL, 0 };
-      int rc = gnutls_x509_crt_get_authority_info_access (cert, seq, GNUTLS_IA_OCSP_URI, &uri,
-                                                          NULL);
-
-      if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-        return NULL;
-      if (rc < 0)
-        continue;
-      if (uri.size > 7 && (g_ascii_strncasecmp ((const char *) uri.data, "http://", 7) == 0
-                           || g_ascii_strncasecmp ((const char *) uri.data, "https://", 8) == 0))
-        return g_strndup ((const char *) uri.data, uri.size);
-    }
-}
-
-/* The first http(s) URL among the certificate's CRL distribution points, or NULL. */
-static char *
-crl_url (gnutls_x509_crt_t cert)
-{
-  for (unsigned int seq = 0;; seq++)
-    {
-      char buf[1024];
-      size_t size = sizeof buf - 1;
-      unsigned int reasons = 0;
-      int rc = gnutls_x509_crt_get_crl_dist_points (cert, seq, buf, &size, &reasons, NULL);
-
-      if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-        return NULL;
-      if (rc != GNUTLS_SAN_URI)
-        continue;
-      buf[MIN (size, sizeof buf - 1)] = '\0';
-      if (g_str_has_prefix (buf, "http://") || g_str_has_prefix (buf, "https://"))
-        return g_strdup (buf);
-    }
-}
-
-static GBytes *
-fetch (Collector *c, gnutls_x509_crt_t cert, const char *who, const char *url,
-       const char *content_type, GBytes *body, GError **error)
-{
-  const InkanHttpErrors codes = { INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH, INKAN_LTV_ERROR_FETCH,
-                                  INKAN_LTV_ERROR_FETCH, MAX_ANSWER_SIZE };
-  g_autoptr (GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-
-  if (uri == NULL)
-    {
-      fetch_error (error, cert, _("its address “%s” is not a URL"), url);
-      return NULL;
-    }
-  return _inkan_http_fetch (&codes, who, uri, url, content_type, body,
-                            c->options->timeout > 0 ? c->options->timeout : DEFAULT_TIMEOUT, NULL,
-                            error);
-}
-
-/* An OCSP response about `cert` from its responder, checked: successful, this request's nonce,
- * about this certificate, signed by the issuer or a responder it delegated. */
-static GBytes *
-fetch_ocsp (Collector *c, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, const char *url,
-            GError **error)
-{
-  g_auto (gnutls_ocsp_req_t) req = NULL;
-  g_auto (gnutls_ocsp_resp_t) resp = NULL;
-  g_auto (gnutls_datum_t) req_der = { NULL, 0 };
-  g_auto (gnutls_datum_t) req_nonce = { NULL, 0 };
-  g_auto (gnutls_datum_t) resp_nonce = { NULL, 0 };
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GBytes) answer = NULL;
-  gnutls_datum_t datum;
-  unsigned int verify = 0;
-  int rc;
-
-  rc = gnutls_ocsp_req_init (&req);
-  if (rc >= 0)
-    rc = gnutls_ocsp_req_add_cert (req, GNUTLS_DIG_SHA1, issuer, cert);
-  if (rc >= 0)
-    rc = gnutls_ocsp_req_randomize_nonce (req);
-  if (rc >= 0)
-    rc = gnutls_ocsp_req_get_nonce (req, NULL, &req_nonce);
-  if (rc >= 0)
-    rc = gnutls_ocsp_req_export (req, &req_der);
-  if (rc < 0)
-    {
-      fetch_error (error, cert, _("the OCSP request cannot be made (%s)"), gnutls_strerror (rc));
-      return NULL;
-    }
-  body = g_bytes_new (req_der.data, req_der.size);
-  answer = fetch (c, cert, _("The OCSP responder"), url, "application/ocsp-request", body, error);
-  if (answer == NULL)
-    return NULL;
-
-  datum.data = (unsigned char *) g_bytes_get_data (answer, NULL);
-  datum.size = g_bytes_get_size (answer);
-  rc = gnutls_ocsp_resp_init (&resp);
-  if (rc >= 0)
-    rc = gnutls_ocsp_resp_import (resp, &datum);
-  if (rc < 0)
-    {
-      fetch_error (error, cert, _("the OCSP responder %s did not answer with an OCSP response (%s)"),
-                   url, gnutls_strerror (rc));
-      return NULL;
-    }
-  rc = gnutls_ocsp_resp_get_status (resp);
-  if (rc != GNUTLS_OCSP_RESP_SUCCESSFUL)
-    {
-      fetch_error (error, cert, _("the OCSP responder %s refused to answer (status %d)"), url, rc);
-      return NULL;
-    }
-  if (gnutls_ocsp_resp_get_nonce (resp, NULL, &resp_nonce) < 0 || resp_nonce.size != req_nonce.size
-      || memcmp (resp_nonce.data, req_nonce.data, req_nonce.size) != 0)
-    {
-      fetch_error (error, cert, _("the OCSP responder %s answered another request"), url);
-      return NULL;
-    }
-  if (gnutls_ocsp_resp_check_crt (resp, 0, cert) < 0)
-    {
-      fetch_error (error, cert, _("the OCSP responder %s answered about another certificate"),
-                   url);
-      return NULL;
-    }
-  rc = gnutls_ocsp_resp_verify_direct (resp, issuer, &verify, 0);
-  if (rc < 0 || verify != 0)
-    {
-      fetch_error (error, cert, _("the answer of the OCSP responder %s is not signed by the "
-                                  "certificate's issuer"),
-                   url);
-      return NULL;
-    }
-  return g_steal_pointer (&answer);
-}
-
-/* A CRL from `url` (DER, or PEM turned into DER) signed by `issuer`. */
-static GBytes *
-fetch_crl (Collector *c, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, const char *url,
-           GError **error)
-{
-  g_auto (gnutls_x509_crl_t) crl = NULL;
-  g_auto (gnutls_datum_t) der = { NULL, 0 };
-  g_autoptr (GBytes) answer = NULL;
-  gnutls_datum_t datum;
-  unsigned int verify = 0;
-  int rc;
-
-  answer = fetch (c, cert, _("The CRL server"), url, NULL, NULL, error);
-  if (answer == NULL)
-    return NULL;
-  datum.data = (unsigned char *) g_bytes_get_data (answer, NULL);
-  datum.size = g_bytes_get_size (answer);
-  rc = gnutls_x509_crl_init (&crl);
-  if (rc >= 0)
-    {
-      rc = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER);
-      if (rc < 0)
-        rc = gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_PEM);
-    }
-  if (rc >= 0)
-    rc = gnutls_x509_crl_export2 (crl, GNUTLS_X509_FMT_DER, &der);
-  if (rc < 0)
-    {
-      fetch_error (error, cert, _("%s is not a certificate revocation list (%s)"), url,
-                   gnutls_strerror (rc));
-      return NULL;
-    }
-  rc = gnutls_x509_crl_verify (crl, &issuer, 1, 0, &verify);
-  if (rc < 0 || verify != 0)
-    {
-      fetch_error (error, cert, _("the revocation list %s is not signed by the certificate's "
-                                  "issuer"),
-                   url);
-      return NULL;
-    }
-  return g_bytes_new (der.data, der.size);
 }
 
 /* The OCSP response (else the CRL) for `cert`, fetched once per certificate (once per URL for
@@ -319,14 +117,15 @@ add_status (Collector *c, gnutls_x509_crt_t cert, GBytes *der, gnutls_x509_crt_t
 
   if (known == NULL)
     {
-      ocsp = ocsp_url (cert);
-      crl = ocsp == NULL ? crl_url (cert) : NULL;
+      ocsp = _inkan_revocation_ocsp_url (cert);
+      crl = ocsp == NULL ? _inkan_revocation_crl_url (cert) : NULL;
       if (ocsp != NULL)
         {
-          GBytes *answer = fetch_ocsp (c, cert, issuer, ocsp, error);
+          GBytes *answer = _inkan_revocation_fetch_ocsp (cert, issuer, ocsp, c->options->timeout,
+                                                         error);
 
           if (answer == NULL)
-            return FALSE;
+            return fetch_failed (error);
           g_ptr_array_add (c->ocsps, answer);
           index = (int) c->ocsps->len;
         }
@@ -336,10 +135,11 @@ add_status (Collector *c, gnutls_x509_crt_t cert, GBytes *der, gnutls_x509_crt_t
 
           if (by_url == NULL)
             {
-              GBytes *answer = fetch_crl (c, cert, issuer, crl, error);
+              GBytes *answer = _inkan_revocation_fetch_crl (cert, issuer, crl,
+                                                            c->options->timeout, error);
 
               if (answer == NULL)
-                return FALSE;
+                return fetch_failed (error);
               g_ptr_array_add (c->crls, answer);
               by_url = GUINT_TO_POINTER (c->crls->len);
               g_hash_table_insert (c->crl_by_url, g_strdup (crl), by_url);

@@ -207,6 +207,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   g_autoptr (WorkDir) workdir = NULL;
   g_autofree char *template_sha = NULL, *image_path = NULL, *cert_path = NULL;
   g_autofree char *details = NULL, *code = NULL;
+  g_autofree char *untimestamped = NULL;
   InkanPolicyInput input = { 0 };
   InkanSignOptions options = { 0 };
   GError *local = NULL;
@@ -361,6 +362,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
     }
   else
     options.page = o->page;
+  options.tsa = o->tsa;
   options.qr = o->qr;
   options.watermark = o->watermark;
   options.riding = o->riding;
@@ -370,16 +372,37 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   if (o->riding)
     options.page = 0;
   if (!inkan_sign_pdf (&options, &local))
-    return fail (&run, error, local, "Sealing failed");
+    {
+      if (!(o->tsa_optional && g_error_matches (local, INKAN_TSA_ERROR,
+                                                INKAN_TSA_ERROR_UNREACHABLE)))
+        return fail (&run, error, local, "Sealing failed");
+      /* Asked for: a seal without a timestamp rather than none. */
+      untimestamped = g_strdup (local->message);
+      g_clear_error (&local);
+      options.tsa = NULL;
+      if (!inkan_sign_pdf (&options, &local))
+        return fail (&run, error, local, "Sealing failed");
+    }
   g_clear_pointer (&workdir, remove_workdir);
   crash_point ("after-rename");
 
   /* The sealed file is complete and synced: only now is the signature recorded and the
    * request used. Should that fail, the file goes, so that a sealed copy never exists without
    * its record. */
-  details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
-                             " into %s; verification code %s.", o->input, seal->name, grant_id,
-                             o->output, code);
+  if (options.tsa != NULL)
+    details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
+                               " into %s, timestamped by %s; verification code %s.", o->input,
+                               seal->name, grant_id, o->output, inkan_tsa_get_url (options.tsa),
+                               code);
+  else if (untimestamped != NULL)
+    details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
+                               " into %s without a timestamp, as asked for when the timestamp "
+                               "authority cannot be reached (%s); verification code %s.", o->input,
+                               seal->name, grant_id, o->output, untimestamped, code);
+  else
+    details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
+                               " into %s; verification code %s.", o->input, seal->name, grant_id,
+                               o->output, code);
   if (!inkan_store_complete_signature (o->store, run.audit, o->actor, run.reservation, details,
                                        run.now, &local))
     {
@@ -393,6 +416,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
     {
       result->grant_id = grant_id;
       result->request_id = o->request_id;
+      result->timestamped = options.tsa != NULL;
       g_strlcpy (result->document_sha256, run.sha, sizeof result->document_sha256);
       g_strlcpy (result->verification_code, code, sizeof result->verification_code);
     }

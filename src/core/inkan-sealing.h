@@ -5,6 +5,7 @@
 #include "inkan-pdf.h"
 #include "inkan-store.h"
 #include "inkan-token.h"
+#include "inkan-tsa.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,12 @@ typedef struct
   gboolean riding;                /* a riding seal across `riding_pages` (NULL: every page) */
   const guint *riding_pages;
   guint n_riding_pages;
+  InkanTsa *tsa;                  /* timestamp the seal at this authority (PAdES B-T); NULL: none.
+                                   * A TSA that fails is a failure like any other: no output, the
+                                   * use given back, "sign.failed" in the audit trail */
+  gboolean tsa_optional;          /* ...unless it cannot be reached and this is set: the document
+                                   * is then sealed without a timestamp, which the audit trail
+                                   * and the result say */
 } InkanSealingOptions;
 
 typedef struct
@@ -42,6 +49,7 @@ typedef struct
   gint64 request_id;              /* 0 when none */
   char document_sha256[65];       /* of the input, lower-case hex */
   char verification_code[16];     /* XXXX-XXXX-XXXX, also in the audit entry's details */
+  gboolean timestamped;           /* the seal carries the TSA's timestamp */
 } InkanSealingResult;
 
 /* Checks the actor's role, the seal's grants, templates, request and signed approvals (the

@@ -8,6 +8,7 @@
 #include "inkan-pdf.h"
 #include "inkan-revisions.h"
 #include "inkan-sign.h"
+#include "inkan-revocation-private.h"
 #include "inkan-tsa.h"
 
 #include <glib/gi18n.h>
@@ -63,6 +64,7 @@ signature_report_free (gpointer data)
   g_clear_pointer (&sig->evidence, inkan_evidence_free);
   g_clear_pointer (&sig->approvals, g_ptr_array_unref);
   g_free (sig->verification_code);
+  g_clear_pointer (&sig->revocation, g_ptr_array_unref);
   g_free (sig);
 }
 
@@ -297,6 +299,9 @@ typedef struct
   gboolean *diffed;
   GPtrArray *dss_ocsps;     /* gnutls_ocsp_resp_t of the last revision's /DSS, NULL until read */
   GPtrArray *dss_crls;      /* gnutls_x509_crl_t */
+  GPtrArray *online_ocsps;  /* gnutls_ocsp_resp_t fetched during this verification */
+  GPtrArray *online_crls;   /* gnutls_x509_crl_t */
+  GHashTable *failed_urls;  /* responder URL → the message of its failure */
 } Verifier;
 
 static gboolean
@@ -581,7 +586,7 @@ path_verdict (InkanSignatureReport *sig, const InkanPathResult *path, gboolean a
     }
 }
 
-/* ---- revocation data of the document security store ---------------------------------------- */
+/* ---- revocation: the document security store, else (online) the certificates' responders --- */
 
 static void
 ocsp_resp_free (gpointer resp)
@@ -593,6 +598,32 @@ static void
 crl_free (gpointer crl)
 {
   gnutls_x509_crl_deinit (crl);
+}
+
+static gnutls_ocsp_resp_t
+ocsp_import (const guint8 *data, gsize len)
+{
+  gnutls_ocsp_resp_t resp = NULL;
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
+
+  if (len > G_MAXUINT || gnutls_ocsp_resp_init (&resp) < 0)
+    return NULL;
+  if (gnutls_ocsp_resp_import (resp, &datum) < 0)
+    g_clear_pointer (&resp, gnutls_ocsp_resp_deinit);
+  return resp;
+}
+
+static gnutls_x509_crl_t
+crl_import (const guint8 *data, gsize len)
+{
+  gnutls_x509_crl_t crl = NULL;
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
+
+  if (len > G_MAXUINT || gnutls_x509_crl_init (&crl) < 0)
+    return NULL;
+  if (gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) < 0)
+    g_clear_pointer (&crl, gnutls_x509_crl_deinit);
+  return crl;
 }
 
 /* The streams of /DSS's `key` array in the last revision, decoded. */
@@ -607,39 +638,21 @@ read_dss_array (qpdf_data q, qpdf_oh dss, const char *key, gboolean ocsp, GPtrAr
       qpdf_oh stream = qpdf_oh_get_array_item (q, array, i);
       unsigned char *buf = NULL;
       size_t len = 0;
-      gnutls_datum_t datum;
+      gpointer item;
 
       if (!qpdf_oh_is_stream (q, stream)
           || qpdf_oh_get_stream_data (q, stream, qpdf_dl_generalized, NULL, &buf, &len)
                  != QPDF_SUCCESS
-          || buf == NULL || len == 0 || len > G_MAXUINT)
+          || buf == NULL || len == 0)
         {
           free (buf);
           if (qpdf_has_error (q))
             qpdf_get_error (q);
           continue;
         }
-      datum.data = buf;
-      datum.size = (unsigned int) len;
-      if (ocsp)
-        {
-          gnutls_ocsp_resp_t resp = NULL;
-
-          if (gnutls_ocsp_resp_init (&resp) >= 0 && gnutls_ocsp_resp_import (resp, &datum) >= 0)
-            g_ptr_array_add (out, resp);
-          else if (resp != NULL)
-            gnutls_ocsp_resp_deinit (resp);
-        }
-      else
-        {
-          gnutls_x509_crl_t crl = NULL;
-
-          if (gnutls_x509_crl_init (&crl) >= 0
-              && gnutls_x509_crl_import (crl, &datum, GNUTLS_X509_FMT_DER) >= 0)
-            g_ptr_array_add (out, crl);
-          else if (crl != NULL)
-            gnutls_x509_crl_deinit (crl);
-        }
+      item = ocsp ? (gpointer) ocsp_import (buf, len) : (gpointer) crl_import (buf, len);
+      if (item != NULL)
+        g_ptr_array_add (out, item);
       free (buf);
     }
 }
@@ -655,6 +668,9 @@ load_dss (Verifier *v)
     return;
   v->dss_ocsps = g_ptr_array_new_with_free_func (ocsp_resp_free);
   v->dss_crls = g_ptr_array_new_with_free_func (crl_free);
+  v->online_ocsps = g_ptr_array_new_with_free_func (ocsp_resp_free);
+  v->online_crls = g_ptr_array_new_with_free_func (crl_free);
+  v->failed_urls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   q = n > 0 ? inkan_revisions_get_qpdf (v->revisions, n - 1, &error) : NULL;
   if (q != NULL)
     {
@@ -665,19 +681,18 @@ load_dss (Verifier *v)
     }
 }
 
-/* The status of `cert` in the DSS: an OCSP response signed by `issuer` (or its delegate), else a
- * CRL signed by `issuer`. FALSE when the DSS says nothing about it. */
+/* The status of `cert` in `ocsps` (a response signed by `issuer` or its delegate), else in
+ * `crls` (a CRL signed by `issuer`). FALSE when they say nothing about it. */
 static gboolean
-dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gboolean *revoked,
-            gint64 *revoked_at, char **source)
+status_in (GPtrArray *ocsps, GPtrArray *crls, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
+           gboolean *revoked, gint64 *revoked_at, char **source)
 {
   guint8 serial[128];
   size_t serial_len = sizeof serial;
 
-  load_dss (v);
-  for (guint i = 0; i < v->dss_ocsps->len; i++)
+  for (guint i = 0; i < ocsps->len; i++)
     {
-      gnutls_ocsp_resp_t resp = g_ptr_array_index (v->dss_ocsps, i);
+      gnutls_ocsp_resp_t resp = g_ptr_array_index (ocsps, i);
       unsigned int verify = 0;
 
       if (gnutls_ocsp_resp_get_status (resp) != GNUTLS_OCSP_RESP_SUCCESSFUL
@@ -706,17 +721,18 @@ dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gbool
           at = g_date_time_new_from_unix_utc ((gint64) produced);
           *revoked = status == GNUTLS_OCSP_CERT_REVOKED;
           *revoked_at = (gint64) when;
-          *source = at != NULL ? g_date_time_format (at, "an OCSP response of %Y-%m-%d %H:%M UTC")
-                               : g_strdup ("an OCSP response");
+          /* Translators: strftime format; the result is put into sentences. */
+          *source = at != NULL ? g_date_time_format (at, _("an OCSP response of %Y-%m-%d %H:%M UTC"))
+                               : g_strdup (_("an OCSP response"));
           return TRUE;
         }
     }
 
   if (gnutls_x509_crt_get_serial (cert, serial, &serial_len) < 0)
     return FALSE;
-  for (guint i = 0; i < v->dss_crls->len; i++)
+  for (guint i = 0; i < crls->len; i++)
     {
-      gnutls_x509_crl_t crl = g_ptr_array_index (v->dss_crls, i);
+      gnutls_x509_crl_t crl = g_ptr_array_index (crls, i);
       unsigned int verify = 0;
       int n;
 
@@ -739,65 +755,274 @@ dss_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, gbool
               break;
             }
         }
-      *source = g_strdup ("a revocation list");
+      *source = g_strdup (_("a revocation list"));
       return TRUE;
     }
   return FALSE;
 }
 
-/* Revocation of the signer's certificate, from the validation data in the file (offline): revoked
- * before the proven time (or with no proven time at all) fails or is indeterminate. */
-static void
-check_revocation (Verifier *v, InkanSignatureReport *sig, GDateTime *proven)
+/* Asks `cert`'s OCSP responder, else its CRL distribution point, once per URL for a whole
+ * verification: the answer joins the online data, a failure is remembered as `*problem`.
+ * Returns the URL asked, NULL when the certificate names none. */
+static char *
+fetch_status (Verifier *v, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer, char **problem)
 {
+  g_autofree char *ocsp = _inkan_revocation_ocsp_url (cert);
+  g_autofree char *crl = ocsp == NULL ? _inkan_revocation_crl_url (cert) : NULL;
+  char *url = g_strdup (ocsp != NULL ? ocsp : crl);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  const char *failed;
+  gsize len = 0;
+  const guint8 *data;
+
+  if (url == NULL)
+    return NULL;
+  failed = g_hash_table_lookup (v->failed_urls, url);
+  if (failed != NULL)
+    {
+      *problem = g_strdup (failed);
+      return url;
+    }
+  if (ocsp != NULL)
+    answer = _inkan_revocation_fetch_ocsp (cert, issuer, ocsp, v->options->timeout, &error);
+  else
+    answer = _inkan_revocation_fetch_crl (cert, issuer, crl, v->options->timeout, &error);
+  if (answer == NULL)
+    {
+      *problem = g_strdup (error->message);
+      g_hash_table_insert (v->failed_urls, g_strdup (url), g_strdup (error->message));
+      return url;
+    }
+  data = g_bytes_get_data (answer, &len);
+  if (ocsp != NULL)
+    {
+      gnutls_ocsp_resp_t resp = ocsp_import (data, len);
+
+      if (resp != NULL)
+        g_ptr_array_add (v->online_ocsps, resp);
+    }
+  else
+    {
+      gnutls_x509_crl_t parsed = crl_import (data, len);
+
+      if (parsed != NULL)
+        g_ptr_array_add (v->online_crls, parsed);
+    }
+  return url;
+}
+
+static void
+revocation_report_free (gpointer data)
+{
+  InkanRevocationReport *r = data;
+
+  g_free (r->certificate);
+  g_free (r->role);
+  g_clear_pointer (&r->revoked_at, g_date_time_unref);
+  g_free (r->problem);
+  g_free (r);
+}
+
+const char *
+inkan_revocation_status_to_string (InkanRevocationStatus status)
+{
+  static const char * const names[] = { "good", "revoked", "unknown" };
+
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (names), "unknown");
+  return names[status];
+}
+
+const char *
+inkan_revocation_source_to_string (InkanRevocationSource source)
+{
+  static const char * const names[] = { "none", "embedded", "online" };
+
+  g_return_val_if_fail ((guint) source < G_N_ELEMENTS (names), "none");
+  return names[source];
+}
+
+/* What is known of `cert`'s revocation below `issuer`: the file's /DSS first, then what was
+ * fetched for an earlier signature, then (online) its responder. Recorded in the signature's
+ * report, with a finding for a certificate that is good, unknown online, or could have been
+ * asked online; a revocation is left to the caller, who knows what it means, with `*how` saying
+ * where it was found. */
+static InkanRevocationReport *
+certificate_status (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t cert,
+                    gnutls_x509_crt_t issuer, const char *role, char **how)
+{
+  InkanRevocationReport *r = g_new0 (InkanRevocationReport, 1);
   g_autofree char *source = NULL;
   gboolean revoked = FALSE;
   gint64 revoked_at = 0;
-  gnutls_x509_crt_t cert, issuer;
-  g_autofree char *name = NULL;
 
-  if (sig->chain == NULL || sig->chain->len < 2)
-    return;
-  cert = g_ptr_array_index (sig->chain, 0);
-  issuer = g_ptr_array_index (sig->chain, 1);
-  if (!dss_status (v, cert, issuer, &revoked, &revoked_at, &source))
-    return;
-  name = g_strdup (sig->signer_name != NULL ? sig->signer_name : _("the signer"));
+  load_dss (v);
+  r->certificate = _inkan_revocation_cert_name (cert);
+  r->role = g_strdup (role);
+  r->status = INKAN_REVOCATION_UNKNOWN;
+  g_ptr_array_add (sig->revocation, r);
+  if (status_in (v->dss_ocsps, v->dss_crls, cert, issuer, &revoked, &revoked_at, &source))
+    r->source = INKAN_REVOCATION_SOURCE_EMBEDDED;
+  else if (v->options->online)
+    {
+      if (status_in (v->online_ocsps, v->online_crls, cert, issuer, &revoked, &revoked_at,
+                     &source))
+        r->source = INKAN_REVOCATION_SOURCE_ONLINE;
+      else
+        {
+          g_autofree char *url = fetch_status (v, cert, issuer, &r->problem);
+
+          if (r->problem == NULL
+              && status_in (v->online_ocsps, v->online_crls, cert, issuer, &revoked,
+                            &revoked_at, &source))
+            r->source = INKAN_REVOCATION_SOURCE_ONLINE;
+          else if (r->problem == NULL && url != NULL)
+            r->problem = g_strdup_printf (_("The revocation status of “%s” cannot be proven: "
+                                            "%s does not know the certificate."),
+                                          r->certificate, url);
+        }
+    }
+
+  if (r->source == INKAN_REVOCATION_SOURCE_NONE)
+    {
+      g_autofree char *ocsp = _inkan_revocation_ocsp_url (cert);
+      g_autofree char *crl = _inkan_revocation_crl_url (cert);
+
+      if (r->problem != NULL)
+        {
+          /* Asked for and not obtained: nothing proves the certificate was not revoked. */
+          add_finding (sig->findings, "REVOCATION_UNKNOWN",
+                       _("Whether the certificate of “%s” was revoked is unknown: %s Check again "
+                         "once its responder can be reached."),
+                       r->certificate, r->problem);
+          set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "TRY_LATER");
+        }
+      else if (v->options->online && ocsp == NULL && crl == NULL)
+        add_finding (sig->findings, "REVOCATION_UNAVAILABLE",
+                     _("The certificate of “%s” names no OCSP responder or revocation list, and "
+                       "the file holds no revocation data for it: whether it was revoked cannot "
+                       "be checked."),
+                     r->certificate);
+      else if (ocsp != NULL || crl != NULL)
+        add_finding (sig->findings, "REVOCATION_NOT_CHECKED",
+                     _("The revocation of the certificate of “%s” was not checked: the file "
+                       "holds no revocation data for it, and it was not asked online. Verify "
+                       "online to ask %s."),
+                     r->certificate, ocsp != NULL ? ocsp : crl);
+      return r;
+    }
+
   if (!revoked)
     {
-      add_finding (sig->findings, "CERTIFICATE_NOT_REVOKED",
-                   _("The validation data in the file (%s) shows that the certificate of “%s” "
-                     "was not revoked."),
-                   source, name);
-      return;
+      r->status = INKAN_REVOCATION_GOOD;
+      if (r->source == INKAN_REVOCATION_SOURCE_EMBEDDED)
+        add_finding (sig->findings, "CERTIFICATE_NOT_REVOKED",
+                     _("The validation data in the file (%s) shows that the certificate of “%s” "
+                       "was not revoked."),
+                     source, r->certificate);
+      else
+        add_finding (sig->findings, "CERTIFICATE_NOT_REVOKED",
+                     _("Asked online, %s shows that the certificate of “%s” was not revoked."),
+                     source, r->certificate);
+      return r;
     }
-  {
-    g_autoptr (GDateTime) when = g_date_time_new_from_unix_utc (revoked_at);
-    g_autofree char *when_text = when != NULL ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S UTC")
-                                              : g_strdup (_("an unknown time"));
+  r->status = INKAN_REVOCATION_REVOKED;
+  r->revoked_at = g_date_time_new_from_unix_utc (revoked_at);
+  *how = g_strdup_printf (r->source == INKAN_REVOCATION_SOURCE_EMBEDDED ? _("%s in the file")
+                                                                         : _("%s fetched online"),
+                          source);
+  return r;
+}
 
-    if (proven != NULL && when != NULL && g_date_time_compare (when, proven) > 0)
-      add_finding (sig->findings, "CERTIFICATE_REVOKED_AFTER_TIMESTAMP",
-                   _("The certificate of “%s” was revoked on %s (%s), after the timestamp proves "
-                     "the signature was made: the signature stays valid."),
-                   name, when_text, source);
-    else if (proven != NULL)
-      {
-        add_finding (sig->findings, "CERTIFICATE_REVOKED",
-                     _("The certificate of “%s” was revoked on %s (%s), before the signature "
-                       "was made. Do not rely on this signature."),
-                     name, when_text, source);
-        set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "REVOKED");
-      }
-    else
-      {
-        add_finding (sig->findings, "CERTIFICATE_REVOKED",
-                     _("The certificate of “%s” was revoked on %s (%s), and no timestamp proves "
-                       "that the signature was made before. Do not rely on this signature."),
-                     name, when_text, source);
-        set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
-      }
-  }
+/* Revocation of every certificate of the signer's path below its issuer (the anchor is not
+ * asked): revoked before the proven time (or with no proven time at all) fails or is
+ * indeterminate; revoked after the timestamp, the signature stays valid. */
+static void
+check_revocation (Verifier *v, InkanSignatureReport *sig, GDateTime *proven)
+{
+  if (sig->chain == NULL)
+    return;
+  for (guint i = 0; i + 1 < sig->chain->len; i++)
+    {
+      gnutls_x509_crt_t cert = g_ptr_array_index (sig->chain, i);
+      InkanRevocationReport *r;
+      g_autofree char *when_text = NULL;
+      g_autofree char *how = NULL;
+
+      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
+        break;
+      r = certificate_status (v, sig, cert, g_ptr_array_index (sig->chain, i + 1),
+                              i == 0 ? "signer" : "ca", &how);
+      if (r->status != INKAN_REVOCATION_REVOKED)
+        continue;
+      when_text = r->revoked_at != NULL
+                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
+                    : g_strdup (_("an unknown time"));
+      if (proven != NULL && r->revoked_at != NULL
+          && g_date_time_compare (r->revoked_at, proven) > 0)
+        add_finding (sig->findings, "CERTIFICATE_REVOKED_AFTER_TIMESTAMP",
+                     _("The certificate of “%s” was revoked on %s (%s), after the timestamp "
+                       "proves the signature was made: the signature stays valid."),
+                     r->certificate, when_text, how);
+      else if (proven != NULL)
+        {
+          add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                       _("The certificate of “%s” was revoked on %s (%s), before the signature "
+                         "was made. Do not rely on this signature."),
+                       r->certificate, when_text, how);
+          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "REVOKED");
+        }
+      else
+        {
+          add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                       _("The certificate of “%s” was revoked on %s (%s), and no timestamp "
+                         "proves that the signature was made before. Do not rely on this "
+                         "signature."),
+                       r->certificate, when_text, how);
+          set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+        }
+    }
+}
+
+/* Revocation of the timestamp authority's path: a certificate revoked at or before the time the
+ * token gives makes the token prove nothing (FALSE); revoked later, the token stays good. */
+static gboolean
+check_tsa_revocation (Verifier *v, InkanSignatureReport *sig, GPtrArray *chain, GDateTime *time)
+{
+  gboolean usable = TRUE;
+
+  for (guint i = 0; chain != NULL && i + 1 < chain->len; i++)
+    {
+      gnutls_x509_crt_t cert = g_ptr_array_index (chain, i);
+      InkanRevocationReport *r;
+      g_autofree char *when_text = NULL;
+      g_autofree char *how = NULL;
+
+      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
+        break;
+      r = certificate_status (v, sig, cert, g_ptr_array_index (chain, i + 1),
+                              i == 0 ? "tsa" : "tsa-ca", &how);
+      if (r->status != INKAN_REVOCATION_REVOKED)
+        continue;
+      when_text = r->revoked_at != NULL
+                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
+                    : g_strdup (_("an unknown time"));
+      if (r->revoked_at != NULL && time != NULL && g_date_time_compare (r->revoked_at, time) > 0)
+        add_finding (sig->findings, "TIMESTAMP_REVOKED_AFTER",
+                     _("The certificate of the timestamp authority “%s” was revoked on %s (%s), "
+                       "after the time it gave: the timestamp stays valid."),
+                     r->certificate, when_text, how);
+      else
+        {
+          add_finding (sig->findings, "TIMESTAMP_REVOKED",
+                       _("The certificate of the timestamp authority “%s” was revoked on %s "
+                         "(%s), before the time it gave: the timestamp proves nothing. The "
+                         "signature is checked as if it had no timestamp."),
+                       r->certificate, when_text, how);
+          usable = FALSE;
+        }
+    }
+  return usable;
 }
 
 /* A claimed signing time this much after the proven one is not clock skew. */
@@ -858,6 +1083,8 @@ check_timestamp (Verifier *v, InkanCmsSignedData *cms, InkanSignatureReport *sig
                    sig->timestamp->tsa, path.detail != NULL ? path.detail : "");
       return NULL;
     }
+  if (!check_tsa_revocation (v, sig, path.chain, sig->timestamp->time))
+    return NULL;
   sig->timestamp->valid = TRUE;
   return g_date_time_ref (sig->timestamp->time);
 }
@@ -1078,6 +1305,31 @@ check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint
                           v->now, &path);
   path_verdict (sig, &path, FALSE);
   sig->timestamp->valid = path.status == INKAN_PATH_OK;
+  /* Nothing later proves when this timestamp existed: its TSA revoked at any time leaves it
+   * without proof. */
+  for (i = 0; sig->timestamp->valid && path.chain != NULL && i + 1 < path.chain->len; i++)
+    {
+      gnutls_x509_crt_t cert = g_ptr_array_index (path.chain, i);
+      g_autofree char *how = NULL;
+      g_autofree char *when_text = NULL;
+      InkanRevocationReport *r;
+
+      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
+        break;
+      r = certificate_status (v, sig, cert, g_ptr_array_index (path.chain, i + 1),
+                              i == 0 ? "tsa" : "tsa-ca", &how);
+      if (r->status != INKAN_REVOCATION_REVOKED)
+        continue;
+      when_text = r->revoked_at != NULL
+                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
+                    : g_strdup (_("an unknown time"));
+      add_finding (sig->findings, "TIMESTAMP_REVOKED",
+                   _("The certificate of the timestamp authority “%s” was revoked on %s (%s): "
+                     "nothing proves that this document timestamp was made before."),
+                   r->certificate, when_text, how);
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+      sig->timestamp->valid = FALSE;
+    }
   sig->algorithm = g_strdup_printf (
       "RFC 3161 timestamp, %s imprint",
       gnutls_digest_get_name (inkan_timestamp_get_imprint_algorithm (ts)));
@@ -1626,6 +1878,7 @@ check_signature (Verifier *v, const FoundSig *found)
   sig->field = g_strdup (found->field);
   sig->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_finding_free);
   sig->approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_report_free);
+  sig->revocation = g_ptr_array_new_with_free_func (revocation_report_free);
   sig->indication = INKAN_INDICATION_TOTAL_PASSED;
   sig->coverage = INKAN_COVERAGE_UNCLEAR;
   sig->revision = found->first_rev + 1;
@@ -1793,6 +2046,9 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   g_free (v.diffed);
   g_clear_pointer (&v.dss_ocsps, g_ptr_array_unref);
   g_clear_pointer (&v.dss_crls, g_ptr_array_unref);
+  g_clear_pointer (&v.online_ocsps, g_ptr_array_unref);
+  g_clear_pointer (&v.online_crls, g_ptr_array_unref);
+  g_clear_pointer (&v.failed_urls, g_hash_table_unref);
   return g_steal_pointer (&report);
 }
 
@@ -1888,6 +2144,34 @@ json_findings (GString *out, GPtrArray *findings)
       json_string (out, f->code);
       g_string_append (out, ",\"message\":");
       json_string (out, f->message);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
+/* "revocation": one object per certificate asked, saying where its status came from. */
+static void
+json_revocation (GString *out, GPtrArray *revocation)
+{
+  g_string_append (out, ",\"revocation\":[");
+  for (guint i = 0; revocation != NULL && i < revocation->len; i++)
+    {
+      const InkanRevocationReport *r = g_ptr_array_index (revocation, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append (out, "{\"certificate\":");
+      json_string (out, r->certificate);
+      g_string_append (out, ",\"role\":");
+      json_string (out, r->role);
+      g_string_append (out, ",\"status\":");
+      json_string (out, inkan_revocation_status_to_string (r->status));
+      g_string_append (out, ",\"source\":");
+      json_string (out, inkan_revocation_source_to_string (r->source));
+      g_string_append (out, ",\"revoked_at\":");
+      json_time (out, r->revoked_at);
+      g_string_append (out, ",\"problem\":");
+      json_string (out, r->problem);
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
@@ -2013,6 +2297,7 @@ inkan_report_to_json (const InkanReport *report)
         g_string_append_printf (out, ",\"riding_pages\":%u", sig->riding_pages);
       g_string_append_printf (out, ",\"page\":%u,\"findings\":", sig->page);
       json_findings (out, sig->findings);
+      json_revocation (out, sig->revocation);
       json_evidence (out, sig);
       g_string_append_c (out, '}');
     }

@@ -38,6 +38,36 @@ typedef struct
                                      * leads to a trust anchor: its time is a proof */
 } InkanTimestampReport;
 
+/* What is known of a certificate's revocation. */
+typedef enum
+{
+  INKAN_REVOCATION_GOOD,            /* not revoked, as its issuer's OCSP responder or CRL says */
+  INKAN_REVOCATION_REVOKED,
+  INKAN_REVOCATION_UNKNOWN,         /* no revocation data in the file, none fetched */
+} InkanRevocationStatus;
+
+/* Where a certificate's revocation status came from. */
+typedef enum
+{
+  INKAN_REVOCATION_SOURCE_NONE,     /* nowhere: not checked */
+  INKAN_REVOCATION_SOURCE_EMBEDDED, /* the file's document security store (/DSS) */
+  INKAN_REVOCATION_SOURCE_ONLINE,   /* fetched from its OCSP responder or CRL distribution point */
+} InkanRevocationSource;
+
+const char *inkan_revocation_status_to_string (InkanRevocationStatus status);
+const char *inkan_revocation_source_to_string (InkanRevocationSource source);
+
+/* One certificate of a signature's path (or of its timestamp's) whose revocation was asked. */
+typedef struct
+{
+  char *certificate;                /* its common name, else its DN */
+  char *role;                       /* "signer", "ca", "tsa" or "tsa-ca" */
+  InkanRevocationStatus status;
+  InkanRevocationSource source;
+  GDateTime *revoked_at;            /* when REVOKED, else NULL */
+  char *problem;                    /* why it is UNKNOWN when it was asked online, else NULL */
+} InkanRevocationReport;
+
 typedef struct
 {
   char *field;                      /* the field's full name */
@@ -69,6 +99,8 @@ typedef struct
                                      * "Verification code"), or NULL when it cannot be */
   guint riding_pages;               /* a riding seal's number of slices (widgets on distinct
                                      * pages), 0 for an ordinary signature */
+  GPtrArray *revocation;            /* InkanRevocationReport per certificate below its issuer:
+                                     * the signer's path, then the timestamp authority's */
 } InkanSignatureReport;
 
 typedef struct
@@ -87,6 +119,10 @@ typedef struct
 {
   InkanTrust *trust;                /* anchors; NULL trusts nothing */
   GDateTime *now;                   /* the validation time; NULL means now */
+  gboolean online;                  /* fetch the revocation status the file does not hold from
+                                     * the certificates' OCSP responders and CRL distribution
+                                     * points; FALSE: nothing goes to the network */
+  guint timeout;                    /* seconds per request when online; 0 means 30 */
 } InkanVerifyOptions;
 
 /* Verifies every signature of `path`. Fails only when the file cannot be opened
