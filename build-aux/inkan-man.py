@@ -11,7 +11,8 @@ import sys
 COMMANDS = [
     'token list', 'token certs', 'sign', 'sign --seal=NAME', 'verify', 'ltv',
     'user add', 'user list',
-    'seal create', 'seal list', 'seal show', 'seal suspend', 'seal resume', 'seal retire',
+    'seal create', 'seal rebind', 'seal draw', 'seal import-image', 'seal list', 'seal show',
+    'seal suspend', 'seal resume', 'seal retire',
     'template add', 'template list',
     'grant add', 'grant list', 'grant revoke',
     'request create', 'request list', 'request show', 'request cancel',

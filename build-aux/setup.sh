@@ -31,7 +31,7 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build
   # libraries libinkan links
   libglib2.0-dev libgnutls28-dev libp11-kit-dev libtasn1-6-dev libtasn1-bin libqpdf-dev
-  libcairo2-dev libpango1.0-dev zlib1g-dev libsqlite3-dev libqrencode-dev
+  libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev zlib1g-dev libsqlite3-dev libqrencode-dev
   # the TSA client (libsoup 3) and GIO's TLS backend for https:// TSAs
   libsoup-3.0-dev glib-networking
   # tokens: SoftHSM2 (registered with p11-kit) and GnuTLS's p11tool and certtool
@@ -182,6 +182,14 @@ run_registry_demo ()
   local cli="$src_dir/build/src/cli/inkan-cli"
   local db="$demo_dir/inkan.db" id sealed
 
+  # The registry's seals are drawn the way Chinese seals look (inkan-cli seal draw).
+  if [ ! -e "$demo_dir/contract-seal.png" ] || [ ! -e "$demo_dir/official-seal.png" ]; then
+    "$cli" seal draw --kind round --name "Inkan示例科技有限公司" --purpose "合同专用章" \
+      -o "$demo_dir/contract-seal.png" &&
+      "$cli" seal draw --kind round --name "Inkan示例科技有限公司" --code "9111010800000000XX" \
+        -o "$demo_dir/official-seal.png" ||
+      die "the demo seals could not be drawn; the message is above."
+  fi
   if [ ! -e "$db" ]; then
     say "Making the demo seal registry $db"
     "$cli" --db "$db" user add admin --role admin --cert "$INKAN_SECOND_PEM" &&
@@ -189,15 +197,24 @@ run_registry_demo ()
       "$cli" --db "$db" --as admin user add manager --role approver --cert "$INKAN_MANAGER_PEM" &&
       "$cli" --db "$db" --as admin user add auditor --role auditor --cert "$INKAN_NOUSAGE_PEM" &&
       "$cli" --db "$db" --as admin seal create Contract --kind contract \
-        --image "$demo_dir/seal.png" --cert "$INKAN_SECOND_PEM" --key "$INKAN_SECOND_KEY_URL" \
-        --approval approver &&
+        --image "$demo_dir/contract-seal.png" --cert "$INKAN_SECOND_PEM" \
+        --key "$INKAN_SECOND_KEY_URL" --approval approver --pin-file "$INKAN_PIN_FILE" &&
       "$cli" --db "$db" --as admin seal create Official --kind official \
-        --image "$demo_dir/seal.png" --cert "$INKAN_CLERK_PEM" --key "$INKAN_CLERK_KEY_URL" \
-        --approval none &&
+        --image "$demo_dir/official-seal.png" --cert "$INKAN_CLERK_PEM" \
+        --key "$INKAN_CLERK_KEY_URL" --approval none --pin-file "$INKAN_PIN_FILE" &&
       "$cli" --db "$db" --as admin grant add Contract --role clerk >/dev/null &&
       "$cli" --db "$db" --as admin grant add Official --user clerk >/dev/null ||
       { rm -f "$db" "$db-wal" "$db-shm"; die "the demo seal registry could not be made; the message is above."; }
   fi
+
+  # The admin (the seal maker) signs the seal records with their own token; a registry made
+  # before records were is bound on the next run.
+  for seal in Contract Official; do
+    if "$cli" --db "$db" --as admin seal show "$seal" | grep -q '^binding: not bound'; then
+      "$cli" --db "$db" --as admin seal rebind "$seal" --pin-file "$INKAN_PIN_FILE" ||
+        die "the $seal seal could not be bound; the message is above."
+    fi
+  done
 
   say "The clerk asks for the Contract seal on samples/one-page.pdf"
   id="$("$cli" --db "$db" --as clerk request create Contract "$demo_dir/samples/one-page.pdf" \
@@ -257,6 +274,8 @@ run_demo ()
 
 Done. The files are in $demo_dir:
   seal.png                          the seal image
+  contract-seal.png, official-seal.png
+                                    the registry's seals, drawn by inkan-cli seal draw
   samples/                          unsigned sample documents
   sealed/one-page-sealed.pdf        sealed once (RSA key, with the seal image)
   sealed/one-page-sealed-twice.pdf  and signed again (ECDSA key)

@@ -10,7 +10,8 @@ MANWIDTH=200 LC_ALL=C.UTF-8 man --warnings -l "$page" >"$out" 2>"$err"
 if [ -s "$err" ]; then echo "man reports:" >&2; cat "$err" >&2; exit 1; fi
 grep -q '^INKAN-CLI(1)' "$out" || { echo "no INKAN-CLI(1) header" >&2; exit 1; }
 missing=0
-for cmd in "token list" "token certs" "sign" "verify" "user add" "seal create" "grant add" \
+for cmd in "token list" "token certs" "sign" "verify" "user add" "seal create" "seal draw" \
+           "seal import-image" "grant add" \
            "request create" "approve" "reject" "audit export"; do
   "$cli" $cmd --help | sed -n 's/^  *\(-[a-z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' | while read -r opt; do
     grep -q -- "$opt" "$out" || { echo "inkan-cli $cmd $opt is not in the manual page" >&2; exit 1; }

@@ -7,6 +7,8 @@
 #include <math.h>
 
 #include "inkan-document-view.h"
+#include "inkan-seal-record.h"
+#include "inkan-sign.h"
 #include "inkan-test-app.h"
 #include "inkan-test-attack.h"
 #include "inkan-test-tsa.h"
@@ -428,6 +430,94 @@ test_words (void)
       g_assert_cmpstr (changes[i], !=, changes[j]);
 }
 
+static char *
+seal_pin (const char *label, InkanPinFlags flags, gpointer data)
+{
+  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (data);
+}
+
+/* A sample sealed with the test token's ECDSA key and the test seal picture, carrying a seal
+ * record made by the same key (its certificate leads to the test root) for the window
+ * [from, until) in days from now. */
+static char *
+sealed_with_record (Fixture *fixture, const char *name, int from, int until)
+{
+  g_autofree char *pdf = inkan_test_make_pdf ("one-page");
+  g_autofree char *png = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanSigner) signer = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GBytes) record = NULL;
+  gnutls_datum_t der = { NULL, 0 };
+  InkanSeal seal = { 0 };
+  InkanSignOptions options = { 0 };
+  gsize len = 0;
+  char *out = inkan_test_tmp_path (name);
+
+  signer = inkan_signer_open (fixture->pki->second_key_url, NULL, seal_pin, fixture->pki->pin,
+                              &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (fixture->pki->seal_png, &png, &len, &error));
+  g_assert_cmpint (gnutls_x509_crt_export2 (inkan_signer_get_certificate (signer),
+                                            GNUTLS_X509_FMT_DER, &der), >=, 0);
+  seal.name = (char *) "Contract";
+  seal.kind = INKAN_SEAL_CONTRACT;
+  seal.image_png = g_bytes_new_take (g_steal_pointer (&png), len);
+  seal.cert_der = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  seal.valid_from = g_date_time_add_days (now, from);
+  seal.valid_until = g_date_time_add_days (now, until);
+  record = inkan_seal_record_make (&seal, signer, "admin", now, &error);
+  g_assert_no_error (error);
+  g_bytes_unref (seal.image_png);
+  g_bytes_unref (seal.cert_der);
+  g_date_time_unref (seal.valid_from);
+  g_date_time_unref (seal.valid_until);
+
+  options.input = pdf;
+  options.output = out;
+  options.signer = signer;
+  options.image = fixture->pki->seal_png;
+  options.page = 1;
+  options.has_rect = TRUE;
+  options.rect = (InkanRect) { 380, 80, 140, 140 };
+  options.seal_record = record;
+  g_assert_true (inkan_sign_pdf (&options, &error));
+  g_assert_no_error (error);
+  return out;
+}
+
+/* The seal record's name, kind and maker in the sidebar; "Seal not bound" when it does not hold
+ * (here: the seal's window ended before the sealing). */
+static void
+test_seal_binding (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *bound = sealed_with_record (fixture, "seal-bound.pdf", -1, 30);
+  g_autofree char *expired = sealed_with_record (fixture, "seal-expired.pdf", -30, -1);
+  g_autofree char *shot = NULL;
+  InkanDocumentView *view;
+  InkanSignatureList *list;
+
+  g_setenv ("INKAN_TRUST", fixture->pki->root_pem, TRUE);
+  view = open_verified (fixture, bound);
+  list = inkan_document_view_get_signature_list (view);
+  g_assert_cmpuint (inkan_signature_list_get_n_rows (list), ==, 1);
+  g_assert_true (details_contain (list, 0, "Verdict: Valid"));
+  g_assert_true (details_contain (list, 0, "Seal: Contract (contract), made by Zhang Min"));
+  g_assert_false (details_contain (list, 0, "Seal not bound"));
+
+  view = open_verified (fixture, expired);
+  list = inkan_document_view_get_signature_list (view);
+  g_assert_true (details_contain (list, 0, "Seal: Contract (contract), made by Zhang Min"));
+  g_assert_true (details_contain (list, 0, "Seal not bound: The seal “Contract” expired on"));
+  g_assert_false (details_contain (list, 0, "Verdict: Valid"));
+  adw_expander_row_set_expanded (inkan_signature_list_get_row (list, 0), TRUE);
+  inkan_test_app_wait_frames (GTK_WIDGET (view), 3);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "validity-seal-not-bound");
+  g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -446,6 +536,7 @@ main (int   argc,
   ADD ("signed-version", test_signed_version);
   ADD ("timestamped", test_timestamped);
   ADD ("what-changed", test_what_changed);
+  ADD ("seal-binding", test_seal_binding);
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 

@@ -584,7 +584,7 @@ test_migration_version_1_to_2 (void)
 
   store = inkan_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (db_int (store, "PRAGMA user_version"), ==, (gint64) _inkan_store_n_migrations);
   g_assert_cmpint (db_int (store, "SELECT count (*) FROM signatures"), ==, 0);
   g_assert_cmpint (db_int (store, "SELECT page FROM requests WHERE id = 1"), ==, 2);
   g_assert_cmpint (db_int (store, "SELECT uses FROM grants WHERE id = 1"), ==, 1);

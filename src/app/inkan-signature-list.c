@@ -37,7 +37,7 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (InkanSignatureList, inkan_signature_list, GTK_TYPE_WIDGET)
 
-static void
+static GtkWidget *
 add_detail (AdwExpanderRow *row,
             GPtrArray      *details,
             const char     *title,
@@ -52,6 +52,33 @@ add_detail (AdwExpanderRow *row,
   gtk_widget_add_css_class (line, "property");
   adw_expander_row_add_row (row, line);
   g_ptr_array_add (details, g_strdup_printf ("%s: %s", title, subtitle));
+  return line;
+}
+
+/* The seal the signature carries a record of: its name, kind and maker, and in warning style
+ * when the verifier found it not bound (another picture shown, an untrusted maker…). */
+static void
+add_seal (AdwExpanderRow             *row,
+          GPtrArray                  *details,
+          const InkanSignatureReport *signature)
+{
+  const InkanSealReport *seal = signature->seal;
+  g_autofree char *what = NULL;
+  GtkWidget *line;
+
+  if (seal == NULL)
+    return;
+  /* Translators: "Contract seal (contract), made by Li Hua" */
+  what = g_strdup_printf (_("%s (%s), made by %s"),
+                          seal->name != NULL ? seal->name : _("unreadable seal record"),
+                          seal->kind != NULL ? seal->kind : "?",
+                          seal->maker != NULL ? seal->maker : _("an unknown maker"));
+  add_detail (row, details, _("Seal"), what);
+  if (seal->bound)
+    return;
+  line = add_detail (row, details, _("Seal not bound"),
+                     seal->reason != NULL ? seal->reason : _("the seal record does not hold"));
+  gtk_widget_add_css_class (line, "warning");
 }
 
 static char *
@@ -173,6 +200,7 @@ signature_row (InkanSignatureList         *self,
               inkan_validity_changes_words (signature->modification_level));
   if (signature->reason != NULL && *signature->reason != '\0')
     add_detail (row, details, _("Reason"), signature->reason);
+  add_seal (row, details, signature);
   for (guint i = 0; signature->findings != NULL && i < signature->findings->len; i++)
     {
       const InkanFinding *finding = g_ptr_array_index (signature->findings, i);

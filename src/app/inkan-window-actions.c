@@ -6,6 +6,9 @@
 
 #include "inkan-window-private.h"
 
+#include "inkan-application.h"
+#include "inkan-seal-editor.h"
+
 #define N_RECENT 10
 
 static InkanPageView *
@@ -128,6 +131,35 @@ requests_action (GtkWidget  *widget,
   _inkan_window_set_requests_shown (self, !self->requests_shown);
 }
 
+static void
+seal_created (InkanSealEditor *editor,
+              const char      *name,
+              InkanWindow     *self)
+{
+  InkanDocumentView *view = inkan_window_get_current_view (self);
+
+  if (view != NULL)
+    inkan_seal_palette_reload (inkan_document_view_get_palette (view));
+}
+
+/* The seal editor, for administrators: it creates the seal in the registry as the current
+ * user (the store refuses anyone else), or exports its PNG. */
+static void
+new_seal_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  InkanWindow *self = INKAN_WINDOW (widget);
+  InkanApplication *app = INKAN_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  InkanSealEditor *editor;
+
+  editor = inkan_seal_editor_new (GTK_WINDOW (self),
+                                  app != NULL ? inkan_application_get_store_path (app) : NULL,
+                                  app != NULL ? inkan_application_get_user (app) : NULL);
+  g_signal_connect_object (editor, "seal-created", G_CALLBACK (seal_created), self, 0);
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
 void
 _inkan_window_actions_class_init (GtkWidgetClass *widget_class)
 {
@@ -142,6 +174,7 @@ _inkan_window_actions_class_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL,
                                    toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.requests", NULL, requests_action);
+  gtk_widget_class_install_action (widget_class, "win.new-seal", NULL, new_seal_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.requests",
                                        NULL);
 }

@@ -8,6 +8,8 @@
 #include "inkan-approving.h"
 #include "inkan-audit-export.h"
 #include "inkan-policy.h"
+#include "inkan-seal-art.h"
+#include "inkan-seal-record.h"
 #include "inkan-sealing.h"
 #include "inkan-store.h"
 
@@ -36,6 +38,9 @@ enum
   WF_EXIT_POLICY_BASE = 79,       /* + the policy's code: 80 seal suspended … 93 bad approval */
   WF_EXIT_AUDIT_BROKEN = 94,      /* audit verify found a broken entry */
   WF_EXIT_WRONG_KEY = 95,         /* the approver's key is not the one registered for them */
+  WF_EXIT_SEAL_RECORD = 98,       /* the seal's record refuses the use: expired, not yet valid,
+                                   * damaged, or not the seal's picture or certificate (96 and 97
+                                   * are inkan-cli.c's TSA and revocation fetch) */
 };
 
 #define WF_ERROR (wf_error_quark ())
@@ -55,8 +60,11 @@ wf_exit_code (const GError *error)
                                                           : WF_EXIT_POLICY_BASE + error->code;
   if (error->domain == WF_ERROR)
     return WF_EXIT_NOT_ALLOWED;
-  if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY))
+  if (g_error_matches (error, INKAN_APPROVING_ERROR, INKAN_APPROVING_ERROR_WRONG_KEY)
+      || g_error_matches (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_WRONG_MAKER))
     return WF_EXIT_WRONG_KEY;
+  if (error->domain == INKAN_SEAL_RECORD_ERROR)
+    return WF_EXIT_SEAL_RECORD;
   if (error->domain == INKAN_STORE_ERROR)
     switch (error->code)
       {
@@ -577,6 +585,36 @@ cmd_user_list (const InkanCliGlobals *globals, int argc, char **argv)
 
 /* ---- seal ------------------------------------------------------------------------------------ */
 
+/* Whether a PIN can be had: from a file, or typed at the controlling terminal. */
+static gboolean
+pin_available (const char *pin_file)
+{
+  FILE *tty;
+
+  if (pin_file != NULL)
+    return TRUE;
+  tty = fopen ("/dev/tty", "r+e");
+  if (tty == NULL)
+    return FALSE;
+  fclose (tty);
+  return TRUE;
+}
+
+/* The seal record signed by the acting administrator's own key. With no way to get a PIN (no
+ * --pin-file, no terminal: a script) and no --maker-key, none is made and *record stays NULL:
+ * the seal is created unbound, and says so. */
+static gboolean
+make_record (Session *s, const InkanSeal *seal, const char *maker_key, const char *pin_file,
+             GBytes **record, GError **error)
+{
+  *record = NULL;
+  if (maker_key == NULL && !pin_available (pin_file))
+    return TRUE;
+  *record = inkan_seal_record_make_as (seal, s->actor, maker_key, _inkan_cli_pin_func,
+                                       (gpointer) pin_file, s->now, error);
+  return *record != NULL;
+}
+
 static int
 cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
 {
@@ -584,6 +622,7 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     _("NAME --kind KIND --image PNG --cert FILE|PKCS11_URL --key PKCS11_URL — register a seal"));
   g_autofree char *kind = NULL, *image = NULL, *cert = NULL, *key = NULL;
   g_autofree char *from = NULL, *until = NULL, *approval = NULL;
+  g_autofree char *maker_key = NULL, *pin_file = NULL;
   g_autofree char *png = NULL;
   g_autofree char *objects = NULL;
   gsize png_len = 0;
@@ -608,6 +647,11 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     { "valid-until", 0, 0, G_OPTION_ARG_STRING, &until, N_("Last day of use"), N_("T") },
     { "approval", 0, 0, G_OPTION_ARG_STRING, &approval,
       N_("none, or the ordered chain of approver roles"), N_("none|ROLE[,ROLE…]") },
+    { "maker-key", 0, 0, G_OPTION_ARG_STRING, &maker_key,
+      N_("Your own key, which signs the seal record (default: the one on a present token whose "
+         "certificate is registered for you)"), N_("PKCS11_URL") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+      N_("Read your token's PIN from this file (default: ask on the terminal)"), N_("FILE") },
     { NULL },
   };
 
@@ -616,6 +660,9 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
     return status;
   if (argc != 2)
     return _inkan_cli_usage_error (context, _("Give the seal's name."));
+  if (maker_key != NULL && !g_str_has_prefix (maker_key, "pkcs11:"))
+    return _inkan_cli_usage_error (context, _("--maker-key wants the pkcs11: URL of your own "
+                                              "private key; “inkan-cli token certs” shows it."));
   if (kind == NULL || !inkan_seal_kind_from_string (kind, &seal_kind))
     return _inkan_cli_usage_error (context, _("Give --kind official, contract, finance, legal or "
                                               "personal."));
@@ -669,14 +716,212 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
   seal.cert_der = der;
   seal.key_url = key;
   seal.approval_chain = chain;
+  if (!make_record (&s, &seal, maker_key, pin_file, &seal.record, &error))
+    {
+      g_bytes_unref (seal.image_png);
+      status = wf_fail (error);
+      goto out;
+    }
   created = inkan_store_create_seal (s.store, s.audit, s.actor, &seal, s.now, &error);
   g_bytes_unref (seal.image_png);
+  g_clear_pointer (&seal.record, g_bytes_unref);
   if (created == NULL)
     status = wf_fail (error);
+  else if (created->record == NULL)
+    g_printerr (_("inkan-cli: seal “%s” was created but is not bound: no PIN could be asked for "
+                  "your token (give --pin-file). Its sealings carry no seal record until you run "
+                  "“inkan-cli seal rebind %s”.\n"), created->name, created->name);
 out:
   g_clear_pointer (&seal.valid_from, g_date_time_unref);
   g_clear_pointer (&seal.valid_until, g_date_time_unref);
   return status;
+}
+
+/* ---- seal artwork ---------------------------------------------------------------------------- */
+
+/* Exit codes of `seal draw` and `seal import-image`, those of inkan-cli.c for the same faults. */
+static int
+art_fail (GError *error)
+{
+  int code = WF_EXIT_OTHER;
+
+  if (error->domain == INKAN_SEAL_ART_ERROR)
+    switch (error->code)
+      {
+      case INKAN_SEAL_ART_ERROR_INVALID:
+        code = WF_EXIT_USAGE;
+        break;
+      case INKAN_SEAL_ART_ERROR_NOT_FOUND:
+        code = WF_EXIT_NO_INPUT;
+        break;
+      case INKAN_SEAL_ART_ERROR_UNREADABLE:
+      case INKAN_SEAL_ART_ERROR_NO_INK:
+        code = 69;   /* the image exit code of inkan-cli.c */
+        break;
+      case INKAN_SEAL_ART_ERROR_WRITE:
+        code = 73;   /* the write exit code of inkan-cli.c */
+        break;
+      default:
+        break;
+      }
+  g_printerr ("inkan-cli: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+static int
+cmd_seal_draw (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("--kind round|oval|square --name TEXT -o OUT.png — draw a seal image"));
+  g_autofree char *kind = NULL, *name = NULL, *purpose = NULL, *code = NULL, *output = NULL;
+  cairo_surface_t *surface;
+  double size_mm = 0, dpi = 0;
+  gboolean inner_ring = FALSE;
+  InkanSealArtSpec spec = { 0 };
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind,
+      N_("round (official, contract), oval (finance) or square (personal name)"), N_("KIND") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("The organisation or person, 1 to 30 characters"), N_("TEXT") },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose,
+      N_("The seal's purpose, e.g. 合同专用章 (round and oval)"), N_("TEXT") },
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code,
+      N_("A registration number along the lower edge (round and oval)"), N_("TEXT") },
+    { "inner-ring", 0, 0, G_OPTION_ARG_NONE, &inner_ring,
+      N_("A thin ring inside the border (round and oval)"), NULL },
+    { "size-mm", 0, 0, G_OPTION_ARG_DOUBLE, &size_mm,
+      N_("Diameter, oval width or side (default 42, 45, 20)"), N_("N") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("Resolution (default 600)"), N_("N") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG to write"), N_("OUT.png") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (context,
+    _("Draws a seal in red on a transparent background, for “seal create --image”."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 1)
+    return _inkan_cli_usage_error (context, _("seal draw takes options only."));
+  if (kind == NULL || !inkan_seal_art_kind_from_string (kind, &spec.kind))
+    return _inkan_cli_usage_error (context, _("Give --kind round, oval or square."));
+  if (name == NULL || output == NULL)
+    return _inkan_cli_usage_error (context, _("Give the seal's --name and the -o file."));
+  spec.name = name;
+  spec.purpose = purpose;
+  spec.code = code;
+  spec.size_mm = size_mm;
+  spec.dpi = dpi;
+  spec.inner_ring = inner_ring;
+  surface = inkan_seal_art_render (&spec, NULL, &error);
+  if (surface == NULL)
+    return art_fail (error);
+  if (!inkan_seal_art_write_png (surface, output, &error))
+    status = art_fail (error);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+static int
+cmd_seal_import_image (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("IN.png|IN.jpg -o OUT.png — clean a scanned seal"));
+  g_autofree char *output = NULL;
+  cairo_surface_t *surface;
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("The PNG to write"), N_("OUT.png") },
+    { NULL },
+  };
+
+  g_option_context_set_summary (context,
+    _("Keeps the red ink of a scanned seal and makes the paper, grey noise and other inks "
+      "transparent; the result is cropped to the seal."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2 || output == NULL)
+    return _inkan_cli_usage_error (context, _("Give the scanned image and the -o file."));
+  surface = inkan_seal_art_import (argv[1], &error);
+  if (surface == NULL)
+    return art_fail (error);
+  if (!inkan_seal_art_write_png (surface, output, &error))
+    status = art_fail (error);
+  cairo_surface_destroy (surface);
+  return status;
+}
+
+/* seal rebind NAME: a new record for a seal that has none (made before records were) or whose
+ * record no longer holds (a new picture, certificate or maker). */
+static int
+cmd_seal_rebind (const InkanCliGlobals *globals, int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (
+    _("NAME — sign a new seal record for a seal with your own key"));
+  g_autofree char *maker_key = NULL, *pin_file = NULL, *objects = NULL;
+  g_auto (Session) s = { 0 };
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (GBytes) record = NULL;
+  GError *error = NULL;
+  int status = WF_EXIT_OK;
+  GOptionEntry entries[] = {
+    { "maker-key", 0, 0, G_OPTION_ARG_STRING, &maker_key,
+      N_("Your own key, which signs the seal record (default: the one on a present token whose "
+         "certificate is registered for you)"), N_("PKCS11_URL") },
+    { "pin-file", 0, 0, G_OPTION_ARG_FILENAME, &pin_file,
+      N_("Read your token's PIN from this file (default: ask on the terminal)"), N_("FILE") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return _inkan_cli_usage_error (context, _("Give the seal's name."));
+  if (maker_key != NULL && !g_str_has_prefix (maker_key, "pkcs11:"))
+    return _inkan_cli_usage_error (context, _("--maker-key wants the pkcs11: URL of your own "
+                                              "private key; “inkan-cli token certs” shows it."));
+  if (!session_open (&s, globals, TRUE, &status))
+    return status;
+  objects = g_strdup_printf ("seal:%s", argv[1]);
+  if (!require_role (&s, INKAN_ROLE_ADMIN, _("bind seals"), "seal.rebind", objects, &status))
+    return status;
+  seal = inkan_store_get_seal (s.store, argv[1], &error);
+  if (seal == NULL)
+    return wf_fail (error);
+  record = inkan_seal_record_make_as (seal, s.actor, maker_key, _inkan_cli_pin_func,
+                                      (gpointer) pin_file, s.now, &error);
+  if (record == NULL
+      || !inkan_store_set_seal_record (s.store, s.audit, s.actor, seal->name, record, s.now,
+                                       &error))
+    return wf_fail (error);
+  g_print (_("Seal “%s” is bound by a new record signed by %s.\n"), seal->name, s.actor->name);
+  return WF_EXIT_OK;
+}
+
+/* "bound (record …, made by …)" or "not bound …" for seal show. */
+static char *
+binding_text (const InkanSeal *seal)
+{
+  g_autoptr (InkanSealRecord) record = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *made = NULL;
+
+  if (seal->record == NULL)
+    return g_strdup_printf (_("not bound (no seal record: run “inkan-cli seal rebind %s”)"),
+                            seal->name);
+  record = inkan_seal_record_parse (seal->record, &error);
+  if (record == NULL)
+    return g_strdup_printf (_("not bound (the seal record is damaged: rebind the seal; %s)"),
+                            error->message);
+  made = format_time (record->made);
+  return g_strdup_printf (_("bound (record %s, made by %s on %s)"), record->seal_id,
+                          record->maker, made);
 }
 
 static void
@@ -719,7 +964,7 @@ cmd_seal_show (const InkanCliGlobals *globals, int argc, char **argv)
   g_auto (Session) s = { 0 };
   g_autoptr (InkanSeal) seal = NULL;
   g_autofree char *chain = NULL, *from = NULL, *until = NULL, *created = NULL, *cert = NULL;
-  g_autofree char *fingerprint = NULL;
+  g_autofree char *fingerprint = NULL, *binding = NULL;
   GError *error = NULL;
   int status = WF_EXIT_OK;
 
@@ -740,11 +985,12 @@ cmd_seal_show (const InkanCliGlobals *globals, int argc, char **argv)
   fingerprint = seal->cert_der != NULL
                 ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, seal->cert_der)
                 : g_strdup ("-");
+  binding = binding_text (seal);
   g_print ("name: %s\nkind: %s\nstate: %s\nvalid from: %s\nvalid until: %s\napproval: %s\n"
-           "key: %s\ncertificate: %s\ncertificate sha256: %s\ncreated: %s\n",
+           "key: %s\ncertificate: %s\ncertificate sha256: %s\ncreated: %s\nbinding: %s\n",
            seal->name, inkan_seal_kind_to_string (seal->kind),
            inkan_seal_state_to_string (seal->state), from, until, chain, seal->key_url, cert,
-           fingerprint, created);
+           fingerprint, created, binding);
   return WF_EXIT_OK;
 }
 
@@ -1680,7 +1926,10 @@ _inkan_cli_store_run (const InkanCliGlobals *globals, int argc, char **argv, int
   SUB ("user", "list", cmd_user_list (globals, argc - 1, argv + 1));
   SUB ("seal", "create", cmd_seal_create (globals, argc - 1, argv + 1));
   SUB ("seal", "list", cmd_seal_list (globals, argc - 1, argv + 1));
+  SUB ("seal", "draw", cmd_seal_draw (argc - 1, argv + 1));
+  SUB ("seal", "import-image", cmd_seal_import_image (argc - 1, argv + 1));
   SUB ("seal", "show", cmd_seal_show (globals, argc - 1, argv + 1));
+  SUB ("seal", "rebind", cmd_seal_rebind (globals, argc - 1, argv + 1));
   SUB ("seal", "suspend", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_SUSPENDED));
   SUB ("seal", "resume", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_ACTIVE));
   SUB ("seal", "retire", cmd_seal_state (globals, argc - 1, argv + 1, INKAN_SEAL_RETIRED));

@@ -724,6 +724,21 @@ revocation_source_words (InkanRevocationSource source)
     }
 }
 
+/* The seal record's binding, one line: "Seal: Contract (contract), made by Admin: bound". */
+static void
+print_seal (const InkanSealReport *seal)
+{
+  if (seal == NULL)
+    return;
+  if (seal->bound)
+    g_print (_("      Seal: %s (%s), made by %s: bound to this signature\n"), seal->name,
+             seal->kind, seal->maker);
+  else
+    g_print (_("      Seal: %s (%s), made by %s: NOT BOUND\n"),
+             seal->name != NULL ? seal->name : _("unreadable"),
+             seal->kind != NULL ? seal->kind : "?", seal->maker != NULL ? seal->maker : "?");
+}
+
 static void
 print_report (const InkanReport *report)
 {
@@ -784,6 +799,7 @@ print_report (const InkanReport *report)
           g_print (_("      Revocation of %s: %s (%s)\n"), r->certificate,
                    revocation_status_words (r->status), revocation_source_words (r->source));
         }
+      print_seal (sig->seal);
       if (sig->evidence != NULL)
         g_print (_("      Request %" G_GINT64_FORMAT " for the %s seal%s%s:\n"),
                  sig->evidence->request.id, sig->evidence->request.seal,
@@ -1000,6 +1016,9 @@ print_usage (FILE *stream)
              "            [--time RFC3339] [--online [--timeout S]] [--code CODE]\n"
              "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli timestamp FILE.pdf -o OUT.pdf --tsa URL\n"
+             "  inkan-cli seal draw --kind round|oval|square --name TEXT [--purpose TEXT]\n"
+             "            [--code TEXT] [--size-mm N] [--dpi N] -o OUT.png\n"
+             "  inkan-cli seal import-image IN.png|IN.jpg -o OUT.png\n"
              "  inkan-cli [--db PATH] [--as NAME] user|seal|template|grant|request|approve|\n"
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"

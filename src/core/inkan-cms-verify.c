@@ -72,6 +72,9 @@ struct _InkanCmsSignedData
   char *econtent_type;
 
   GPtrArray *timestamp_tokens; /* GBytes: id-aa-timeStampToken values, in order */
+  GHashTable *other_attrs;     /* OID → GBytes: the other signed attributes' single values; a
+                                * value NULL when the attribute is given twice or has not one
+                                * value */
 
   SigKind sig_kind;
   gnutls_digest_algorithm_t sig_hash;
@@ -79,6 +82,13 @@ struct _InkanCmsSignedData
   GBytes *signature;
   char *algorithm_name;
 };
+
+static void
+inkan_bytes_unref0 (GBytes *bytes)
+{
+  if (bytes != NULL)
+    g_bytes_unref (bytes);
+}
 
 static void
 inkan_asn1_node_free (asn1_node_st *node)
@@ -581,7 +591,20 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
             return FALSE;
         }
       else
-        continue;
+        {
+          /* Kept for the modules that read their own attribute (the seal record). */
+          GBytes *other = NULL;
+
+          if (self->other_attrs == NULL)
+            self->other_attrs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) inkan_bytes_unref0);
+          if (!g_hash_table_contains (self->other_attrs, type)
+              && count_elements (signer_info, values_name, &n_values, "a signed attribute", NULL)
+              && n_values == 1)
+            other = read_value (signer_info, value_name, "a signed attribute", NULL);
+          g_hash_table_replace (self->other_attrs, g_strdup (type), other);
+          continue;
+        }
 
       if (g_str_equal (type, OID_CONTENT_TYPE))
         {
@@ -963,6 +986,7 @@ inkan_cms_signed_data_free (InkanCmsSignedData *self)
     return;
   g_clear_pointer (&self->certs, g_ptr_array_unref);
   g_clear_pointer (&self->signed_attrs, g_bytes_unref);
+  g_clear_pointer (&self->other_attrs, g_hash_table_unref);
   g_clear_pointer (&self->message_digest, g_bytes_unref);
   g_clear_pointer (&self->signing_time, g_date_time_unref);
   g_clear_pointer (&self->signing_certificate, g_bytes_unref);
@@ -1308,4 +1332,20 @@ inkan_cms_signed_data_verify (InkanCmsSignedData *self, const guint8 *digest, gs
   if (self->signing_certificate != NULL && !check_signing_certificate (self, error))
     return FALSE;
   return TRUE;
+}
+
+GBytes *
+inkan_cms_signed_data_get_signed_attribute (InkanCmsSignedData *self, const char *oid,
+                                            gboolean *present)
+{
+  gpointer value = NULL;
+  gboolean found;
+
+  g_return_val_if_fail (self != NULL && oid != NULL, NULL);
+
+  found = self->other_attrs != NULL
+          && g_hash_table_lookup_extended (self->other_attrs, oid, NULL, &value);
+  if (present != NULL)
+    *present = found;
+  return value;
 }

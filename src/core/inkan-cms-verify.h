@@ -61,6 +61,12 @@ GPtrArray *inkan_cms_signed_data_get_timestamp_tokens (InkanCmsSignedData *self)
 /* Whether signingCertificate(V2) names the signer's certificate (checked by verify). */
 gboolean inkan_cms_signed_data_has_signing_certificate (InkanCmsSignedData *self);
 
+/* The single value (as DER) of the signed attribute `oid`, one the parser does not read itself
+ * (the seal record, for instance); NULL when it is absent, given twice or not with exactly one
+ * value; `*present` (may be NULL) tells absent from unusable. Owned by `self`. */
+GBytes *inkan_cms_signed_data_get_signed_attribute (InkanCmsSignedData *self, const char *oid,
+                                                    gboolean *present);
+
 /* Checks that the content whose digest (by get_digest's algorithm) is `digest` is what was
  * signed: messageDigest equals it (or, with no signed attributes, the signature is over it
  * directly; with an encapsulated content, that content's digest is compared as well), the

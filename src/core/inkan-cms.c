@@ -390,7 +390,8 @@ cms_sign (gnutls_privkey_t key, gnutls_x509_crt_t cert, const InkanCmsSigAlg *al
  * the longest length the key can produce. */
 static GBytes *
 cms_build (gnutls_privkey_t key, const InkanCmsSigAlg *alg, gnutls_x509_crt_t const *chain,
-           guint n_chain, const guint8 *digest, GError **error)
+           guint n_chain, const guint8 *digest, const char *extra_oid, GBytes *extra_value,
+           GError **error)
 {
   static const guint8 der_null[] = { 0x05, 0x00 };
   g_autoptr (GPtrArray) certs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -441,7 +442,10 @@ cms_build (gnutls_privkey_t key, const InkanCmsSigAlg *alg, gnutls_x509_crt_t co
       { OID_CONTENT_TYPE, content_type },
       { OID_MESSAGE_DIGEST, message_digest },
       { OID_SIGNING_CERTIFICATE_V2, signing_certificate },
+      { extra_oid, extra_value },
     };
+    guint n_attrs = extra_oid != NULL && extra_value != NULL ? G_N_ELEMENTS (attrs)
+                                                              : G_N_ELEMENTS (attrs) - 1;
 
     signer_info = cms_element_new ("InkanCMS.SignerInfo", error);
     if (signer_info == NULL || !cms_write (signer_info, "version", "1", 0, error)
@@ -451,7 +455,7 @@ cms_build (gnutls_privkey_t key, const InkanCmsSigAlg *alg, gnutls_x509_crt_t co
                              error)
         || !cms_write (signer_info, "digestAlgorithm.algorithm", OID_SHA256, 1, error)
         || !cms_write (signer_info, "digestAlgorithm.parameters", NULL, 0, error)
-        || !cms_write_attributes (signer_info, "signedAttrs", attrs, G_N_ELEMENTS (attrs), error))
+        || !cms_write_attributes (signer_info, "signedAttrs", attrs, n_attrs, error))
       return NULL;
   }
 
@@ -530,6 +534,18 @@ inkan_cms_sign_detached (gnutls_privkey_t         key,
                          const guint8            *digest,
                          GError                 **error)
 {
+  return inkan_cms_sign_detached_with (key, chain, n_chain, digest, NULL, NULL, error);
+}
+
+GBytes *
+inkan_cms_sign_detached_with (gnutls_privkey_t         key,
+                              gnutls_x509_crt_t const *chain,
+                              guint                    n_chain,
+                              const guint8            *digest,
+                              const char              *extra_oid,
+                              GBytes                  *extra_value,
+                              GError                 **error)
+{
   InkanCmsSigAlg alg;
 
   g_return_val_if_fail (key != NULL, NULL);
@@ -539,13 +555,23 @@ inkan_cms_sign_detached (gnutls_privkey_t         key,
 
   if (!cms_signature_algorithm (key, chain[0], &alg, error))
     return NULL;
-  return cms_build (key, &alg, chain, n_chain, digest, error);
+  return cms_build (key, &alg, chain, n_chain, digest, extra_oid, extra_value, error);
 }
 
 gsize
 inkan_cms_max_size (gnutls_privkey_t         key,
                     gnutls_x509_crt_t const *chain,
                     guint                    n_chain)
+{
+  return inkan_cms_max_size_with (key, chain, n_chain, NULL, NULL);
+}
+
+gsize
+inkan_cms_max_size_with (gnutls_privkey_t         key,
+                         gnutls_x509_crt_t const *chain,
+                         guint                    n_chain,
+                         const char              *extra_oid,
+                         GBytes                  *extra_value)
 {
   static const guint8 zero_digest[INKAN_CMS_DIGEST_LEN] = { 0 };
   g_autoptr (GError) error = NULL;
@@ -567,7 +593,8 @@ inkan_cms_max_size (gnutls_privkey_t         key,
       alg = (InkanCmsSigAlg) { OID_RSA_ENCRYPTION, TRUE, GNUTLS_SIGN_UNKNOWN,
                                2 * ((bits + 7) / 8) + 9 };
     }
-  dry_run = cms_build (NULL, &alg, chain, n_chain, zero_digest, &error);
+  dry_run = cms_build (NULL, &alg, chain, n_chain, zero_digest, extra_oid, extra_value,
+                       &error);
   if (dry_run == NULL)
     {
       /* Only a certificate object that was never filled in gets here, and signing with it

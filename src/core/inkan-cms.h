@@ -38,6 +38,23 @@ gsize inkan_cms_max_size (gnutls_privkey_t         key,
                           gnutls_x509_crt_t const *chain,
                           guint                    n_chain);
 
+/* inkan_cms_sign_detached with one more signed attribute, `extra_oid` with the single value
+ * `extra_value` (DER); NULL for either adds none. Sealing carries the seal record this way. */
+GBytes *inkan_cms_sign_detached_with (gnutls_privkey_t         key,
+                                      gnutls_x509_crt_t const *chain,
+                                      guint                    n_chain,
+                                      const guint8            *digest,
+                                      const char              *extra_oid,
+                                      GBytes                  *extra_value,
+                                      GError                 **error);
+
+/* inkan_cms_max_size for inkan_cms_sign_detached_with. */
+gsize inkan_cms_max_size_with (gnutls_privkey_t         key,
+                               gnutls_x509_crt_t const *chain,
+                               guint                    n_chain,
+                               const char              *extra_oid,
+                               GBytes                  *extra_value);
+
 /* The CMS made by inkan_cms_sign_detached with `token`, an RFC 3161 TimeStampToken over its
  * signature value, added as the unsigned attribute id-aa-timeStampToken (PAdES baseline B-T).
  * The signed part is unchanged; the result is DER. */

@@ -7,6 +7,7 @@
 
 #include "inkan-evidence.h"
 #include "inkan-policy.h"
+#include "inkan-seal-record.h"
 #include "inkan-sign.h"
 
 #include <errno.h>
@@ -70,7 +71,59 @@ inkan_sealing_reason_code (const GError *error)
     return inkan_policy_error_code (error->code);
   if (error->domain == INKAN_STORE_ERROR && error->code == INKAN_STORE_ERROR_NOT_FOUND)
     return "NOT_FOUND";
+  if (error->domain == INKAN_SEAL_RECORD_ERROR)
+    switch (error->code)
+      {
+      case INKAN_SEAL_RECORD_ERROR_EXPIRED:
+        return "SEAL_RECORD_EXPIRED";
+      case INKAN_SEAL_RECORD_ERROR_NOT_YET_VALID:
+        return "SEAL_RECORD_NOT_YET_VALID";
+      default:
+        return "SEAL_RECORD_INVALID";
+      }
   return "FAILED";
+}
+
+/* A bound seal is used only with a record that still holds: signed by its maker's registered
+ * certificate, for the seal's own picture and certificate, and in force now. A seal without a
+ * record (made before records were) is used as before, and its sealings carry none. */
+static gboolean
+check_seal_record (InkanStore *store, const InkanSeal *seal, GDateTime *now, GError **error)
+{
+  g_autoptr (InkanSealRecord) record = inkan_seal_record_parse (seal->record, error);
+  g_autoptr (InkanUser) maker = NULL;
+
+  if (record == NULL)
+    {
+      g_prefix_error (error, _("The record of seal “%s” is damaged; ask an administrator to "
+                               "rebind it. "), seal->name);
+      return FALSE;
+    }
+  maker = inkan_store_get_user (store, record->maker, NULL);
+  if (maker == NULL || maker->cert_der == NULL)
+    {
+      g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_WRONG_MAKER,
+                   _("The maker of seal “%s”, %s, is no longer in the store; ask an "
+                     "administrator to rebind the seal."), seal->name, record->maker);
+      return FALSE;
+    }
+  if (!inkan_seal_record_check_for_seal (seal->record, seal, maker->cert_der, now, error))
+    {
+      if (g_error_matches (*error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_EXPIRED)
+          || g_error_matches (*error, INKAN_SEAL_RECORD_ERROR,
+                              INKAN_SEAL_RECORD_ERROR_NOT_YET_VALID))
+        {
+          g_autofree char *why = g_strdup ((*error)->message);
+
+          g_free ((*error)->message);
+          (*error)->message = g_strdup_printf (_("Sealing was refused: %s Its seal record, "
+                                                 "signed by its maker, says so whatever the "
+                                                 "store says; ask an administrator for another "
+                                                 "seal."), why);
+        }
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The run's state, so that refusals and failures are recorded the same way everywhere. */
@@ -295,6 +348,8 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   input.now = run.now;
   if (!inkan_policy_check_sign (&input, &grant_id, &local))
     return refuse (&run, error, local);
+  if (seal->record != NULL && !check_seal_record (o->store, seal, run.now, &local))
+    return refuse (&run, error, local);
 
   /* The use is reserved before anything is written: it counts against the grant, and the
    * request is held, until the sealed copy is in place (then recorded) or sealing failed (then
@@ -346,6 +401,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   options.location = o->location;
   options.time = run.now;
   options.evidence = evidence;
+  options.seal_record = seal->record;
   options.reason = o->reason != NULL ? o->reason : request != NULL ? request->reason : NULL;
   if (o->has_rect)
     {

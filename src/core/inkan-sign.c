@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "inkan-sign.h"
+#include "inkan-seal-record.h"
 
 #include "inkan-cms.h"
 #include "inkan-cms-verify.h"
@@ -487,6 +488,13 @@ watermark_text (InkanSigner *signer, GDateTime *time)
   return g_strdup_printf (_("Sealed by %s on %s"), name, date);
 }
 
+/* The signed attribute that carries the seal record, when there is one. */
+static const char *
+seal_record_oid (const InkanSignOptions *options)
+{
+  return options->seal_record != NULL ? INKAN_SEAL_RECORD_OID : NULL;
+}
+
 /* Places the seal and prepares the increment, with room for the signer's CMS. */
 static InkanPdfIncrement *
 prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanImage *image,
@@ -516,8 +524,9 @@ prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanIm
   params.riding = options->riding;
   params.riding_pages = options->riding_pages;
   params.n_riding_pages = options->n_riding_pages;
-  params.contents_size = inkan_cms_max_size (inkan_signer_get_privkey (signer),
-                                             (gnutls_x509_crt_t const *) chain, n_chain)
+  params.contents_size = inkan_cms_max_size_with (inkan_signer_get_privkey (signer),
+                                                  (gnutls_x509_crt_t const *) chain, n_chain,
+                                                  seal_record_oid (options), options->seal_record)
                          + reserve;
   return _inkan_pdf_prepare_signature (pdf, &params, error);
 }
@@ -835,8 +844,10 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   gnutls_hash_deinit (g_steal_pointer (&pl.hash), digest);
 
   chain = inkan_signer_get_chain (slot.signer, &n_chain);
-  cms = inkan_cms_sign_detached (inkan_signer_get_privkey (slot.signer),
-                                 (gnutls_x509_crt_t const *) chain, n_chain, digest, &local_error);
+  cms = inkan_cms_sign_detached_with (inkan_signer_get_privkey (slot.signer),
+                                      (gnutls_x509_crt_t const *) chain, n_chain, digest,
+                                      seal_record_oid (options), options->seal_record,
+                                      &local_error);
   if (cms == NULL || (options->tsa != NULL && !timestamp_cms (options->tsa, &cms, &local_error)))
     goto finish;
   cms_data = g_bytes_get_data (cms, &cms_len);

@@ -35,6 +35,8 @@ typedef struct
   const guint *riding_pages;  /* 1-based, ascending; NULL: every page */
   guint n_riding_pages;
   char **verification_code; /* out, may be NULL: the sealing's code (free it), set on success */
+  GBytes *seal_record;      /* the seal record (inkan-seal-record.h) to carry as the signed
+                             * attribute INKAN_SEAL_RECORD_OID; NULL: none */
 } InkanSignOptions;
 
 /* The verification code's length without its hyphens: 12 characters of RFC 4648 base32,

@@ -138,6 +138,7 @@ inkan_seal_free (InkanSeal *seal)
   /* The array owns its role names (made with g_ptr_array_new_with_free_func (g_free)). */
   g_clear_pointer (&seal->approval_chain, g_ptr_array_unref);
   g_clear_pointer (&seal->created, g_date_time_unref);
+  g_clear_pointer (&seal->record, g_bytes_unref);
   g_free (seal);
 }
 

@@ -191,9 +191,15 @@ static const char migration_2[] =
   "  WHERE request_id IS NOT NULL AND state <> 'rolled-back';"
   "CREATE INDEX signatures_in_flight ON signatures (id) WHERE state = 'signing';";
 
+/* Version 3: the seal record (inkan-seal-record.h). Seals made before it have none: they stay
+ * usable, and report "not bound" until an administrator rebinds them. */
+static const char migration_3[] =
+  "ALTER TABLE seals ADD COLUMN record BLOB CHECK (record IS NULL OR length (record) > 0);";
+
 const char *const _inkan_store_migrations[] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 const guint _inkan_store_n_migrations = G_N_ELEMENTS (_inkan_store_migrations);
 
@@ -1178,7 +1184,7 @@ inkan_store_list_users (InkanStore *self, GError **error)
 /* ---- seals ---- */
 
 #define SEAL_COLUMNS \
-  "id, name, kind, image_png, cert_der, key_url, valid_from, valid_until, state, created"
+  "id, name, kind, image_png, cert_der, key_url, valid_from, valid_until, state, created, record"
 
 static InkanSeal *
 seal_from_row (sqlite3_stmt *stmt, GError **error)
@@ -1196,6 +1202,7 @@ seal_from_row (sqlite3_stmt *stmt, GError **error)
   seal->valid_from = column_time (stmt, 6, &ok);
   seal->valid_until = column_time (stmt, 7, &ok);
   seal->created = column_time (stmt, 9, &ok);
+  seal->record = column_bytes (stmt, 10);
   seal->approval_chain = g_ptr_array_new_with_free_func (g_free);
   if (!ok || seal->name == NULL || seal->cert_der == NULL || seal->key_url == NULL
       || seal->created == NULL || !inkan_seal_kind_from_string (kind, &seal->kind)
@@ -1352,8 +1359,8 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
     }
   stmt = _inkan_store_prepare (self,
                                "INSERT INTO seals (name, kind, image_png, cert_der, key_url,"
-                               " valid_from, valid_until, state, created)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+                               " valid_from, valid_until, state, created, record)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
                                error);
   if (stmt == NULL)
     goto fail;
@@ -1365,6 +1372,7 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
   _inkan_store_bind_time (stmt, 6, seal->valid_from);
   _inkan_store_bind_time (stmt, 7, seal->valid_until);
   _inkan_store_bind_time (stmt, 8, now);
+  bind_bytes (stmt, 9, seal->record);
   if (!step_done (self, stmt, "save the new seal", error))
     goto fail;
   id = sqlite3_last_insert_rowid (self->db);
@@ -1384,8 +1392,10 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
         goto fail;
     }
   objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT, id);
-  details = g_strdup_printf ("Seal “%s” (%s) created with the key %s; approval: %s.", seal->name,
-                             inkan_seal_kind_to_string (seal->kind), seal->key_url, chain_text);
+  details = g_strdup_printf ("Seal “%s” (%s) created with the key %s; approval: %s; %s.",
+                             seal->name, inkan_seal_kind_to_string (seal->kind), seal->key_url,
+                             chain_text, seal->record != NULL ? "bound by its record"
+                                                              : "not bound (no record)");
   if (!_inkan_store_append_audit (self, ctx, actor_row, "seal.create", objects, NULL, details,
                                   now, error)
       || !_inkan_store_commit (self, "save the new seal", error))
@@ -1395,6 +1405,59 @@ inkan_store_create_seal (InkanStore *self, const InkanAuditContext *ctx, const I
 fail:
   _inkan_store_rollback (self);
   return NULL;
+}
+
+gboolean
+inkan_store_set_seal_record (InkanStore *self, const InkanAuditContext *ctx,
+                             const InkanUser *actor, const char *name, GBytes *record,
+                             GDateTime *now, GError **error)
+{
+  g_autoptr (GMutexLocker) locker = NULL;
+  g_autoptr (InkanUser) actor_row = NULL;
+  g_autoptr (InkanSeal) seal = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autofree char *objects = NULL;
+  g_autofree char *details = NULL;
+
+  g_return_val_if_fail (INKAN_IS_STORE (self), FALSE);
+  g_return_val_if_fail (name != NULL && record != NULL && now != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_actor (actor, error))
+    return FALSE;
+  locker = g_mutex_locker_new (&self->lock);
+  if (!_inkan_store_begin (self, error))
+    return FALSE;
+  if (!_inkan_store_reload_actor (self, actor, &actor_row, error))
+    goto fail;
+  seal = seal_by (self, 0, name, error);
+  if (seal == NULL)
+    goto fail;
+  if (seal->state == INKAN_SEAL_RETIRED)
+    {
+      invalid (error, INKAN_STORE_ERROR_STATE,
+               "Seal “%s” is retired, which is final; create a new seal instead.", name);
+      goto fail;
+    }
+  stmt = _inkan_store_prepare (self, "UPDATE seals SET record = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_bytes (stmt, 1, record);
+  sqlite3_bind_int64 (stmt, 2, seal->id);
+  if (!step_done (self, stmt, "save the seal's record", error))
+    goto fail;
+  objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
+  details = g_strdup_printf ("Seal “%s” %s by a new record signed by %s.", name,
+                             seal->record != NULL ? "rebound" : "bound", actor_row->name);
+  if (!_inkan_store_append_audit (self, ctx, actor_row, "seal.rebind", objects, NULL, details,
+                                  now, error)
+      || !_inkan_store_commit (self, "save the seal's record", error))
+    goto fail;
+  return TRUE;
+
+fail:
+  _inkan_store_rollback (self);
+  return FALSE;
 }
 
 InkanSeal *

@@ -81,6 +81,8 @@ typedef struct
   GPtrArray *approval_chain;      /* char *: role names in order ("approver"); empty: none */
   InkanSealState state;
   GDateTime *created;
+  GBytes *record;                 /* the seal record signed by its maker (inkan-seal-record.h),
+                                   * or NULL: the seal is not bound (made before records were) */
 } InkanSeal;
 
 typedef struct
@@ -231,6 +233,12 @@ GPtrArray *inkan_store_list_seals (InkanStore *self, GError **error);        /* 
 gboolean   inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
                                        const InkanUser *actor, const char *name,
                                        InkanSealState state, GDateTime *now, GError **error);
+
+/* Stores `record` (inkan_seal_record_make) as the seal's record, replacing any: "seal.rebind" in
+ * the trail. The caller has checked the actor's role and made the record with their key. */
+gboolean   inkan_store_set_seal_record (InkanStore *self, const InkanAuditContext *ctx,
+                                        const InkanUser *actor, const char *name,
+                                        GBytes *record, GDateTime *now, GError **error);
 
 InkanTemplate *inkan_store_add_template (InkanStore *self, const InkanAuditContext *ctx,
                                          const InkanUser *actor, const char *name,

@@ -65,6 +65,7 @@ signature_report_free (gpointer data)
   g_clear_pointer (&sig->approvals, g_ptr_array_unref);
   g_free (sig->verification_code);
   g_clear_pointer (&sig->revocation, g_ptr_array_unref);
+  g_clear_pointer (&sig->seal, inkan_seal_report_free);
   g_free (sig);
 }
 
@@ -302,6 +303,7 @@ typedef struct
   GPtrArray *online_ocsps;  /* gnutls_ocsp_resp_t fetched during this verification */
   GPtrArray *online_crls;   /* gnutls_x509_crl_t */
   GHashTable *failed_urls;  /* responder URL → the message of its failure */
+  const FoundSig *current;  /* the signature being checked */
 } Verifier;
 
 static gboolean
@@ -1128,6 +1130,51 @@ proven_path_verdict (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t s
     }
 }
 
+/* The seal record the signature carries, if any, against the widget's appearance as the
+ * document shows it now (its last revision): a picture swapped in a later update is caught. A
+ * seal that is not bound makes the signature INDETERMINATE (SIG_CONSTRAINTS_FAILURE): what the
+ * recipient sees is not what the seal's maker bound, whatever the signature over the bytes. */
+static void
+check_seal (Verifier *v, qpdf_data q, InkanCmsSignedData *cms, gboolean cms_ok, GDateTime *proven,
+            InkanSignatureReport *sig)
+{
+  qpdf_oh widget = v->current != NULL ? v->current->field_oh : qpdf_oh_new_null (q);
+  qpdf_data last = NULL;
+  guint n = inkan_revisions_get_n (v->revisions);
+
+  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, widget, "/Subtype"), "/Widget"))
+    {
+      qpdf_oh kids = dict_get (q, widget, "/Kids");
+
+      if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
+        widget = qpdf_oh_get_array_item (q, kids, 0);
+    }
+  if (v->current != NULL && qpdf_oh_is_indirect (q, widget) && v->current->first_rev + 1 < n)
+    {
+      int id = qpdf_oh_get_object_id (q, widget), gen = qpdf_oh_get_generation (q, widget);
+
+      last = inkan_revisions_get_qpdf (v->revisions, n - 1, NULL);
+      if (last != NULL)
+        widget = qpdf_get_object_by_id (last, id, gen);
+    }
+  if (last == NULL)
+    last = q;
+  sig->seal = _inkan_seal_binding_check (cms, cms_ok, v->options->trust,
+                                         proven != NULL ? proven : sig->signing_time, last,
+                                         widget);
+  if (qpdf_has_error (q))
+    (void) qpdf_get_error (q);
+  if (last != q && qpdf_has_error (last))
+    (void) qpdf_get_error (last);
+  if (sig->seal == NULL || sig->seal->bound)
+    return;
+  add_finding (sig->findings, "SEAL_NOT_BOUND",
+               _("The seal shown is not bound to this signature: %s Do not take the picture as "
+                 "the seal; ask the sender for a newly sealed copy."),
+               sig->seal->reason);
+  set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIG_CONSTRAINTS_FAILURE");
+}
+
 static void
 check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
            InkanSignatureReport *sig)
@@ -1226,6 +1273,7 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
       path_verdict (sig, &now_path, FALSE);
   }
   check_revocation (v, sig, proven);
+  check_seal (v, q, cms, cms_ok, proven, sig);
 }
 
 /* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161): its /Contents is an RFC 3161
@@ -1916,7 +1964,9 @@ check_signature (Verifier *v, const FoundSig *found)
     }
   else
     {
+      v->current = found;
       check_cms (v, q, sigdict, range, sig);
+      v->current = NULL;
       if (sig->chain != NULL && sig->chain->len > 0)
         sig->verification_code = signature_code (v, signed_rev, g_ptr_array_index (sig->chain, 0),
                                                  m);
@@ -2225,6 +2275,33 @@ json_evidence (GString *out, const InkanSignatureReport *sig)
   g_string_append_c (out, ']');
 }
 
+/* "seal": the seal record's checked binding, or null for a plain signature. */
+static void
+json_seal (GString *out, const InkanSignatureReport *sig)
+{
+  g_string_append (out, ",\"seal\":");
+  if (sig->seal == NULL)
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  g_string_append (out, "{\"name\":");
+  json_string (out, sig->seal->name);
+  g_string_append (out, ",\"kind\":");
+  json_string (out, sig->seal->kind);
+  g_string_append (out, ",\"maker\":");
+  json_string (out, sig->seal->maker);
+  g_string_append (out, ",\"id\":");
+  json_string (out, sig->seal->seal_id);
+  g_string_append (out, ",\"not_before\":");
+  json_time (out, sig->seal->not_before);
+  g_string_append (out, ",\"not_after\":");
+  json_time (out, sig->seal->not_after);
+  g_string_append_printf (out, ",\"bound\":%s,\"reason\":", sig->seal->bound ? "true" : "false");
+  json_string (out, sig->seal->reason);
+  g_string_append_c (out, '}');
+}
+
 char *
 inkan_report_to_json (const InkanReport *report)
 {
@@ -2299,6 +2376,7 @@ inkan_report_to_json (const InkanReport *report)
       json_findings (out, sig->findings);
       json_revocation (out, sig->revocation);
       json_evidence (out, sig);
+      json_seal (out, sig);
       g_string_append_c (out, '}');
     }
   g_string_append (out, "],\"findings\":");

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include "inkan-diff.h"
 #include "inkan-evidence.h"
+#include "inkan-seal-binding.h"
 #include "inkan-trust.h"
 
 G_BEGIN_DECLS
@@ -101,6 +102,8 @@ typedef struct
                                      * pages), 0 for an ordinary signature */
   GPtrArray *revocation;            /* InkanRevocationReport per certificate below its issuer:
                                      * the signer's path, then the timestamp authority's */
+  InkanSealReport *seal;            /* the seal record the signature carries, checked; NULL for
+                                     * a plain signature (no record) */
 } InkanSignatureReport;
 
 typedef struct
