@@ -121,6 +121,19 @@ test_sealed (Fixture       *fixture,
   g_assert_true (details_contain (list, 0, "Covers: The whole document as it is now"));
   g_assert_true (details_contain (list, 0, "Changes after signing: None"));
   g_assert_true (details_contain (list, 0, "Signed: "));
+  /* The verification code, shown and checked as a reader would type it. */
+  g_assert_nonnull (signature->verification_code);
+  {
+    g_autofree char *line = g_strdup_printf ("Verification code: %s",
+                                             signature->verification_code);
+    g_autofree char *typed = g_ascii_strdown (signature->verification_code, -1);
+
+    g_assert_true (details_contain (list, 0, line));
+    g_assert_cmpint (inkan_signature_list_check_code (list, typed), ==, 0);
+    g_assert_cmpint (inkan_signature_list_check_code (list, "AAAA-BBBB-CCCC"), ==, -1);
+    g_assert_cmpint (inkan_signature_list_check_code (list, "not a code"), ==, -1);
+    g_assert_cmpint (inkan_signature_list_check_code (list, signature->verification_code), ==, 0);
+  }
 
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "validity-sealed");
   g_assert_true (g_file_test (shot, G_FILE_TEST_IS_REGULAR));
@@ -158,9 +171,11 @@ test_show_on_page (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (bounds.origin.x, x, 2.0);
   g_assert_cmpfloat_with_epsilon (bounds.origin.y, y, 2.0);
   g_assert_cmpfloat_with_epsilon (bounds.size.width, 140 * scale, 2.0);
-  g_assert_cmpfloat_with_epsilon (bounds.size.height, 140 * scale, 2.0);
+  /* The seal's widget has the verification code's strip (0.16 of the seal) under it. */
+  g_assert_cmpfloat_with_epsilon (bounds.size.height, 140 * 1.16 * scale, 2.0);
   /* And it is on screen: the view scrolled to it. */
-  g_assert_cmpfloat (y + 140 * scale, <=, gtk_widget_get_height (GTK_WIDGET (page_view)) + 2.0);
+  g_assert_cmpfloat (y + 140 * 1.16 * scale, <=,
+                     gtk_widget_get_height (GTK_WIDGET (page_view)) + 2.0);
   g_assert_cmpfloat (y, >=, -2.0);
 
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "validity-show-on-page");

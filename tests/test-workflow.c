@@ -440,8 +440,9 @@ test_request_placement (void)
   g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
   inkan_test_judge_qpdf (output);
   widgets = widgets_of (output);
-  /* The square seal, fitted and centred in the 120 × 90.5 rectangle asked for. */
-  g_assert_cmpstr (widgets, ==, "2 114.75 200 205.25 290.5\n");
+  /* The square seal, fitted and centred in the 120 × 90.5 rectangle asked for, with the
+   * verification code's strip (0.16 of its height) under it. */
+  g_assert_cmpstr (widgets, ==, "2 114.75 185.52 205.25 290.5\n");
 
   /* Given on the command line, the placement wins over the request's (a second request for
    * the same document, since the first is used). */
@@ -454,7 +455,8 @@ test_request_placement (void)
                          "1", "--rect", "10,20,100,100", NULL), ==, 0);
   }
   widgets2 = widgets_of (moved);
-  g_assert_cmpstr (widgets2, ==, "1 10 20 110 120\n");
+  /* The code's strip under the seal: 16 points. */
+  g_assert_cmpstr (widgets2, ==, "1 10 4 110 120\n");
 }
 
 /* `inkan-cli --as clerk sign DOC -o OUT --seal Lease --request ID` with INKAN_TEST_CRASH_AT set:

@@ -44,6 +44,7 @@ struct _InkanDocumentView
   GtkSpinner *seal_spinner;
   GtkLabel *seal_label;
   GtkButton *apply_button;
+  GtkCheckButton *riding_check;
   GtkButton *cancel_button;
 
   /* Stamping. */
@@ -448,6 +449,8 @@ update_seal_bar (InkanDocumentView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->seal_spinner), working);
   gtk_spinner_set_spinning (self->seal_spinner, working);
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), self->placed != NULL && !busy);
+  /* A request asks for the seal where it was placed: no riding seal under one. */
+  gtk_widget_set_visible (GTK_WIDGET (self->riding_check), !placed_needs_request (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), self->placed != NULL && !busy);
   gtk_button_set_label (self->apply_button, placed_needs_request (self)
                                               ? _("_Request Approval…") : _("_Apply Seal"));
@@ -553,7 +556,10 @@ inkan_document_view_apply_placement (InkanDocumentView *self)
   if (placed_needs_request (self))
     inkan_seal_flow_request (self->flow);
   else
-    inkan_seal_flow_apply (self->flow);
+    {
+      inkan_seal_flow_set_riding (self->flow, gtk_check_button_get_active (self->riding_check));
+      inkan_seal_flow_apply (self->flow);
+    }
   update_seal_bar (self);
   return self->flow;
 }
@@ -993,6 +999,7 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, seal_spinner);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, seal_label);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, riding_check);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, apply_clicked);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);

@@ -36,6 +36,7 @@ struct _InkanSealFlow
   InkanReport *report;
   gint64 request_id;
   char *error;
+  gboolean riding;
   gboolean tsa_asked;           /* Preferences name a timestamp authority */
 };
 
@@ -89,6 +90,15 @@ fail (InkanSealFlow *self,
 }
 
 /* ---- the save dialog ------------------------------------------------------------------- */
+
+void
+inkan_seal_flow_set_riding (InkanSealFlow *self,
+                            gboolean       riding)
+{
+  g_return_if_fail (INKAN_IS_SEAL_FLOW (self));
+
+  self->riding = riding;
+}
 
 GFile *
 inkan_seal_flow_get_proposed_output (InkanSealFlow *self)
@@ -180,6 +190,7 @@ typedef struct
   guint page;
   gboolean has_rect;
   InkanRect rect;
+  gboolean riding;
   char *pin;
   GStrv anchors;
   gboolean system_trust;
@@ -276,6 +287,7 @@ sign_thread (GTask        *task,
   options.page = data->page;
   options.has_rect = data->has_rect;
   options.rect = data->rect;
+  options.riding = data->riding;
   /* Tried once: a refused PIN comes back as PIN_INCORRECT with the token's sentence. */
   options.pin = data->pin;
   if (data->tsa_url != NULL)
@@ -424,6 +436,7 @@ pin_response (InkanPinDialog *dialog,
       data->has_rect = self->rect.width > 0 && self->rect.height > 0;
       data->rect = self->rect;
     }
+  data->riding = self->riding;
   gather_trust (data);
   self->tsa_asked = data->tsa_url != NULL;
 

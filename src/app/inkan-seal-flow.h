@@ -44,6 +44,10 @@ InkanSealFlow     *inkan_seal_flow_new            (GtkWindow       *window,
 
 /* Applies the seal: the save dialog first. */
 void               inkan_seal_flow_apply          (InkanSealFlow   *self);
+/* A riding seal: the placed seal's width and height above the bottom, cut into slices at the
+ * right edge of every page. Set before the PIN is given. */
+void               inkan_seal_flow_set_riding     (InkanSealFlow   *self,
+                                                   gboolean         riding);
 /* What the save dialog proposes: <name>-sealed.pdf beside the original (-sealed-2, -3… when
  * taken). */
 GFile             *inkan_seal_flow_get_proposed_output (InkanSealFlow *self);

@@ -7,6 +7,7 @@
 #include <gnutls/x509.h>
 
 #include "inkan-signature-list.h"
+#include "inkan-sign.h"
 #include "inkan-validity.h"
 
 struct _InkanSignatureList
@@ -15,8 +16,12 @@ struct _InkanSignatureList
 
   GtkListBox *list;
   GtkLabel *empty;
+  GtkEntry *code_entry;
+  GtkLabel *code_result;
   GPtrArray *rows;          /* AdwExpanderRow, in the report's order */
   GPtrArray *details;       /* GStrv per row */
+  GPtrArray *codes;         /* the verification code per row (or NULL) */
+  GPtrArray *verdicts;      /* "Li Wei (Clerk): valid" per row, for the code check */
 };
 
 enum
@@ -179,6 +184,17 @@ signature_row (InkanSignatureList         *self,
     }
   else
     add_detail (row, details, _("Signed"), _("The signature does not say when"));
+  if (signature->verification_code != NULL)
+    add_detail (row, details, _("Verification code"), signature->verification_code);
+  if (signature->riding_pages > 0)
+    {
+      g_autofree char *riding = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE, "A riding seal across %u page",
+                     "A riding seal across %u pages", signature->riding_pages),
+        signature->riding_pages);
+
+      add_detail (row, details, _("Seal"), riding);
+    }
   add_detail (row, details, _("Covers"), inkan_validity_coverage_words (signature->coverage));
   add_detail (row, details, _("Changes after signing"),
               inkan_validity_changes_words (signature->modification_level));
@@ -251,6 +267,49 @@ clear (InkanSignatureList *self)
     gtk_list_box_remove (self->list, g_ptr_array_index (self->rows, i));
   g_ptr_array_set_size (self->rows, 0);
   g_ptr_array_set_size (self->details, 0);
+  g_ptr_array_set_size (self->codes, 0);
+  g_ptr_array_set_size (self->verdicts, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_result), FALSE);
+}
+
+int
+inkan_signature_list_check_code (InkanSignatureList *self,
+                                 const char         *code)
+{
+  g_autofree char *normal = NULL;
+  g_autofree char *text = NULL;
+  int found = -1;
+
+  g_return_val_if_fail (INKAN_IS_SIGNATURE_LIST (self), -1);
+  g_return_val_if_fail (code != NULL, -1);
+
+  normal = inkan_verification_code_normalize (code);
+  for (guint i = 0; normal != NULL && i < self->codes->len && found < 0; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->codes, i), normal) == 0)
+      found = (int) i;
+  gtk_widget_remove_css_class (GTK_WIDGET (self->code_result), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->code_result), "error");
+  if (normal == NULL)
+    text = g_strdup (_("A verification code has 12 letters and digits, like ABCD-EFGH-JK23."));
+  else if (found < 0)
+    text = g_strdup_printf (_("%s belongs to no signature of this document."), normal);
+  else
+    {
+      /* Translators: "ABCD-EFGH-JK23 belongs to the signature of Li Wei (Clerk): valid" */
+      text = g_strdup_printf (_("%s belongs to the signature of %s"), normal,
+                              (const char *) g_ptr_array_index (self->verdicts, found));
+      adw_expander_row_set_expanded (g_ptr_array_index (self->rows, found), TRUE);
+    }
+  gtk_widget_add_css_class (GTK_WIDGET (self->code_result), found >= 0 ? "success" : "error");
+  gtk_label_set_text (self->code_result, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_result), TRUE);
+  return found;
+}
+
+static void
+code_entry_activate (InkanSignatureList *self)
+{
+  inkan_signature_list_check_code (self, gtk_editable_get_text (GTK_EDITABLE (self->code_entry)));
 }
 
 void
@@ -271,6 +330,10 @@ inkan_signature_list_set_report (InkanSignatureList *self,
 
       row = signature_row (self, signature, i, details);
       g_ptr_array_add (self->rows, row);
+      g_ptr_array_add (self->codes, g_strdup (signature->verification_code));
+      g_ptr_array_add (self->verdicts,
+                       g_strdup_printf ("%s: %s", inkan_validity_signer_words (signature),
+                                        inkan_validity_verdict_words (signature)));
       g_ptr_array_add (self->details, g_ptr_array_steal (details, NULL));
       /* Newest first: the last seal is what a reader looks for. */
       gtk_list_box_prepend (self->list, row);
@@ -278,6 +341,7 @@ inkan_signature_list_set_report (InkanSignatureList *self,
   if (n == 1)
     adw_expander_row_set_expanded (g_ptr_array_index (self->rows, 0), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->empty), n == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_entry), n > 0);
 }
 
 guint
@@ -319,6 +383,8 @@ inkan_signature_list_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->details, g_ptr_array_unref);
+  g_clear_pointer (&self->codes, g_ptr_array_unref);
+  g_clear_pointer (&self->verdicts, g_ptr_array_unref);
 
   G_OBJECT_CLASS (inkan_signature_list_parent_class)->dispose (object);
 }
@@ -350,6 +416,9 @@ inkan_signature_list_class_init (InkanSignatureListClass *klass)
                                                "/org/inkan/Inkan/ui/inkan-signature-list.ui");
   gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, list);
   gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, empty);
+  gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, InkanSignatureList, code_result);
+  gtk_widget_class_bind_template_callback (widget_class, code_entry_activate);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inkan-signature-list");
 }
@@ -360,6 +429,9 @@ inkan_signature_list_init (InkanSignatureList *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_ptr_array_new ();
   self->details = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  self->codes = g_ptr_array_new_with_free_func (g_free);
+  self->verdicts = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->code_entry), FALSE);
 }
 
 GtkWidget *

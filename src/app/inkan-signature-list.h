@@ -22,6 +22,11 @@ guint      inkan_signature_list_get_n_rows (InkanSignatureList *self);
 AdwExpanderRow *inkan_signature_list_get_row (InkanSignatureList *self,
                                               guint               index);
 /* The texts of the row's detail lines, "Title: subtitle", for tests and accessibility checks. */
+/* Checks a typed verification code against the report's signatures: shows the outcome under
+ * the entry and expands the signature it belongs to. Returns that signature's index, or -1. */
+int        inkan_signature_list_check_code (InkanSignatureList *self,
+                                            const char         *code);
+
 GStrv      inkan_signature_list_get_details (InkanSignatureList *self,
                                              guint               index);
 

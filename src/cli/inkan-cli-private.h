@@ -22,6 +22,8 @@ int      _inkan_cli_usage_error (GOptionContext *context, const char *message);
  * terminal). */
 char    *_inkan_cli_pin_func (const char *token_label, InkanPinFlags flags, gpointer user_data);
 gboolean _inkan_cli_parse_rect (const char *text, InkanRect *rect);
+/* "1-3,5,9-12": pages from 1, ascending, each once; NULL when the list is not like that. */
+GArray  *_inkan_cli_parse_pages (const char *text);
 
 /* Runs a workflow command (user, seal, template, grant, request, approve, reject, audit);
  * FALSE when argv[0] names none of them. */

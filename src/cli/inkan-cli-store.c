@@ -1576,11 +1576,15 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     g_option_context_new (_("IN.pdf -o OUT.pdf --seal NAME — seal a document under the policy"));
   g_autofree char *output = NULL, *seal_name = NULL, *pin_file = NULL, *rect = NULL;
   g_autofree char *field = NULL, *reason = NULL, *location = NULL, *tsa_url = NULL;
+  g_autofree char *pages_text = NULL;
   g_autoptr (InkanTsa) tsa = NULL;
+  g_autoptr (GArray) pages = NULL;
+  gboolean qr = FALSE, watermark = FALSE, riding = FALSE;
   gint64 request_id = 0;
   int page = 0;
   g_auto (Session) s = { 0 };
   InkanSealingOptions options = { 0 };
+  InkanSealingResult result = { 0 };
   GError *error = NULL;
   int status = WF_EXIT_OK;
   GOptionEntry entries[] = {
@@ -1602,6 +1606,14 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason,
       N_("Why the document is sealed (default: the request's reason)"), N_("TEXT") },
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
+    { "qr", 0, 0, G_OPTION_ARG_NONE, &qr,
+      N_("Draw a QR code of the verification code beside the seal"), NULL },
+    { "watermark", 0, 0, G_OPTION_ARG_NONE, &watermark,
+      N_("Write “Sealed by … on …” faintly across every page"), NULL },
+    { "riding", 0, 0, G_OPTION_ARG_NONE, &riding,
+      N_("A riding seal: one slice of the seal at the right edge of every page"), NULL },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &pages_text,
+      N_("The riding seal's pages (default: all)"), N_("LIST") },
     { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
       N_("Timestamp the seal at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
     { NULL },
@@ -1625,6 +1637,14 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   if (rect != NULL && !_inkan_cli_parse_rect (rect, &options.rect))
     return _inkan_cli_usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in "
                                               "points."));
+  if (pages_text != NULL && !riding)
+    return _inkan_cli_usage_error (context, _("--pages is for a riding seal: add --riding."));
+  if (pages_text != NULL && (pages = _inkan_cli_parse_pages (pages_text)) == NULL)
+    return _inkan_cli_usage_error (context, _("--pages wants pages from 1 in ascending order, "
+                                              "like 1-3,5,8-10."));
+  if (riding && page != 0)
+    return _inkan_cli_usage_error (context, _("A riding seal goes on several pages: use "
+                                              "--pages, not --page."));
   if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
     {
       status = _inkan_cli_usage_error (context, error->message);
@@ -1650,8 +1670,17 @@ _inkan_cli_sign_seal (const InkanCliGlobals *globals, int argc, char **argv)
   options.pin_data = pin_file;
   options.now = s.now;
   options.tsa = tsa;
-  if (!inkan_sealing_run (&options, NULL, &error))
+  options.qr = qr;
+  options.watermark = watermark;
+  options.riding = riding;
+  if (pages != NULL)
+    {
+      options.riding_pages = (const guint *) (gpointer) pages->data;
+      options.n_riding_pages = pages->len;
+    }
+  if (!inkan_sealing_run (&options, &result, &error))
     return wf_fail (error);
+  g_print (_("Verification code: %s\n"), result.verification_code);
   return WF_EXIT_OK;
 }
 

@@ -327,7 +327,46 @@ parse_rect (const char *text, InkanRect *rect)
   return TRUE;
 }
 
+static GArray *
+parse_pages (const char *text)
+{
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+  guint i;
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      g_auto (GStrv) ends = g_strsplit (g_strstrip (parts[i]), "-", 2);
+      guint64 from, to, p;
+
+      if (ends[0] == NULL
+          || !g_ascii_string_to_unsigned (g_strstrip (ends[0]), 10, 1, G_MAXUINT, &from, NULL))
+        return NULL;
+      to = from;
+      if (ends[1] != NULL
+          && !g_ascii_string_to_unsigned (g_strstrip (ends[1]), 10, 1, G_MAXUINT, &to, NULL))
+        return NULL;
+      if (to < from || to - from > 100000)
+        return NULL;
+      for (p = from; p <= to; p++)
+        {
+          guint page = (guint) p;
+
+          if (pages->len > 0 && page <= g_array_index (pages, guint, pages->len - 1))
+            return NULL;
+          g_array_append_val (pages, page);
+        }
+    }
+  return pages->len > 0 ? g_steal_pointer (&pages) : NULL;
+}
+
 /* The helpers above, for the workflow commands of inkan-cli-store.c. */
+GArray *
+_inkan_cli_parse_pages (const char *text)
+{
+  return parse_pages (text);
+}
+
 int
 _inkan_cli_fail (GError *error)
 {
@@ -362,8 +401,10 @@ cmd_sign (int argc, char **argv)
   g_autoptr (InkanSignerOpening) opening = NULL;
   g_autofree char *output = NULL, *key = NULL, *cert = NULL, *pin_file = NULL, *image = NULL;
   g_autofree char *rect = NULL, *field = NULL, *reason = NULL, *location = NULL;
-  g_autofree char *tsa_url = NULL;
+  g_autofree char *tsa_url = NULL, *pages_text = NULL, *vcode = NULL;
   g_autoptr (InkanTsa) tsa = NULL;
+  g_autoptr (GArray) pages = NULL;
+  gboolean qr = FALSE, watermark = FALSE, riding = FALSE;
   int page = 0;
   InkanSignOptions options = { 0 };
   PinSource source = { NULL };
@@ -388,13 +429,23 @@ cmd_sign (int argc, char **argv)
     { "location", 0, 0, G_OPTION_ARG_STRING, &location, N_("Where it is sealed"), N_("TEXT") },
     { "tsa", 0, 0, G_OPTION_ARG_STRING, &tsa_url,
       N_("Timestamp the signature at this RFC 3161 authority (PAdES B-T)"), N_("URL") },
+    { "qr", 0, 0, G_OPTION_ARG_NONE, &qr,
+      N_("Draw a QR code of the verification code beside the seal"), NULL },
+    { "watermark", 0, 0, G_OPTION_ARG_NONE, &watermark,
+      N_("Write “Sealed by … on …” faintly across every page"), NULL },
+    { "riding", 0, 0, G_OPTION_ARG_NONE, &riding,
+      N_("A riding seal: one slice of the seal at the right edge of every page (--rect gives "
+         "the whole seal's width and its height from the bottom)"), NULL },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &pages_text,
+      N_("The riding seal's pages (default: all)"), N_("LIST") },
     { NULL },
   };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Appends a signature made by the token's key to a copy of the "
-                                  "document, as an incremental update."));
+                                  "document, as an incremental update, and prints the sealing's "
+                                  "verification code."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       int code = usage_error (context, error->message);
@@ -411,6 +462,16 @@ cmd_sign (int argc, char **argv)
     return usage_error (context, _("Pages count from 1."));
   if (rect != NULL && !parse_rect (rect, &options.rect))
     return usage_error (context, _("--rect wants four numbers: X,Y,WIDTH,HEIGHT in points."));
+  if (pages_text != NULL && !riding)
+    return usage_error (context, _("--pages is for a riding seal: add --riding."));
+  if (pages_text != NULL && (pages = parse_pages (pages_text)) == NULL)
+    return usage_error (context, _("--pages wants pages from 1 in ascending order, like "
+                                   "1-3,5,8-10."));
+  if (riding && image == NULL)
+    return usage_error (context, _("A riding seal needs the seal's image: add --image PNG."));
+  if (riding && page != 0)
+    return usage_error (context, _("A riding seal goes on several pages: use --pages, not "
+                                   "--page."));
 
   if (tsa_url != NULL && (tsa = inkan_tsa_new (tsa_url, &error)) == NULL)
     {
@@ -434,8 +495,18 @@ cmd_sign (int argc, char **argv)
   options.reason = reason;
   options.location = location;
   options.tsa = tsa;
+  options.qr = qr;
+  options.watermark = watermark;
+  options.riding = riding;
+  if (pages != NULL)
+    {
+      options.riding_pages = (const guint *) (gpointer) pages->data;
+      options.n_riding_pages = pages->len;
+    }
+  options.verification_code = &vcode;
   if (!inkan_sign_pdf (&options, &error))
     return fail (error);
+  g_print (_("Verification code: %s\n"), vcode);
   return EXIT_OK;
 }
 
@@ -548,6 +619,7 @@ enum
   VERIFY_FAILED = 1,
   VERIFY_INDETERMINATE = 2,
   VERIFY_NO_SIGNATURE = 3,
+  VERIFY_CODE_UNKNOWN = 4,  /* --code: the code belongs to no signature of the file */
 };
 
 static int
@@ -704,6 +776,12 @@ print_report (const InkanReport *report)
                                           : inkan_indication_to_string (sig->indication));
       g_print ("      %s; %s.\n", coverage_words (sig->coverage),
                modification_words (sig->modification_level));
+      if (sig->verification_code != NULL)
+        g_print (_("      Verification code: %s\n"), sig->verification_code);
+      if (sig->riding_pages > 0)
+        g_print (g_dngettext (GETTEXT_PACKAGE, "      A riding seal across %u page.\n",
+                              "      A riding seal across %u pages.\n", sig->riding_pages),
+                 sig->riding_pages);
       if (sig->timestamp != NULL && sig->timestamp->time != NULL)
         {
           g_autoptr (GDateTime) ts = g_date_time_to_utc (sig->timestamp->time);
@@ -751,20 +829,54 @@ print_report (const InkanReport *report)
     }
 }
 
+/* `verify --code`: the code belongs to a signature of the file (its verdict decides) or to
+ * none (VERIFY_CODE_UNKNOWN). */
+static int
+check_code (const InkanReport *report, const char *code, gboolean say)
+{
+  g_autofree char *normal = inkan_verification_code_normalize (code);
+  const InkanSignatureReport *sig = inkan_report_find_code (report, code);
+
+  if (sig == NULL)
+    {
+      if (say)
+        g_print (_("%s: the verification code %s belongs to no signature of this document. "
+                   "Check the code, or ask the sender which document it was given for.\n"),
+                 report->file, normal);
+      return VERIFY_CODE_UNKNOWN;
+    }
+  if (say)
+    g_print (_("%s: the verification code %s belongs to the signature “%s” by %s: %s\n"),
+             report->file, normal, sig->field,
+             sig->signer_name != NULL ? sig->signer_name
+             : sig->signer != NULL    ? sig->signer
+                                      : _("an unknown signer"),
+             verdict_word (sig->indication));
+  switch (sig->indication)
+    {
+    case INKAN_INDICATION_TOTAL_PASSED:
+      return VERIFY_PASSED;
+    case INKAN_INDICATION_INDETERMINATE:
+      return VERIFY_INDETERMINATE;
+    default:
+      return VERIFY_FAILED;
+    }
+}
+
 static int
 cmd_verify (int argc, char **argv)
 {
   g_autoptr (GOptionContext) context =
     g_option_context_new (_("FILE.pdf… — check the signatures of PDF documents"));
   g_auto (GStrv) trust_files = NULL;
-  g_autofree char *at = NULL;
+  g_autofree char *at = NULL, *code_text = NULL;
   gboolean system_trust = FALSE, json = FALSE, online = FALSE;
   int timeout = 0;
   g_autoptr (InkanTrust) trust = inkan_trust_new ();
   g_autoptr (GDateTime) now = NULL;
   InkanVerifyOptions options = { 0 };
   GError *error = NULL;
-  int worst = VERIFY_PASSED;
+  int worst = VERIFY_PASSED, code_status = -1;
   guint i;
   GOptionEntry entries[] = {
     { "trust", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &trust_files,
@@ -774,6 +886,9 @@ cmd_verify (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per file"), NULL },
     { "time", 0, 0, G_OPTION_ARG_STRING, &at,
       N_("Validate as of this time instead of now (RFC 3339)"), N_("TIME") },
+    { "code", 0, 0, G_OPTION_ARG_STRING, &code_text,
+      N_("Confirm that this verification code belongs to a valid signature of the file"),
+      N_("CODE") },
     { "online", 0, 0, G_OPTION_ARG_NONE, &online,
       N_("Ask the certificates' OCSP responders and CRL servers for the revocation status the "
          "file does not hold"), NULL },
@@ -787,7 +902,10 @@ cmd_verify (int argc, char **argv)
                                 _("Checks every signature of every revision: integrity, "
                                   "certificate, and what changed after signing.\n"
                                   "Exit status: 0 all valid, 1 a signature is invalid, 2 not "
-                                  "confirmed, 3 no signature, 65 unreadable PDF, 66 no file."));
+                                  "confirmed, 3 no signature, 65 unreadable PDF, 66 no file.\n"
+                                  "With --code: 0 the code belongs to a valid signature of the "
+                                  "file, 1 or 2 to a signature that is invalid or not confirmed, "
+                                  "4 to no signature of the file."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       int code = usage_error (context, error->message);
@@ -796,6 +914,16 @@ cmd_verify (int argc, char **argv)
     }
   if (argc < 2)
     return usage_error (context, _("Give at least one PDF document."));
+  if (code_text != NULL && argc != 2)
+    return usage_error (context, _("--code checks one document: give exactly one."));
+  if (code_text != NULL)
+    {
+      g_autofree char *normal = inkan_verification_code_normalize (code_text);
+
+      if (normal == NULL)
+        return usage_error (context, _("A verification code has 12 letters and digits, like "
+                                       "ABCD-EFGH-JK23."));
+    }
   if (timeout < 0)
     return usage_error (context, _("--timeout wants a number of seconds."));
   if (at != NULL)
@@ -861,13 +989,15 @@ cmd_verify (int argc, char **argv)
               g_autofree char *text = inkan_report_to_json (report);
               g_print ("%s\n", text);
             }
-          else
+          else if (code_text == NULL)
             print_report (report);
+          if (code_text != NULL)
+            code_status = check_code (report, code_text, !json);
         }
       if (verify_severity (code) > verify_severity (worst))
         worst = code;
     }
-  return worst;
+  return code_status >= 0 ? code_status : worst;
 }
 
 /* ---- main ------------------------------------------------------------------------------- */
@@ -882,8 +1012,9 @@ print_usage (FILE *stream)
              "  inkan-cli sign IN.pdf -o OUT.pdf --key PKCS11_URL [--cert PKCS11_URL|FILE]\n"
              "            [--pin-file F] [--image PNG] [--page N] [--rect X,Y,W,H]\n"
              "            [--field NAME] [--reason TEXT] [--location TEXT] [--tsa URL]\n"
+             "            [--qr] [--watermark] [--riding [--pages LIST]]\n"
              "  inkan-cli verify FILE.pdf... [--trust CA.pem]... [--system-trust] [--json]\n"
-             "            [--time RFC3339] [--online [--timeout S]]\n"
+             "            [--time RFC3339] [--online [--timeout S]] [--code CODE]\n"
              "  inkan-cli ltv FILE.pdf -o OUT.pdf [--trust CA.pem]... [--timeout S]\n"
              "  inkan-cli timestamp FILE.pdf -o OUT.pdf --tsa URL\n"
              "  inkan-cli seal draw --kind round|oval|square --name TEXT [--purpose TEXT]\n"
@@ -893,6 +1024,7 @@ print_usage (FILE *stream)
              "            reject|audit …   (the workflow store; see README and each --help)\n"
              "  inkan-cli [--db PATH] --as NAME sign IN.pdf -o OUT.pdf --seal NAME\n"
              "            [--request ID] [--pin-file F] [--page N --rect X,Y,W,H] [--tsa URL]\n"
+             "            [--qr] [--watermark] [--riding [--pages LIST]]\n"
              "  inkan-cli --version\n"
              "\n"
              "Each command has --help. Pages count from 1; rectangles are in PDF points from the\n"

@@ -23,6 +23,16 @@ typedef struct
                              * signature's widget, or NULL */
   gboolean doc_timestamp;   /* a document timestamp (/Type /DocTimeStamp, /SubFilter
                              * /ETSI.RFC3161, no /M, /Reason or /Location) */
+  const char *code;         /* the verification code, printed small under the seal; NULL: none */
+  const char *qr;           /* text encoded in a QR code beside the seal; NULL: none */
+  const char *watermark;    /* faint diagonal text across every page, as a /Watermark
+                             * annotation of each page (page contents stay as they are); NULL:
+                             * none */
+  gboolean riding;          /* a riding seal: the image cut into one vertical slice per page of
+                             * `riding_pages`, each slice a widget (/Kids) of the one field, at
+                             * the right edge of its page */
+  const guint *riding_pages;  /* 1-based, ascending; NULL: every page */
+  guint n_riding_pages;
 } InkanPdfSigParams;
 
 /* The bytes to append to the original file. Everything is final except the hex digits of
@@ -34,8 +44,9 @@ typedef struct
   gsize gap_start;
   gsize gap_end;
   InkanRect widget_rect;    /* where the widget landed, in default user space */
-  guint page;               /* 1-based page of the widget */
+  guint page;               /* 1-based page of the widget (the first, for a riding seal) */
   char *field_name;
+  guint n_widgets;          /* widgets of the field: 1, or the riding seal's slices */
 } InkanPdfIncrement;
 
 void _inkan_pdf_increment_free (InkanPdfIncrement *increment);
@@ -44,6 +55,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanPdfIncrement, _inkan_pdf_increment_free)
 InkanPdfIncrement *_inkan_pdf_prepare_signature (InkanPdf                *self,
                                                  const InkanPdfSigParams *params,
                                                  GError                 **error);
+
+/* The signing time as /M writes it, without the parentheses: "D:YYYYMMDDHHmmSS" then "Z" or
+ * the offset as "+HH'mm'". The verification code covers these exact characters. */
+char *_inkan_pdf_format_date (GDateTime *time);
+
+/* Where the last revision of the file ends: just after its final "%%EOF" (white space after it
+ * excluded). The verification code covers the document's bytes up to here. */
+guint64 _inkan_pdf_get_revision_end (InkanPdf *self);
 
 /* Maps a rectangle in points of the visible page (rotated as displayed, from the crop box's
  * lower-left corner) into default user space. */

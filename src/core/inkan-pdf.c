@@ -15,6 +15,9 @@
 #include <qpdf/qpdf-c.h>
 #include <qpdf/qpdfjob-c.h>
 #include <qpdf/qpdflogger-c.h>
+#ifdef HAVE_QRENCODE
+#include <qrencode.h>
+#endif
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -44,6 +47,7 @@ struct _InkanPdf
   guint n_pages;
   gboolean xref_stream;
   gboolean ends_with_eol;
+  guint64 eof_end;        /* just after the last "%%EOF" */
   guint64 startxref;
   int trailer_size;
   char *root_ref;
@@ -328,6 +332,7 @@ parse_tail (InkanPdf *self, int fd, guint64 *first_object, GError **error)
     return set_damaged (self, error, _("malformed startxref"));
   if (end - p < 5 || memcmp (p, "%%EOF", 5) != 0)
     return set_damaged (self, error, _("no %%EOF marker after startxref"));
+  self->eof_end = self->size - len + (guint64) (p - t) + 5;
   for (p += 5; p < end; p++)
     if (!is_space (*p) || *p == '\0')
       return set_damaged (self, error, _("data after the last %%EOF marker"));
@@ -902,6 +907,13 @@ inkan_pdf_get_n_pages (InkanPdf *self)
   return self->n_pages;
 }
 
+guint64
+_inkan_pdf_get_revision_end (InkanPdf *self)
+{
+  g_return_val_if_fail (INKAN_IS_PDF (self), 0);
+  return self->eof_end;
+}
+
 gboolean
 inkan_pdf_has_xref_stream (InkanPdf *self)
 {
@@ -1200,18 +1212,24 @@ append_number (GString *out, double v)
   g_string_append (out, buf);
 }
 
-static void
-append_date (GString *out, GDateTime *time)
+char *
+_inkan_pdf_format_date (GDateTime *time)
 {
   g_autofree char *base = g_date_time_format (time, "%Y%m%d%H%M%S");
   GTimeSpan offset = g_date_time_get_utc_offset (time) / G_TIME_SPAN_MINUTE;
 
-  g_string_append_printf (out, "(D:%s", base);
   if (offset == 0)
-    g_string_append (out, "Z)");
-  else
-    g_string_append_printf (out, "%c%02d'%02d')", offset < 0 ? '-' : '+',
-                            (int) (ABS (offset) / 60), (int) (ABS (offset) % 60));
+    return g_strdup_printf ("D:%sZ", base);
+  return g_strdup_printf ("D:%s%c%02d'%02d'", base, offset < 0 ? '-' : '+',
+                          (int) (ABS (offset) / 60), (int) (ABS (offset) % 60));
+}
+
+static void
+append_date (GString *out, GDateTime *time)
+{
+  g_autofree char *text = _inkan_pdf_format_date (time);
+
+  g_string_append_printf (out, "(%s)", text);
 }
 
 /* Appends the entries of a dictionary except those named in `skip` (NULL-terminated), as they
@@ -1544,20 +1562,18 @@ update_acroform (Builder *b, qpdf_oh root, const char *widget_ref, GError **erro
   return TRUE;
 }
 
-/* Writes the image, its soft mask and the appearance form that draws it upright on a page
- * displayed with `rotate`; returns the form's object id. */
+static void append_rect (GString *out, const InkanRect *r);
+
+/* The seal image and its soft mask, once, for every form that draws it. */
 static gboolean
-write_appearance (Builder *b, const InkanImage *image, double w, double h, int rotate,
-                  int *form_id, GError **error)
+write_image (Builder *b, const InkanImage *image, int *img_id, GError **error)
 {
-  int img_id = b->next_id++, mask_id = image->alpha != NULL ? b->next_id++ : 0;
+  int mask_id = image->alpha != NULL ? b->next_id++ : 0;
   g_autoptr (GString) entries = g_string_new (NULL);
-  g_autoptr (GString) content = g_string_new ("q ");
   gsize len;
   const guint8 *data;
 
-  *form_id = b->next_id++;
-
+  *img_id = b->next_id++;
   if (mask_id != 0)
     {
       if (!begin_object (b, mask_id, 0, error))
@@ -1571,7 +1587,7 @@ write_appearance (Builder *b, const InkanImage *image, double w, double h, int r
       end_object (b);
     }
 
-  if (!begin_object (b, img_id, 0, error))
+  if (!begin_object (b, *img_id, 0, error))
     return FALSE;
   g_string_printf (entries,
                    " /Type /XObject /Subtype /Image /Width %u /Height %u /ColorSpace /DeviceRGB"
@@ -1582,15 +1598,20 @@ write_appearance (Builder *b, const InkanImage *image, double w, double h, int r
   data = g_bytes_get_data (image->rgb, &len);
   append_stream (b, entries->str, data, len);
   end_object (b);
+  return TRUE;
+}
 
-  append_number (content, w);
-  g_string_append (content, " 0 0 ");
-  append_number (content, h);
-  g_string_append (content, " 0 0 cm /Im0 Do Q");
+/* A form XObject of w × h points, drawn upright on a page displayed with `rotate`; returns its
+ * object id. */
+static gboolean
+write_form (Builder *b, double w, double h, int rotate, const char *resources,
+            const GString *content, int *form_id, GError **error)
+{
+  g_autoptr (GString) entries = g_string_new (" /Type /XObject /Subtype /Form /BBox [0 0 ");
 
+  *form_id = b->next_id++;
   if (!begin_object (b, *form_id, 0, error))
     return FALSE;
-  g_string_assign (entries, " /Type /XObject /Subtype /Form /BBox [0 0 ");
   append_number (entries, w);
   g_string_append_c (entries, ' ');
   append_number (entries, h);
@@ -1616,8 +1637,237 @@ write_appearance (Builder *b, const InkanImage *image, double w, double h, int r
       g_string_append (entries, "1 0 0 1 0 0");
       break;
     }
-  g_string_append_printf (entries, "] /Resources << /XObject << /Im0 %d 0 R >> >>", img_id);
+  g_string_append_printf (entries, "] /Resources << %s >>", resources);
   append_stream (b, entries->str, (const guint8 *) content->str, content->len);
+  end_object (b);
+  return TRUE;
+}
+
+/* Below the seal, a strip this high (as a share of the image's height) holds the code. */
+#define CODE_STRIP 0.16
+/* Beside the seal, the QR code's side (as a share of the image's height). */
+#define QR_SIDE 0.5
+
+/* The size of what the appearance draws, in image pixels: the seal, the code under it, the QR
+ * code beside it. The widget is fitted to this. */
+static void
+appearance_size (const InkanPdfSigParams *params, double *width, double *height)
+{
+  const InkanImage *image = params->image;
+
+  *width = image->width + (params->qr != NULL ? image->height * QR_SIDE : 0);
+  *height = image->height * (1 + (params->code != NULL ? CODE_STRIP : 0));
+}
+
+/* "x y w h re" */
+static void
+append_re (GString *out, double x, double y, double w, double h)
+{
+  append_number (out, x);
+  g_string_append_c (out, ' ');
+  append_number (out, y);
+  g_string_append_c (out, ' ');
+  append_number (out, w);
+  g_string_append_c (out, ' ');
+  append_number (out, h);
+  g_string_append (out, " re\n");
+}
+
+/* A QR code of `text` as filled squares, its lower-left corner at x, y, `side` points across
+ * (quiet zone included). */
+static gboolean
+append_qr (GString *out, const char *text, double x, double y, double side)
+{
+#ifdef HAVE_QRENCODE
+  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  double module;
+  int i, j, n;
+
+  if (qr == NULL)
+    return FALSE;
+  n = qr->width;
+  module = side / (n + 4);
+  g_string_append (out, "q 1 g ");
+  append_re (out, x, y, side, side);
+  g_string_append (out, "f 0 g\n");
+  for (i = 0; i < n; i++)
+    for (j = 0; j < n; j++)
+      if (qr->data[i * n + j] & 1)
+        append_re (out, x + (j + 2) * module, y + side - (i + 3) * module, module, module);
+  g_string_append (out, "f Q\n");
+  QRcode_free (qr);
+  return TRUE;
+#else
+  (void) out, (void) text, (void) x, (void) y, (void) side;
+  return FALSE;
+#endif
+}
+
+/* The appearance of a seal of w × h points: the image, with the verification code under it and
+ * the QR code beside it when asked for. */
+static gboolean
+write_appearance (Builder *b, const InkanPdfSigParams *params, double w, double h, int rotate,
+                  int *form_id, GError **error)
+{
+  const InkanImage *image = params->image;
+  g_autoptr (GString) content = g_string_new ("q ");
+  g_autoptr (GString) resources = g_string_new (NULL);
+  double cw, ch, scale, iw, ih, strip;
+  int img_id;
+
+  if (!write_image (b, image, &img_id, error))
+    return FALSE;
+  appearance_size (params, &cw, &ch);
+  scale = MIN (w / cw, h / ch);
+  iw = image->width * scale;
+  ih = image->height * scale;
+  strip = params->code != NULL ? image->height * CODE_STRIP * scale : 0;
+
+  append_number (content, iw);
+  g_string_append (content, " 0 0 ");
+  append_number (content, ih);
+  g_string_append (content, " 0 ");
+  append_number (content, strip);
+  g_string_append (content, " cm /Im0 Do Q\n");
+  g_string_printf (resources, "/XObject << /Im0 %d 0 R >>", img_id);
+
+  if (params->qr != NULL)
+    {
+      double side = image->height * QR_SIDE * scale;
+
+      if (!append_qr (content, params->qr, iw, strip + (ih - side) / 2, side))
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                       _("The QR code cannot be drawn (this build of Inkan has no QR "
+                         "encoder): seal without --qr."));
+          return FALSE;
+        }
+    }
+  if (params->code != NULL)
+    {
+      /* Courier: every character is 0.6 em wide, so the code is centred without metrics. */
+      double size = MIN (strip * 0.7, w / (strlen (params->code) * 0.6) * 0.9);
+      double x = (w - strlen (params->code) * 0.6 * size) / 2;
+
+      g_string_append (content, "q 0.3 g BT /F1 ");
+      append_number (content, size);
+      g_string_append (content, " Tf ");
+      append_number (content, x);
+      g_string_append_c (content, ' ');
+      append_number (content, (strip - size * 0.6) / 2);
+      g_string_append_printf (content, " Td (%s) Tj ET Q\n", params->code);
+      g_string_append (resources, " /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont "
+                                  "/Courier /Encoding /WinAnsiEncoding >> >>");
+    }
+  return write_form (b, w, h, rotate, resources->str, content, form_id, error);
+}
+
+/* One slice of a riding seal: the image, `slices` slices wide, shifted so that slice `index`
+ * (from the left) fills the form of w × h points. The form's bounding box clips the rest. */
+static gboolean
+write_slice (Builder *b, int img_id, guint index, guint slices, double w, double h, int rotate,
+             int *form_id, GError **error)
+{
+  g_autoptr (GString) content = g_string_new ("q ");
+  g_autofree char *resources = g_strdup_printf ("/XObject << /Im0 %d 0 R >>", img_id);
+
+  append_number (content, w * slices);
+  g_string_append (content, " 0 0 ");
+  append_number (content, h);
+  g_string_append_c (content, ' ');
+  append_number (content, -(w * index));
+  g_string_append (content, " 0 cm /Im0 Do Q");
+  return write_form (b, w, h, rotate, resources, content, form_id, error);
+}
+
+/* Every character of `text` in WinAnsiEncoding (Latin-1 for what a name and a date need), as
+ * a literal string; FALSE when one is not there. */
+static gboolean
+append_winansi_string (GString *out, const char *text)
+{
+  g_autofree char *latin1 = g_convert (text, -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
+  const guchar *p;
+
+  if (latin1 == NULL)
+    return FALSE;
+  g_string_append_c (out, '(');
+  for (p = (const guchar *) latin1; *p != '\0'; p++)
+    {
+      if (*p == '(' || *p == ')' || *p == '\\')
+        g_string_append_printf (out, "\\%c", *p);
+      else if (*p < 0x20 || *p >= 0x7f)
+        g_string_append_printf (out, "\\%03o", *p);
+      else
+        g_string_append_c (out, (char) *p);
+    }
+  g_string_append_c (out, ')');
+  return TRUE;
+}
+
+/* Helvetica's average advance, for sizing the watermark to the page's diagonal. */
+#define WATERMARK_ADVANCE 0.55
+
+/* The watermark of one page: a /Watermark annotation over the visible page whose appearance
+ * writes `text` faintly along the diagonal. Returns the annotation's object id. */
+static gboolean
+write_watermark (Builder *b, const PageGeometry *geo, const char *text, int *annot_id,
+                 GError **error)
+{
+  g_autoptr (GString) content = g_string_new ("q /GS0 gs 0.55 g BT /F1 ");
+  g_autoptr (GString) string = g_string_new (NULL);
+  InkanRect all, user;
+  double vw, vh, diagonal, size, angle, c, s;
+  glong n_chars = g_utf8_strlen (text, -1);
+  int form_id;
+
+  if (!append_winansi_string (string, text))
+    {
+      /* Not a Latin name: the characters go out as "?" rather than not at all. */
+      g_autofree char *ascii = g_str_to_ascii (text, NULL);
+
+      g_string_truncate (string, 0);
+      append_winansi_string (string, ascii);
+    }
+  visible_size (geo, &vw, &vh);
+  diagonal = sqrt (vw * vw + vh * vh);
+  size = MIN (72, diagonal * 0.75 / (MAX (n_chars, 1) * WATERMARK_ADVANCE));
+  angle = atan2 (vh, vw);
+  c = cos (angle);
+  s = sin (angle);
+  append_number (content, size);
+  g_string_append (content, " Tf ");
+  append_number (content, c);
+  g_string_append_c (content, ' ');
+  append_number (content, s);
+  g_string_append_c (content, ' ');
+  append_number (content, -s);
+  g_string_append_c (content, ' ');
+  append_number (content, c);
+  g_string_append_c (content, ' ');
+  /* Centred on the page's centre: back half the text's length along the diagonal, and a third
+   * of the size across it. */
+  append_number (content, vw / 2 - c * n_chars * WATERMARK_ADVANCE * size / 2 + s * size / 3);
+  g_string_append_c (content, ' ');
+  append_number (content, vh / 2 - s * n_chars * WATERMARK_ADVANCE * size / 2 - c * size / 3);
+  g_string_append (content, " Tm ");
+  g_string_append (content, string->str);
+  g_string_append (content, " Tj ET Q");
+  if (!write_form (b, vw, vh, geo->rotate,
+                   "/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding "
+                   "/WinAnsiEncoding >> >> /ExtGState << /GS0 << /Type /ExtGState /ca 0.3 /CA "
+                   "0.3 >> >>",
+                   content, &form_id, error))
+    return FALSE;
+
+  all = (InkanRect){ 0, 0, vw, vh };
+  visible_to_user (geo, &all, &user);
+  *annot_id = b->next_id++;
+  if (!begin_object (b, *annot_id, 0, error))
+    return FALSE;
+  g_string_append_printf (b->out, "<< /Type /Annot /Subtype /Watermark /F 196 /P %d %d R /Rect ",
+                          geo->id, geo->gen);
+  append_rect (b->out, &user);
+  g_string_append_printf (b->out, " /AP << /N %d 0 R >> >>", form_id);
   end_object (b);
   return TRUE;
 }
@@ -1819,12 +2069,39 @@ locate_widget (InkanPdf *self, const FieldInfo *field, guint *page, InkanRect *r
 }
 
 static void
-fit_image (const InkanImage *image, const InkanRect *area, InkanRect *fitted)
+fit_image (const InkanPdfSigParams *params, const InkanRect *area, InkanRect *fitted)
 {
-  double scale = MIN (area->width / image->width, area->height / image->height);
-  double w = image->width * scale, h = image->height * scale;
+  double cw, ch, scale, w, h;
+
+  appearance_size (params, &cw, &ch);
+  scale = MIN (area->width / cw, area->height / ch);
+  w = cw * scale;
+  h = ch * scale;
 
   *fitted = (InkanRect){ area->x + (area->width - w) / 2, area->y + (area->height - h) / 2, w, h };
+}
+
+/* A new seal: the image fills its place as it would alone, the code's strip goes under it and
+ * the QR code beside it, moved back onto the page where they would leave it. */
+static void
+place_with_extras (const InkanPdfSigParams *params, const PageGeometry *geo,
+                   const InkanRect *area, InkanRect *placed)
+{
+  const InkanImage *image = params->image;
+  double scale = MIN (area->width / image->width, area->height / image->height);
+  double iw = image->width * scale, ih = image->height * scale, cw, ch, vw, vh;
+
+  appearance_size (params, &cw, &ch);
+  *placed = (InkanRect){ area->x + (area->width - iw) / 2, area->y + (area->height - ih) / 2,
+                         cw * scale, ch * scale };
+  placed->y -= placed->height - ih;
+  visible_size (geo, &vw, &vh);
+  if (placed->x + placed->width > vw)
+    placed->x = MAX (0, vw - placed->width);
+  if (placed->y < 0)
+    placed->y = 0;
+  if (placed->width > vw || placed->height > vh)
+    fit_image (params, area, placed);
 }
 
 static void
@@ -1841,6 +2118,139 @@ append_rect (GString *out, const InkanRect *r)
   g_string_append_c (out, ']');
 }
 
+/* Annotations to add to one page's /Annots, written once per page at the end. */
+typedef struct
+{
+  int id, gen;
+  GString *refs;
+} PageAnnots;
+
+static void
+page_annots_clear (gpointer data)
+{
+  PageAnnots *pa = data;
+
+  g_string_free (pa->refs, TRUE);
+}
+
+static void
+page_annots_add (GArray *pages, int id, int gen, int annot_id)
+{
+  PageAnnots *pa = NULL;
+  guint i;
+
+  for (i = 0; i < pages->len && pa == NULL; i++)
+    if (g_array_index (pages, PageAnnots, i).id == id
+        && g_array_index (pages, PageAnnots, i).gen == gen)
+      pa = &g_array_index (pages, PageAnnots, i);
+  if (pa == NULL)
+    {
+      PageAnnots fresh = { id, gen, g_string_new (NULL) };
+
+      g_array_append_val (pages, fresh);
+      pa = &g_array_index (pages, PageAnnots, pages->len - 1);
+    }
+  g_string_append_printf (pa->refs, "%s%d 0 R", pa->refs->len > 0 ? " " : "", annot_id);
+}
+
+/* A riding seal's default width across all its slices: 4 cm, like a paper seal. */
+#define RIDING_DEFAULT_WIDTH (40.0 / 25.4 * 72.0)
+
+/* The riding seal: the field `field_id` with one widget per page, each drawing its slice of the
+ * image flush with the right edge of the page's visible area. */
+static gboolean
+write_riding (Builder *b, const InkanPdfSigParams *params, int sig_id, int field_id,
+              const char *field_name, const char *af, GArray *pages, InkanPdfIncrement *inc,
+              GError **error)
+{
+  InkanPdf *self = b->pdf;
+  const InkanImage *image = params->image;
+  g_autoptr (GArray) list = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr (GString) kids = g_string_new (NULL);
+  double width, height, slice;
+  int img_id;
+  guint i;
+
+  if (params->riding_pages != NULL)
+    g_array_append_vals (list, params->riding_pages, params->n_riding_pages);
+  else
+    for (i = 1; i <= self->n_pages; i++)
+      g_array_append_val (list, i);
+  if (list->len < 2)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PAGE_RANGE,
+                   _("A riding seal joins at least two pages, and “%s” has only the one chosen: "
+                     "choose more pages or use an ordinary seal."),
+                   self->display);
+      return FALSE;
+    }
+  width = params->has_rect ? params->rect.width : RIDING_DEFAULT_WIDTH;
+  height = width * image->height / image->width;
+  slice = width / list->len;
+
+  if (!write_image (b, image, &img_id, error))
+    return FALSE;
+  for (i = 0; i < list->len; i++)
+    {
+      guint page = g_array_index (list, guint, i);
+      PageGeometry geo;
+      InkanRect area, user;
+      double vw, vh;
+      int form_id, widget_id;
+
+      if (i > 0 && page <= g_array_index (list, guint, i - 1))
+        {
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PAGE_RANGE,
+                       _("The pages of a riding seal are listed in order, each once: page %u "
+                         "comes too late."),
+                       page);
+          return FALSE;
+        }
+      if (!page_geometry (self, page, &geo, error))
+        return FALSE;
+      visible_size (&geo, &vw, &vh);
+      area = (InkanRect){ vw - slice, params->has_rect ? params->rect.y : (vh - height) / 2,
+                          slice, height };
+      if (!check_placement (self, &geo, page, &area, error))
+        return FALSE;
+      visible_to_user (&geo, &area, &user);
+      if (!write_slice (b, img_id, i, list->len, slice, height, geo.rotate, &form_id, error))
+        return FALSE;
+      widget_id = b->next_id++;
+      if (!begin_object (b, widget_id, 0, error))
+        return FALSE;
+      /* No /Parent: poppler before 24 takes a kid with /Parent for a field of its own (with no
+       * value, so "not signed") rather than a widget of this one; readers reach the widgets
+       * from the field's /Kids. */
+      g_string_append_printf (b->out,
+                              "<< /Type /Annot /Subtype /Widget /F 132 /P %d %d R /Rect ", geo.id,
+                              geo.gen);
+      append_rect (b->out, &user);
+      g_string_append_printf (b->out, " /AP << /N %d 0 R >> >>", form_id);
+      end_object (b);
+      page_annots_add (pages, geo.id, geo.gen, widget_id);
+      g_string_append_printf (kids, "%s%d 0 R", i > 0 ? " " : "", widget_id);
+      if (i == 0)
+        {
+          inc->page = page;
+          inc->widget_rect = user;
+        }
+    }
+  inc->n_widgets = list->len;
+
+  /* The field itself carries no /Rect: its widgets do. */
+  if (!begin_object (b, field_id, 0, error))
+    return FALSE;
+  g_string_append (b->out, "<< /FT /Sig /T ");
+  append_text_string (b->out, field_name);
+  g_string_append_printf (b->out, " /V %d 0 R /Kids [%s]", sig_id, kids->str);
+  if (af != NULL)
+    g_string_append_printf (b->out, " /AF [%s]", af);
+  g_string_append (b->out, " >>");
+  end_object (b);
+  return TRUE;
+}
+
 InkanPdfIncrement *
 _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, GError **error)
 {
@@ -1854,6 +2264,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   g_autoptr (InkanPdfIncrement) inc = g_new0 (InkanPdfIncrement, 1);
   g_autofree char *widget_ref = NULL;
   g_autofree char *af = NULL;
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (PageAnnots));
   FieldInfo *existing = NULL;
   Builder b = { self, out, xref, written, 0 };
   PageGeometry geo;
@@ -1868,8 +2279,10 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   g_return_val_if_fail (INKAN_IS_PDF (self), NULL);
   g_return_val_if_fail (params->contents_size > 0, NULL);
 
+  g_array_set_clear_func (pages, page_annots_clear);
   q = self->qpdf;
   b.next_id = self->trailer_size;
+  inc->n_widgets = 1;
   root = qpdf_get_root (q);
   if (!check_docmdp (self, root, error)
       || !collect_fields (self, dict_get (q, dict_get (q, root, "/AcroForm"), "/Fields"),
@@ -1887,7 +2300,21 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
         }
       existing = find_field (fields, params->field);
     }
-  if (existing != NULL)
+  if (params->riding && (existing != NULL || params->image == NULL))
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FIELD,
+                   existing != NULL ? _("A riding seal makes its own field across the pages: "
+                                        "give a new field name or none.")
+                                    : _("A riding seal needs the seal’s image: add an image."));
+      return NULL;
+    }
+  if (params->riding)
+    {
+      inc->field_name = params->field != NULL ? g_strdup (params->field)
+                                              : unused_field_name (fields);
+      widget_id = 0;
+    }
+  else if (existing != NULL)
     {
       if (!existing->is_sig || existing->has_value)
         {
@@ -1926,7 +2353,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
           InkanRect shown = user, fitted;
           if (geo.rotate == 90 || geo.rotate == 270)
             shown = (InkanRect){ user.x, user.y, user.height, user.width };
-          fit_image (params->image, &shown, &fitted);
+          fit_image (params, &shown, &fitted);
           if (geo.rotate == 90 || geo.rotate == 270)
             fitted = (InkanRect){ user.x + (user.width - fitted.height) / 2,
                                   user.y + (user.height - fitted.width) / 2, fitted.height,
@@ -1964,7 +2391,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
             }
           if (!check_placement (self, &geo, page, &area, error))
             return NULL;
-          fit_image (params->image, &area, &fitted);
+          place_with_extras (params, &geo, &area, &fitted);
           visible_to_user (&geo, &fitted, &user);
           visible = TRUE;
         }
@@ -2015,18 +2442,6 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
   g_string_append (out, " >>");
   end_object (&b);
 
-  if (visible)
-    {
-      double w = user.width, h = user.height;
-      if (geo.rotate == 90 || geo.rotate == 270)
-        {
-          w = user.height;
-          h = user.width;
-        }
-      if (!write_appearance (&b, params->image, w, h, geo.rotate, &form_id, error))
-        return NULL;
-    }
-
   if (params->evidence != NULL)
     {
       int spec_id;
@@ -2036,7 +2451,28 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
       af = g_strdup_printf ("%d 0 R", spec_id);
     }
 
-  if (existing != NULL)
+  if (params->riding)
+    {
+      if (!write_riding (&b, params, sig_id, widget_id, inc->field_name, af, pages, inc, error)
+          || !update_acroform (&b, root, widget_ref, error))
+        return NULL;
+    }
+  else if (visible)
+    {
+      double w = user.width, h = user.height;
+      if (geo.rotate == 90 || geo.rotate == 270)
+        {
+          w = user.height;
+          h = user.width;
+        }
+      if (!write_appearance (&b, params, w, h, geo.rotate, &form_id, error))
+        return NULL;
+    }
+
+
+  if (params->riding)
+    ;
+  else if (existing != NULL)
     {
       static const char * const skip_field[] = { "/V", NULL };
       static const char * const skip_widget[] = { "/V", "/AP", NULL };
@@ -2112,8 +2548,26 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
         g_string_append_printf (out, " /AF [%s]", af);
       g_string_append (out, " >>");
       end_object (&b);
-      if (!add_widget_to_page (&b, geo.id, geo.gen, widget_ref, error)
-          || !update_acroform (&b, root, widget_ref, error))
+      page_annots_add (pages, geo.id, geo.gen, widget_id);
+      if (!update_acroform (&b, root, widget_ref, error))
+        return NULL;
+    }
+  if (params->watermark != NULL)
+    for (guint i = 1; i <= self->n_pages; i++)
+      {
+        PageGeometry page_geo;
+        int annot_id;
+
+        if (!page_geometry (self, i, &page_geo, error)
+            || !write_watermark (&b, &page_geo, params->watermark, &annot_id, error))
+          return NULL;
+        page_annots_add (pages, page_geo.id, page_geo.gen, annot_id);
+      }
+  for (guint i = 0; i < pages->len; i++)
+    {
+      PageAnnots *pa = &g_array_index (pages, PageAnnots, i);
+
+      if (!add_widget_to_page (&b, pa->id, pa->gen, pa->refs->str, error))
         return NULL;
     }
   qpdf_oh_release_all (q);

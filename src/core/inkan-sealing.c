@@ -259,7 +259,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   g_autoptr (GBytes) evidence = NULL;
   g_autoptr (WorkDir) workdir = NULL;
   g_autofree char *template_sha = NULL, *image_path = NULL, *cert_path = NULL;
-  g_autofree char *details = NULL;
+  g_autofree char *details = NULL, *code = NULL;
   g_autofree char *untimestamped = NULL;
   InkanPolicyInput input = { 0 };
   InkanSignOptions options = { 0 };
@@ -419,6 +419,14 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   else
     options.page = o->page;
   options.tsa = o->tsa;
+  options.qr = o->qr;
+  options.watermark = o->watermark;
+  options.riding = o->riding;
+  options.riding_pages = o->riding_pages;
+  options.n_riding_pages = o->n_riding_pages;
+  options.verification_code = &code;
+  if (o->riding)
+    options.page = 0;
   if (!inkan_sign_pdf (&options, &local))
     {
       if (!(o->tsa_optional && g_error_matches (local, INKAN_TSA_ERROR,
@@ -439,16 +447,18 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
    * its record. */
   if (options.tsa != NULL)
     details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
-                               " into %s, timestamped by %s.", o->input, seal->name, grant_id,
-                               o->output, inkan_tsa_get_url (options.tsa));
+                               " into %s, timestamped by %s; verification code %s.", o->input,
+                               seal->name, grant_id, o->output, inkan_tsa_get_url (options.tsa),
+                               code);
   else if (untimestamped != NULL)
     details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
                                " into %s without a timestamp, as asked for when the timestamp "
-                               "authority cannot be reached (%s)", o->input, seal->name, grant_id,
-                               o->output, untimestamped);
+                               "authority cannot be reached (%s); verification code %s.", o->input,
+                               seal->name, grant_id, o->output, untimestamped, code);
   else
     details = g_strdup_printf ("%s was sealed with the %s seal under grant %" G_GINT64_FORMAT
-                               " into %s.", o->input, seal->name, grant_id, o->output);
+                               " into %s; verification code %s.", o->input, seal->name, grant_id,
+                               o->output, code);
   if (!inkan_store_complete_signature (o->store, run.audit, o->actor, run.reservation, details,
                                        run.now, &local))
     {
@@ -464,6 +474,7 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
       result->request_id = o->request_id;
       result->timestamped = options.tsa != NULL;
       g_strlcpy (result->document_sha256, run.sha, sizeof result->document_sha256);
+      g_strlcpy (result->verification_code, code, sizeof result->verification_code);
     }
   return TRUE;
 }

@@ -30,6 +30,11 @@ typedef struct
   gpointer pin_data;
   const char *pin;
   GDateTime *now;                 /* the time of the act (millisecond precision); NULL: now */
+  gboolean qr;                    /* as InkanSignOptions: a QR code of the verification code */
+  gboolean watermark;             /* "Sealed by … on …" across every page */
+  gboolean riding;                /* a riding seal across `riding_pages` (NULL: every page) */
+  const guint *riding_pages;
+  guint n_riding_pages;
   InkanTsa *tsa;                  /* timestamp the seal at this authority (PAdES B-T); NULL: none.
                                    * A TSA that fails is a failure like any other: no output, the
                                    * use given back, "sign.failed" in the audit trail */
@@ -43,6 +48,7 @@ typedef struct
   gint64 grant_id;                /* the grant the use was charged to */
   gint64 request_id;              /* 0 when none */
   char document_sha256[65];       /* of the input, lower-case hex */
+  char verification_code[16];     /* XXXX-XXXX-XXXX, also in the audit entry's details */
   gboolean timestamped;           /* the seal carries the TSA's timestamp */
 } InkanSealingResult;
 

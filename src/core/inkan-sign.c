@@ -28,6 +28,8 @@
 #define COPY_CHUNK (1024 * 1024)
 /* Copied in the kernel, and handed to write-back, this much at a time. */
 #define KERNEL_CHUNK (8 * 1024 * 1024)
+/* The file's last "%%EOF" is in its last 1024 bytes (ISO 32000): the hash is copied there. */
+#define SNAP_BEFORE_END 1024
 
 typedef struct
 {
@@ -190,6 +192,10 @@ typedef struct
   gnutls_hash_hd_t hash;
   gboolean hash_ok;
   GError *hash_error;
+  /* The hash as it was at `snap_at`, near the end: the verification code covers the original
+   * up to its last "%%EOF", which the parse finds while the hasher runs. */
+  guint64 snap_at;
+  gnutls_hash_hd_t snap;
 } Pipeline;
 
 static void
@@ -356,8 +362,14 @@ hash_copied (Pipeline *pl, GError **error)
 
       while (hashed < available)
         {
-          ssize_t n = pread (pl->out->fd, buf, (size_t) MIN (COPY_CHUNK, available - hashed),
-                             (off_t) hashed);
+          guint64 want = MIN (COPY_CHUNK, available - hashed);
+          ssize_t n;
+
+          if (hashed == pl->snap_at && pl->snap == NULL)
+            pl->snap = gnutls_hash_copy (pl->hash);
+          if (hashed < pl->snap_at)
+            want = MIN (want, pl->snap_at - hashed);
+          n = pread (pl->out->fd, buf, (size_t) want, (off_t) hashed);
           if (n < 0 && errno == EINTR)
             continue;
           if (n <= 0)
@@ -459,6 +471,24 @@ read_document (const InkanSignOptions *options, InkanImage **image, GError **err
   return g_steal_pointer (&pdf);
 }
 
+/* "Sealed by <signer's name> on <date>" */
+static char *
+watermark_text (InkanSigner *signer, GDateTime *time)
+{
+  gnutls_x509_crt_t *chain;
+  guint n_chain;
+  char name[256];
+  size_t len = sizeof name;
+  g_autofree char *date = g_date_time_format (time, "%Y-%m-%d");
+
+  chain = inkan_signer_get_chain (signer, &n_chain);
+  if (n_chain == 0
+      || gnutls_x509_crt_get_dn_by_oid (chain[0], GNUTLS_OID_X520_COMMON_NAME, 0, 0, name, &len)
+           < 0)
+    g_strlcpy (name, _("an unknown signer"), sizeof name);
+  return g_strdup_printf (_("Sealed by %s on %s"), name, date);
+}
+
 /* The signed attribute that carries the seal record, when there is one. */
 static const char *
 seal_record_oid (const InkanSignOptions *options)
@@ -469,9 +499,13 @@ seal_record_oid (const InkanSignOptions *options)
 /* Places the seal and prepares the increment, with room for the signer's CMS. */
 static InkanPdfIncrement *
 prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanImage *image,
-                   InkanSigner *signer, GDateTime *time, gsize reserve, GError **error)
+                   InkanSigner *signer, GDateTime *time, gsize reserve, const char *code,
+                   GError **error)
 {
   InkanPdfSigParams params = { 0 };
+  g_autofree char *qr = code != NULL && options->qr ? g_strdup_printf ("inkan:verify?code=%s", code)
+                                                    : NULL;
+  g_autofree char *watermark = options->watermark ? watermark_text (signer, time) : NULL;
   gnutls_x509_crt_t *chain;
   guint n_chain;
 
@@ -485,6 +519,12 @@ prepare_increment (const InkanSignOptions *options, InkanPdf *pdf, const InkanIm
   params.location = options->location;
   params.time = time;
   params.evidence = options->evidence;
+  params.code = code;
+  params.qr = qr;
+  params.watermark = watermark;
+  params.riding = options->riding;
+  params.riding_pages = options->riding_pages;
+  params.n_riding_pages = options->n_riding_pages;
   params.contents_size = inkan_cms_max_size_with (inkan_signer_get_privkey (signer),
                                                   (gnutls_x509_crt_t const *) chain, n_chain,
                                                   seal_record_oid (options), options->seal_record)
@@ -558,6 +598,119 @@ check_evidence_document (Pipeline *pl, const InkanEvidence *evidence, GError **e
   return TRUE;
 }
 
+char *
+inkan_verification_code (const guint8 *cert_der, gsize cert_len,
+                         const guint8 document_sha256[32], const char *signing_time)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  static const guint8 label[] = "INKAN-VC1"; /* with its NUL */
+  g_autoptr (GChecksum) outer = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 cert_digest[32], v[32];
+  gsize len = sizeof cert_digest;
+  GString *code = g_string_new (NULL);
+  guint i;
+
+  g_return_val_if_fail (cert_der != NULL && document_sha256 != NULL && signing_time != NULL,
+                        NULL);
+  gnutls_hash_fast (GNUTLS_DIG_SHA256, cert_der, cert_len, cert_digest);
+  g_checksum_update (outer, label, sizeof label);
+  g_checksum_update (outer, cert_digest, sizeof cert_digest);
+  g_checksum_update (outer, document_sha256, 32);
+  g_checksum_update (outer, (const guint8 *) signing_time, (gssize) strlen (signing_time));
+  len = sizeof v;
+  g_checksum_get_digest (outer, v, &len);
+  for (i = 0; i < INKAN_VERIFICATION_CODE_CHARS; i++)
+    {
+      guint bit = i * 5, byte = bit / 8, shift = bit % 8;
+      guint word = ((guint) v[byte] << 8) | v[byte + 1];
+
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, alphabet[(word >> (11 - shift)) & 0x1f]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+char *
+inkan_verification_code_normalize (const char *text)
+{
+  g_autoptr (GString) plain = g_string_new (NULL);
+  GString *code;
+  const char *p;
+  guint i;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  for (p = text; *p != '\0'; p++)
+    {
+      char c = g_ascii_toupper (*p);
+
+      if (c == '-' || c == ' ')
+        continue;
+      c = c == '0' ? 'O' : c == '1' ? 'I' : c == '8' ? 'B' : c;
+      if (!((c >= 'A' && c <= 'Z') || (c >= '2' && c <= '7')))
+        return NULL;
+      g_string_append_c (plain, c);
+    }
+  if (plain->len != INKAN_VERIFICATION_CODE_CHARS)
+    return NULL;
+  code = g_string_new (NULL);
+  for (i = 0; i < plain->len; i++)
+    {
+      if (i > 0 && i % 4 == 0)
+        g_string_append_c (code, '-');
+      g_string_append_c (code, plain->str[i]);
+    }
+  return g_string_free (code, FALSE);
+}
+
+/* The sealing's verification code, once the hasher is through the original. */
+static char *
+sealing_code (Pipeline *pl, InkanPdf *pdf, InkanSigner *signer, GDateTime *time, GError **error)
+{
+  g_autofree char *m = _inkan_pdf_format_date (time);
+  g_autofree guint8 *tail = NULL;
+  guint64 end = _inkan_pdf_get_revision_end (pdf);
+  gnutls_x509_crt_t *chain;
+  gnutls_datum_t der = { NULL, 0 };
+  gnutls_hash_hd_t copy;
+  guint8 digest[32];
+  guint n_chain;
+  char *code;
+  gsize done = 0;
+
+  chain = inkan_signer_get_chain (signer, &n_chain);
+  copy = pl->snap != NULL && end >= pl->snap_at ? gnutls_hash_copy (pl->snap) : NULL;
+  if (copy == NULL || n_chain == 0
+      || gnutls_x509_crt_export2 (chain[0], GNUTLS_X509_FMT_DER, &der) < 0)
+    {
+      if (copy != NULL)
+        gnutls_hash_deinit (copy, NULL);
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("Cannot compute the seal’s verification code."));
+      return NULL;
+    }
+  tail = g_malloc (end - pl->snap_at + 1);
+  while (done < end - pl->snap_at)
+    {
+      ssize_t n = pread (pl->out->fd, tail + done, (size_t) (end - pl->snap_at - done),
+                         (off_t) (pl->snap_at + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          gnutls_hash_deinit (copy, NULL);
+          gnutls_free (der.data);
+          return set_write_error (pl->out, n < 0 ? errno : EIO, error), NULL;
+        }
+      done += (gsize) n;
+    }
+  gnutls_hash (copy, tail, done);
+  gnutls_hash_deinit (copy, digest);
+  code = inkan_verification_code (der.data, der.size, digest, m);
+  gnutls_free (der.data);
+  return code;
+}
+
 /* Stops the copier early when the seal cannot be made anyway. */
 static void
 pipeline_cancel (Pipeline *pl)
@@ -579,6 +732,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GError) signer_error = NULL;
   g_autoptr (InkanEvidence) evidence = NULL;
+  g_autofree char *code = NULL;
   Pipeline pl = { 0 };
   GThread *copier = NULL, *hasher = NULL, *teardown = NULL;
   gboolean copy_ok = FALSE, document_failed, ok = FALSE;
@@ -645,6 +799,8 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
    * is made. */
   pl.input = options->input;
   pl.out = &out;
+  pl.snap_at = (guint64) pl.st.st_size > SNAP_BEFORE_END ? (guint64) pl.st.st_size - SNAP_BEFORE_END
+                                                         : 0;
   g_mutex_init (&pl.lock);
   g_cond_init (&pl.progress);
   copier = g_thread_new ("inkan-copy", copy_thread, &pl);
@@ -656,13 +812,19 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   else if (pdf != NULL)
     {
       size = inkan_pdf_get_size (pdf);
-      inc = prepare_increment (options, pdf, image, slot.signer, time, reserve,
-                               &local_error);
-      if (inc != NULL && size != (guint64) pl.st.st_size)
+      /* The code printed in the appearance covers the original's digest: the hasher is waited
+       * for here rather than after the increment is written. */
+      g_thread_join (g_steal_pointer (&hasher));
+      if (size != (guint64) pl.st.st_size)
         set_changed_error (options->input, &local_error);
+      else if (pl.hash_ok)
+        code = sealing_code (&pl, pdf, slot.signer, time, &local_error);
+      if (code != NULL)
+        inc = prepare_increment (options, pdf, image, slot.signer, time, reserve, code,
+                                 &local_error);
     }
   document_failed = local_error != NULL;
-  if (signer_error == NULL && local_error == NULL)
+  if (signer_error == NULL && local_error == NULL && inc != NULL)
     {
       inc_data = g_bytes_get_data (inc->bytes, &inc_len);
       write_at (&out, inc_data, inc_len, size, &local_error);
@@ -671,8 +833,9 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
     pipeline_cancel (&pl);
   if (pdf != NULL)
     teardown = g_thread_new ("inkan-teardown", teardown_thread, g_steal_pointer (&pdf));
-  g_thread_join (g_steal_pointer (&hasher));
-  if (signer_error != NULL || local_error != NULL || !pl.hash_ok)
+  if (hasher != NULL)
+    g_thread_join (g_steal_pointer (&hasher));
+  if (signer_error != NULL || local_error != NULL || !pl.hash_ok || inc == NULL)
     goto finish;
   if (evidence != NULL && !check_evidence_document (&pl, evidence, &local_error))
     goto finish;
@@ -713,6 +876,8 @@ finish:
   copy_ok = GPOINTER_TO_INT (g_thread_join (copier));
   if (pl.hash != NULL)
     gnutls_hash_deinit (pl.hash, NULL);
+  if (pl.snap != NULL)
+    gnutls_hash_deinit (pl.snap, NULL);
   g_mutex_clear (&pl.lock);
   g_cond_clear (&pl.progress);
   /* A signer that cannot seal says so first, as when it was opened before the document was
@@ -734,6 +899,8 @@ finish:
     ok = output_commit (&out, error);
   else
     ok = FALSE;
+  if (ok && options->verification_code != NULL)
+    *options->verification_code = g_steal_pointer (&code);
   /* The sealed copy is in place (or gone) before the teardown is waited for. */
   if (teardown != NULL)
     g_thread_join (teardown);

@@ -7,6 +7,7 @@
 #include "inkan-cms-verify.h"
 #include "inkan-pdf.h"
 #include "inkan-revisions.h"
+#include "inkan-sign.h"
 #include "inkan-revocation-private.h"
 #include "inkan-tsa.h"
 
@@ -62,6 +63,7 @@ signature_report_free (gpointer data)
   g_clear_pointer (&sig->findings, g_ptr_array_unref);
   g_clear_pointer (&sig->evidence, inkan_evidence_free);
   g_clear_pointer (&sig->approvals, g_ptr_array_unref);
+  g_free (sig->verification_code);
   g_clear_pointer (&sig->revocation, g_ptr_array_unref);
   g_clear_pointer (&sig->seal, inkan_seal_report_free);
   g_free (sig);
@@ -210,6 +212,24 @@ found_sig_free (gpointer data)
   g_free (found);
 }
 
+/* A terminal field's /Kids are its widgets (a riding seal's slices): annotations with no name
+ * of their own. */
+static gboolean
+kids_are_widgets (qpdf_data q, qpdf_oh kids)
+{
+  int n = qpdf_oh_get_array_n_items (q, kids), i;
+
+  for (i = 0; i < n; i++)
+    {
+      qpdf_oh kid = qpdf_oh_get_array_item (q, kids, i);
+
+      if (!qpdf_oh_is_name_and_equals (q, dict_get (q, kid, "/Subtype"), "/Widget")
+          || qpdf_oh_has_key (q, kid, "/T"))
+        return FALSE;
+    }
+  return n > 0;
+}
+
 static void
 collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean inherited_sig,
                     guint depth, guint rev, GPtrArray *out)
@@ -239,7 +259,8 @@ collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean in
       is_sig = ft != NULL ? g_str_equal (ft, "/Sig") : inherited_sig;
       if (qpdf_oh_has_key (q, field, "/Kids")
           && qpdf_oh_is_array (q, dict_get (q, field, "/Kids"))
-          && !qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
+          && !qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget")
+          && !kids_are_widgets (q, dict_get (q, field, "/Kids")))
         {
           collect_sig_fields (q, dict_get (q, field, "/Kids"), name, is_sig, depth + 1, rev, out);
           continue;
@@ -1724,6 +1745,172 @@ check_evidence (Verifier *v, qpdf_data q, const FoundSig *found, guint signed_re
     }
 }
 
+/* The verification code of the signature signing revision `signed_rev` (0-based, after the
+ * first): over the bytes up to the previous revision's "%%EOF", as inkan_sign_pdf computes it. */
+static char *
+signature_code (Verifier *v, guint signed_rev, gnutls_x509_crt_t signer, const char *m)
+{
+  gsize size, end;
+  const guint8 *data = inkan_revisions_get_data (v->revisions, &size);
+  gnutls_hash_hd_t hash;
+  gnutls_datum_t der = { NULL, 0 };
+  guint8 digest[32];
+  char *code;
+
+  if (signed_rev == 0 || m == NULL || gnutls_hash_init (&hash, GNUTLS_DIG_SHA256) < 0)
+    return NULL;
+  end = inkan_revisions_get_end (v->revisions, signed_rev - 1, NULL);
+  hash_range (v, hash, data, 0, end);
+  gnutls_hash_deinit (hash, digest);
+  if (gnutls_x509_crt_export2 (signer, GNUTLS_X509_FMT_DER, &der) < 0)
+    return NULL;
+  code = inkan_verification_code (der.data, der.size, digest, m);
+  gnutls_free (der.data);
+  return code;
+}
+
+const InkanSignatureReport *
+inkan_report_find_code (const InkanReport *report, const char *code)
+{
+  g_autofree char *wanted = NULL;
+  guint i;
+
+  g_return_val_if_fail (report != NULL && code != NULL, NULL);
+  wanted = inkan_verification_code_normalize (code);
+  for (i = 0; wanted != NULL && i < report->signatures->len; i++)
+    {
+      const InkanSignatureReport *sig = g_ptr_array_index (report->signatures, i);
+
+      if (g_strcmp0 (sig->verification_code, wanted) == 0)
+        return sig;
+    }
+  return NULL;
+}
+
+/* A page of a riding seal as it was sealed: its place in the page tree, its object, and a
+ * digest of what it draws. */
+typedef struct
+{
+  int index;
+  int id;
+  char *content_sha256;
+} RidingPage;
+
+static char *
+page_content_sha256 (qpdf_data q, qpdf_oh page)
+{
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  char *digest;
+
+  if (qpdf_oh_get_page_content_data (q, page, &buf, &len) != QPDF_SUCCESS)
+    {
+      if (qpdf_has_error (q))
+        (void) qpdf_get_error (q);
+      free (buf);
+      return g_strdup ("");
+    }
+  digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, buf != NULL ? buf : (guint8 *) "", len);
+  free (buf);
+  return digest;
+}
+
+/* A riding seal (its widgets, two or more, on distinct pages) holds those pages together: a
+ * page of its set added, removed, moved or redrawn after sealing breaks the join, even where
+ * the change alone would be one that signatures allow. */
+static void
+check_riding (Verifier *v, const FoundSig *found, InkanSignatureReport *sig)
+{
+  guint n_revs = inkan_revisions_get_n (v->revisions);
+  qpdf_data first = inkan_revisions_get_qpdf (v->revisions, found->first_rev, NULL);
+  qpdf_data last;
+  qpdf_oh kids;
+  g_autoptr (GArray) pages = g_array_new (FALSE, TRUE, sizeof (RidingPage));
+  g_autoptr (GString) problems = g_string_new (NULL);
+  int n_first, n_last, k, n_kids;
+  guint i;
+
+  if (first == NULL || !qpdf_oh_is_dictionary (first, found->field_oh)
+      || qpdf_oh_is_name_and_equals (first, dict_get (first, found->field_oh, "/Subtype"),
+                                     "/Widget"))
+    return;
+  kids = dict_get (first, found->field_oh, "/Kids");
+  n_kids = qpdf_oh_is_array (first, kids) ? qpdf_oh_get_array_n_items (first, kids) : 0;
+  n_first = qpdf_get_num_pages (first);
+  for (k = 0; k < n_kids && k < 100000; k++)
+    {
+      qpdf_oh p = dict_get (first, qpdf_oh_get_array_item (first, kids, k), "/P");
+      int id = qpdf_oh_is_indirect (first, p) ? qpdf_oh_get_object_id (first, p) : 0;
+      RidingPage rp = { -1, id, NULL };
+      int j;
+
+      for (j = 0; j < n_first && id != 0; j++)
+        if (qpdf_oh_get_object_id (first, qpdf_get_page_n (first, (size_t) j)) == id)
+          {
+            rp.index = j;
+            break;
+          }
+      for (i = 0; i < pages->len; i++)
+        if (g_array_index (pages, RidingPage, i).id == id)
+          id = 0;
+      if (id == 0 || rp.index < 0)
+        continue;
+      rp.content_sha256 = page_content_sha256 (first, qpdf_get_page_n (first, (size_t) rp.index));
+      g_array_append_val (pages, rp);
+    }
+  if (qpdf_has_error (first))
+    (void) qpdf_get_error (first);
+  if (pages->len < 2)
+    {
+      for (i = 0; i < pages->len; i++)
+        g_free (g_array_index (pages, RidingPage, i).content_sha256);
+      return;
+    }
+  sig->riding_pages = pages->len;
+
+  last = inkan_revisions_get_qpdf (v->revisions, n_revs - 1, NULL);
+  if (last != NULL && n_revs - 1 > found->first_rev)
+    {
+      n_last = qpdf_get_num_pages (last);
+      if (n_last != n_first)
+        g_string_append_printf (problems, _("the document had %d pages and now has %d"), n_first,
+                                n_last);
+      for (i = 0; i < pages->len; i++)
+        {
+          RidingPage *rp = &g_array_index (pages, RidingPage, i);
+          qpdf_oh now;
+          g_autofree char *digest = NULL;
+
+          if (rp->index >= n_last)
+            continue;
+          now = qpdf_get_page_n (last, (size_t) rp->index);
+          if (qpdf_oh_get_object_id (last, now) == rp->id)
+            digest = page_content_sha256 (last, now);
+          if (digest != NULL && g_strcmp0 (digest, rp->content_sha256) == 0)
+            continue;
+          if (problems->len > 0)
+            g_string_append (problems, "; ");
+          g_string_append_printf (problems,
+                                  digest == NULL ? _("another page was put in place of page %d")
+                                                 : _("page %d was redrawn"),
+                                  rp->index + 1);
+        }
+      if (qpdf_has_error (last))
+        (void) qpdf_get_error (last);
+    }
+  for (i = 0; i < pages->len; i++)
+    g_free (g_array_index (pages, RidingPage, i).content_sha256);
+  if (problems->len > 0)
+    {
+      add_finding (sig->findings, "RIDING_SEAL_PAGES_CHANGED",
+                   _("This riding seal was stamped across %u pages, but the pages were changed "
+                     "after sealing (%s): the slices no longer join up as sealed. Do not rely "
+                     "on this document; ask the sender for the sealed original."),
+                   sig->riding_pages, problems->str);
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "DISALLOWED_MODIFICATION");
+    }
+}
+
 static InkanSignatureReport *
 check_signature (Verifier *v, const FoundSig *found)
 {
@@ -1780,8 +1967,12 @@ check_signature (Verifier *v, const FoundSig *found)
       v->current = found;
       check_cms (v, q, sigdict, range, sig);
       v->current = NULL;
+      if (sig->chain != NULL && sig->chain->len > 0)
+        sig->verification_code = signature_code (v, signed_rev, g_ptr_array_index (sig->chain, 0),
+                                                 m);
     }
   check_evidence (v, q, found, signed_rev, sig);
+  check_riding (v, found, sig);
 
   if (signed_rev < inkan_revisions_get_n (v->revisions))
     check_later_revisions (v, signed_rev, sig);
@@ -2177,6 +2368,10 @@ inkan_report_to_json (const InkanReport *report)
       json_string (out, sig->reason);
       g_string_append (out, ",\"location\":");
       json_string (out, sig->location);
+      g_string_append (out, ",\"verification_code\":");
+      json_string (out, sig->verification_code);
+      if (sig->riding_pages > 0)
+        g_string_append_printf (out, ",\"riding_pages\":%u", sig->riding_pages);
       g_string_append_printf (out, ",\"page\":%u,\"findings\":", sig->page);
       json_findings (out, sig->findings);
       json_revocation (out, sig->revocation);

@@ -95,6 +95,11 @@ typedef struct
                                      * was signed), or NULL */
   GPtrArray *approvals;             /* InkanApprovalReport per approval of the evidence, in
                                      * order; empty when none */
+  char *verification_code;          /* XXXX-XXXX-XXXX recomputed from the signer's certificate,
+                                     * the document before the signature and /M (README,
+                                     * "Verification code"), or NULL when it cannot be */
+  guint riding_pages;               /* a riding seal's number of slices (widgets on distinct
+                                     * pages), 0 for an ordinary signature */
   GPtrArray *revocation;            /* InkanRevocationReport per certificate below its issuer:
                                      * the signer's path, then the timestamp authority's */
   InkanSealReport *seal;            /* the seal record the signature carries, checked; NULL for
@@ -134,6 +139,10 @@ InkanReport *inkan_verify_bytes (GBytes                   *bytes,
                                  const char               *display,
                                  const InkanVerifyOptions *options,
                                  GError                  **error);
+
+/* The signature of `report` whose verification code is `code` (any spelling that
+ * inkan_verification_code_normalize accepts), or NULL. */
+const InkanSignatureReport *inkan_report_find_code (const InkanReport *report, const char *code);
 
 /* The JSON object of DESIGN.md's contract, one line, no trailing newline. */
 char *inkan_report_to_json (const InkanReport *report);
