@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <qpdf/qpdf-c.h>
 #include <qpdf/qpdfjob-c.h>
 #include <qpdf/qpdflogger-c.h>
@@ -1780,62 +1781,114 @@ write_slice (Builder *b, int img_id, guint index, guint slices, double w, double
   return write_form (b, w, h, rotate, resources, content, form_id, error);
 }
 
-/* Every character of `text` in WinAnsiEncoding (Latin-1 for what a name and a date need), as
- * a literal string; FALSE when one is not there. */
-static gboolean
-append_winansi_string (GString *out, const char *text)
-{
-  g_autofree char *latin1 = g_convert (text, -1, "ISO-8859-1", "UTF-8", NULL, NULL, NULL);
-  const guchar *p;
+/* The watermark's text is laid out at this size (points), then scaled to each page. */
+#define WATERMARK_LAYOUT_SIZE 100.0
 
-  if (latin1 == NULL)
-    return FALSE;
-  g_string_append_c (out, '(');
-  for (p = (const guchar *) latin1; *p != '\0'; p++)
+/* The watermark's text as glyph outlines, once for every page: a form XObject of PDF path
+ * operators laid out by pango in the system's sans-serif (Noto CJK for Chinese), so any name in
+ * any script shows with no font to embed. The form draws in the layout's coordinates (y down,
+ * WATERMARK_LAYOUT_SIZE-point type) with the current fill colour; `width` × `height` is the
+ * layout's logical size. */
+static gboolean
+write_watermark_text (Builder *b, const char *text, int *form_id, double *width, double *height,
+                      GError **error)
+{
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
+  g_autoptr (GString) content = g_string_new (NULL);
+  g_autoptr (GString) entries = g_string_new (" /Type /XObject /Subtype /Form /BBox [");
+  PangoRectangle ink, logical;
+  cairo_path_t *path;
+
+  pango_font_description_set_absolute_size (font, WATERMARK_LAYOUT_SIZE * PANGO_SCALE);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_extents (layout, &ink, &logical);
+  *width = (double) logical.width / PANGO_SCALE;
+  *height = (double) logical.height / PANGO_SCALE;
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_layout_path (cr, layout);
+  path = cairo_copy_path (cr);
+  for (int i = 0; i < path->num_data; i += path->data[i].header.length)
     {
-      if (*p == '(' || *p == ')' || *p == '\\')
-        g_string_append_printf (out, "\\%c", *p);
-      else if (*p < 0x20 || *p >= 0x7f)
-        g_string_append_printf (out, "\\%03o", *p);
-      else
-        g_string_append_c (out, (char) *p);
+      const cairo_path_data_t *d = &path->data[i];
+      int points = d->header.type == CAIRO_PATH_CURVE_TO ? 3
+                   : d->header.type == CAIRO_PATH_CLOSE_PATH ? 0 : 1;
+
+      for (int j = 1; j <= points; j++)
+        {
+          append_number (content, d[j].point.x);
+          g_string_append_c (content, ' ');
+          append_number (content, d[j].point.y);
+          g_string_append_c (content, ' ');
+        }
+      switch (d->header.type)
+        {
+        case CAIRO_PATH_MOVE_TO:
+          g_string_append (content, "m\n");
+          break;
+        case CAIRO_PATH_LINE_TO:
+          g_string_append (content, "l\n");
+          break;
+        case CAIRO_PATH_CURVE_TO:
+          g_string_append (content, "c\n");
+          break;
+        case CAIRO_PATH_CLOSE_PATH:
+        default:
+          g_string_append (content, "h\n");
+          break;
+        }
     }
-  g_string_append_c (out, ')');
+  g_string_append (content, "f");
+  cairo_path_destroy (path);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  /* The box holds the glyphs' ink as well as the logical extents. */
+  append_number (entries, MIN (ink.x, logical.x) / (double) PANGO_SCALE - 1);
+  g_string_append_c (entries, ' ');
+  append_number (entries, MIN (ink.y, logical.y) / (double) PANGO_SCALE - 1);
+  g_string_append_c (entries, ' ');
+  append_number (entries, MAX (ink.x + ink.width, logical.x + logical.width)
+                            / (double) PANGO_SCALE + 1);
+  g_string_append_c (entries, ' ');
+  append_number (entries, MAX (ink.y + ink.height, logical.y + logical.height)
+                            / (double) PANGO_SCALE + 1);
+  g_string_append (entries, "] /Resources << >>");
+  *form_id = b->next_id++;
+  if (!begin_object (b, *form_id, 0, error))
+    return FALSE;
+  append_stream (b, entries->str, (const guint8 *) content->str, content->len);
+  end_object (b);
   return TRUE;
 }
 
-/* Helvetica's average advance, for sizing the watermark to the page's diagonal. */
-#define WATERMARK_ADVANCE 0.55
-
 /* The watermark of one page: a /Watermark annotation over the visible page whose appearance
- * writes `text` faintly along the diagonal. Returns the annotation's object id. */
+ * draws the text form `text_id` (`width` × `height`) faintly along the diagonal, centred; the
+ * annotation's /Contents is the text itself, for search and screen readers. Returns the
+ * annotation's object id. */
 static gboolean
-write_watermark (Builder *b, const PageGeometry *geo, const char *text, int *annot_id,
-                 GError **error)
+write_watermark (Builder *b, const PageGeometry *geo, const char *text, int text_id,
+                 double width, double height, int *annot_id, GError **error)
 {
-  g_autoptr (GString) content = g_string_new ("q /GS0 gs 0.55 g BT /F1 ");
-  g_autoptr (GString) string = g_string_new (NULL);
+  g_autoptr (GString) content = g_string_new ("q /GS0 gs 0.55 g ");
+  g_autofree char *resources = NULL;
   InkanRect all, user;
-  double vw, vh, diagonal, size, angle, c, s;
-  glong n_chars = g_utf8_strlen (text, -1);
+  double vw, vh, diagonal, scale, angle, c, s;
   int form_id;
 
-  if (!append_winansi_string (string, text))
-    {
-      /* Not a Latin name: the characters go out as "?" rather than not at all. */
-      g_autofree char *ascii = g_str_to_ascii (text, NULL);
-
-      g_string_truncate (string, 0);
-      append_winansi_string (string, ascii);
-    }
   visible_size (geo, &vw, &vh);
   diagonal = sqrt (vw * vw + vh * vh);
-  size = MIN (72, diagonal * 0.75 / (MAX (n_chars, 1) * WATERMARK_ADVANCE));
+  /* Three fifths of the diagonal: longer, its ends would leave the page by the corners. */
+  scale = MIN (72 / WATERMARK_LAYOUT_SIZE, diagonal * 0.6 / MAX (width, 1));
   angle = atan2 (vh, vw);
   c = cos (angle);
   s = sin (angle);
-  append_number (content, size);
-  g_string_append (content, " Tf ");
+  /* Rotated about the page's centre, scaled and turned y up, the layout's centre on it. */
   append_number (content, c);
   g_string_append_c (content, ' ');
   append_number (content, s);
@@ -1844,19 +1897,22 @@ write_watermark (Builder *b, const PageGeometry *geo, const char *text, int *ann
   g_string_append_c (content, ' ');
   append_number (content, c);
   g_string_append_c (content, ' ');
-  /* Centred on the page's centre: back half the text's length along the diagonal, and a third
-   * of the size across it. */
-  append_number (content, vw / 2 - c * n_chars * WATERMARK_ADVANCE * size / 2 + s * size / 3);
+  append_number (content, vw / 2);
   g_string_append_c (content, ' ');
-  append_number (content, vh / 2 - s * n_chars * WATERMARK_ADVANCE * size / 2 - c * size / 3);
-  g_string_append (content, " Tm ");
-  g_string_append (content, string->str);
-  g_string_append (content, " Tj ET Q");
-  if (!write_form (b, vw, vh, geo->rotate,
-                   "/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding "
-                   "/WinAnsiEncoding >> >> /ExtGState << /GS0 << /Type /ExtGState /ca 0.3 /CA "
-                   "0.3 >> >>",
-                   content, &form_id, error))
+  append_number (content, vh / 2);
+  g_string_append (content, " cm ");
+  append_number (content, scale);
+  g_string_append (content, " 0 0 ");
+  append_number (content, -scale);
+  g_string_append (content, " 0 0 cm 1 0 0 1 ");
+  append_number (content, -width / 2);
+  g_string_append_c (content, ' ');
+  append_number (content, -height / 2);
+  g_string_append (content, " cm /T Do Q");
+  resources = g_strdup_printf ("/XObject << /T %d 0 R >> /ExtGState << /GS0 << /Type /ExtGState "
+                               "/ca 0.3 /CA 0.3 >> >>",
+                               text_id);
+  if (!write_form (b, vw, vh, geo->rotate, resources, content, &form_id, error))
     return FALSE;
 
   all = (InkanRect){ 0, 0, vw, vh };
@@ -1867,6 +1923,8 @@ write_watermark (Builder *b, const PageGeometry *geo, const char *text, int *ann
   g_string_append_printf (b->out, "<< /Type /Annot /Subtype /Watermark /F 196 /P %d %d R /Rect ",
                           geo->id, geo->gen);
   append_rect (b->out, &user);
+  g_string_append (b->out, " /Contents ");
+  append_text_string (b->out, text);
   g_string_append_printf (b->out, " /AP << /N %d 0 R >> >>", form_id);
   end_object (b);
   return TRUE;
@@ -2553,16 +2611,25 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
         return NULL;
     }
   if (params->watermark != NULL)
-    for (guint i = 1; i <= self->n_pages; i++)
-      {
-        PageGeometry page_geo;
-        int annot_id;
+    {
+      double text_width, text_height;
+      int text_id;
 
-        if (!page_geometry (self, i, &page_geo, error)
-            || !write_watermark (&b, &page_geo, params->watermark, &annot_id, error))
-          return NULL;
-        page_annots_add (pages, page_geo.id, page_geo.gen, annot_id);
-      }
+      if (!write_watermark_text (&b, params->watermark, &text_id, &text_width, &text_height,
+                                 error))
+        return NULL;
+      for (guint i = 1; i <= self->n_pages; i++)
+        {
+          PageGeometry page_geo;
+          int annot_id;
+
+          if (!page_geometry (self, i, &page_geo, error)
+              || !write_watermark (&b, &page_geo, params->watermark, text_id, text_width,
+                                   text_height, &annot_id, error))
+            return NULL;
+          page_annots_add (pages, page_geo.id, page_geo.gen, annot_id);
+        }
+    }
   for (guint i = 0; i < pages->len; i++)
     {
       PageAnnots *pa = &g_array_index (pages, PageAnnots, i);
