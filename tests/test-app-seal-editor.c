@@ -140,6 +140,9 @@ test_create_and_export (Fixture *fixture, gconstpointer data)
   g_signal_emit_by_name (create, "clicked");
   inkan_test_app_wait_until (fixture->created == 1);
   g_assert_nonnull (strstr (inkan_seal_editor_get_status (fixture->editor), "Drawn Contract"));
+  /* It has no seal record yet, and the editor says how to make one. */
+  g_assert_nonnull (strstr (inkan_seal_editor_get_status (fixture->editor),
+                            "seal rebind Drawn Contract"));
   g_assert_cmpint (inkan_test_store_cli (fixture->store, &out, NULL, "admin", "seal", "list",
                                          NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Drawn Contract\tofficial\tactive"));

@@ -320,7 +320,11 @@ created (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   {
-    g_autofree char *done = g_strdup_printf (_("The seal “%s” is in the registry."), d->name);
+    /* The editor makes no seal record (it would need the administrator's token): say so. */
+    g_autofree char *done = g_strdup_printf (_("The seal “%s” is in the registry, not yet bound "
+                                               "to its picture: an administrator binds it with "
+                                               "“inkan-cli seal rebind %s”."),
+                                             d->name, d->name);
     set_status (self, done);
   }
   gtk_widget_set_sensitive (self->create_button, can_create (self));
