@@ -5,8 +5,10 @@
 
 #include "inkan-seal-art.h"
 
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <glib/gi18n-lib.h>
+#include <stdio.h> /* before jpeglib.h, which needs FILE */
+#include <jpeglib.h>
+#include <setjmp.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <string.h>
@@ -815,12 +817,174 @@ redness (const guint8 *p)
 
 #define NOISE_FLOOR 24
 
+/* A scan decoded to 8-bit RGB or RGBA rows. */
+typedef struct
+{
+  guint8 *pixels;
+  int width, height, stride, channels;
+} Scan;
+
+static void
+scan_clear (Scan *scan)
+{
+  g_clear_pointer (&scan->pixels, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Scan, scan_clear)
+
+typedef struct
+{
+  struct jpeg_error_mgr base;
+  jmp_buf jump;
+  char message[JMSG_LENGTH_MAX];
+} JpegErrors;
+
+static void
+jpeg_fail (j_common_ptr info)
+{
+  JpegErrors *errors = (JpegErrors *) info->err;
+
+  info->err->format_message (info, errors->message);
+  longjmp (errors->jump, 1);
+}
+
+/* libjpeg's RGB decoding; FALSE with `why` set on a damaged file. `scan->pixels` is the
+ * caller's to free whatever the outcome. */
+static gboolean
+read_jpeg (FILE *file, Scan *scan, char **why)
+{
+  struct jpeg_decompress_struct info;
+  JpegErrors errors;
+
+  info.err = jpeg_std_error (&errors.base);
+  errors.base.error_exit = jpeg_fail;
+  if (setjmp (errors.jump))
+    {
+      *why = g_strdup (errors.message);
+      jpeg_destroy_decompress (&info);
+      return FALSE;
+    }
+  jpeg_create_decompress (&info);
+  jpeg_stdio_src (&info, file);
+  jpeg_read_header (&info, TRUE);
+  info.out_color_space = JCS_RGB;
+  if (info.image_width > MAX_SCAN_SIDE || info.image_height > MAX_SCAN_SIDE)
+    {
+      scan->width = (int) info.image_width;
+      scan->height = (int) info.image_height;
+      jpeg_destroy_decompress (&info);
+      return TRUE;
+    }
+  jpeg_start_decompress (&info);
+  scan->width = (int) info.output_width;
+  scan->height = (int) info.output_height;
+  scan->channels = 3;
+  scan->stride = scan->width * 3;
+  scan->pixels = g_malloc ((gsize) scan->stride * scan->height);
+  while (info.output_scanline < info.output_height)
+    {
+      JSAMPROW row = scan->pixels + (gsize) info.output_scanline * scan->stride;
+
+      jpeg_read_scanlines (&info, &row, 1);
+    }
+  jpeg_finish_decompress (&info);
+  jpeg_destroy_decompress (&info);
+  return TRUE;
+}
+
+/* Cairo's PNG reading, its premultiplied ARGB32 turned into straight RGBA. */
+static gboolean
+read_png (const char *path, Scan *scan, char **why)
+{
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create_from_png (path);
+  const guint8 *data;
+  int stride;
+
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      *why = g_strdup (cairo_status_to_string (cairo_surface_status (surface)));
+      return FALSE;
+    }
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  scan->width = cairo_image_surface_get_width (surface);
+  scan->height = cairo_image_surface_get_height (surface);
+  if (scan->width > MAX_SCAN_SIDE || scan->height > MAX_SCAN_SIDE)
+    return TRUE;
+  scan->channels = 4;
+  scan->stride = scan->width * 4;
+  scan->pixels = g_malloc ((gsize) scan->stride * scan->height);
+  for (int y = 0; y < scan->height; y++)
+    for (int x = 0; x < scan->width; x++)
+      {
+        guint32 argb = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
+        guint8 *out = scan->pixels + (gsize) y * scan->stride + (gsize) x * 4;
+        guint a = argb >> 24;
+
+        for (int c = 0; c < 3; c++)
+          {
+            guint v = (argb >> (16 - 8 * c)) & 0xff;
+
+            out[c] = a == 0 ? 0 : (guint8) MIN (255, (v * 255 + a / 2) / a);
+          }
+        out[3] = (guint8) a;
+      }
+  return TRUE;
+}
+
+/* Reads a PNG or JPEG scan, told apart by their signatures. */
+static gboolean
+read_scan (const char *path, const char *display, Scan *scan, GError **error)
+{
+  static const guint8 png_magic[] = { 0x89, 'P', 'N', 'G' };
+  FILE *file = fopen (path, "rbe");
+  guint8 magic[4] = { 0 };
+  g_autofree char *why = NULL;
+  gboolean ok;
+
+  if (file == NULL || fread (magic, 1, sizeof magic, file) != sizeof magic
+      || (memcmp (magic, png_magic, 4) != 0 && (magic[0] != 0xff || magic[1] != 0xd8)))
+    {
+      if (file != NULL)
+        fclose (file);
+      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
+                   _("“%s” is not a PNG or JPEG image."), display);
+      return FALSE;
+    }
+  if (magic[0] == 0xff)
+    {
+      rewind (file);
+      ok = read_jpeg (file, scan, &why);
+      fclose (file);
+    }
+  else
+    {
+      fclose (file);
+      ok = read_png (path, scan, &why);
+    }
+  if (!ok)
+    {
+      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
+                   _("The scanned seal “%s” cannot be read: %s"), display, why);
+      return FALSE;
+    }
+  if (scan->width > MAX_SCAN_SIDE || scan->height > MAX_SCAN_SIDE)
+    {
+      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
+                   _("The scan “%s” is %d × %d pixels; scan the seal alone, at most %d pixels on "
+                     "a side."),
+                   display, scan->width, scan->height, MAX_SCAN_SIDE);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 cairo_surface_t *
 inkan_seal_art_import (const char *path, GError **error)
 {
-  g_autoptr (GdkPixbuf) pixbuf = NULL;
+  g_auto (Scan) scan = { NULL };
   g_autoptr (cairo_surface_t) surface = NULL;
-  g_autoptr (GError) local = NULL;
   g_autofree char *display = NULL;
   guint64 histogram[256] = { 0 }, n_red = 0, seen = 0, sum[3] = { 0 }, n_solid = 0;
   int width, height, stride, channels, x, y, full = 0, out_stride;
@@ -828,7 +992,6 @@ inkan_seal_art_import (const char *path, GError **error)
   const guint8 *pixels;
   guint8 *data;
   double scale = 1.0;
-  GdkPixbufFormat *format;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -840,57 +1003,13 @@ inkan_seal_art_import (const char *path, GError **error)
                    _("The scanned seal “%s” does not exist."), display);
       return NULL;
     }
-  format = gdk_pixbuf_get_file_info (path, &width, &height);
-  if (format == NULL || width <= 0 || height <= 0)
-    {
-      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
-                   _("“%s” is not a PNG or JPEG image."), display);
-      return NULL;
-    }
-  {
-    g_autofree char *name = gdk_pixbuf_format_get_name (format);
-    if (g_strcmp0 (name, "png") != 0 && g_strcmp0 (name, "jpeg") != 0)
-      {
-        g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
-                     _("“%s” is a %s image; scan the seal to PNG or JPEG."), display, name);
-        return NULL;
-      }
-  }
-  if (width > MAX_SCAN_SIDE || height > MAX_SCAN_SIDE)
-    {
-      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
-                   _("The scan “%s” is %d × %d pixels; scan the seal alone, at most %d pixels on "
-                     "a side."),
-                   display, width, height, MAX_SCAN_SIDE);
-      return NULL;
-    }
-  pixbuf = gdk_pixbuf_new_from_file (path, &local);
-  if (pixbuf == NULL)
-    {
-      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
-                   _("The scanned seal “%s” cannot be read: %s"), display, local->message);
-      return NULL;
-    }
-  /* EXIF orientation of phone pictures. */
-  {
-    GdkPixbuf *oriented = gdk_pixbuf_apply_embedded_orientation (pixbuf);
-    if (oriented != NULL)
-      {
-        g_object_unref (pixbuf);
-        pixbuf = oriented;
-      }
-  }
-  width = gdk_pixbuf_get_width (pixbuf);
-  height = gdk_pixbuf_get_height (pixbuf);
-  stride = gdk_pixbuf_get_rowstride (pixbuf);
-  channels = gdk_pixbuf_get_n_channels (pixbuf);
-  pixels = gdk_pixbuf_read_pixels (pixbuf);
-  if (gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 || channels < 3)
-    {
-      g_set_error (error, INKAN_SEAL_ART_ERROR, INKAN_SEAL_ART_ERROR_UNREADABLE,
-                   _("The scanned seal “%s” is not an 8-bit colour image."), display);
-      return NULL;
-    }
+  if (!read_scan (path, display, &scan, error))
+    return NULL;
+  width = scan.width;
+  height = scan.height;
+  stride = scan.stride;
+  channels = scan.channels;
+  pixels = scan.pixels;
 
   /* The solid ink's redness: a high percentile of the clearly red pixels, so that a few
    * saturated specks do not set it. */
