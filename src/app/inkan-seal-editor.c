@@ -242,16 +242,11 @@ static GBytes *
 cert_der (const char *url, GError **error)
 {
   gnutls_x509_crt_t crt = NULL;
-  gnutls_datum_t der = { NULL, 0 };
   GBytes *bytes = NULL;
   int ret;
 
-  if ((ret = gnutls_x509_crt_init (&crt)) >= 0 && (ret = gnutls_x509_crt_import_url (crt, url, 0)) >= 0
-      && (ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der)) >= 0)
-    {
-      bytes = g_bytes_new (der.data, der.size);
-      gnutls_free (der.data);
-    }
+  if ((ret = gnutls_x509_crt_init (&crt)) >= 0 && (ret = gnutls_x509_crt_import_url (crt, url, 0)) >= 0)
+    bytes = inkan_certificate_to_der (crt, error);
   else
     g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_NOT_FOUND,
                  _("The certificate could not be read from its token: %s."),

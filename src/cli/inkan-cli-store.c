@@ -343,25 +343,6 @@ require_role (Session *s, InkanRoles role, const char *act, const char *action,
 
 /* ---- certificates and documents ------------------------------------------------------------ */
 
-static GBytes *
-crt_to_der (gnutls_x509_crt_t crt, GError **error)
-{
-  gnutls_datum_t der = { NULL, 0 };
-  GBytes *bytes;
-  int ret;
-
-  ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
-  if (ret < 0)
-    {
-      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   _("The certificate could not be encoded: %s."), gnutls_strerror (ret));
-      return NULL;
-    }
-  bytes = g_bytes_new (der.data, der.size);
-  gnutls_free (der.data);
-  return bytes;
-}
-
 /* --cert FILE|PKCS11_URL: a PEM or DER file, or a certificate read from a token (no login). */
 static GBytes *
 load_cert (const char *ref, GError **error)
@@ -414,7 +395,7 @@ load_cert (const char *ref, GError **error)
           return NULL;
         }
     }
-  return crt_to_der (crt, error);
+  return inkan_certificate_to_der (crt, error);
 }
 
 static char *

@@ -17,25 +17,6 @@ fixed_pin (const char *token_label, InkanPinFlags flags, gpointer user_data)
   return g_strdup (user_data);
 }
 
-static GBytes *
-crt_to_der (gnutls_x509_crt_t crt, GError **error)
-{
-  gnutls_datum_t der = { NULL, 0 };
-  GBytes *bytes;
-  int ret;
-
-  ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
-  if (ret < 0)
-    {
-      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
-                   _("The certificate could not be encoded: %s."), gnutls_strerror (ret));
-      return NULL;
-    }
-  bytes = g_bytes_new (der.data, der.size);
-  gnutls_free (der.data);
-  return bytes;
-}
-
 /* Records the refusal in the trail, then hands the error on. */
 static InkanApproval *
 refuse (const InkanApprovingOptions *o, const InkanAuditContext *ctx, GDateTime *now,
@@ -124,7 +105,7 @@ inkan_approving_run (const InkanApprovingOptions *o, guint *n_steps, GError **er
                                 (gpointer) o->pin, error);
   if (signer == NULL)
     return NULL;
-  token_der = crt_to_der (inkan_signer_get_certificate (signer), error);
+  token_der = inkan_certificate_to_der (inkan_signer_get_certificate (signer), error);
   if (token_der == NULL)
     return NULL;
   /* An approval is worth only what the registered certificate proves: signing with any other
@@ -179,7 +160,7 @@ inkan_approving_find_key (const InkanUser *user, GError **error)
           if (cert->key_url == NULL || gnutls_x509_crt_init (&crt) < 0)
             continue;
           if (gnutls_x509_crt_import_url (crt, cert->cert_url, 0) >= 0)
-            der = crt_to_der (crt, NULL);
+            der = inkan_certificate_to_der (crt, NULL);
           gnutls_x509_crt_deinit (crt);
           if (der != NULL && g_bytes_equal (der, user->cert_der))
             return g_strdup (cert->key_url);

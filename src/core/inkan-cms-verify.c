@@ -4,6 +4,7 @@
 
 #include "inkan-cms-verify.h"
 #include "inkan-asn1-private.h"
+#include "inkan-token.h"
 
 #include <glib/gi18n.h>
 #include <gnutls/abstract.h>
@@ -679,16 +680,6 @@ read_signed_attrs (InkanCmsSignedData *self, asn1_node signer_info, const guint8
 }
 
 static GBytes *
-cert_der (gnutls_x509_crt_t cert)
-{
-  g_auto (gnutls_datum_t) der = { NULL, 0 };
-
-  if (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der) < 0)
-    return NULL;
-  return g_bytes_new (der.data, der.size);
-}
-
-static GBytes *
 cert_serial (gnutls_x509_crt_t cert)
 {
   guint8 serial[128];
@@ -1187,7 +1178,7 @@ static gboolean
 check_signing_certificate (InkanCmsSignedData *self, GError **error)
 {
   g_autoptr (asn1_node_st) attr = NULL;
-  g_autoptr (GBytes) der = cert_der (self->signer);
+  g_autoptr (GBytes) der = inkan_certificate_to_der (self->signer, NULL);
   g_autoptr (GBytes) hash = NULL;
   gnutls_digest_algorithm_t alg
       = self->signing_certificate_v2 ? GNUTLS_DIG_SHA256 : GNUTLS_DIG_SHA1;

@@ -7,6 +7,7 @@
 #include "inkan-cms-verify.h"
 #include "inkan-pdf-private.h"
 #include "inkan-revocation-private.h"
+#include "inkan-token.h"
 #include "inkan-tsa.h"
 
 #include <glib/gi18n-lib.h>
@@ -66,16 +67,6 @@ collector_clear (Collector *c)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Collector, collector_clear)
-
-static GBytes *
-cert_der (gnutls_x509_crt_t cert)
-{
-  g_auto (gnutls_datum_t) der = { NULL, 0 };
-
-  if (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der) < 0)
-    return NULL;
-  return g_bytes_new (der.data, der.size);
-}
 
 static guint
 add_cert (Collector *c, GBytes *der)
@@ -178,7 +169,7 @@ add_path (Collector *c, gnutls_x509_crt_t subject, gnutls_x509_crt_t const *pool
   for (guint i = 0; i < path.chain->len; i++)
     {
       gnutls_x509_crt_t cert = g_ptr_array_index (path.chain, i);
-      g_autoptr (GBytes) der = cert_der (cert);
+      g_autoptr (GBytes) der = inkan_certificate_to_der (cert, NULL);
       guint index;
 
       if (der == NULL)

@@ -938,6 +938,24 @@ load_certificate_file (const char *path, GError **error)
   return g_steal_pointer (&out);
 }
 
+GBytes *
+inkan_certificate_to_der (gnutls_x509_crt_t crt, GError **error)
+{
+  gnutls_datum_t der = { NULL, 0 };
+  int ret = gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der);
+  GBytes *bytes;
+
+  if (ret < 0)
+    {
+      g_set_error (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_FAILED,
+                   _("The certificate could not be encoded: %s."), gnutls_strerror (ret));
+      return NULL;
+    }
+  bytes = g_bytes_new (der.data, der.size);
+  gnutls_free (der.data);
+  return bytes;
+}
+
 static gnutls_x509_crt_t
 import_certificate_url (const char *url, GError **error)
 {
