@@ -101,18 +101,18 @@ set_damaged (InkanPdf *self, GError **error, const char *detail)
 
 /* qpdf reports a failed object access through its error slot; a warning means it had to guess. */
 static gboolean
-check_qpdf (InkanPdf *self, GError **error)
+check_reading (InkanPdf *self, qpdf_data q, GError **error)
 {
-  if (qpdf_has_error (self->qpdf))
+  if (qpdf_has_error (q))
     {
-      qpdf_error e = qpdf_get_error (self->qpdf);
-      g_autofree char *text = g_strdup (qpdf_get_error_full_text (self->qpdf, e));
+      qpdf_error e = qpdf_get_error (q);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, e));
       return set_damaged (self, error, text);
     }
-  while (qpdf_more_warnings (self->qpdf))
+  while (qpdf_more_warnings (q))
     {
-      qpdf_error w = qpdf_next_warning (self->qpdf);
-      g_autofree char *text = g_strdup (qpdf_get_error_full_text (self->qpdf, w));
+      qpdf_error w = qpdf_next_warning (q);
+      g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, w));
 
       /* "N 0 obj endobj" is read as null by every reader: odd, but not damage. */
       if (strstr (text, "empty object treated as null") != NULL)
@@ -120,6 +120,12 @@ check_qpdf (InkanPdf *self, GError **error)
       return set_damaged (self, error, text);
     }
   return TRUE;
+}
+
+static gboolean
+check_qpdf (InkanPdf *self, GError **error)
+{
+  return check_reading (self, self->qpdf, error);
 }
 
 /* ---- qpdf access that never warns ------------------------------------------------------ */
@@ -696,22 +702,88 @@ release_mapped_before (InkanPdf *self, guint64 *released, guint64 offset)
   *released = end;
 }
 
+/* A reading of the file of its own, read like the kept one. */
+static qpdf_data
+open_reading (InkanPdf *self)
+{
+  qpdf_data q = qpdf_init ();
+
+  qpdf_silence_errors (q);
+  qpdf_set_suppress_warnings (q, QPDF_TRUE);
+  qpdf_set_attempt_recovery (q, QPDF_FALSE);
+  if (self->map != NULL)
+    qpdf_read_memory (q, self->display, self->map, self->size, NULL);
+  else
+    qpdf_read (q, self->path, NULL);
+  return q;
+}
+
+/* Every reference qpdf met while reading counts towards its highest object number; one beyond
+ * /Size would collide with the objects the increment adds. */
+static gboolean
+check_max_object (InkanPdf *self, qpdf_data q, GError **error)
+{
+  qpdf_oh probe = qpdf_make_indirect_object (q, qpdf_oh_new_null (q));
+  int id = qpdf_oh_get_object_id (q, probe);
+
+  if (id > self->trailer_size)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("a reference to object %d, beyond the declared size"), id - 1);
+      return set_damaged (self, error, detail);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_page_tree_node (qpdf_data q, qpdf_oh oh)
+{
+  qpdf_oh type;
+  gboolean node;
+
+  if (!qpdf_oh_is_dictionary (q, oh))
+    return FALSE;
+  type = dict_get (q, oh, "/Type");
+  node = qpdf_oh_is_name_and_equals (q, type, "/Page")
+         || qpdf_oh_is_name_and_equals (q, type, "/Pages");
+  qpdf_oh_release (q, type);
+  return node;
+}
+
 /* Parses every object the cross-reference sections list, so that a broken object anywhere is
  * found now rather than by a reader of the signed file. They go in file order: the mapped
  * pages are then read once, front to back, and given back behind the walk. qpdf hides
  * dictionary entries whose value is null, so an object missing from its object stream would be
- * invisible otherwise: every compressed object listed must exist. */
+ * invisible otherwise: every compressed object listed must exist.
+ *
+ * The walk has a reading of its own, in which each object, once parsed, is replaced by null:
+ * qpdf keeps every object it parsed until its reading closes, so a kept reading would grow
+ * with the document (about 13 KB a page), and this one stays the size of its cross-reference
+ * table. Object streams stay until their objects are parsed. */
 static gboolean
 check_xref_entries (InkanPdf *self, GError **error)
 {
   g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (ListedObject));
+  g_autoptr (GHashTable) streams = g_hash_table_new (g_direct_hash, g_direct_equal);
+  qpdf_data q;
   guint64 released = 0;
+  gboolean ok = FALSE;
   guint i;
 
   if (!list_tables (self, listed) && !list_with_qpdfjob (self, listed, error))
     return FALSE;
   g_array_sort (listed, compare_listed);
+  for (i = 0; i < listed->len; i++)
+    {
+      const ListedObject *o = &g_array_index (listed, ListedObject, i);
 
+      if (o->compressed)
+        g_hash_table_add (streams, GSIZE_TO_POINTER ((gsize) o->offset));
+    }
+
+  q = open_reading (self);
+  if (!check_reading (self, q, error))
+    goto out;
   for (i = 0; i < listed->len; i++)
     {
       const ListedObject *o = &g_array_index (listed, ListedObject, i);
@@ -721,43 +793,50 @@ check_xref_entries (InkanPdf *self, GError **error)
         {
           g_autofree char *detail = g_strdup_printf (
             _("object %" PRIu64 ", beyond the declared size"), o->id);
-          return set_damaged (self, error, detail);
+          set_damaged (self, error, detail);
+          goto out;
         }
-      oh = qpdf_get_object_by_id (self->qpdf, (int) o->id, o->gen);
+      oh = qpdf_get_object_by_id (q, (int) o->id, o->gen);
       /* Asking the type makes qpdf parse the object. */
-      if (qpdf_oh_get_type_code (self->qpdf, oh) == ot_null && o->compressed)
+      if (qpdf_oh_get_type_code (q, oh) == ot_null && o->compressed)
         {
           g_autofree char *detail = g_strdup_printf (
             _("object %" PRIu64 " is missing from its object stream"), o->id);
-          return set_damaged (self, error, detail);
+          set_damaged (self, error, detail);
+          goto out;
         }
-      qpdf_oh_release (self->qpdf, oh);
+      /* The kept reading parses the page tree's nodes now, while their part of the file is
+       * mapped, rather than scattered over the whole file when the pages are counted. */
+      if (!o->compressed && is_page_tree_node (q, oh))
+        {
+          qpdf_oh node = qpdf_get_object_by_id (self->qpdf, (int) o->id, o->gen);
+
+          qpdf_oh_get_type_code (self->qpdf, node);
+          qpdf_oh_release (self->qpdf, node);
+        }
+      qpdf_oh_release (q, oh);
+      if (qpdf_has_error (q) || qpdf_more_warnings (q))
+        {
+          if (!check_reading (self, q, error))
+            goto out;
+        }
+      if (o->compressed || !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) o->id)))
+        {
+          qpdf_oh null = qpdf_oh_new_null (q);
+
+          qpdf_replace_object (q, (int) o->id, o->gen, null);
+          qpdf_oh_release (q, null);
+        }
       if (!o->compressed)
         release_mapped_before (self, &released, o->offset);
       else if (i % 64 == 63)
         release_mapped_pages (self);
-      if ((qpdf_has_error (self->qpdf) || qpdf_more_warnings (self->qpdf))
-          && !check_qpdf (self, error))
-        return FALSE;
     }
-  return check_qpdf (self, error);
-}
+  ok = check_reading (self, q, error) && check_max_object (self, q, error);
 
-/* Every reference qpdf met while reading counts towards its highest object number; one beyond
- * /Size would collide with the objects the increment adds. */
-static gboolean
-check_max_object (InkanPdf *self, GError **error)
-{
-  qpdf_oh probe = qpdf_make_indirect_object (self->qpdf, qpdf_oh_new_null (self->qpdf));
-  int id = qpdf_oh_get_object_id (self->qpdf, probe);
-
-  if (id > self->trailer_size)
-    {
-      g_autofree char *detail =
-        g_strdup_printf (_("a reference to object %d, beyond the declared size"), id - 1);
-      return set_damaged (self, error, detail);
-    }
-  return TRUE;
+out:
+  qpdf_cleanup (&q);
+  return ok;
 }
 
 /* ---- opening ----------------------------------------------------------------------------- */
@@ -853,9 +932,7 @@ read_strictly (InkanPdf *self, GError **error)
   if (!self->xref_stream && first_object != 0 && !dict_has (q, trailer, "/Prev"))
     return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
 
-  /* Every object first, in file order, so that the page tree is then read from qpdf's cache
-   * rather than from pages of the file scattered between the images. */
-  if (!check_xref_entries (self, error) || !check_max_object (self, error))
+  if (!check_xref_entries (self, error))
     return FALSE;
   release_mapped_pages (self);
 
