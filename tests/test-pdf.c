@@ -96,6 +96,53 @@ test_open_xref_kind (void)
   g_assert_true (inkan_pdf_has_xref_stream (b));
 }
 
+/* Every object is parsed in a reading that drops it once parsed, and the page tree is read
+ * during that walk: a large file opens with every page, also with its objects in object
+ * streams, and a broken object late in the file is still found. */
+static void
+test_open_many_objects (void)
+{
+  g_autofree char *path = inkan_test_make_pdf ("pages:700");
+  g_autofree char *packed = inkan_test_tmp_path ("many-packed.pdf");
+  g_autofree char *spoiled = inkan_test_tmp_path ("many-spoiled.pdf");
+  g_autofree char *contents = NULL, *needle = NULL, *out = NULL, *err = NULL;
+  const char *argv[] = { "qpdf", "--object-streams=generate", path, packed, NULL };
+  const char *paths[] = { path, packed };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanPdf) broken = NULL;
+  gsize length = 0;
+  char *at;
+  guint i;
+
+  g_assert_cmpint (inkan_test_run (argv, &out, &err), ==, 0);
+  for (i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr (InkanPdf) pdf = inkan_pdf_open (paths[i], &error);
+      double w = 0, h = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (inkan_pdf_get_n_pages (pdf), ==, 700);
+      g_assert_cmpuint (inkan_pdf_has_xref_stream (pdf), ==, i == 1);
+      g_assert_true (inkan_pdf_get_page_size (pdf, 700, &w, &h, &error));
+      g_assert_no_error (error);
+      g_assert_cmpfloat (w, >, 0);
+      g_assert_cmpfloat (h, >, 0);
+    }
+
+  /* An object near the end loses its "obj" keyword: the offsets stay right, it does not
+   * parse. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  needle = g_strdup_printf ("\n%u 0 obj", 700 * 3);
+  at = memmem (contents, length, needle, strlen (needle));
+  g_assert_nonnull (at);
+  memcpy (at + strlen (needle) - 3, "xyz", 3);
+  g_assert_true (g_file_set_contents (spoiled, contents, (gssize) length, NULL));
+  broken = inkan_pdf_open (spoiled, &error);
+  g_test_message ("%s", error != NULL ? error->message : "opened");
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+  g_assert_null (broken);
+}
+
 static void
 assert_page_size (const char *entries, double width, double height)
 {
@@ -387,6 +434,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/pdf/open/encrypted", test_open_encrypted);
   g_test_add_func ("/inkan/pdf/open/missing", test_open_missing);
   g_test_add_func ("/inkan/pdf/open/xref-kind", test_open_xref_kind);
+  g_test_add_func ("/inkan/pdf/open/many-objects", test_open_many_objects);
   g_test_add_func ("/inkan/pdf/page/size", test_page_size);
   g_test_add_func ("/inkan/pdf/page/range", test_page_range);
   g_test_add_func ("/inkan/pdf/place/visible-to-user", test_visible_to_user);

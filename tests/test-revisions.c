@@ -231,8 +231,9 @@ test_tail_uncovered (void)
   assert_all_readable (revisions, 0);
 }
 
-/* A revision with more objects than one checking batch (500) is checked in several readings:
- * a broken object in the last batch is still found, and a clean file still reads. */
+/* A revision with more objects than are checked in place (500) is checked in a throwaway
+ * reading that drops each object once parsed: a broken object late in it is still found, and a
+ * clean file still reads, also with its objects in object streams. */
 static void
 test_many_objects (void)
 {
@@ -254,6 +255,24 @@ test_many_objects (void)
   g_assert_cmpuint (n, >, 2 * 1500);
   g_assert_nonnull (inkan_revisions_get_qpdf (clean, 0, &error));
   g_assert_no_error (error);
+  {
+    g_autofree char *packed = inkan_test_tmp_path ("many-packed.pdf");
+    g_autofree char *out = NULL, *err = NULL;
+    const char *argv[] = { "qpdf", "--object-streams=generate", path, packed, NULL };
+    g_autoptr (InkanRevisions) compressed = NULL;
+    guint n_packed = 0, i, in_streams = 0;
+    const InkanXrefEntry *entries;
+
+    g_assert_cmpint (inkan_test_run (argv, &out, &err), ==, 0);
+    compressed = inkan_revisions_open (packed, &error);
+    g_assert_no_error (error);
+    entries = inkan_revisions_get_entries (compressed, 0, &n_packed);
+    for (i = 0; i < n_packed; i++)
+      in_streams += entries[i].type == INKAN_XREF_COMPRESSED;
+    g_assert_cmpuint (in_streams, >, 500);
+    g_assert_nonnull (inkan_revisions_get_qpdf (compressed, 0, &error));
+    g_assert_no_error (error);
+  }
 
   /* The "obj" keyword of an object of the last batch spoiled in place (not the catalog, which
    * qpdf reads at once): offsets stay right, the object does not parse. */

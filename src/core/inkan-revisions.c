@@ -1037,21 +1037,30 @@ open_reading (InkanRevisions *self, Revision *r, qpdf_data *out, GError **error)
   return check_qpdf (self, q, error);
 }
 
-/* Parses the entries [from, to) of the revision's own section in `q`. */
+/* Parses the revision's own entries in `q`. With `drop`, each object is replaced by null once
+ * parsed, so that `q` does not keep it (object streams stay until their objects are parsed). */
 static gboolean
-check_entries (InkanRevisions *self, Revision *r, qpdf_data q, guint from, guint to,
-               GError **error)
+check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GError **error)
 {
+  g_autoptr (GHashTable) streams = g_hash_table_new (g_direct_hash, g_direct_equal);
   guint i;
 
-  for (i = from; i < to; i++)
+  for (i = 0; drop && i < r->entries->len; i++)
     {
       const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
+
+      if (e->type == INKAN_XREF_COMPRESSED)
+        g_hash_table_add (streams, GSIZE_TO_POINTER ((gsize) e->offset));
+    }
+  for (i = 0; i < r->entries->len; i++)
+    {
+      const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
+      int gen = e->type == INKAN_XREF_COMPRESSED ? 0 : e->gen;
       qpdf_oh oh;
 
       if (e->type == INKAN_XREF_FREE || e->id <= 0)
         continue;
-      oh = qpdf_get_object_by_id (q, e->id, e->type == INKAN_XREF_COMPRESSED ? 0 : e->gen);
+      oh = qpdf_get_object_by_id (q, e->id, gen);
       /* Asking the type makes qpdf parse the object. qpdf reads an object missing from its
        * object stream as null, which no writer means. */
       if (qpdf_oh_get_type_code (q, oh) == ot_null && e->type == INKAN_XREF_COMPRESSED)
@@ -1063,6 +1072,13 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, guint from, guint
       qpdf_oh_release (q, oh);
       if (!check_qpdf (self, q, error))
         return FALSE;
+      if (drop && !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) e->id)))
+        {
+          qpdf_oh null = qpdf_oh_new_null (q);
+
+          qpdf_replace_object (q, e->id, gen, null);
+          qpdf_oh_release (q, null);
+        }
       if (i % 64 == 63)
         release_mapped_pages (self);
     }
@@ -1070,34 +1086,26 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, guint from, guint
   return TRUE;
 }
 
-/* Objects checked per throwaway reading: qpdf keeps every object it has parsed until the
- * reading is closed, so a large revision is checked in batches, each in a reading of its own,
- * and the reading kept for the analysis caches only what the analysis touches. Memory then
- * stays bounded whatever the number of objects; a small revision is checked in place. */
-#define CHECK_BATCH 500
+/* qpdf keeps every object it has parsed until the reading is closed: a large revision is
+ * checked in a throwaway reading that drops each object once parsed, and the reading kept for
+ * the analysis caches only what the analysis touches. Memory then stays bounded whatever the
+ * number of objects; a small revision is checked in place. */
+#define CHECK_IN_PLACE 500
 
 static gboolean
 read_revision (InkanRevisions *self, Revision *r, GError **error)
 {
-  guint from;
+  qpdf_data check = NULL;
+  gboolean ok;
 
   if (!open_reading (self, r, &r->qpdf, error))
     return FALSE;
-  if (r->entries->len <= CHECK_BATCH)
-    return check_entries (self, r, r->qpdf, 0, r->entries->len, error);
+  if (r->entries->len <= CHECK_IN_PLACE)
+    return check_entries (self, r, r->qpdf, FALSE, error);
 
-  for (from = 0; from < r->entries->len; from += CHECK_BATCH)
-    {
-      qpdf_data batch = NULL;
-      gboolean ok = open_reading (self, r, &batch, error)
-                    && check_entries (self, r, batch, from,
-                                      MIN (from + CHECK_BATCH, r->entries->len), error);
-
-      qpdf_cleanup (&batch);
-      if (!ok)
-        return FALSE;
-    }
-  return TRUE;
+  ok = open_reading (self, r, &check, error) && check_entries (self, r, check, TRUE, error);
+  qpdf_cleanup (&check);
+  return ok;
 }
 
 /* The pages of the file that qpdf has read stay resident in a mapping until the kernel needs
