@@ -1,9 +1,12 @@
 /* The seal editor: an administrator draws a seal (or imports a scanned one), sees it live, and
- * creates it in the seal registry or exports its PNG. */
+ * creates it in the seal registry, bound by a seal record signed with their own token, or
+ * exports its PNG. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
 #include <adwaita.h>
+
+#include "inkan-pin-dialog.h"
 
 G_BEGIN_DECLS
 
@@ -33,7 +36,13 @@ gboolean      inkan_seal_editor_import (InkanSealEditor *self,
 /* The line under the preview: what went wrong, or what was done. */
 const char   *inkan_seal_editor_get_status (InkanSealEditor *self);
 
+/* The dialog asking the administrator's PIN while Create waits for it, or NULL. */
+InkanPinDialog *inkan_seal_editor_get_pin_dialog (InkanSealEditor *self);
+/* From Create until the outcome (created, or not, and why, in the status). */
+gboolean      inkan_seal_editor_is_creating (InkanSealEditor *self);
+
 /* Signals:
- *   "seal-created" (const char *name): the seal is in the registry. */
+ *   "seal-created" (const char *name): the seal is in the registry, bound by its seal record
+ *   signed by the administrator. */
 
 G_END_DECLS
