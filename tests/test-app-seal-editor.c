@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "inkan-document-view.h"
 #include "inkan-image.h"
 #include "inkan-seal-editor.h"
 #include "inkan-test-app.h"
@@ -121,6 +122,29 @@ test_preview (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (inkan_seal_editor_get_status (fixture->editor), "name"));
 }
 
+/* Chooses the seal's certificate by its label: the tokens list them in no set order. */
+static void
+select_certificate (InkanSealEditor *editor, const char *prefix)
+{
+  GtkDropDown *dropdown = inkan_seal_editor_get_certificate_dropdown (editor);
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
+
+      g_test_message ("certificate %u: %s", i, label);
+      g_assert_false (g_str_has_prefix (label, "expired"));
+      if (g_str_has_prefix (label, prefix))
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
 /* A name for the registry typed, then Create clicked; returns once the PIN dialog is up. */
 static InkanPinDialog *
 click_create (Fixture *fixture, const char *drawn, const char *registry)
@@ -133,6 +157,7 @@ click_create (Fixture *fixture, const char *drawn, const char *registry)
   g_assert_false (gtk_widget_get_sensitive (create));
   type (inkan_seal_editor_get_registry_name_entry (fixture->editor), registry);
   inkan_test_app_wait_until (gtk_widget_get_sensitive (create));
+  select_certificate (fixture->editor, "second — ");
   g_signal_emit_by_name (create, "clicked");
   g_assert_true (inkan_seal_editor_is_creating (fixture->editor));
   g_assert_false (gtk_widget_get_sensitive (create));
@@ -248,6 +273,29 @@ test_create_and_export (Fixture *fixture, gconstpointer data)
                                   "\"maker\":"));
   g_assert_nonnull (strstr (json, "\"bound\":true,\"reason\":null}"));
   g_assert_null (strstr (json, "SEAL_NOT_BOUND"));
+
+  /* Where the application shows a seal's binding: the sealed document's signature details. */
+  {
+    InkanDocumentView *view;
+    InkanSignatureList *list;
+    GStrv details; /* the list's own */
+    gboolean seal_line = FALSE;
+
+    g_setenv ("INKAN_TRUST", pki->root_pem, TRUE);
+    view = inkan_test_app_open (fixture->window, sealed);
+    inkan_test_app_wait_until (!inkan_document_view_get_verifying (view));
+    list = inkan_document_view_get_signature_list (view);
+    g_assert_cmpuint (inkan_signature_list_get_n_rows (list), ==, 1);
+    details = inkan_signature_list_get_details (list, 0);
+    for (guint i = 0; details[i] != NULL; i++)
+      {
+        g_test_message ("detail: %s", details[i]);
+        seal_line |= g_str_equal (details[i], "Seal: Drawn Contract (official), made by Zhang Min (Second Signatory)");
+        g_assert_false (g_str_has_prefix (details[i], "Seal not bound"));
+      }
+    g_assert_true (seal_line);
+    g_unsetenv ("INKAN_TRUST");
+  }
 }
 
 /* A wrong PIN: the token's sentence in a new dialog, nothing written; dismissing it then leaves
@@ -337,6 +385,33 @@ test_clerk_refused (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An administrator whose registered certificate is on no present token: no PIN is asked,
+ * nothing is created, and the editor says to plug the token in. */
+static void
+test_no_token (void)
+{
+  const char *store = store_path;
+  InkanWindow *window = inkan_test_app_new_window ();
+  InkanSealEditor *editor = inkan_seal_editor_new (GTK_WINDOW (window), store, "admin2");
+  GtkWidget *create = inkan_seal_editor_get_create_button (editor);
+
+  gtk_window_present (GTK_WINDOW (editor));
+  type (inkan_seal_editor_get_name_entry (editor), "某某");
+  type (inkan_seal_editor_get_registry_name_entry (editor), "Tokenless");
+  inkan_test_app_wait_until (gtk_widget_get_sensitive (create));
+  g_signal_emit_by_name (create, "clicked");
+  inkan_test_app_wait_until (!inkan_seal_editor_is_creating (editor));
+  g_test_message ("status: %s", inkan_seal_editor_get_status (editor));
+  g_assert_null (inkan_seal_editor_get_pin_dialog (editor));
+  g_assert_nonnull (strstr (inkan_seal_editor_get_status (editor),
+                            "“Tokenless” was not created: No token present holds the certificate "
+                            "registered for admin2"));
+  g_assert_false (seal_listed (store, "Tokenless"));
+  assert_audit_verifies (store);
+  gtk_window_destroy (GTK_WINDOW (editor));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,6 +420,10 @@ main (int argc, char **argv)
   /* The token, the store and the user, before the application reads them. */
   inkan_test_pki_get ();
   store_path = inkan_test_store_make ("app-seal-editor");
+  /* A second administrator whose certificate (the test root's) has no key on any token. */
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "user", "add", "admin2",
+                                         "--role", "admin", "--cert", inkan_test_pki_get ()->root_pem,
+                                         NULL), ==, 0);
   g_setenv ("INKAN_DB", store_path, TRUE);
   g_setenv ("INKAN_USER", "admin", TRUE);
   g_unsetenv ("INKAN_NOW");
@@ -359,5 +438,6 @@ main (int argc, char **argv)
   g_test_add ("/inkan/app/seal-editor/dismissed", Fixture, NULL, fixture_set_up, test_dismissed,
               fixture_tear_down);
   g_test_add_func ("/inkan/app/seal-editor/clerk-refused", test_clerk_refused);
+  g_test_add_func ("/inkan/app/seal-editor/no-token", test_no_token);
   return g_test_run ();
 }

@@ -171,6 +171,7 @@ list_certs_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
 {
   GError *error = NULL;
   GPtrArray *certs = inkan_token_list_certs (NULL, NULL, NULL, &error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GPtrArray *usable;
 
   if (certs == NULL)
@@ -183,7 +184,9 @@ list_certs_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
     {
       InkanTokenCert *cert = certs->pdata[i];
 
-      if (cert->key_url != NULL && !cert->is_ca)
+      /* An expired certificate would make a seal that every sealing refuses. */
+      if (cert->key_url != NULL && !cert->is_ca
+          && (cert->not_after == NULL || g_date_time_compare (now, cert->not_after) < 0))
         g_ptr_array_add (usable, g_ptr_array_steal_index (certs, i--));
     }
   g_ptr_array_unref (certs);
@@ -874,4 +877,11 @@ inkan_seal_editor_is_creating (InkanSealEditor *self)
 {
   g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), FALSE);
   return self->creating;
+}
+
+GtkDropDown *
+inkan_seal_editor_get_certificate_dropdown (InkanSealEditor *self)
+{
+  g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), NULL);
+  return self->certificate;
 }

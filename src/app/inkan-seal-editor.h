@@ -24,6 +24,8 @@ GtkEditable  *inkan_seal_editor_get_name_entry (InkanSealEditor *self);
 GdkPaintable *inkan_seal_editor_get_preview    (InkanSealEditor *self);
 GtkEditable  *inkan_seal_editor_get_registry_name_entry (InkanSealEditor *self);
 GtkWidget    *inkan_seal_editor_get_create_button (InkanSealEditor *self);
+/* The seal's certificate: "LABEL — KEY TYPE" for each one with a key on a present token. */
+GtkDropDown  *inkan_seal_editor_get_certificate_dropdown (InkanSealEditor *self);
 /* Counts the previews drawn so far. */
 guint         inkan_seal_editor_get_preview_serial (InkanSealEditor *self);
 /* The seal as it is now, at 600 dpi (or the imported scan), as PNG. */
