@@ -615,3 +615,29 @@ inkan_test_corpus_pdf (const char *name)
 
   return inkan_test_corpus (relative);
 }
+
+static gboolean
+is_seal_red (const guint8 *p)
+{
+  return p[0] > 150 && p[1] < 110 && p[2] < 110;
+}
+
+void
+inkan_test_count_red_at_right_edge (const char *pdf, guint page, guint strip, guint *in_strip,
+                                    guint *elsewhere)
+{
+  g_autofree guint8 *rgb = NULL;
+  guint width, height, x, y;
+
+  rgb = inkan_test_render_page (pdf, page, 144, &width, &height);
+  *in_strip = *elsewhere = 0;
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      if (is_seal_red (rgb + 3 * ((gsize) y * width + x)))
+        {
+          if (x + strip >= width)
+            (*in_strip)++;
+          else
+            (*elsewhere)++;
+        }
+}

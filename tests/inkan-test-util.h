@@ -61,4 +61,9 @@ void  inkan_test_judge_openssl (const char *pdf, guint index);
 guint8 *inkan_test_render_page (const char *pdf, guint page, guint dpi, guint *width,
                                 guint *height);
 
+/* Renders `page` (1-based) of `pdf` at 144 dpi and counts the seal-red pixels in the strip of
+ * `strip` pixels at the right edge (where a riding seal's slice goes), and anywhere else. */
+void inkan_test_count_red_at_right_edge (const char *pdf, guint page, guint strip,
+                                         guint *in_strip, guint *elsewhere);
+
 G_END_DECLS

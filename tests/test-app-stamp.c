@@ -778,6 +778,84 @@ find_chooser (void)
   return NULL;
 }
 
+/* The seal bar's Riding Seal toggle: ticked with a seal placed on a four-page document, the seal
+ * goes in slices at the right edge of every page, one signature the judges accept. */
+static void
+test_riding (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *source = inkan_test_make_pdf ("pages:4");
+  g_autofree char *pdf = sample_copy (source, "riding.pdf");
+  g_autofree char *sha = sha256_of (pdf);
+  g_autofree char *shot = NULL;
+  g_autofree char *out_path = NULL;
+  InkanDocumentView *view = open_and_wait (fixture, pdf);
+  InkanPageView *page_view = inkan_document_view_get_page_view (view);
+  GtkCheckButton *riding = inkan_document_view_get_riding_check (view);
+  InkanSealOverlay *overlay;
+  InkanSealFlow *flow;
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (InkanReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  const InkanSignatureReport *sig;
+  graphene_rect_t page_rect;
+  InkanRect rect;
+  int n_pages = inkan_document_get_n_pages (inkan_document_view_get_document (view));
+  guint strip;
+
+  g_assert_cmpint (n_pages, ==, 4);
+  g_assert_false (gtk_check_button_get_active (riding));
+  inkan_page_view_get_page_rect (page_view, 0, &page_rect);
+  g_assert_true (drag_and_drop (view, "Official", page_rect.origin.x + page_rect.size.width * 0.5,
+                                MIN (page_rect.origin.y + page_rect.size.height * 0.3,
+                                     gtk_widget_get_height (GTK_WIDGET (page_view)) * 0.6)));
+  overlay = inkan_document_view_get_placed_seal (view);
+  g_assert_nonnull (overlay);
+  inkan_seal_overlay_get_rect (overlay, &rect);
+  /* The toggle is in the seal bar once a seal is placed, and ticks as a click would. */
+  inkan_test_app_wait_until (gtk_widget_get_mapped (GTK_WIDGET (riding)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (riding)));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (riding)));
+  g_assert_true (gtk_check_button_get_active (riding));
+  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 2);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-riding-ticked");
+
+  flow = g_object_ref (apply_with_pin (fixture, view, inkan_test_pki_get ()->pin, NULL));
+  wait_flow (flow, INKAN_SEAL_FLOW_DONE);
+  /* The core verifier (TOTAL_PASSED), qpdf --check and pdfsig ("Signature is Valid"). */
+  assert_sealed (flow, pdf, sha);
+  out_path = g_file_get_path (inkan_seal_flow_get_output (flow));
+  g_object_unref (flow);
+
+  g_assert_true (inkan_trust_add_file (trust, inkan_test_pki_get ()->root_pem, &error));
+  g_assert_no_error (error);
+  options.trust = trust;
+  report = inkan_verify_file (out_path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->signatures->len, ==, 1);
+  sig = report->signatures->pdata[0];
+  g_assert_cmpuint (sig->riding_pages, ==, (guint) n_pages);
+
+  /* Every page shows its slice at the right edge and no red anywhere else the original had
+   * none: the placed seal's own spot stays clean. Slices are the seal's width over the pages,
+   * at 144 dpi, and a few pixels of anti-aliasing. */
+  strip = (guint) ceil (rect.width / n_pages * 2.0) + 3;
+  for (int page = 1; page <= n_pages; page++)
+    {
+      guint in_strip, elsewhere, before_strip, before_elsewhere;
+
+      inkan_test_count_red_at_right_edge (pdf, (guint) page, strip, &before_strip,
+                                          &before_elsewhere);
+      inkan_test_count_red_at_right_edge (out_path, (guint) page, strip, &in_strip, &elsewhere);
+      g_test_message ("page %d: %u red pixels at the edge (%u before), %u elsewhere (%u before)",
+                      page, in_strip, before_strip, elsewhere, before_elsewhere);
+      g_assert_cmpuint (before_strip, ==, 0);
+      g_assert_cmpuint (in_strip, >, 200);
+      g_assert_cmpuint (elsewhere, ==, before_elsewhere);
+    }
+}
+
 /* Another user: the palette follows, with the policy's sentence; back to the clerk through the
  * user chooser. */
 static void
@@ -859,6 +937,7 @@ main (int   argc,
   ADD ("keyboard-only", test_keyboard_only);
   ADD ("request-approval", test_request_approval);
   ADD ("user-change", test_user_change);
+  ADD ("riding-seal", test_riding);
   ADD ("mouse-and-refusal", test_mouse_and_refusal);
 #undef ADD
 

@@ -647,6 +647,13 @@ inkan_document_view_get_placed_seal (InkanDocumentView *self)
   return self->placed;
 }
 
+GtkCheckButton *
+inkan_document_view_get_riding_check (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->riding_check;
+}
+
 InkanSealItem *
 inkan_document_view_get_placed_item (InkanDocumentView *self)
 {
