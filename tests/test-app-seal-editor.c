@@ -128,21 +128,23 @@ select_certificate (InkanSealEditor *editor, const char *prefix)
 {
   GtkDropDown *dropdown = inkan_seal_editor_get_certificate_dropdown (editor);
   GListModel *model = gtk_drop_down_get_model (dropdown);
-  guint n = g_list_model_get_n_items (model);
+  guint n = g_list_model_get_n_items (model), chosen = GTK_INVALID_LIST_POSITION;
 
+  /* The test token's signing certificates with a key (clerk, manager, second) are offered;
+   * the expired one and the one without signing key usage are not. */
   for (guint i = 0; i < n; i++)
     {
       const char *label = gtk_string_list_get_string (GTK_STRING_LIST (model), i);
 
       g_test_message ("certificate %u: %s", i, label);
       g_assert_false (g_str_has_prefix (label, "expired"));
+      g_assert_false (g_str_has_prefix (label, "nousage"));
       if (g_str_has_prefix (label, prefix))
-        {
-          gtk_drop_down_set_selected (dropdown, i);
-          return;
-        }
+        chosen = i;
     }
-  g_assert_not_reached ();
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (chosen, !=, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (dropdown, chosen);
 }
 
 /* A name for the registry typed, then Create clicked; returns once the PIN dialog is up. */

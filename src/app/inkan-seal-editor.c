@@ -184,8 +184,9 @@ list_certs_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
     {
       InkanTokenCert *cert = certs->pdata[i];
 
-      /* An expired certificate would make a seal that every sealing refuses. */
-      if (cert->key_url != NULL && !cert->is_ca
+      /* An expired certificate, or one not meant for signatures, would make a seal that every
+       * sealing refuses. */
+      if (cert->key_url != NULL && !cert->is_ca && cert->can_sign
           && (cert->not_after == NULL || g_date_time_compare (now, cert->not_after) < 0))
         g_ptr_array_add (usable, g_ptr_array_steal_index (certs, i--));
     }
