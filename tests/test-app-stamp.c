@@ -816,8 +816,11 @@ test_riding (Fixture       *fixture,
   /* The toggle is in the seal bar once a seal is placed, and ticks as a click would. */
   inkan_test_app_wait_until (gtk_widget_get_mapped (GTK_WIDGET (riding)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (riding)));
+  g_assert_null (strstr (inkan_document_view_get_seal_bar_text (view), "right edge"));
   g_assert_true (gtk_widget_activate (GTK_WIDGET (riding)));
   g_assert_true (gtk_check_button_get_active (riding));
+  /* The seal bar says where a riding seal goes: the placement gives only its size and height. */
+  g_assert_nonnull (strstr (inkan_document_view_get_seal_bar_text (view), "right edge"));
   inkan_test_app_wait_frames (GTK_WIDGET (page_view), 2);
   shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-riding-ticked");
 
