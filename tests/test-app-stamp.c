@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
 #include <math.h>
 #include <string.h>
 
@@ -912,6 +913,85 @@ test_user_change (Fixture       *fixture,
                                   == INKAN_AVAILABILITY_USABLE);
 }
 
+static gboolean
+has_mapped_child_with_class (GtkWidget *widget, const char *css_class)
+{
+  GtkWidget *child;
+
+  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_mapped_child_with_class (child, css_class))
+      return TRUE;
+  return FALSE;
+}
+
+/* A seal with no seal record (as one migrated from a store of version 2 stays until rebound):
+ * its palette row says "Not bound" and its tooltip says what that means and what to do; a bound
+ * seal's row says nothing of the kind. Runs last: it adds a seal to the shared store. */
+static void
+test_unbound_seal (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *source = inkan_test_make_pdf ("one-page");
+  g_autofree char *pdf = sample_copy (source, "unbound.pdf");
+  g_autofree char *shot = NULL, *pem = NULL, *png = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanStore) store = inkan_store_open (store_path, &error);
+  g_autoptr (InkanUser) admin = NULL;
+  g_autoptr (InkanAuditContext) audit = inkan_audit_context_new_local ();
+  g_autoptr (GPtrArray) chain = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (InkanSeal) created = NULL;
+  InkanSeal seal = { 0 };
+  gnutls_datum_t in, der = { NULL, 0 };
+  gsize pem_len = 0, png_len = 0;
+  InkanDocumentView *view;
+  InkanSealPalette *palette;
+  InkanSealItem *legacy, *official;
+  GtkWidget *row;
+
+  g_assert_no_error (error);
+  admin = inkan_store_get_user (store, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pki->second_pem, &pem, &pem_len, NULL));
+  in = (gnutls_datum_t){ (unsigned char *) pem, (unsigned int) pem_len };
+  g_assert_cmpint (gnutls_pem_base64_decode2 ("CERTIFICATE", &in, &der), ==, 0);
+  g_assert_true (g_file_get_contents (pki->seal_png, &png, &png_len, NULL));
+  g_assert_true (inkan_seal_kind_from_string ("official", &seal.kind));
+  seal.name = "Legacy";
+  seal.image_png = g_bytes_new_take (g_steal_pointer (&png), png_len);
+  seal.cert_der = g_bytes_new (der.data, der.size);
+  seal.key_url = pki->second_key_url;
+  seal.approval_chain = chain;
+  gnutls_free (der.data);
+  created = inkan_store_create_seal (store, audit, admin, &seal, now, &error);
+  g_bytes_unref (seal.image_png);
+  g_bytes_unref (seal.cert_der);
+  g_assert_no_error (error);
+  g_assert_null (created->record);
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "grant", "add",
+                                         "Legacy", "--user", "clerk", NULL), ==, 0);
+
+  view = open_and_wait (fixture, pdf);
+  palette = inkan_document_view_get_palette (view);
+  legacy = inkan_seal_palette_find_item (palette, "Legacy");
+  official = inkan_seal_palette_find_item (palette, "Official");
+  g_assert_nonnull (legacy);
+  g_assert_false (inkan_seal_item_is_bound (legacy));
+  g_assert_true (inkan_seal_item_is_bound (official));
+  row = inkan_seal_palette_get_row (palette, legacy);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "no seal record"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "seal rebind"));
+  inkan_test_app_wait_until (gtk_widget_get_mapped (row));
+  g_assert_true (has_mapped_child_with_class (row, "inkan-seal-unbound"));
+  g_assert_false (has_mapped_child_with_class (inkan_seal_palette_get_row (palette, official),
+                                               "inkan-seal-unbound"));
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-unbound-seal");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -942,6 +1022,7 @@ main (int   argc,
   ADD ("user-change", test_user_change);
   ADD ("riding-seal", test_riding);
   ADD ("mouse-and-refusal", test_mouse_and_refusal);
+  ADD ("unbound-seal", test_unbound_seal);
 #undef ADD
 
   return g_test_run ();
