@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "inkan-application.h"
 #include "inkan-page-view.h"
@@ -29,6 +30,14 @@ typedef struct
   /* Scrolling. */
   gboolean scrolling;
   gint64 frame_start;
+  gint64 frame_cpu_start;      /* the main thread's CPU time at the frame's start, µs */
+  gint64 layout_end, paint_end;
+  gint64 longest_cpu;          /* µs of main-thread CPU time in one frame */
+  guint longest_cpu_index;
+  guint cpu_over_16ms, cpu_over_50ms;
+  gint64 longest_layout, longest_paint; /* of the longest frame (wall, µs) */
+  gint64 longest_frame_cpu;             /* CPU time of the longest frame */
+  FILE *log;                   /* INKAN_BENCH_LOG: one line a frame */
   gint64 longest_frame;        /* µs from the frame's update phase to the end of its paint */
   gint64 longest_snapshot;     /* µs of the page view's own snapshot */
   guint longest_frame_index;
@@ -36,6 +45,7 @@ typedef struct
   guint frames_over_16ms, frames_over_50ms;
   guint frames_with_placeholders;
   gint64 scroll_start, scroll_end;
+  guint max_frames;            /* INKAN_BENCH_FRAMES: stop scrolling after so many (0: at the end) */
 
   /* The watchdog: how late a WATCHDOG_MS timeout fires tells how long the loop was busy. */
   gint64 watchdog_last;
@@ -52,6 +62,29 @@ peak_rss_kb (void)
     return -1;
   line = strstr (status, "VmHWM:");
   return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
+}
+
+/* The calling thread's CPU time: what the main loop itself spent, whatever else ran. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* A "Key:   N kB" line of /proc/self/status, in kB. */
+static gint64
+status_kb (const char *key)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, key);
+  return line != NULL ? g_ascii_strtoll (line + strlen (key), NULL, 10) : -1;
 }
 
 static gboolean
@@ -72,6 +105,24 @@ frame_begin (GdkFrameClock *clock,
              Bench         *bench)
 {
   bench->frame_start = g_get_monotonic_time ();
+  bench->frame_cpu_start = thread_cpu_us ();
+  bench->layout_end = bench->paint_end = 0;
+}
+
+/* Connected after GTK's own handlers: the end of the layout phase and of the paint phase (the
+ * window's snapshot and its rendering by GSK, including the buffer swap). */
+static void
+layout_done (GdkFrameClock *clock,
+             Bench         *bench)
+{
+  bench->layout_end = g_get_monotonic_time ();
+}
+
+static void
+paint_done (GdkFrameClock *clock,
+            Bench         *bench)
+{
+  bench->paint_end = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -84,7 +135,7 @@ scroll_tick (GtkWidget     *widget,
   double value = gtk_adjustment_get_value (vadj);
   double end = gtk_adjustment_get_upper (vadj) - gtk_adjustment_get_page_size (vadj);
 
-  if (value >= end)
+  if (value >= end || (bench->max_frames > 0 && bench->frames >= bench->max_frames))
     {
       bench->scrolling = FALSE;
       bench->scroll_end = g_get_monotonic_time ();
@@ -117,13 +168,33 @@ frame_end (GdkFrameClock *clock,
   if (bench->scrolling && bench->frame_start > 0)
     {
       gint64 duration = now - bench->frame_start;
+      gint64 cpu = thread_cpu_us () - bench->frame_cpu_start;
+      gint64 layout = bench->layout_end > 0 ? bench->layout_end - bench->frame_start : 0;
+      gint64 paint = bench->paint_end > 0 && bench->layout_end > 0
+                       ? bench->paint_end - bench->layout_end : 0;
 
       bench->frames++;
+      if (bench->log != NULL)
+        fprintf (bench->log, "%u %.2f %.2f %.2f %.2f %.2f %u\n", bench->frames, duration / 1000.0,
+                 cpu / 1000.0, layout / 1000.0, paint / 1000.0, snapshot_us / 1000.0,
+                 placeholders);
+      if (cpu > bench->longest_cpu)
+        {
+          bench->longest_cpu = cpu;
+          bench->longest_cpu_index = bench->frames;
+        }
+      if (cpu > 16000)
+        bench->cpu_over_16ms++;
+      if (cpu > 50000)
+        bench->cpu_over_50ms++;
       bench->longest_snapshot = MAX (bench->longest_snapshot, snapshot_us);
       if (duration > bench->longest_frame)
         {
           bench->longest_frame = duration;
           bench->longest_frame_index = bench->frames;
+          bench->longest_frame_cpu = cpu;
+          bench->longest_layout = layout;
+          bench->longest_paint = paint;
         }
       if (duration > 16000)
         bench->frames_over_16ms++;
@@ -190,6 +261,8 @@ main (int   argc,
     }
   g_timeout_add_seconds (600, give_up, NULL);
 
+  if (g_getenv ("INKAN_BENCH_FRAMES") != NULL)
+    bench.max_frames = (guint) g_ascii_strtoull (g_getenv ("INKAN_BENCH_FRAMES"), NULL, 10);
   bench.loop = g_main_loop_new (NULL, FALSE);
   bench.window = inkan_window_new (application);
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1100, 800);
@@ -202,7 +275,16 @@ main (int   argc,
   /* GTK's handlers run first: ours for "update" comes right after the tick callbacks (the
    * scrolling step), so a frame is its layout, snapshot and rendering. */
   g_signal_connect (bench.clock, "update", G_CALLBACK (frame_begin), &bench);
+  g_signal_connect (bench.clock, "layout", G_CALLBACK (layout_done), &bench);
+  g_signal_connect (bench.clock, "paint", G_CALLBACK (paint_done), &bench);
   g_signal_connect (bench.clock, "after-paint", G_CALLBACK (frame_end), &bench);
+  if (g_getenv ("INKAN_BENCH_LOG") != NULL)
+    {
+      bench.log = fopen (g_getenv ("INKAN_BENCH_LOG"), "w");
+      if (bench.log != NULL)
+        fprintf (bench.log, "# frame wall_ms cpu_ms layout_ms paint_ms view_snapshot_ms "
+                            "placeholders\n");
+    }
 
   /* Open, and wait for the first page on screen. */
   file = g_file_new_for_commandline_arg (argv[1]);
@@ -229,6 +311,13 @@ main (int   argc,
           (bench.scroll_end - bench.scroll_start) / 1e6, SCROLL_STEP);
   printf ("longest frame               %.1f ms (frame %u; target: no frame over 50 ms)\n",
           bench.longest_frame / 1000.0, bench.longest_frame_index);
+  printf ("  its phases                 %.1f ms update+layout, %.1f ms paint (snapshot, GSK "
+          "render, swap); %.1f ms of main-thread CPU\n",
+          bench.longest_layout / 1000.0, bench.longest_paint / 1000.0,
+          bench.longest_frame_cpu / 1000.0);
+  printf ("longest frame, CPU time     %.1f ms (frame %u; the main thread's own CPU time)\n",
+          bench.longest_cpu / 1000.0, bench.longest_cpu_index);
+  printf ("frames over 16 / 50 ms CPU  %u / %u\n", bench.cpu_over_16ms, bench.cpu_over_50ms);
   printf ("longest page-view snapshot  %.1f ms (the view's own work in a frame)\n",
           bench.longest_snapshot / 1000.0);
   printf ("frames over 16 ms / 50 ms   %u / %u\n", bench.frames_over_16ms,
@@ -241,8 +330,12 @@ main (int   argc,
           inkan_renderer_get_cached_bytes (inkan_renderer_get_default ()) / 1048576.0,
           inkan_renderer_get_budget (inkan_renderer_get_default ()) / 1048576.0);
   printf ("peak RSS                    %.1f MB (target < 400 MB)\n", peak_rss_kb () / 1024.0);
+  printf ("RSS now                     %.1f MB: %.1f MB anonymous, %.1f MB mapped files "
+          "(libraries)\n", status_kb ("VmRSS:") / 1024.0, status_kb ("RssAnon:") / 1024.0,
+          status_kb ("RssFile:") / 1024.0);
 
   g_signal_handlers_disconnect_by_data (bench.clock, &bench);
+  g_clear_pointer (&bench.log, fclose);
   gtk_window_destroy (GTK_WINDOW (bench.window));
   g_main_loop_unref (bench.loop);
   return 0;
