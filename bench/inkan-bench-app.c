@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "inkan-application.h"
 #include "inkan-page-view.h"
@@ -85,6 +86,56 @@ status_kb (const char *key)
     return -1;
   line = strstr (status, key);
   return line != NULL ? g_ascii_strtoll (line + strlen (key), NULL, 10) : -1;
+}
+
+/* CPU seconds of this process's threads, by thread name: who did the work the frames waited for
+ * (llvmpipe-N: Mesa's software GL; pool: render workers; the process name: the main thread). */
+static void
+print_thread_times (void)
+{
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  g_autoptr (GHashTable) times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GString) line = g_string_new (NULL);
+  long ticks = sysconf (_SC_CLK_TCK);
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *name;
+
+  if (dir == NULL || ticks <= 0)
+    return;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/stat", name);
+      g_autofree char *stat = NULL;
+      g_auto (GStrv) fields = NULL;
+      g_autofree char *comm = NULL;
+      const char *open, *close;
+      double *seconds;
+
+      if (!g_file_get_contents (path, &stat, NULL, NULL) || (open = strchr (stat, '(')) == NULL
+          || (close = strrchr (stat, ')')) == NULL)
+        continue;
+      comm = g_strndup (open + 1, close - open - 1);
+      /* Digits name numbered threads of one kind. */
+      g_strdelimit (comm, "0123456789", 'N');
+      fields = g_strsplit (close + 2, " ", 0);
+      if (g_strv_length (fields) < 13)
+        continue;
+      seconds = g_hash_table_lookup (times, comm);
+      if (seconds == NULL)
+        {
+          seconds = g_new0 (double, 1);
+          g_hash_table_insert (times, g_strdup (comm), seconds);
+        }
+      /* utime and stime are fields 14 and 15 of stat, 12 and 13 after the name. */
+      *seconds += (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / ticks;
+    }
+  g_hash_table_iter_init (&iter, times);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (*(double *) value >= 0.05)
+      g_string_append_printf (line, "%s%s %.1f s", line->len > 0 ? ", " : "", (char *) key,
+                              *(double *) value);
+  printf ("CPU time by thread          %s\n", line->str);
 }
 
 static gboolean
@@ -334,6 +385,7 @@ main (int   argc,
           "(libraries)\n", status_kb ("VmRSS:") / 1024.0, status_kb ("RssAnon:") / 1024.0,
           status_kb ("RssFile:") / 1024.0);
 
+  print_thread_times ();
   g_signal_handlers_disconnect_by_data (bench.clock, &bench);
   g_clear_pointer (&bench.log, fclose);
   gtk_window_destroy (GTK_WINDOW (bench.window));
