@@ -344,6 +344,8 @@ main (int   argc,
   g_main_loop_run (bench.loop);
   n_pages = inkan_document_get_n_pages (inkan_page_view_get_document (bench.view));
 
+  printf ("GSK renderer                %s\n",
+          G_OBJECT_TYPE_NAME (gtk_native_get_renderer (GTK_NATIVE (bench.window))));
   printf ("pages                       %d\n", n_pages);
   printf ("open (load in a thread)     %.1f ms\n", (bench.open_done - bench.open_start) / 1000.0);
   printf ("first page on screen        %.1f ms after the open completed (target < 300 ms)\n",

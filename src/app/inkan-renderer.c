@@ -2,7 +2,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <epoxy/gl.h>
 #include <math.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -608,4 +610,41 @@ inkan_renderer_append (GtkWidget             *widget,
                    bounds->size.height);
   cairo_fill (cr);
   cairo_destroy (cr);
+}
+
+/* Whether the display's OpenGL draws on the processor (Mesa's llvmpipe and softpipe). */
+static gboolean
+gl_is_software (GdkDisplay *display)
+{
+  g_autoptr (GdkGLContext) context = NULL;
+  const char *name;
+  gboolean software;
+
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return FALSE;
+  gdk_gl_context_make_current (context);
+  name = (const char *) glGetString (GL_RENDERER);
+  software = name != NULL
+             && (strstr (name, "llvmpipe") != NULL || strstr (name, "softpipe") != NULL
+                 || strstr (name, "Software Rasterizer") != NULL);
+  gdk_gl_context_clear_current ();
+  return software;
+}
+
+void
+inkan_renderer_choose_gsk_renderer (GdkDisplay *display)
+{
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  /* The user's choice stands. */
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  /* On software OpenGL, GTK's GL renderer redraws the window through Mesa's rasterizer on
+   * every frame: about 50 ms of processor time a frame while scrolling (measured by bench/app
+   * under Xvfb), where the cairo renderer takes 5 ms; it also keeps a second copy of every
+   * page texture and 100 MB of shader compiler state. GSK's renderer for a window is chosen
+   * when it is realized: the display's "gsk-renderer" comes first. */
+  if (gl_is_software (display))
+    g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
 }

@@ -77,6 +77,10 @@ void            inkan_renderer_append      (GtkWidget             *widget,
                                             GdkTexture            *texture,
                                             const graphene_rect_t *bounds);
 
+/* Makes windows on `display` use GSK's cairo renderer when OpenGL is software (and GSK_RENDERER
+ * is not set). Call before the first window is realized. */
+void            inkan_renderer_choose_gsk_renderer (GdkDisplay *display);
+
 #define INKAN_RENDERER_MAX_PIXELS (3000 * 3000)
 void            inkan_renderer_clamp_size  (int *width,
                                             int *height);
