@@ -32,6 +32,9 @@ typedef struct
   gboolean scrolling;
   gint64 frame_start;
   gint64 frame_cpu_start;      /* the main thread's CPU time at the frame's start, µs */
+  gint64 frame_wait_start;     /* its time waiting for a processor (run queue), µs */
+  gint64 longest_frame_wait;
+  gint64 total_wait;
   gint64 layout_end, paint_end;
   gint64 longest_cpu;          /* µs of main-thread CPU time in one frame */
   guint longest_cpu_index;
@@ -138,6 +141,24 @@ print_thread_times (void)
   printf ("CPU time by thread          %s\n", line->str);
 }
 
+/* How long the calling thread has waited, runnable, for a processor (run_delay of schedstat):
+ * the part of a frame other processes and threads took. */
+static gint64
+thread_wait_us (void)
+{
+  char buffer[128];
+  FILE *file = fopen ("/proc/thread-self/schedstat", "r");
+  unsigned long long run_ns = 0, wait_ns = 0;
+
+  if (file == NULL)
+    return 0;
+  if (fgets (buffer, sizeof buffer, file) == NULL
+      || sscanf (buffer, "%llu %llu", &run_ns, &wait_ns) != 2)
+    wait_ns = 0;
+  fclose (file);
+  return (gint64) (wait_ns / 1000);
+}
+
 static gboolean
 watchdog (gpointer data)
 {
@@ -157,6 +178,7 @@ frame_begin (GdkFrameClock *clock,
 {
   bench->frame_start = g_get_monotonic_time ();
   bench->frame_cpu_start = thread_cpu_us ();
+  bench->frame_wait_start = thread_wait_us ();
   bench->layout_end = bench->paint_end = 0;
 }
 
@@ -220,15 +242,18 @@ frame_end (GdkFrameClock *clock,
     {
       gint64 duration = now - bench->frame_start;
       gint64 cpu = thread_cpu_us () - bench->frame_cpu_start;
+      gint64 wait = thread_wait_us () - bench->frame_wait_start;
       gint64 layout = bench->layout_end > 0 ? bench->layout_end - bench->frame_start : 0;
-      gint64 paint = bench->paint_end > 0 && bench->layout_end > 0
-                       ? bench->paint_end - bench->layout_end : 0;
+      /* A frame without a layout phase goes from update to paint. */
+      gint64 paint = bench->paint_end > 0
+                       ? bench->paint_end - MAX (bench->layout_end, bench->frame_start) : 0;
 
       bench->frames++;
+      bench->total_wait += wait;
       if (bench->log != NULL)
-        fprintf (bench->log, "%u %.2f %.2f %.2f %.2f %.2f %u\n", bench->frames, duration / 1000.0,
-                 cpu / 1000.0, layout / 1000.0, paint / 1000.0, snapshot_us / 1000.0,
-                 placeholders);
+        fprintf (bench->log, "%u %.2f %.2f %.2f %.2f %.2f %.2f %u\n", bench->frames,
+                 duration / 1000.0, cpu / 1000.0, wait / 1000.0, layout / 1000.0, paint / 1000.0,
+                 snapshot_us / 1000.0, placeholders);
       if (cpu > bench->longest_cpu)
         {
           bench->longest_cpu = cpu;
@@ -244,6 +269,7 @@ frame_end (GdkFrameClock *clock,
           bench->longest_frame = duration;
           bench->longest_frame_index = bench->frames;
           bench->longest_frame_cpu = cpu;
+          bench->longest_frame_wait = wait;
           bench->longest_layout = layout;
           bench->longest_paint = paint;
         }
@@ -333,7 +359,8 @@ main (int   argc,
     {
       bench.log = fopen (g_getenv ("INKAN_BENCH_LOG"), "w");
       if (bench.log != NULL)
-        fprintf (bench.log, "# frame wall_ms cpu_ms layout_ms paint_ms view_snapshot_ms "
+        fprintf (bench.log, "# frame wall_ms cpu_ms runqueue_wait_ms layout_ms paint_ms "
+                            "view_snapshot_ms "
                             "placeholders\n");
     }
 
@@ -365,12 +392,17 @@ main (int   argc,
   printf ("longest frame               %.1f ms (frame %u; target: no frame over 50 ms)\n",
           bench.longest_frame / 1000.0, bench.longest_frame_index);
   printf ("  its phases                 %.1f ms update+layout, %.1f ms paint (snapshot, GSK "
-          "render, swap); %.1f ms of main-thread CPU\n",
+          "render, swap), %.1f ms after paint (GDK's frame sync with the X server)\n",
           bench.longest_layout / 1000.0, bench.longest_paint / 1000.0,
-          bench.longest_frame_cpu / 1000.0);
+          (bench.longest_frame - bench.longest_layout - bench.longest_paint) / 1000.0);
+  printf ("  its main thread             %.1f ms on a processor, %.1f ms waiting for one "
+          "(run queue), the rest asleep\n", bench.longest_frame_cpu / 1000.0,
+          bench.longest_frame_wait / 1000.0);
   printf ("longest frame, CPU time     %.1f ms (frame %u; the main thread's own CPU time)\n",
           bench.longest_cpu / 1000.0, bench.longest_cpu_index);
   printf ("frames over 16 / 50 ms CPU  %u / %u\n", bench.cpu_over_16ms, bench.cpu_over_50ms);
+  printf ("main thread's run-queue wait %.1f s over the scroll (other threads and processes "
+          "holding the processors)\n", bench.total_wait / 1e6);
   printf ("longest page-view snapshot  %.1f ms (the view's own work in a frame)\n",
           bench.longest_snapshot / 1000.0);
   printf ("frames over 16 ms / 50 ms   %u / %u\n", bench.frames_over_16ms,
