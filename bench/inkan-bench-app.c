@@ -251,8 +251,8 @@ frame_end (GdkFrameClock *clock,
       bench->frames++;
       bench->total_wait += wait;
       if (bench->log != NULL)
-        fprintf (bench->log, "%u %.2f %.2f %.2f %.2f %.2f %.2f %u\n", bench->frames,
-                 duration / 1000.0, cpu / 1000.0, wait / 1000.0, layout / 1000.0, paint / 1000.0,
+        fprintf (bench->log, "%u %.6f %.2f %.2f %.2f %.2f %.2f %.2f %u\n", bench->frames,
+                 bench->frame_start / 1e6, duration / 1000.0, cpu / 1000.0, wait / 1000.0, layout / 1000.0, paint / 1000.0,
                  snapshot_us / 1000.0, placeholders);
       if (cpu > bench->longest_cpu)
         {
@@ -359,7 +359,7 @@ main (int   argc,
     {
       bench.log = fopen (g_getenv ("INKAN_BENCH_LOG"), "w");
       if (bench.log != NULL)
-        fprintf (bench.log, "# frame wall_ms cpu_ms runqueue_wait_ms layout_ms paint_ms "
+        fprintf (bench.log, "# frame start_s wall_ms cpu_ms runqueue_wait_ms layout_ms paint_ms "
                             "view_snapshot_ms "
                             "placeholders\n");
     }
