@@ -794,10 +794,10 @@ append_detail (InkanPageView         *self,
   /* On whole device pixels, so the detail's pixels are the screen's. */
   inkan_renderer_append (GTK_WIDGET (self), snapshot, detail->texture,
                          &GRAPHENE_RECT_INIT (
-                                 round (rect->origin.x * factor + detail->region.x) / factor,
-                                 round (rect->origin.y * factor + detail->region.y) / factor,
-                                 (double) detail->region.width / factor,
-                                 (double) detail->region.height / factor));
+                           round (rect->origin.x * factor + detail->region.x) / factor,
+                           round (rect->origin.y * factor + detail->region.y) / factor,
+                           (double) detail->region.width / factor,
+                           (double) detail->region.height / factor));
 }
 
 /* Forgets the details of pages out of [first, last]. */

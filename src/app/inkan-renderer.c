@@ -643,7 +643,7 @@ inkan_renderer_choose_gsk_renderer (GdkDisplay *display)
   /* On software OpenGL, GTK's GL renderer redraws the window through Mesa's rasterizer on
    * every frame: about 50 ms of processor time a frame while scrolling (measured by bench/app
    * under Xvfb), where the cairo renderer takes 5 ms; it also keeps a second copy of every
-   * page texture and 100 MB of shader compiler state. GSK's renderer for a window is chosen
+   * page texture and starts with ~115 MB more resident. GSK's renderer for a window is chosen
    * when it is realized: the display's "gsk-renderer" comes first. */
   if (gl_is_software (display))
     g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
