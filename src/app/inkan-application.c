@@ -6,6 +6,7 @@
 
 #include "inkan-application.h"
 #include "inkan-preferences-window.h"
+#include "inkan-renderer.h"
 #include "inkan-store.h"
 #include "inkan-window.h"
 
@@ -290,6 +291,7 @@ inkan_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (inkan_application_parent_class)->startup (application);
 
+  inkan_renderer_choose_gsk_renderer (gdk_display_get_default ());
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)

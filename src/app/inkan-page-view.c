@@ -792,12 +792,12 @@ append_detail (InkanPageView         *self,
   if (detail->texture == NULL || detail->width != width)
     return;
   /* On whole device pixels, so the detail's pixels are the screen's. */
-  gtk_snapshot_append_texture (snapshot, detail->texture,
-                               &GRAPHENE_RECT_INIT (
-                                 round (rect->origin.x * factor + detail->region.x) / factor,
-                                 round (rect->origin.y * factor + detail->region.y) / factor,
-                                 (double) detail->region.width / factor,
-                                 (double) detail->region.height / factor));
+  inkan_renderer_append (GTK_WIDGET (self), snapshot, detail->texture,
+                         &GRAPHENE_RECT_INIT (
+                           round (rect->origin.x * factor + detail->region.x) / factor,
+                           round (rect->origin.y * factor + detail->region.y) / factor,
+                           (double) detail->region.width / factor,
+                           (double) detail->region.height / factor));
 }
 
 /* Forgets the details of pages out of [first, last]. */
@@ -860,7 +860,7 @@ inkan_page_view_snapshot (GtkWidget   *widget,
       texture = inkan_renderer_lookup (renderer, self->document, page, width);
       if (texture != NULL)
         {
-          gtk_snapshot_append_texture (snapshot, texture, &rect);
+          inkan_renderer_append (widget, snapshot, texture, &rect);
           self->drawn_textures++;
         }
       else
@@ -869,7 +869,7 @@ inkan_page_view_snapshot (GtkWidget   *widget,
           gtk_snapshot_append_color (snapshot, &white, &rect);
           texture = inkan_renderer_lookup_any (renderer, self->document, page);
           if (texture != NULL)
-            gtk_snapshot_append_texture (snapshot, texture, &rect);
+            inkan_renderer_append (widget, snapshot, texture, &rect);
           self->drawn_placeholders++;
           want_page (self, page, INKAN_RENDER_PRIORITY_VISIBLE);
         }

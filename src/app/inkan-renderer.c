@@ -2,7 +2,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <epoxy/gl.h>
 #include <math.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -244,6 +246,12 @@ free_pixels (gpointer data)
   cairo_surface_destroy (data);
 }
 
+static GQuark
+surface_quark (void)
+{
+  return g_quark_from_static_string ("inkan-renderer-surface");
+}
+
 /* Renders the part `region` of the page drawn width × height pixels. */
 static GdkTexture *
 render_page (InkanDocument               *document,
@@ -291,6 +299,9 @@ render_page (InkanDocument               *document,
   texture = gdk_memory_texture_new (region->width, region->height, GDK_MEMORY_DEFAULT, bytes,
                                     cairo_image_surface_get_stride (surface));
   g_bytes_unref (bytes);
+  /* The same pixels as a cairo surface, for GTK's cairo renderer (inkan_renderer_append). */
+  g_object_set_qdata_full (G_OBJECT (texture), surface_quark (), cairo_surface_reference (surface),
+                           (GDestroyNotify) cairo_surface_destroy);
   return texture;
 }
 
@@ -561,4 +572,79 @@ inkan_renderer_get_cached_bytes (InkanRenderer *self)
 {
   g_return_val_if_fail (INKAN_IS_RENDERER (self), 0);
   return self->bytes;
+}
+
+void
+inkan_renderer_append (GtkWidget             *widget,
+                       GtkSnapshot           *snapshot,
+                       GdkTexture            *texture,
+                       const graphene_rect_t *bounds)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  cairo_surface_t *surface = g_object_get_qdata (G_OBJECT (texture), surface_quark ());
+  cairo_pattern_t *pattern;
+  cairo_matrix_t matrix;
+  cairo_t *cr;
+
+  /* GTK 4.8's cairo renderer draws a texture node by converting every pixel of the texture to
+   * floating point and back, on every frame (gdk_memory_convert): 20 ms a frame for two pages.
+   * A cairo node paints the surface the pixels are already in. The GL renderer keeps the
+   * texture node: it uploads a texture once, where a cairo node would be uploaded every frame. */
+  if (surface == NULL || native == NULL
+      || !GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native)))
+    {
+      gtk_snapshot_append_texture (snapshot, texture, bounds);
+      return;
+    }
+  cr = gtk_snapshot_append_cairo (snapshot, bounds);
+  /* As GSK's texture node: the texture stretched over the bounds, its edges padded. */
+  pattern = cairo_pattern_create_for_surface (surface);
+  cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+  cairo_matrix_init_scale (&matrix, gdk_texture_get_width (texture) / bounds->size.width,
+                           gdk_texture_get_height (texture) / bounds->size.height);
+  cairo_matrix_translate (&matrix, -bounds->origin.x, -bounds->origin.y);
+  cairo_pattern_set_matrix (pattern, &matrix);
+  cairo_set_source (cr, pattern);
+  cairo_pattern_destroy (pattern);
+  cairo_rectangle (cr, bounds->origin.x, bounds->origin.y, bounds->size.width,
+                   bounds->size.height);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+/* Whether the display's OpenGL draws on the processor (Mesa's llvmpipe and softpipe). */
+static gboolean
+gl_is_software (GdkDisplay *display)
+{
+  g_autoptr (GdkGLContext) context = NULL;
+  const char *name;
+  gboolean software;
+
+  context = gdk_display_create_gl_context (display, NULL);
+  if (context == NULL || !gdk_gl_context_realize (context, NULL))
+    return FALSE;
+  gdk_gl_context_make_current (context);
+  name = (const char *) glGetString (GL_RENDERER);
+  software = name != NULL
+             && (strstr (name, "llvmpipe") != NULL || strstr (name, "softpipe") != NULL
+                 || strstr (name, "Software Rasterizer") != NULL);
+  gdk_gl_context_clear_current ();
+  return software;
+}
+
+void
+inkan_renderer_choose_gsk_renderer (GdkDisplay *display)
+{
+  g_return_if_fail (GDK_IS_DISPLAY (display));
+
+  /* The user's choice stands. */
+  if (g_getenv ("GSK_RENDERER") != NULL)
+    return;
+  /* On software OpenGL, GTK's GL renderer redraws the window through Mesa's rasterizer on
+   * every frame: about 50 ms of processor time a frame while scrolling (measured by bench/app
+   * under Xvfb), where the cairo renderer takes 5 ms; it also keeps a second copy of every
+   * page texture and starts with ~115 MB more resident. GSK's renderer for a window is chosen
+   * when it is realized: the display's "gsk-renderer" comes first. */
+  if (gl_is_software (display))
+    g_object_set_data (G_OBJECT (display), "gsk-renderer", (gpointer) "cairo");
 }

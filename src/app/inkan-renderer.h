@@ -69,6 +69,17 @@ void            inkan_renderer_set_budget  (InkanRenderer *self,
                                             gsize          bytes);
 gsize           inkan_renderer_get_budget  (InkanRenderer *self);
 gsize           inkan_renderer_get_cached_bytes (InkanRenderer *self);
+
+/* Draws a texture this renderer made over `bounds`, the fastest way for `widget`'s GSK renderer. */
+void            inkan_renderer_append      (GtkWidget             *widget,
+                                            GtkSnapshot           *snapshot,
+                                            GdkTexture            *texture,
+                                            const graphene_rect_t *bounds);
+
+/* Makes windows on `display` use GSK's cairo renderer when OpenGL is software (and GSK_RENDERER
+ * is not set). Call before the first window is realized. */
+void            inkan_renderer_choose_gsk_renderer (GdkDisplay *display);
+
 /* The largest texture the renderer makes, in pixels: larger requests are scaled down to it
  * (and drawn magnified). Callers clamp a size before looking it up. */
 #define INKAN_RENDERER_MAX_PIXELS (3000 * 3000)

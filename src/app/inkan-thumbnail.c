@@ -87,9 +87,9 @@ inkan_thumbnail_snapshot (GtkWidget   *widget,
       /* The texture keeps the page's aspect; a tall page's is cut at the bottom. */
       inkan_document_get_page_size (self->document, self->page, &w, &h);
       gtk_snapshot_push_clip (snapshot, &rect);
-      gtk_snapshot_append_texture (snapshot, texture,
-                                   &GRAPHENE_RECT_INIT (0, 0, INKAN_THUMBNAIL_WIDTH,
-                                                        INKAN_THUMBNAIL_WIDTH * h / w));
+      inkan_renderer_append (widget, snapshot, texture,
+                             &GRAPHENE_RECT_INIT (0, 0, INKAN_THUMBNAIL_WIDTH,
+                                                  INKAN_THUMBNAIL_WIDTH * h / w));
       gtk_snapshot_pop (snapshot);
     }
   if ((texture == NULL || gdk_texture_get_width (texture) != width) && self->job == NULL)

@@ -321,6 +321,10 @@ inkan_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   unbind_view (self);
   g_signal_handlers_disconnect_by_func (gtk_recent_manager_get_default (), recent_changed, self);
+  /* The Requests view may still notify its count (a reload finishing) once the template has
+   * cleared self->requests_view. */
+  if (self->requests_view != NULL)
+    g_signal_handlers_disconnect_by_func (self->requests_view, requests_count_changed, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), INKAN_TYPE_WINDOW);
 
   G_OBJECT_CLASS (inkan_window_parent_class)->dispose (object);
