@@ -110,8 +110,9 @@ typedef struct
   guint visits;
   guint ticks;              /* objects read, for giving back the file's pages */
   /* The walk's own copy of the object graph, freed once the graph is built: each object is
-   * read from qpdf once and then dropped from the reading (replaced by null), so the reading
-   * does not hold the whole document; a role the object gains later follows its edges. */
+   * read from qpdf once and then dropped from the reading (replaced by a small stand-in), so
+   * the reading does not hold the whole document; a role the object gains later follows its
+   * recorded edges. */
   gboolean drop;
   GHashTable *keep;         /* ids never dropped: object streams */
   GArray *edges;            /* Edge */
@@ -119,7 +120,7 @@ typedef struct
   GArray *records;          /* Record */
   GHashTable *recorded;     /* id → index in records + 1 */
   GArray *scratch;          /* Edge, a stack while a container's edges are collected */
-  GHashTable *dropped;      /* id → generation + 1, of structural objects dropped */
+  GHashTable *dropped;      /* id → generation + 1, dropped while the structure is walked */
   GArray *busy;             /* ids the structural walk is inside: not dropped yet */
   GArray *later;            /* Edge: the form's objects, dropped once the pages are walked */
   gboolean placing;         /* the structural walk is under way: `dropped` is kept */
