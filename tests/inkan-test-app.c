@@ -118,22 +118,30 @@ snapshot_widget (GtkWidget *widget,
   return gtk_snapshot_free_to_node (snapshot);
 }
 
-char *
-inkan_test_app_screenshot (GtkWidget  *widget,
-                           const char *name)
+/* build/tests/screenshots/NAME.png, its folder made. */
+static char *
+screenshot_path (const char *name)
 {
   g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
                                              ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                            "screenshots", NULL);
   g_autofree char *file = g_strconcat (name, ".png", NULL);
-  char *path = g_build_filename (dir, file, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return g_build_filename (dir, file, NULL);
+}
+
+char *
+inkan_test_app_screenshot (GtkWidget  *widget,
+                           const char *name)
+{
+  char *path = screenshot_path (name);
   g_autoptr (GskRenderNode) node = NULL;
   g_autoptr (GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   int width = 0, height = 0;
   GStatBuf st;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   /* A widget has no render node before it has been drawn once since its last change: under
    * load the frame that draws it may not have come yet. Wait for drawn frames, not time. */
   for (guint attempt = 0; attempt < 20 && node == NULL; attempt++)
@@ -153,5 +161,30 @@ inkan_test_app_screenshot (GtkWidget  *widget,
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 0);
   g_test_message ("screenshot: %s", path);
+  return path;
+}
+
+char *
+inkan_test_app_screenshot_screen (GtkWidget  *widget,
+                                  const char *name)
+{
+  char *path = screenshot_path (name);
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+  g_autofree char *err = NULL;
+  int status = -1;
+  GStatBuf st;
+
+  /* What is on screen is what the X server has been sent: let the last frames reach it. */
+  inkan_test_app_wait_frames (widget, 2);
+  gdk_display_sync (gtk_widget_get_display (widget));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH
+                                 | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status,
+                               NULL));
+  if (status != 0)
+    g_test_message ("import: %s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);
+  g_test_message ("screenshot of the screen: %s", path);
   return path;
 }

@@ -42,4 +42,10 @@ InkanDocumentView *inkan_test_app_open       (InkanWindow *window,
 char             *inkan_test_app_screenshot (GtkWidget  *widget,
                                              const char *name);
 
+/* The whole X display as it is now (windows over windows: a dialog over its parent), taken by
+ * ImageMagick's `import -window root`, to $G_TEST_BUILDDIR/screenshots/<name>.png; returns the
+ * path. */
+char             *inkan_test_app_screenshot_screen (GtkWidget  *widget,
+                                                    const char *name);
+
 G_END_DECLS

@@ -71,11 +71,14 @@ inkan_test_store_make (const char *name)
   g_assert_cmpint (inkan_test_store_cli (db, NULL, NULL, "admin", "seal", "create", "Official",
                                          "--kind", "official", "--image", pki->seal_png, "--cert",
                                          pki->second_cert_url, "--key", pki->second_key_url,
-                                         "--approval", "none", NULL), ==, 0);
+                                         "--approval", "none", "--pin-file", pki->pin_file, NULL),
+                   ==, 0);
   g_assert_cmpint (inkan_test_store_cli (db, NULL, NULL, "admin", "seal", "create", "Contract",
                                          "--kind", "contract", "--image", pki->seal_png, "--cert",
                                          pki->second_cert_url, "--key", pki->second_key_url,
-                                         "--approval", "approver", NULL), ==, 0);
+                                         "--approval", "approver", "--pin-file", pki->pin_file,
+                                         NULL),
+                   ==, 0);
   g_assert_cmpint (inkan_test_store_cli (db, NULL, NULL, "admin", "grant", "add", "Official",
                                          "--user", "clerk", NULL), ==, 0);
   g_assert_cmpint (inkan_test_store_cli (db, NULL, NULL, "admin", "grant", "add", "Contract",

@@ -3,6 +3,7 @@
 #include "inkan-test-util.h"
 
 #include <errno.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -614,4 +615,74 @@ inkan_test_corpus_pdf (const char *name)
   g_autofree char *relative = g_build_filename ("pyhanko", "pdf", name, NULL);
 
   return inkan_test_corpus (relative);
+}
+
+static gboolean
+is_seal_red (const guint8 *p)
+{
+  return p[0] > 150 && p[1] < 110 && p[2] < 110;
+}
+
+void
+inkan_test_count_red_at_right_edge (const char *pdf, guint page, guint strip, guint *in_strip,
+                                    guint *elsewhere)
+{
+  g_autofree guint8 *rgb = NULL;
+  guint width, height, x, y;
+
+  rgb = inkan_test_render_page (pdf, page, 144, &width, &height);
+  *in_strip = *elsewhere = 0;
+  for (y = 0; y < height; y++)
+    for (x = 0; x < width; x++)
+      if (is_seal_red (rgb + 3 * ((gsize) y * width + x)))
+        {
+          if (x + strip >= width)
+            (*in_strip)++;
+          else
+            (*elsewhere)++;
+        }
+}
+
+char *
+inkan_test_pin (const char *label, InkanPinFlags flags, gpointer pki)
+{
+  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (((InkanTestPki *) pki)->pin);
+}
+
+InkanSigner *
+inkan_test_open_signer (const char *key_url, const char *cert)
+{
+  g_autoptr (GError) error = NULL;
+  InkanSigner *signer =
+    inkan_signer_open (key_url, cert, inkan_test_pin, inkan_test_pki_get (), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (signer);
+  return signer;
+}
+
+guint16
+inkan_test_free_port (void)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+char *
+inkan_test_root_key (void)
+{
+  g_autofree char *dir = g_path_get_dirname (inkan_test_pki_get ()->root_pem);
+
+  return g_build_filename (dir, "root-key.pem", NULL);
 }

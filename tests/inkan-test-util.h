@@ -4,6 +4,8 @@
 
 #include <glib.h>
 
+#include "inkan-token.h"
+
 G_BEGIN_DECLS
 
 /* What build-aux/inkan-demo-pki.sh made in a fresh directory. All strings owned by the struct. */
@@ -60,5 +62,24 @@ void  inkan_test_judge_openssl (const char *pdf, guint index);
  * (width*height*3). */
 guint8 *inkan_test_render_page (const char *pdf, guint page, guint dpi, guint *width,
                                 guint *height);
+
+/* Renders `page` (1-based) of `pdf` at 144 dpi and counts the seal-red pixels in the strip of
+ * `strip` pixels at the right edge (where a riding seal's slice goes), and anywhere else. */
+void inkan_test_count_red_at_right_edge (const char *pdf, guint page, guint strip,
+                                         guint *in_strip, guint *elsewhere);
+
+/* An InkanPinFunc that gives the test PKI's PIN (`pki`, an InkanTestPki) once, and nothing on a
+ * retry (a refused PIN is not sent again). */
+char *inkan_test_pin (const char *label, InkanPinFlags flags, gpointer pki);
+
+/* The key at `key_url` of the test token (with `cert`, or NULL: the certificate beside it),
+ * opened with the test PIN; asserts that it opens. */
+InkanSigner *inkan_test_open_signer (const char *key_url, const char *cert);
+
+/* A TCP port on the loopback address that nobody listens on now. */
+guint16 inkan_test_free_port (void);
+
+/* The test PKI's root CA private key (PEM), for tests that issue certificates or responses. */
+char *inkan_test_root_key (void);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
 #include <math.h>
 #include <string.h>
 
@@ -778,6 +779,87 @@ find_chooser (void)
   return NULL;
 }
 
+/* The seal bar's Riding Seal toggle: ticked with a seal placed on a four-page document, the seal
+ * goes in slices at the right edge of every page, one signature the judges accept. */
+static void
+test_riding (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *source = inkan_test_make_pdf ("pages:4");
+  g_autofree char *pdf = sample_copy (source, "riding.pdf");
+  g_autofree char *sha = sha256_of (pdf);
+  g_autofree char *shot = NULL;
+  g_autofree char *out_path = NULL;
+  InkanDocumentView *view = open_and_wait (fixture, pdf);
+  InkanPageView *page_view = inkan_document_view_get_page_view (view);
+  GtkCheckButton *riding = inkan_document_view_get_riding_check (view);
+  InkanSealOverlay *overlay;
+  InkanSealFlow *flow;
+  g_autoptr (InkanTrust) trust = inkan_trust_new ();
+  g_autoptr (InkanReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  InkanVerifyOptions options = { 0 };
+  const InkanSignatureReport *sig;
+  graphene_rect_t page_rect;
+  InkanRect rect;
+  int n_pages = inkan_document_get_n_pages (inkan_document_view_get_document (view));
+  guint strip;
+
+  g_assert_cmpint (n_pages, ==, 4);
+  g_assert_false (gtk_check_button_get_active (riding));
+  inkan_page_view_get_page_rect (page_view, 0, &page_rect);
+  g_assert_true (drag_and_drop (view, "Official", page_rect.origin.x + page_rect.size.width * 0.5,
+                                MIN (page_rect.origin.y + page_rect.size.height * 0.3,
+                                     gtk_widget_get_height (GTK_WIDGET (page_view)) * 0.6)));
+  overlay = inkan_document_view_get_placed_seal (view);
+  g_assert_nonnull (overlay);
+  inkan_seal_overlay_get_rect (overlay, &rect);
+  /* The toggle is in the seal bar once a seal is placed, and ticks as a click would. */
+  inkan_test_app_wait_until (gtk_widget_get_mapped (GTK_WIDGET (riding)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (riding)));
+  g_assert_null (strstr (inkan_document_view_get_seal_bar_text (view), "right edge"));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (riding)));
+  g_assert_true (gtk_check_button_get_active (riding));
+  /* The seal bar says where a riding seal goes: the placement gives only its size and height. */
+  g_assert_nonnull (strstr (inkan_document_view_get_seal_bar_text (view), "right edge"));
+  inkan_test_app_wait_frames (GTK_WIDGET (page_view), 2);
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-riding-ticked");
+
+  flow = g_object_ref (apply_with_pin (fixture, view, inkan_test_pki_get ()->pin, NULL));
+  wait_flow (flow, INKAN_SEAL_FLOW_DONE);
+  /* The core verifier (TOTAL_PASSED), qpdf --check and pdfsig ("Signature is Valid"). */
+  assert_sealed (flow, pdf, sha);
+  out_path = g_file_get_path (inkan_seal_flow_get_output (flow));
+  g_object_unref (flow);
+
+  g_assert_true (inkan_trust_add_file (trust, inkan_test_pki_get ()->root_pem, &error));
+  g_assert_no_error (error);
+  options.trust = trust;
+  report = inkan_verify_file (out_path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->signatures->len, ==, 1);
+  sig = report->signatures->pdata[0];
+  g_assert_cmpuint (sig->riding_pages, ==, (guint) n_pages);
+
+  /* Every page shows its slice at the right edge and no red anywhere else the original had
+   * none: the placed seal's own spot stays clean. Slices are the seal's width over the pages,
+   * at 144 dpi, and a few pixels of anti-aliasing. */
+  strip = (guint) ceil (rect.width / n_pages * 2.0) + 3;
+  for (int page = 1; page <= n_pages; page++)
+    {
+      guint in_strip, elsewhere, before_strip, before_elsewhere;
+
+      inkan_test_count_red_at_right_edge (pdf, (guint) page, strip, &before_strip,
+                                          &before_elsewhere);
+      inkan_test_count_red_at_right_edge (out_path, (guint) page, strip, &in_strip, &elsewhere);
+      g_test_message ("page %d: %u red pixels at the edge (%u before), %u elsewhere (%u before)",
+                      page, in_strip, before_strip, elsewhere, before_elsewhere);
+      g_assert_cmpuint (before_strip, ==, 0);
+      g_assert_cmpuint (in_strip, >, 200);
+      g_assert_cmpuint (elsewhere, ==, before_elsewhere);
+    }
+}
+
 /* Another user: the palette follows, with the policy's sentence; back to the clerk through the
  * user chooser. */
 static void
@@ -831,6 +913,85 @@ test_user_change (Fixture       *fixture,
                                   == INKAN_AVAILABILITY_USABLE);
 }
 
+static gboolean
+has_mapped_child_with_class (GtkWidget *widget, const char *css_class)
+{
+  GtkWidget *child;
+
+  if (gtk_widget_has_css_class (widget, css_class) && gtk_widget_get_mapped (widget))
+    return TRUE;
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_mapped_child_with_class (child, css_class))
+      return TRUE;
+  return FALSE;
+}
+
+/* A seal with no seal record (as one migrated from a store of version 2 stays until rebound):
+ * its palette row says "Not bound" and its tooltip says what that means and what to do; a bound
+ * seal's row says nothing of the kind. Runs last: it adds a seal to the shared store. */
+static void
+test_unbound_seal (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *source = inkan_test_make_pdf ("one-page");
+  g_autofree char *pdf = sample_copy (source, "unbound.pdf");
+  g_autofree char *shot = NULL, *pem = NULL, *png = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanStore) store = inkan_store_open (store_path, &error);
+  g_autoptr (InkanUser) admin = NULL;
+  g_autoptr (InkanAuditContext) audit = inkan_audit_context_new_local ();
+  g_autoptr (GPtrArray) chain = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (InkanSeal) created = NULL;
+  InkanSeal seal = { 0 };
+  gnutls_datum_t in, der = { NULL, 0 };
+  gsize pem_len = 0, png_len = 0;
+  InkanDocumentView *view;
+  InkanSealPalette *palette;
+  InkanSealItem *legacy, *official;
+  GtkWidget *row;
+
+  g_assert_no_error (error);
+  admin = inkan_store_get_user (store, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (pki->second_pem, &pem, &pem_len, NULL));
+  in = (gnutls_datum_t){ (unsigned char *) pem, (unsigned int) pem_len };
+  g_assert_cmpint (gnutls_pem_base64_decode2 ("CERTIFICATE", &in, &der), ==, 0);
+  g_assert_true (g_file_get_contents (pki->seal_png, &png, &png_len, NULL));
+  g_assert_true (inkan_seal_kind_from_string ("official", &seal.kind));
+  seal.name = "Legacy";
+  seal.image_png = g_bytes_new_take (g_steal_pointer (&png), png_len);
+  seal.cert_der = g_bytes_new (der.data, der.size);
+  seal.key_url = pki->second_key_url;
+  seal.approval_chain = chain;
+  gnutls_free (der.data);
+  created = inkan_store_create_seal (store, audit, admin, &seal, now, &error);
+  g_bytes_unref (seal.image_png);
+  g_bytes_unref (seal.cert_der);
+  g_assert_no_error (error);
+  g_assert_null (created->record);
+  g_assert_cmpint (inkan_test_store_cli (store_path, NULL, NULL, "admin", "grant", "add",
+                                         "Legacy", "--user", "clerk", NULL), ==, 0);
+
+  view = open_and_wait (fixture, pdf);
+  palette = inkan_document_view_get_palette (view);
+  legacy = inkan_seal_palette_find_item (palette, "Legacy");
+  official = inkan_seal_palette_find_item (palette, "Official");
+  g_assert_nonnull (legacy);
+  g_assert_false (inkan_seal_item_is_bound (legacy));
+  g_assert_true (inkan_seal_item_is_bound (official));
+  row = inkan_seal_palette_get_row (palette, legacy);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "no seal record"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row), "seal rebind"));
+  inkan_test_app_wait_until (gtk_widget_get_mapped (row));
+  g_assert_true (has_mapped_child_with_class (row, "inkan-seal-unbound"));
+  g_assert_false (has_mapped_child_with_class (inkan_seal_palette_get_row (palette, official),
+                                               "inkan-seal-unbound"));
+  shot = inkan_test_app_screenshot (GTK_WIDGET (fixture->window), "stamp-unbound-seal");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -859,7 +1020,9 @@ main (int   argc,
   ADD ("keyboard-only", test_keyboard_only);
   ADD ("request-approval", test_request_approval);
   ADD ("user-change", test_user_change);
+  ADD ("riding-seal", test_riding);
   ADD ("mouse-and-refusal", test_mouse_and_refusal);
+  ADD ("unbound-seal", test_unbound_seal);
 #undef ADD
 
   return g_test_run ();

@@ -16,26 +16,6 @@
 
 /* ---- helpers ---- */
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  InkanTestPki *pki = data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
-static InkanSigner *
-open_signer (const char *key_url)
-{
-  InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (GError) error = NULL;
-  InkanSigner *signer = inkan_signer_open (key_url, NULL, test_pin, pki, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (signer);
-  return signer;
-}
-
 /* The signers live as long as the process: opening a token key costs a login. */
 static InkanSigner *
 clerk (void)
@@ -43,7 +23,7 @@ clerk (void)
   static InkanSigner *signer;
 
   if (signer == NULL)
-    signer = open_signer (inkan_test_pki_get ()->clerk_key_url);
+    signer = inkan_test_open_signer (inkan_test_pki_get ()->clerk_key_url, NULL);
   return signer;
 }
 
@@ -53,7 +33,7 @@ manager (void)
   static InkanSigner *signer;
 
   if (signer == NULL)
-    signer = open_signer (inkan_test_pki_get ()->manager_key_url);
+    signer = inkan_test_open_signer (inkan_test_pki_get ()->manager_key_url, NULL);
   return signer;
 }
 
@@ -63,7 +43,7 @@ second (void)
   static InkanSigner *signer;
 
   if (signer == NULL)
-    signer = open_signer (inkan_test_pki_get ()->second_key_url);
+    signer = inkan_test_open_signer (inkan_test_pki_get ()->second_key_url, NULL);
   return signer;
 }
 

@@ -15,47 +15,12 @@
 
 static guint16 ocsp_port;
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer user_data)
-{
-  InkanTestPki *pki = user_data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
-static char *
-root_key (void)
-{
-  g_autofree char *dir = g_path_get_dirname (inkan_test_pki_get ()->root_pem);
-
-  return g_build_filename (dir, "root-key.pem", NULL);
-}
-
-/* A port nobody listens on now, for the responder the certificates name. */
-static guint16
-free_port (void)
-{
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* A certificate for the token key of `key_pem`'s certificate, naming the test's responder. */
 static char *
 issue_with (const char *name, const char *key_pem, const char *cn, const char *serial,
             const char *status_line)
 {
-  g_autofree char *root_key_path = root_key ();
+  g_autofree char *root_key_path = inkan_test_root_key ();
   g_autofree char *pub_name = g_strconcat (name, ".pub", NULL);
   g_autofree char *tmpl_name = g_strconcat (name, ".tmpl", NULL);
   g_autofree char *pem_name = g_strconcat (name, ".pem", NULL);
@@ -127,7 +92,7 @@ ocsp_pki (void)
       g_autofree char *index = NULL;
       g_autofree char *attr = NULL;
 
-      ocsp_port = free_port ();
+      ocsp_port = inkan_test_free_port ();
       pki = g_new0 (OcspPki, 1);
       pki->good = issue ("ocsp-good", test->clerk_pem, "OCSP Good (Clerk)", "0x7201");
       pki->revoked = issue ("ocsp-revoked", test->manager_pem, "OCSP Revoked (Manager)",
@@ -165,7 +130,7 @@ static GPid
 responder_start (void)
 {
   OcspPki *pki = ocsp_pki ();
-  g_autofree char *key = root_key ();
+  g_autofree char *key = inkan_test_root_key ();
   /* OpenSSL 3.0's -port takes a number only (it listens on every interface; the certificates
    * send clients to 127.0.0.1). */
   g_autofree char *port = g_strdup_printf ("%u", ocsp_port);
@@ -219,7 +184,7 @@ seal (const char *name, const char *key_url, const char *cert, gboolean timestam
 {
   InkanTestPki *pki = inkan_test_pki_get ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, cert, test_pin, pki, &error);
+  g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, cert, inkan_test_pin, pki, &error);
   g_autoptr (InkanTsa) tsa = NULL;
   g_autofree char *input = inkan_test_make_pdf ("one-page");
   InkanTestTsa *server = NULL;
@@ -487,7 +452,7 @@ test_crl (void)
   g_autofree char *number = inkan_test_tmp_path ("crl-number");
   g_autofree char *config = inkan_test_tmp_path ("crl-ca.cnf");
   g_autofree char *crl = inkan_test_tmp_path ("root.crl");
-  g_autofree char *key = root_key ();
+  g_autofree char *key = inkan_test_root_key ();
   g_autofree char *text = NULL, *crl_pem = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) revoked_at = g_date_time_add_minutes (now, -30);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "inkan-pdf-private.h"
 #include "inkan-test-corpus.h"
+#include "inkan-test-incr.h"
 #include "inkan-test-pdfgen.h"
 #include "inkan-test-util.h"
 
@@ -141,6 +142,67 @@ test_open_many_objects (void)
   g_test_message ("%s", error != NULL ? error->message : "opened");
   g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
   g_assert_null (broken);
+}
+
+/* The page tree is read from the objects the strict walk noted, with qpdf's own rules (its
+ * warnings are damage): each fault refused, a sound tree with an intermediate node accepted. */
+static void
+test_open_page_tree (void)
+{
+  g_autofree char *base = inkan_test_write_pdf ("tree.pdf", "", FALSE);
+  static const struct
+  {
+    const char *pages;  /* object 2 */
+    const char *extra;  /* object 5 */
+    gboolean damaged;
+    guint n_pages;
+  } cases[] = {
+    { "<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [3 0 R 9 0 R] /Count 2 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids 3 0 R /Count 1 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [<< /Type /Page >>] /Count 1 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [5 0 R] /Count 1 >>", "<< /Kids [3 0 R] /Count 1 >>", TRUE, 0 },
+    { "<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+      "<< /Type /Pages /Kids [5 0 R] /Count 1 >>", TRUE, 0 },
+    { "<< /Type /Pages /Kids [] /Count 0 >>", NULL, TRUE, 0 },
+    { "<< /Type /Pages /Kids [5 0 R 3 0 R] /Count 2 >>",
+      "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << >> >>", FALSE, 2 },
+    { "<< /Type /Pages /Kids [6 0 R 3 0 R] /Count 2 >>",
+      "<< /Type /Page /Parent 6 0 R /Contents 4 0 R /Resources << >> >>", FALSE, 2 },
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("tree-%u.pdf", i);
+      g_autofree char *path = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (InkanPdf) pdf = NULL;
+      InkanTestIncrEntry entries[3] = { { 2, cases[i].pages, FALSE, 0 } };
+      guint n = 1;
+
+      if (cases[i].extra != NULL)
+        entries[n++] = (InkanTestIncrEntry){ 5, cases[i].extra, FALSE, 0 };
+      /* The last case puts page 5 under an intermediate node, object 6. */
+      if (i == G_N_ELEMENTS (cases) - 1)
+        entries[n++] = (InkanTestIncrEntry){ 6, "<< /Type /Pages /Parent 2 0 R /Kids [5 0 R] "
+                                                "/Count 1 >>", FALSE, 0 };
+      path = inkan_test_incr_append (base, name, entries, n);
+      pdf = inkan_pdf_open (path, &error);
+      g_test_message ("%s: %s", cases[i].pages, error != NULL ? error->message : "opened");
+      if (cases[i].damaged)
+        {
+          g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+          g_assert_null (pdf);
+        }
+      else
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (inkan_pdf_get_n_pages (pdf), ==, cases[i].n_pages);
+        }
+    }
 }
 
 static void
@@ -435,6 +497,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/pdf/open/missing", test_open_missing);
   g_test_add_func ("/inkan/pdf/open/xref-kind", test_open_xref_kind);
   g_test_add_func ("/inkan/pdf/open/many-objects", test_open_many_objects);
+  g_test_add_func ("/inkan/pdf/open/page-tree", test_open_page_tree);
   g_test_add_func ("/inkan/pdf/page/size", test_page_size);
   g_test_add_func ("/inkan/pdf/page/range", test_page_range);
   g_test_add_func ("/inkan/pdf/place/visible-to-user", test_visible_to_user);

@@ -28,40 +28,6 @@ typedef struct
   char *inter_index;
 } Pki;
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer user_data)
-{
-  InkanTestPki *pki = user_data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
-static char *
-root_key (void)
-{
-  g_autofree char *dir = g_path_get_dirname (inkan_test_pki_get ()->root_pem);
-
-  return g_build_filename (dir, "root-key.pem", NULL);
-}
-
-static guint16
-free_port (void)
-{
-  g_autoptr (GSocket) socket = NULL;
-  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 write_text (const char *path, const char *text)
 {
@@ -155,7 +121,7 @@ pki_get (void)
   if (pki == NULL)
     {
       InkanTestPki *test = inkan_test_pki_get ();
-      g_autofree char *rkey = root_key ();
+      g_autofree char *rkey = inkan_test_root_key ();
       g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
       g_autoptr (GDateTime) revoked_at = g_date_time_add_minutes (now, -30);
       g_autoptr (GDateTime) expiry = g_date_time_add_days (now, 365);
@@ -283,7 +249,7 @@ static Responders
 responders_start (const char *root_index)
 {
   Pki *pki = pki_get ();
-  g_autofree char *rkey = root_key ();
+  g_autofree char *rkey = inkan_test_root_key ();
   Responders r;
 
   r.root = responder_start (root_port, root_index, inkan_test_pki_get ()->root_pem, rkey);
@@ -307,7 +273,7 @@ seal (const char *name, const char *key_url, const char *chain)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, chain, test_pin, pki, &error);
+  g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, chain, inkan_test_pin, pki, &error);
   g_autoptr (InkanTsa) tsa = NULL;
   g_autofree char *input = inkan_test_make_pdf ("one-page");
   InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
@@ -638,10 +604,10 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
 
-  root_port = free_port ();
-  inter_port = free_port ();
+  root_port = inkan_test_free_port ();
+  inter_port = inkan_test_free_port ();
   while (inter_port == root_port)
-    inter_port = free_port ();
+    inter_port = inkan_test_free_port ();
   {
     g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", root_port);
     inkan_test_tsa_set_ocsp_url (url);

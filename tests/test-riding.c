@@ -13,14 +13,6 @@
 #define PAGE_ID(i) (3 + 2 * (i))
 #define CONTENT_ID(i) (4 + 2 * (i))
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  InkanTestPki *pki = data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
 static InkanSigner *
 clerk (void)
 {
@@ -31,7 +23,7 @@ clerk (void)
       InkanTestPki *pki = inkan_test_pki_get ();
       g_autoptr (GError) error = NULL;
 
-      signer = inkan_signer_open (pki->clerk_key_url, NULL, test_pin, pki, &error);
+      signer = inkan_signer_open (pki->clerk_key_url, NULL, inkan_test_pin, pki, &error);
       g_assert_no_error (error);
     }
   return signer;
@@ -138,33 +130,6 @@ has_finding (const InkanSignatureReport *sig, const char *code)
   return FALSE;
 }
 
-static gboolean
-is_red (const guint8 *p)
-{
-  return p[0] > 150 && p[1] < 110 && p[2] < 110;
-}
-
-/* Renders page `page` and counts red pixels in the strip of `strip` pixels at the right edge,
- * and anywhere else. */
-static void
-count_red (const char *pdf, guint page, guint strip, guint *in_strip, guint *elsewhere)
-{
-  g_autofree guint8 *rgb = NULL;
-  guint width, height, x, y;
-
-  rgb = inkan_test_render_page (pdf, page, 144, &width, &height);
-  *in_strip = *elsewhere = 0;
-  for (y = 0; y < height; y++)
-    for (x = 0; x < width; x++)
-      if (is_red (rgb + 3 * ((gsize) y * width + x)))
-        {
-          if (x + strip >= width)
-            (*in_strip)++;
-          else
-            (*elsewhere)++;
-        }
-}
-
 static char *
 seal_riding (const char *input, const char *name, const guint *pages, guint n_pages)
 {
@@ -205,7 +170,7 @@ test_twenty_pages (void)
     {
       guint in_strip, elsewhere;
 
-      count_red (output, page, strip, &in_strip, &elsewhere);
+      inkan_test_count_red_at_right_edge (output, page, strip, &in_strip, &elsewhere);
       g_test_message ("page %u: %u red pixels at the edge, %u elsewhere", page, in_strip,
                       elsewhere);
       g_assert_cmpuint (in_strip, >, 40);
@@ -239,7 +204,7 @@ test_chosen_pages (void)
       guint in_strip, elsewhere;
 
       /* 4 cm in 4 slices: 28 pt, 57 pixels. */
-      count_red (output, page, 60, &in_strip, &elsewhere);
+      inkan_test_count_red_at_right_edge (output, page, 60, &in_strip, &elsewhere);
       g_test_message ("page %u: %u red pixels at the edge, %u elsewhere", page, in_strip,
                       elsewhere);
       g_assert_cmpuint (elsewhere, ==, 0);

@@ -501,7 +501,8 @@ test_cli_create_with_drawn (void)
                         "--purpose", "财务专用章", "-o", png, NULL), ==, 0);
   g_assert_cmpint (inkan_test_store_cli (db, NULL, &err, "admin", "seal", "create", "Finance",
                                          "--kind", "finance", "--image", png, "--cert",
-                                         pki->second_pem, "--key", pki->second_key_url, NULL),
+                                         pki->second_pem, "--key", pki->second_key_url, "--pin-file",
+                                         pki->pin_file, NULL),
                    ==, 0);
   g_assert_cmpint (inkan_test_store_cli (db, &out, NULL, "admin", "seal", "list", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Finance\tfinance\tactive"));

@@ -102,6 +102,27 @@ has_finding (const InkanSignatureReport *sig, const char *code)
 
 static char *sealed_bound; /* the normal sealing, reused by the swap test */
 
+/* A seal is never created without its record: with no PIN to be had (no --pin-file, no
+ * terminal) `seal create` fails with the token's exit code and a sentence that says how, and
+ * the registry has no such seal; the audit trail still verifies. */
+static void
+test_create_needs_pin (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *err = NULL, *out = NULL;
+
+  make_store ();
+  g_assert_cmpint (inkan_test_store_cli (db, NULL, &err, "admin", "seal", "create", "NoPin",
+                                         "--kind", "official", "--image", pki->seal_png, "--cert",
+                                         pki->second_cert_url, "--key", pki->second_key_url, NULL),
+                   ==, 71);
+  g_assert_nonnull (strstr (err, "“NoPin” was not created"));
+  g_assert_nonnull (strstr (err, "--pin-file"));
+  g_assert_cmpint (inkan_test_store_cli (db, &out, NULL, "admin", "seal", "list", NULL), ==, 0);
+  g_assert_null (strstr (out, "NoPin"));
+  g_assert_cmpint (inkan_test_store_cli (db, NULL, NULL, "auditor", "audit", "verify", NULL), ==, 0);
+}
+
 static void
 test_bound (void)
 {
@@ -603,6 +624,7 @@ main (int argc, char **argv)
   inkan_test_pki_get ();
   g_test_add_func ("/inkan/seal-binding/record/round-trip", test_record_round_trip);
   g_test_add_func ("/inkan/seal-binding/bound", test_bound);
+  g_test_add_func ("/inkan/seal-binding/create-needs-pin", test_create_needs_pin);
   g_test_add_func ("/inkan/seal-binding/plain-signature", test_plain_signature);
   g_test_add_func ("/inkan/seal-binding/swapped-picture", test_swapped_picture);
   g_test_add_func ("/inkan/seal-binding/untrusted-maker", test_untrusted_maker);

@@ -69,12 +69,14 @@ admin (const char *db,
   while ((arg = va_arg (ap, const char *)) != NULL)
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (ap);
-  while (argv->len < 12)
+  g_assert_cmpuint (argv->len, <=, 14);
+  while (argv->len < 14)
     g_ptr_array_add (argv, NULL);
   status = inkan_test_store_cli (db, NULL, NULL, "admin", argv->pdata[0], argv->pdata[1],
                                  argv->pdata[2], argv->pdata[3], argv->pdata[4], argv->pdata[5],
                                  argv->pdata[6], argv->pdata[7], argv->pdata[8], argv->pdata[9],
-                                 argv->pdata[10], argv->pdata[11], NULL);
+                                 argv->pdata[10], argv->pdata[11], argv->pdata[12],
+                                 argv->pdata[13], NULL);
   g_assert_cmpint (status, ==, 0);
 }
 
@@ -85,7 +87,7 @@ create_seal (const char *db,
   InkanTestPki *pki = inkan_test_pki_get ();
 
   admin (db, "seal", "create", name, "--kind", "finance", "--image", pki->seal_png, "--cert",
-         pki->second_cert_url, "--key", pki->second_key_url, NULL);
+         pki->second_cert_url, "--key", pki->second_key_url, "--pin-file", pki->pin_file, NULL);
 }
 
 static void

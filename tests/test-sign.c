@@ -10,33 +10,13 @@
 #include <math.h>
 #include <string.h>
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  InkanTestPki *pki = data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
-static InkanSigner *
-open_signer (const char *key_url)
-{
-  InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (GError) error = NULL;
-  InkanSigner *signer = inkan_signer_open (key_url, NULL, test_pin, pki, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (signer);
-  return signer;
-}
-
 static InkanSigner *
 clerk (void)
 {
   static InkanSigner *signer;
 
   if (signer == NULL)
-    signer = open_signer (inkan_test_pki_get ()->clerk_key_url);
+    signer = inkan_test_open_signer (inkan_test_pki_get ()->clerk_key_url, NULL);
   return signer;
 }
 
@@ -46,7 +26,7 @@ second (void)
   static InkanSigner *signer;
 
   if (signer == NULL)
-    signer = open_signer (inkan_test_pki_get ()->second_key_url);
+    signer = inkan_test_open_signer (inkan_test_pki_get ()->second_key_url, NULL);
   return signer;
 }
 
@@ -555,7 +535,7 @@ test_refused_certificates (void)
   for (i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (InkanSigner) signer = inkan_signer_open (keys[i], NULL, test_pin, pki, &error);
+      g_autoptr (InkanSigner) signer = inkan_signer_open (keys[i], NULL, inkan_test_pin, pki, &error);
       InkanSignOptions options = { .input = input, .output = output };
 
       /* Opening may already refuse it; sealing must. */

@@ -16,26 +16,6 @@
 
 static const char data[] = "The signature value a TSA is asked to timestamp.";
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer user_data)
-{
-  InkanTestPki *pki = user_data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
-static InkanSigner *
-open_signer (const char *key_url, const char *cert)
-{
-  InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (GError) error = NULL;
-  InkanSigner *signer = inkan_signer_open (key_url, cert, test_pin, pki, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (signer);
-  return signer;
-}
-
 /* The test TSA's answer to `data` through the client, or the client's error. */
 static InkanTimestamp *
 ask (InkanTestTsaMode mode, GError **error)
@@ -222,7 +202,7 @@ static void
 test_cms_add_timestamp (void)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (InkanSigner) signer = open_signer (pki->clerk_key_url, NULL);
+  g_autoptr (InkanSigner) signer = inkan_test_open_signer (pki->clerk_key_url, NULL);
   InkanTestTsa *server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
   g_autoptr (InkanTsa) tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
   g_autoptr (GError) error = NULL;
@@ -404,7 +384,7 @@ static char *
 seal (const char *name, const char *cert, InkanTestTsa *server, GError **error)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (InkanSigner) signer = open_signer (pki->clerk_key_url, cert);
+  g_autoptr (InkanSigner) signer = inkan_test_open_signer (pki->clerk_key_url, cert);
   g_autoptr (InkanTsa) tsa = NULL;
   g_autofree char *input = inkan_test_make_pdf ("one-page");
   char *output = inkan_test_tmp_path (name);

@@ -12,14 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-test_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  InkanTestPki *pki = data;
-
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (pki->pin);
-}
-
 static InkanSigner *
 clerk (void)
 {
@@ -30,7 +22,7 @@ clerk (void)
       InkanTestPki *pki = inkan_test_pki_get ();
       g_autoptr (GError) error = NULL;
 
-      signer = inkan_signer_open (pki->clerk_key_url, NULL, test_pin, pki, &error);
+      signer = inkan_signer_open (pki->clerk_key_url, NULL, inkan_test_pin, pki, &error);
       g_assert_no_error (error);
     }
   return signer;

@@ -214,10 +214,12 @@ test_setup (void)
   /* A contract seal that needs the approver's approval, and an official one that does not. */
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Contract", "--kind",
                        "contract", "--image", pki->seal_png, "--cert", pki->second_cert_url,
-                       "--key", pki->second_key_url, "--approval", "approver", NULL), ==, 0);
+                       "--key", pki->second_key_url, "--approval", "approver", "--pin-file",
+                       pki->pin_file, NULL), ==, 0);
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Official", "--kind",
                        "official", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
-                       pki->clerk_key_url, "--approval", "none", NULL), ==, 0);
+                       pki->clerk_key_url, "--approval", "none", "--pin-file", pki->pin_file,
+                       NULL), ==, 0);
   g_clear_pointer (&out, g_free);
   g_assert_cmpint (wf (&out, NULL, NULL, "clerk", "seal", "show", "Contract", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "approval: approver\n"));
@@ -335,7 +337,7 @@ test_template (void)
   g_assert_nonnull (strstr (out, "Invoice\t2 pages\tcontent-sha256:"));
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Finance", "--kind",
                        "finance", "--image", pki->seal_png, "--cert", pki->clerk_pem, "--key",
-                       pki->clerk_key_url, NULL), ==, 0);
+                       pki->clerk_key_url, "--pin-file", pki->pin_file, NULL), ==, 0);
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Finance", "--role", "clerk",
                        "--template", "Invoice", NULL), ==, 0);
   /* Only documents of the template's pages. */
@@ -516,7 +518,8 @@ test_crash_while_signing (void)
 
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "seal", "create", "Lease", "--kind",
                        "contract", "--image", pki->seal_png, "--cert", pki->second_cert_url,
-                       "--key", pki->second_key_url, "--approval", "approver", NULL), ==, 0);
+                       "--key", pki->second_key_url, "--approval", "approver", "--pin-file",
+                       pki->pin_file, NULL), ==, 0);
   g_assert_cmpint (wf (NULL, NULL, NULL, "admin", "grant", "add", "Lease", "--user", "clerk",
                        "--uses", "1", NULL), ==, 0);
   request = create_request ("Lease", sc.doc8, "Office lease");

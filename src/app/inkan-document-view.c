@@ -466,6 +466,13 @@ update_seal_bar (InkanDocumentView *self)
         text = g_strdup_printf (_("The %s seal goes where request %" PRId64 " placed "
                                   "it. Enter applies it, Escape cancels."),
                                 status->seal->name, status->request->id);
+      /* The placement gives a riding seal its size and height only: say where it goes. */
+      else if (gtk_check_button_get_active (self->riding_check)
+               && gtk_widget_get_visible (GTK_WIDGET (self->riding_check)))
+        text = g_strdup_printf (_("The %s seal goes in slices along the right edge of every "
+                                  "page, at the placed seal’s size and height. Enter applies, "
+                                  "Escape cancels."),
+                                status->seal->name);
       else
         text = g_strdup_printf (_("Place the %s seal: drag it or use the arrows; Shift+arrows "
                                   "resize. Enter applies, Escape cancels."),
@@ -473,6 +480,12 @@ update_seal_bar (InkanDocumentView *self)
     }
   gtk_label_set_text (self->seal_label, text != NULL ? text : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->seal_label), text);
+}
+
+static void
+riding_toggled (InkanDocumentView *self)
+{
+  update_seal_bar (self);
 }
 
 /* Takes the placed seal off the page. */
@@ -645,6 +658,20 @@ inkan_document_view_get_placed_seal (InkanDocumentView *self)
 {
   g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
   return self->placed;
+}
+
+const char *
+inkan_document_view_get_seal_bar_text (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return gtk_label_get_text (self->seal_label);
+}
+
+GtkCheckButton *
+inkan_document_view_get_riding_check (InkanDocumentView *self)
+{
+  g_return_val_if_fail (INKAN_IS_DOCUMENT_VIEW (self), NULL);
+  return self->riding_check;
 }
 
 InkanSealItem *
@@ -1002,6 +1029,7 @@ inkan_document_view_class_init (InkanDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, riding_check);
   gtk_widget_class_bind_template_child (widget_class, InkanDocumentView, cancel_button);
   gtk_widget_class_bind_template_callback (widget_class, apply_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, riding_toggled);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_callback (widget_class, seal_activated);
   gtk_widget_class_bind_template_callback (widget_class, thumbnail_activate);

@@ -57,6 +57,10 @@ gboolean          inkan_document_view_place_seal       (InkanDocumentView *self,
 /* The seal placed and not applied yet, or NULL. */
 InkanSealOverlay *inkan_document_view_get_placed_seal  (InkanDocumentView *self);
 InkanSealItem    *inkan_document_view_get_placed_item  (InkanDocumentView *self);
+/* The seal bar's "Riding Seal" toggle, read when the seal is applied. */
+GtkCheckButton   *inkan_document_view_get_riding_check (InkanDocumentView *self);
+/* What the seal bar says about the placed seal ("" when nothing is placed). */
+const char       *inkan_document_view_get_seal_bar_text (InkanDocumentView *self);
 void              inkan_document_view_cancel_placement (InkanDocumentView *self);
 /* "Apply Seal" (save dialog, PIN, sealing) or, for a seal that needs approval, "Request
  * Approval"; returns the flow started (owned by the view), or NULL when nothing is placed. */

@@ -126,6 +126,35 @@ inkan_pin_dialog_get_entry (InkanPinDialog *self)
   return GTK_EDITABLE (self->entry);
 }
 
+static gboolean
+destroy_dialog (gpointer dialog)
+{
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return G_SOURCE_REMOVE;
+}
+
+void
+inkan_pin_dialog_dismiss (InkanPinDialog *self)
+{
+  g_return_if_fail (INKAN_IS_PIN_DIALOG (self));
+
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_window_set_transient_for (GTK_WINDOW (self), NULL);
+  g_idle_add_full (G_PRIORITY_HIGH, destroy_dialog, g_object_ref (self), g_object_unref);
+}
+
+char *
+inkan_pin_dialog_typed_pin (const char   *token_label,
+                            InkanPinFlags flags,
+                            gpointer      user_data)
+{
+  /* Sending the same PIN again would only cost the token another try. */
+  if (flags & INKAN_PIN_FLAG_RETRY)
+    return NULL;
+  return g_strdup (user_data);
+}
+
 char *
 inkan_pin_dialog_token_label_from_url (const char *url)
 {

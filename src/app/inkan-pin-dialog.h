@@ -5,6 +5,8 @@
 
 #include <adwaita.h>
 
+#include "inkan-token.h"
+
 G_BEGIN_DECLS
 
 #define INKAN_TYPE_PIN_DIALOG (inkan_pin_dialog_get_type ())
@@ -22,6 +24,19 @@ const char     *inkan_pin_dialog_get_error (InkanPinDialog *self);
 /* The PIN typed: a copy to free with inkan_pin_free(). */
 char           *inkan_pin_dialog_get_pin   (InkanPinDialog *self);
 GtkEditable    *inkan_pin_dialog_get_entry (InkanPinDialog *self);
+
+/* Takes the dialog away once it has answered, whoever answered it (a button closes it, a call
+ * does not): hidden now, destroyed after the response's emission has ended. A refused PIN is
+ * asked in a new dialog. */
+void            inkan_pin_dialog_dismiss   (InkanPinDialog *self);
+
+/* An InkanPinFunc for a worker that uses a PIN typed in the dialog before it started
+ * (`user_data`, a string): given once; a retry after the token refused it gets none, so the
+ * worker fails with INKAN_TOKEN_ERROR_PIN_INCORRECT and the token's sentence (tries left
+ * included), and the caller asks again in a new dialog. */
+char           *inkan_pin_dialog_typed_pin (const char     *token_label,
+                                            InkanPinFlags   flags,
+                                            gpointer        user_data);
 
 /* The token's label from a pkcs11: URL's token= attribute, or NULL. */
 char           *inkan_pin_dialog_token_label_from_url (const char *url);

@@ -801,12 +801,6 @@ inkan_requests_view_get_detail_text (InkanRequestsView *self)
 
 /* ---- deciding -------------------------------------------------------------------------------- */
 
-static char *
-fixed_pin (const char *token_label, InkanPinFlags flags, gpointer user_data)
-{
-  return g_strdup (user_data);
-}
-
 typedef struct
 {
   char *store_path;
@@ -884,7 +878,8 @@ decide_thread (GTask        *task,
     actor = inkan_store_get_user (store, data->user_name, &error);
   /* One login for every request of the batch: the PIN is typed once. */
   if (actor != NULL)
-    signer = inkan_signer_open (data->key_url, NULL, fixed_pin, data->pin, &error);
+    signer = inkan_signer_open (data->key_url, NULL, inkan_pin_dialog_typed_pin, data->pin,
+                                &error);
   if (signer == NULL)
     {
       g_task_return_error (task, error);
@@ -963,13 +958,6 @@ decided (GObject      *source,
   inkan_requests_view_reload (self);
 }
 
-static gboolean
-destroy_dialog (gpointer dialog)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 pin_response (InkanPinDialog    *dialog,
               const char        *response,
@@ -981,13 +969,7 @@ pin_response (InkanPinDialog    *dialog,
   if (dialog != self->pin_dialog)
     return;
   self->pin_dialog = NULL;
-  /* Gone once answered, whoever answered it (a button closes it, a call does not); destroyed
-   * after the response's emission has ended. */
-  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
-  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  g_idle_add_full (G_PRIORITY_HIGH, destroy_dialog, g_object_ref (dialog),
-                   g_object_unref);
+  inkan_pin_dialog_dismiss (dialog);
   if (g_strcmp0 (response, "apply") != 0)
     {
       /* Cancelled, Escape or the close button: the decision under way is dropped whole; the

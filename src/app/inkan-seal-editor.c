@@ -1,5 +1,6 @@
 /* The seal editor: an administrator draws a seal (or imports a scanned one), sees it live, and
- * creates it in the seal registry or exports its PNG. */
+ * creates it in the seal registry, bound by a seal record signed with their own token, or
+ * exports its PNG. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -8,8 +9,11 @@
 #include <glib/gi18n.h>
 #include <gnutls/x509.h>
 
+#include "inkan-approving.h"
+#include "inkan-pin-dialog.h"
 #include "inkan-policy.h"
 #include "inkan-seal-art.h"
+#include "inkan-seal-record.h"
 #include "inkan-store.h"
 #include "inkan-token.h"
 
@@ -40,6 +44,10 @@ struct _InkanSealEditor
   cairo_surface_t *imported;      /* a cleaned scan, shown instead of the drawing; or NULL */
   guint preview_serial;
   gboolean creating;
+  struct CreateData_ *pending;    /* the seal being created, from Create until its outcome */
+  char *maker_key_url;            /* the administrator's own key, which signs the record */
+  InkanPinDialog *pin_dialog;
+  gboolean pin_refused;           /* the token refused the PIN typed last */
 };
 
 G_DEFINE_FINAL_TYPE (InkanSealEditor, inkan_seal_editor, ADW_TYPE_WINDOW)
@@ -163,6 +171,7 @@ list_certs_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
 {
   GError *error = NULL;
   GPtrArray *certs = inkan_token_list_certs (NULL, NULL, NULL, &error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   GPtrArray *usable;
 
   if (certs == NULL)
@@ -175,7 +184,10 @@ list_certs_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
     {
       InkanTokenCert *cert = certs->pdata[i];
 
-      if (cert->key_url != NULL && !cert->is_ca)
+      /* An expired certificate, or one not meant for signatures, would make a seal that every
+       * sealing refuses. */
+      if (cert->key_url != NULL && !cert->is_ca && cert->can_sign
+          && (cert->not_after == NULL || g_date_time_compare (now, cert->not_after) < 0))
         g_ptr_array_add (usable, g_ptr_array_steal_index (certs, i--));
     }
   g_ptr_array_unref (certs);
@@ -215,7 +227,15 @@ certs_listed (GObject *source, GAsyncResult *result, gpointer data)
 
 /* ---- creating the seal ----------------------------------------------------------------------- */
 
-typedef struct
+/* Creating is one outcome: the seal goes into the registry together with its seal record,
+ * signed by the administrator's own key, or nothing is written. A PIN dialog dismissed, no token
+ * holding the administrator's registered certificate, or a key that is not theirs leaves the
+ * registry as it was and the editor as it is, to try again: a seal created unbound would take
+ * the name, seal documents that recipients cannot tell from a forged picture, and need a second
+ * step (seal rebind) that is easily forgotten. A refused PIN is asked again with the token's
+ * sentence (the tries left), as when applying a seal or approving a request. */
+
+typedef struct CreateData_
 {
   char *store_path;
   char *user_name;
@@ -224,10 +244,11 @@ typedef struct
   GBytes *png;
   char *cert_url;
   char *key_url;
+  char *pin;                      /* typed in the PIN dialog, for the creating worker */
 } CreateData;
 
 static void
-create_data_free (CreateData *d)
+create_data_clear (CreateData *d)
 {
   g_free (d->store_path);
   g_free (d->user_name);
@@ -235,7 +256,19 @@ create_data_free (CreateData *d)
   g_clear_pointer (&d->png, g_bytes_unref);
   g_free (d->cert_url);
   g_free (d->key_url);
-  g_free (d);
+  g_clear_pointer (&d->pin, inkan_pin_free);
+}
+
+static CreateData *
+create_data_ref (CreateData *d)
+{
+  return g_atomic_rc_box_acquire (d);
+}
+
+static void
+create_data_unref (CreateData *d)
+{
+  g_atomic_rc_box_release_full (d, (GDestroyNotify) create_data_clear);
 }
 
 static GBytes *
@@ -256,8 +289,53 @@ cert_der (const char *url, GError **error)
   return bytes;
 }
 
-/* What `inkan-cli --as USER seal create` does: the acting user must be an administrator; the
- * store records the act in its audit trail. */
+/* The store and the acting user, who must be an administrator (as `inkan-cli --as USER seal
+ * create` wants). */
+static gboolean
+open_as_admin (CreateData *d, InkanStore **store, InkanUser **actor, GError **error)
+{
+  *store = inkan_store_open (d->store_path, error);
+  if (*store == NULL)
+    return FALSE;
+  *actor = inkan_store_get_user (*store, d->user_name, error);
+  return *actor != NULL
+         && inkan_policy_check_role (*actor, INKAN_ROLE_ADMIN, _("create seals"), error);
+}
+
+/* Before the PIN is asked: the user may create seals, the name is free, and a present token
+ * holds the key of the administrator's registered certificate. Returns that key's URL. */
+static void
+prepare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  CreateData *d = data;
+  g_autoptr (InkanStore) store = NULL;
+  g_autoptr (InkanUser) actor = NULL;
+  g_autoptr (InkanSeal) existing = NULL;
+  GError *error = NULL;
+  char *key_url;
+
+  if (!open_as_admin (d, &store, &actor, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  existing = inkan_store_get_seal (store, d->name, NULL);
+  if (existing != NULL)
+    {
+      g_task_return_new_error (task, INKAN_STORE_ERROR, INKAN_STORE_ERROR_EXISTS,
+                               _("A seal named “%s” is already in the registry; choose another "
+                                 "name."), d->name);
+      return;
+    }
+  key_url = inkan_approving_find_key (actor, &error);
+  if (key_url == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key_url, g_free);
+}
+
+/* The seal record signed with the administrator's key (found again by their registered
+ * certificate, opened with the PIN typed), then the seal and its record in one store write. */
 static void
 create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
@@ -266,6 +344,7 @@ create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   g_autoptr (InkanUser) actor = NULL;
   g_autoptr (InkanAuditContext) audit = NULL;
   g_autoptr (GBytes) der = NULL;
+  g_autoptr (GBytes) record = NULL;
   g_autoptr (GPtrArray) chain = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) now_ms = NULL;
@@ -274,56 +353,156 @@ create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   GError *error = NULL;
 
   now_ms = g_date_time_add (now, -(GTimeSpan) (g_date_time_get_microsecond (now) % 1000));
-  store = inkan_store_open (d->store_path, &error);
-  if (store == NULL)
-    goto fail;
-  actor = inkan_store_get_user (store, d->user_name, &error);
-  if (actor == NULL || !inkan_policy_check_role (actor, INKAN_ROLE_ADMIN, _("create seals"), &error))
+  if (!open_as_admin (d, &store, &actor, &error))
     goto fail;
   der = cert_der (d->cert_url, &error);
   if (der == NULL)
     goto fail;
-  audit = inkan_audit_context_new_local ();
   seal.name = d->name;
   seal.kind = d->kind;
   seal.image_png = d->png;
   seal.cert_der = der;
   seal.key_url = d->key_url;
   seal.approval_chain = chain;
+  record = inkan_seal_record_make_as (&seal, actor, NULL, inkan_pin_dialog_typed_pin, d->pin,
+                                      now_ms, &error);
+  g_clear_pointer (&d->pin, inkan_pin_free);
+  if (record == NULL)
+    goto fail;
+  seal.record = record;
+  audit = inkan_audit_context_new_local ();
   created = inkan_store_create_seal (store, audit, actor, &seal, now_ms, &error);
   if (created == NULL)
     goto fail;
-  g_task_return_boolean (task, TRUE);
+  g_task_return_pointer (task, g_strdup (actor->name), g_free);
   return;
 fail:
   g_task_return_error (task, error);
 }
 
+static void ask_pin (InkanSealEditor *self, const char *error);
+
+static void
+finish (InkanSealEditor *self, const char *message)
+{
+  self->creating = FALSE;
+  g_clear_pointer (&self->pending, create_data_unref);
+  g_clear_pointer (&self->maker_key_url, g_free);
+  set_status (self, message);
+  gtk_widget_set_sensitive (self->create_button, can_create (self));
+}
+
+static void
+not_created (InkanSealEditor *self, const char *why)
+{
+  /* TRANSLATORS: "The seal “Contract” was not created: <the reason>." */
+  g_autofree char *message = g_strdup_printf (_("The seal “%s” was not created: %s"),
+                                              self->pending->name, why);
+
+  finish (self, message);
+}
+
 static void
 created (GObject *source, GAsyncResult *result, gpointer data)
 {
-  InkanSealEditor *self = INKAN_SEAL_EDITOR (source);
-  CreateData *d = g_task_get_task_data (G_TASK (result));
+  g_autoptr (InkanSealEditor) self = data;
   g_autoptr (GError) error = NULL;
+  g_autofree char *maker = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autofree char *name = NULL;
+  g_autofree char *done = NULL;
 
-  self->creating = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->pending == NULL)
+    return;
+  if (maker == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        set_status (self, error->message);
-      gtk_widget_set_sensitive (self->create_button, can_create (self));
+      /* Nothing was written: a refused PIN is asked again, the rest ends here. */
+      if (g_error_matches (error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_INCORRECT))
+        ask_pin (self, error->message);
+      else
+        not_created (self, error->message);
       return;
     }
-  {
-    /* The editor makes no seal record (it would need the administrator's token): say so. */
-    g_autofree char *done = g_strdup_printf (_("The seal “%s” is in the registry, not yet bound "
-                                               "to its picture: an administrator binds it with "
-                                               "“inkan-cli seal rebind %s”."),
-                                             d->name, d->name);
-    set_status (self, done);
-  }
-  gtk_widget_set_sensitive (self->create_button, can_create (self));
-  g_signal_emit (self, signals[SEAL_CREATED], 0, d->name);
+  name = g_strdup (self->pending->name);
+  /* TRANSLATORS: "The seal “Contract” is in the registry, bound to its picture and certificate
+   * by a seal record signed by admin." */
+  done = g_strdup_printf (_("The seal “%s” is in the registry, bound to its picture and "
+                            "certificate by a seal record signed by %s."),
+                          name, maker);
+  finish (self, done);
+  g_signal_emit (self, signals[SEAL_CREATED], 0, name);
+}
+
+static void
+pin_response (InkanPinDialog *dialog, const char *response, InkanSealEditor *self)
+{
+  g_autoptr (GTask) task = NULL;
+
+  if (dialog != self->pin_dialog)
+    return;
+  self->pin_dialog = NULL;
+  inkan_pin_dialog_dismiss (dialog);
+  if (g_strcmp0 (response, "apply") != 0)
+    {
+      not_created (self, self->pin_refused
+                           ? _("your token refused the PIN and no other was given, so the seal "
+                               "record could not be signed. Nothing was written to the "
+                               "registry; click Create Seal to try again.")
+                           : _("no PIN was given for your token, so the seal record could not be "
+                               "signed. Nothing was written to the registry; click Create Seal "
+                               "to try again."));
+      return;
+    }
+  self->pending->pin = inkan_pin_dialog_get_pin (dialog);
+  set_status (self, _("Signing the seal record and creating the seal…"));
+  task = g_task_new (NULL, self->cancellable, created, g_object_ref (self));
+  g_task_set_task_data (task, create_data_ref (self->pending), (GDestroyNotify) create_data_unref);
+  g_task_run_in_thread (task, create_thread);
+}
+
+static void
+ask_pin (InkanSealEditor *self, const char *error)
+{
+  g_autofree char *label = inkan_pin_dialog_token_label_from_url (self->maker_key_url);
+  g_autofree char *body = NULL;
+
+  self->pin_dialog = inkan_pin_dialog_new (GTK_WINDOW (self), label, self->pending->name);
+  /* TRANSLATORS: "Your own key, which signs the seal record of “Contract”, is on the token
+   * “Inkan Test”. …" */
+  body = g_strdup_printf (_("Your own key, which signs the seal record of “%s”, is on the token "
+                            "“%s”. Enter its PIN to create the seal bound to its picture and "
+                            "certificate."),
+                          self->pending->name, label != NULL ? label : "?");
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self->pin_dialog), body);
+  adw_message_dialog_set_response_label (ADW_MESSAGE_DIALOG (self->pin_dialog), "apply",
+                                         _("_Create and Bind"));
+  if (error != NULL)
+    inkan_pin_dialog_set_error (self->pin_dialog, error);
+  self->pin_refused = error != NULL;
+  g_signal_connect (self->pin_dialog, "response", G_CALLBACK (pin_response), self);
+  set_status (self, _("Waiting for your token’s PIN…"));
+  gtk_window_present (GTK_WINDOW (self->pin_dialog));
+}
+
+static void
+prepared (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (InkanSealEditor) self = data;
+  g_autoptr (GError) error = NULL;
+  char *key_url = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->pending == NULL)
+    {
+      g_free (key_url);
+      return;
+    }
+  if (key_url == NULL)
+    {
+      not_created (self, error->message);
+      return;
+    }
+  g_free (self->maker_key_url);
+  self->maker_key_url = key_url;
+  ask_pin (self, NULL);
 }
 
 static GBytes *
@@ -349,30 +528,33 @@ create_clicked (InkanSealEditor *self)
   CreateData *d;
   guint cert = gtk_drop_down_get_selected (self->certificate);
   InkanTokenCert *tc;
+  g_autoptr (GBytes) png = NULL;
 
   if (!can_create (self) || cert >= self->certs->len)
     return;
   tc = self->certs->pdata[cert];
-  d = g_new0 (CreateData, 1);
-  d->png = current_png (self, &error);
-  if (d->png == NULL)
+  png = current_png (self, &error);
+  if (png == NULL)
     {
       set_status (self, error->message);
-      create_data_free (d);
       return;
     }
+  d = g_atomic_rc_box_new0 (CreateData);
+  d->png = g_steal_pointer (&png);
   d->store_path = g_strdup (self->store_path);
   d->user_name = g_strdup (self->user_name);
   d->name = g_strdup (gtk_editable_get_text (self->registry_name));
   d->kind = gtk_drop_down_get_selected (self->registry_kind);
   d->cert_url = g_strdup (tc->cert_url);
   d->key_url = g_strdup (tc->key_url);
+  g_clear_pointer (&self->pending, create_data_unref);
+  self->pending = d;
   self->creating = TRUE;
   gtk_widget_set_sensitive (self->create_button, FALSE);
-  set_status (self, _("Creating the seal…"));
-  task = g_task_new (self, self->cancellable, created, NULL);
-  g_task_set_task_data (task, d, (GDestroyNotify) create_data_free);
-  g_task_run_in_thread (task, create_thread);
+  set_status (self, _("Looking for your token…"));
+  task = g_task_new (NULL, self->cancellable, prepared, g_object_ref (self));
+  g_task_set_task_data (task, create_data_ref (d), (GDestroyNotify) create_data_unref);
+  g_task_run_in_thread (task, prepare_thread);
 }
 
 /* ---- import and export ----------------------------------------------------------------------- */
@@ -585,6 +767,9 @@ inkan_seal_editor_dispose (GObject *object)
   InkanSealEditor *self = INKAN_SEAL_EDITOR (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->pin_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->pin_dialog)));
+  g_clear_pointer (&self->pending, create_data_unref);
   G_OBJECT_CLASS (inkan_seal_editor_parent_class)->dispose (object);
 }
 
@@ -596,6 +781,7 @@ inkan_seal_editor_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->certs, g_ptr_array_unref);
   g_clear_pointer (&self->imported, cairo_surface_destroy);
+  g_free (self->maker_key_url);
   g_free (self->store_path);
   g_free (self->user_name);
   G_OBJECT_CLASS (inkan_seal_editor_parent_class)->finalize (object);
@@ -678,4 +864,25 @@ inkan_seal_editor_get_create_button (InkanSealEditor *self)
 {
   g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), NULL);
   return self->create_button;
+}
+
+InkanPinDialog *
+inkan_seal_editor_get_pin_dialog (InkanSealEditor *self)
+{
+  g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), NULL);
+  return self->pin_dialog;
+}
+
+gboolean
+inkan_seal_editor_is_creating (InkanSealEditor *self)
+{
+  g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), FALSE);
+  return self->creating;
+}
+
+GtkDropDown *
+inkan_seal_editor_get_certificate_dropdown (InkanSealEditor *self)
+{
+  g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), NULL);
+  return self->certificate;
 }

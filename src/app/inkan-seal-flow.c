@@ -387,13 +387,6 @@ sealed (GObject      *source,
   set_state (self, INKAN_SEAL_FLOW_DONE);
 }
 
-static gboolean
-destroy_dialog (gpointer dialog)
-{
-  gtk_window_destroy (GTK_WINDOW (dialog));
-  return G_SOURCE_REMOVE;
-}
-
 static void
 pin_response (InkanPinDialog *dialog,
               const char     *response,
@@ -406,12 +399,7 @@ pin_response (InkanPinDialog *dialog,
   if (dialog != self->pin_dialog)
     return;
   self->pin_dialog = NULL;
-  /* Gone once answered, whoever answered it (a button closes it, a call does not): a refused
-   * PIN is asked in a new one. Destroyed after the response's emission has ended. */
-  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
-  gtk_widget_set_visible (GTK_WIDGET (dialog), FALSE);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  g_idle_add_full (G_PRIORITY_HIGH, destroy_dialog, g_object_ref (dialog), g_object_unref);
+  inkan_pin_dialog_dismiss (dialog);
   if (g_strcmp0 (response, "apply") != 0)
     {
       g_clear_object (&self->output);

@@ -116,6 +116,13 @@ inkan_seal_item_get_reason (InkanSealItem *self)
 }
 
 gboolean
+inkan_seal_item_is_bound (InkanSealItem *self)
+{
+  g_return_val_if_fail (INKAN_IS_SEAL_ITEM (self), FALSE);
+  return self->status->seal->record != NULL;
+}
+
+gboolean
 inkan_seal_item_can_place (InkanSealItem *self)
 {
   g_return_val_if_fail (INKAN_IS_SEAL_ITEM (self), FALSE);

@@ -24,5 +24,8 @@ const char            *inkan_seal_item_get_reason   (InkanSealItem   *self);
 /* TRUE when it can be placed on the page: usable, or needing approval with no request pending
  * (the placement then goes with the request). */
 gboolean               inkan_seal_item_can_place    (InkanSealItem   *self);
+/* Whether the seal has its seal record (made by its maker); without one its sealings carry none
+ * (a seal migrated from a store of version 2, until an administrator rebinds it). */
+gboolean               inkan_seal_item_is_bound     (InkanSealItem   *self);
 
 G_END_DECLS

@@ -103,7 +103,8 @@ make_row (InkanSealItem *item)
   GtkWidget *state = gtk_label_new (inkan_seal_item_get_state_label (item));
   const char *reason = inkan_seal_item_get_reason (item);
   gboolean placeable = inkan_seal_item_can_place (item);
-  g_autofree char *accessible = NULL;
+  g_autofree char *accessible = NULL, *unbound_note = NULL, *tooltip = NULL;
+  GtkWidget *unbound = NULL;
 
   gtk_widget_add_css_class (row, "inkan-seal-row");
   gtk_widget_add_css_class (row, inkan_seal_availability_to_string (
@@ -121,6 +122,20 @@ make_row (InkanSealItem *item)
   gtk_widget_add_css_class (state, "inkan-seal-state");
   gtk_box_append (GTK_BOX (labels), name);
   gtk_box_append (GTK_BOX (labels), state);
+  if (!inkan_seal_item_is_bound (item))
+    {
+      unbound = gtk_label_new (_("Not bound"));
+      gtk_label_set_xalign (GTK_LABEL (unbound), 0);
+      gtk_widget_add_css_class (unbound, "caption");
+      gtk_widget_add_css_class (unbound, "warning");
+      gtk_widget_add_css_class (unbound, "inkan-seal-unbound");
+      gtk_box_append (GTK_BOX (labels), unbound);
+      /* TRANSLATORS: %s is the seal's name. */
+      unbound_note = g_strdup_printf (_("The seal “%s” has no seal record: its sealings cannot be "
+                                        "told from one with a swapped picture. Ask an "
+                                        "administrator to bind it (inkan-cli seal rebind)."),
+                                      inkan_seal_item_get_name (item));
+    }
   gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
   gtk_box_append (GTK_BOX (box), picture);
   gtk_box_append (GTK_BOX (box), labels);
@@ -128,12 +143,15 @@ make_row (InkanSealItem *item)
   if (!placeable)
     gtk_widget_add_css_class (box, "dim-label");
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), placeable);
-  gtk_widget_set_tooltip_text (row, reason != NULL ? reason
-                                                   : _("Drag it onto a page, or press Enter to "
-                                                       "place it on the current page."));
-  accessible = g_strdup_printf ("%s: %s. %s", inkan_seal_item_get_name (item),
+  tooltip = g_strjoin ("\n", reason != NULL ? reason
+                                             : _("Drag it onto a page, or press Enter to place "
+                                                 "it on the current page."),
+                       unbound_note, NULL);
+  gtk_widget_set_tooltip_text (row, tooltip);
+  accessible = g_strdup_printf ("%s: %s. %s%s%s", inkan_seal_item_get_name (item),
                                 inkan_seal_item_get_state_label (item),
-                                reason != NULL ? reason : "");
+                                reason != NULL ? reason : "", unbound_note != NULL ? " " : "",
+                                unbound_note != NULL ? unbound_note : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible, -1);
   g_object_set_data_full (G_OBJECT (row), ITEM_KEY, g_object_ref (item), g_object_unref);

@@ -567,33 +567,21 @@ cmd_user_list (const InkanCliGlobals *globals, int argc, char **argv)
 
 /* ---- seal ------------------------------------------------------------------------------------ */
 
-/* Whether a PIN can be had: from a file, or typed at the controlling terminal. */
-static gboolean
-pin_available (const char *pin_file)
-{
-  FILE *tty;
-
-  if (pin_file != NULL)
-    return TRUE;
-  tty = fopen ("/dev/tty", "r+e");
-  if (tty == NULL)
-    return FALSE;
-  fclose (tty);
-  return TRUE;
-}
-
-/* The seal record signed by the acting administrator's own key. With no way to get a PIN (no
- * --pin-file, no terminal: a script) and no --maker-key, none is made and *record stays NULL:
- * the seal is created unbound, and says so. */
+/* The seal record signed by the acting administrator's own key. A seal is never created
+ * without one: unbound, it would take the name and seal documents whose picture recipients
+ * cannot tell from a forged one (the seal editor refuses likewise). With no PIN to be had (no
+ * --pin-file, no terminal) the token's refusal says so. */
 static gboolean
 make_record (Session *s, const InkanSeal *seal, const char *maker_key, const char *pin_file,
              GBytes **record, GError **error)
 {
-  *record = NULL;
-  if (maker_key == NULL && !pin_available (pin_file))
-    return TRUE;
   *record = inkan_seal_record_make_as (seal, s->actor, maker_key, _inkan_cli_pin_func,
                                        (gpointer) pin_file, s->now, error);
+  if (*record == NULL && g_error_matches (*error, INKAN_TOKEN_ERROR, INKAN_TOKEN_ERROR_PIN_CANCELLED))
+    g_prefix_error (error, _("The seal “%s” was not created: its seal record is signed with your "
+                             "own token, and no PIN was given (use --pin-file, or run in a "
+                             "terminal). "),
+                    seal->name);
   return *record != NULL;
 }
 
@@ -709,10 +697,6 @@ cmd_seal_create (const InkanCliGlobals *globals, int argc, char **argv)
   g_clear_pointer (&seal.record, g_bytes_unref);
   if (created == NULL)
     status = wf_fail (error);
-  else if (created->record == NULL)
-    g_printerr (_("inkan-cli: seal “%s” was created but is not bound: no PIN could be asked for "
-                  "your token (give --pin-file). Its sealings carry no seal record until you run "
-                  "“inkan-cli seal rebind %s”.\n"), created->name, created->name);
 out:
   g_clear_pointer (&seal.valid_from, g_date_time_unref);
   g_clear_pointer (&seal.valid_until, g_date_time_unref);

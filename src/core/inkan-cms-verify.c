@@ -92,13 +92,6 @@ inkan_bytes_unref0 (GBytes *bytes)
     g_bytes_unref (bytes);
 }
 
-static void
-inkan_asn1_node_free (asn1_node_st *node)
-{
-  asn1_delete_structure (&node);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (asn1_node_st, inkan_asn1_node_free)
 
 static void
 inkan_datum_clear (gnutls_datum_t *datum)
@@ -175,24 +168,12 @@ decode (const char *type, const guint8 *data, gsize len, int *consumed, const ch
 static GBytes *
 read_value (asn1_node node, const char *name, const char *what, GError **error)
 {
-  g_autofree guint8 *value = NULL;
-  int len = 0;
   int rc;
+  GBytes *value = _inkan_asn1_read_bytes (node, name, &rc);
 
-  rc = asn1_read_value (node, name, NULL, &len);
-  if (rc == ASN1_MEM_ERROR && len > 0)
-    {
-      value = g_malloc (len);
-      rc = asn1_read_value (node, name, value, &len);
-    }
-  else if (rc == ASN1_SUCCESS)
-    len = 0;
-  if (rc != ASN1_SUCCESS)
-    {
-      format_error (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
-      return NULL;
-    }
-  return g_bytes_new_take (g_steal_pointer (&value), len);
+  if (value == NULL)
+    format_error (error, _("%s cannot be read (%s)"), what, asn1_strerror (rc));
+  return value;
 }
 
 /* An OBJECT IDENTIFIER in dotted form. */

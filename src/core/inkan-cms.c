@@ -29,13 +29,6 @@ G_DEFINE_QUARK (inkan-cms-error-quark, inkan_cms_error)
  * signature encoded a little differently from what the key size predicts. */
 #define INKAN_CMS_SIZE_SLACK 32
 
-static void
-inkan_asn1_node_free (asn1_node_st *node)
-{
-  asn1_delete_structure (&node);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (asn1_node_st, inkan_asn1_node_free)
 
 static void
 inkan_datum_clear (gnutls_datum_t *datum)
@@ -631,28 +624,42 @@ cms_decode (const char *type, GBytes *der, GError **error)
   return g_steal_pointer (&element);
 }
 
-static GBytes *
-cms_read (asn1_node node, const char *name, GError **error)
+void
+_inkan_asn1_node_free (asn1_node_st *node)
+{
+  asn1_delete_structure (&node);
+}
+
+GBytes *
+_inkan_asn1_read_bytes (asn1_node node, const char *name, int *rc)
 {
   g_autofree guint8 *value = NULL;
   int len = 0;
-  int rc = asn1_read_value (node, name, NULL, &len);
 
-  if (rc == ASN1_MEM_ERROR && len > 0)
+  *rc = asn1_read_value (node, name, NULL, &len);
+  if (*rc == ASN1_MEM_ERROR && len > 0)
     {
       value = g_malloc (len);
-      rc = asn1_read_value (node, name, value, &len);
+      *rc = asn1_read_value (node, name, value, &len);
     }
-  else if (rc == ASN1_SUCCESS)
+  else if (*rc == ASN1_SUCCESS)
     len = 0;
-  if (rc != ASN1_SUCCESS)
-    {
-      g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
-                   _("The field “%s” of the signature to timestamp cannot be read: %s."), name,
-                   asn1_strerror (rc));
-      return NULL;
-    }
+  if (*rc != ASN1_SUCCESS)
+    return NULL;
   return g_bytes_new_take (g_steal_pointer (&value), len);
+}
+
+static GBytes *
+cms_read (asn1_node node, const char *name, GError **error)
+{
+  int rc;
+  GBytes *value = _inkan_asn1_read_bytes (node, name, &rc);
+
+  if (value == NULL)
+    g_set_error (error, INKAN_CMS_ERROR, INKAN_CMS_ERROR_FAILED,
+                 _("The field “%s” of the signature to timestamp cannot be read: %s."), name,
+                 asn1_strerror (rc));
+  return value;
 }
 
 /* Copies the field `name` of `from` into `to`; an absent OPTIONAL field stays absent. `kind`

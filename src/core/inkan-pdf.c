@@ -46,6 +46,7 @@ struct _InkanPdf
   qpdf_data qpdf;
   void *map;              /* the file, mapped for qpdf to read */
   guint n_pages;
+  GArray *pages;          /* PageRef: the page tree's leaves in order */
   gboolean xref_stream;
   gboolean ends_with_eol;
   guint64 eof_end;        /* just after the last "%%EOF" */
@@ -65,6 +66,7 @@ inkan_pdf_finalize (GObject *object)
 
   if (self->qpdf != NULL)
     qpdf_cleanup (&self->qpdf);
+  g_clear_pointer (&self->pages, g_array_unref);
   if (self->map != NULL)
     munmap (self->map, self->size);
   g_free (self->path);
@@ -735,19 +737,168 @@ check_max_object (InkanPdf *self, qpdf_data q, GError **error)
   return TRUE;
 }
 
-static gboolean
-is_page_tree_node (qpdf_data q, qpdf_oh oh)
+/* ---- the page tree ------------------------------------------------------------------ */
+
+/* An object of the page tree as the file-order walk met it: qpdf's own page list would keep
+ * every page dictionary parsed, so the tree is checked, and its leaves listed, from these. */
+typedef struct
 {
-  qpdf_oh type;
-  gboolean node;
+  int gen;
+  guint8 type;            /* NODE_* */
+  gboolean has_kids;      /* a /Kids entry, whatever its value */
+  GArray *kids;           /* PageRef; NULL when /Kids is not an array */
+} TreeNode;
+
+typedef struct
+{
+  int id;                 /* 0: a direct object */
+  int gen;
+} PageRef;
+
+enum
+{
+  NODE_OTHER,
+  NODE_PAGE,
+  NODE_PAGES
+};
+
+static void
+tree_node_free (gpointer data)
+{
+  TreeNode *node = data;
+
+  g_clear_pointer (&node->kids, g_array_unref);
+  g_free (node);
+}
+
+/* Notes `oh` (object `id`) when it may belong to the page tree: a dictionary typed /Page or
+ * /Pages, or with /Kids. */
+static void
+tree_note (GHashTable *nodes, qpdf_data q, qpdf_oh oh, int id, int gen)
+{
+  qpdf_oh type, kids;
+  TreeNode *node;
+  gboolean has_kids;
+  guint8 kind;
 
   if (!qpdf_oh_is_dictionary (q, oh))
-    return FALSE;
+    return;
   type = dict_get (q, oh, "/Type");
-  node = qpdf_oh_is_name_and_equals (q, type, "/Page")
-         || qpdf_oh_is_name_and_equals (q, type, "/Pages");
+  kind = qpdf_oh_is_name_and_equals (q, type, "/Page")    ? NODE_PAGE
+         : qpdf_oh_is_name_and_equals (q, type, "/Pages") ? NODE_PAGES
+                                                         : NODE_OTHER;
   qpdf_oh_release (q, type);
-  return node;
+  has_kids = qpdf_oh_has_key (q, oh, "/Kids");
+  if (kind == NODE_OTHER && !has_kids)
+    return;
+
+  node = g_new0 (TreeNode, 1);
+  node->gen = gen;
+  node->type = kind;
+  node->has_kids = has_kids;
+  kids = dict_get (q, oh, "/Kids");
+  if (qpdf_oh_is_array (q, kids))
+    {
+      int i, n = qpdf_oh_get_array_n_items (q, kids);
+
+      node->kids = g_array_sized_new (FALSE, FALSE, sizeof (PageRef), (guint) MAX (n, 0));
+      for (i = 0; i < n; i++)
+        {
+          qpdf_oh kid = qpdf_oh_get_array_item (q, kids, i);
+          PageRef ref = { 0, 0 };
+
+          if (qpdf_oh_is_indirect (q, kid))
+            ref = (PageRef){ qpdf_oh_get_object_id (q, kid), qpdf_oh_get_generation (q, kid) };
+          g_array_append_val (node->kids, ref);
+          qpdf_oh_release (q, kid);
+        }
+    }
+  qpdf_oh_release (q, kids);
+  g_hash_table_replace (nodes, GINT_TO_POINTER (id), node);
+}
+
+/* Lists the leaves of the page tree under `root` in order, refusing what qpdf's reading of
+ * the tree (recovery off) would warn about or fail on: a loop, an intermediate node not typed
+ * /Pages or whose /Kids is no array, a page met twice, a direct page, a kid that is no page. */
+static gboolean
+tree_list_pages (InkanPdf *self, GHashTable *nodes, PageRef root, GError **error)
+{
+  g_autoptr (GHashTable) visited = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint64));
+  TreeNode *node = g_hash_table_lookup (nodes, GINT_TO_POINTER (root.id));
+  GArray *pages = g_array_new (FALSE, FALSE, sizeof (PageRef));
+
+  g_clear_pointer (&self->pages, g_array_unref);
+  self->pages = pages;
+  if (root.id <= 0 || node == NULL || node->gen != root.gen || !node->has_kids)
+    return set_damaged (self, error, _("unreadable page tree"));
+  g_hash_table_add (visited, GINT_TO_POINTER (root.id));
+  /* Each frame: the node's object number (high half) and the next kid to take (low half). */
+  {
+    guint64 frame = (guint64) root.id << 32;
+    g_array_append_val (stack, frame);
+  }
+  while (stack->len > 0)
+    {
+      guint64 *top = &g_array_index (stack, guint64, stack->len - 1);
+      TreeNode *cur = g_hash_table_lookup (nodes, GINT_TO_POINTER ((int) (*top >> 32)));
+      guint next = (guint) (*top & G_MAXUINT32);
+      PageRef kid;
+      TreeNode *child;
+
+      if (cur->type != NODE_PAGES || cur->kids == NULL)
+        return set_damaged (self, error, _("unreadable page tree"));
+      if (next >= cur->kids->len)
+        {
+          g_array_set_size (stack, stack->len - 1);
+          continue;
+        }
+      *top += 1;
+      kid = g_array_index (cur->kids, PageRef, next);
+      child = kid.id > 0 ? g_hash_table_lookup (nodes, GINT_TO_POINTER (kid.id)) : NULL;
+      if (child == NULL || child->gen != kid.gen)
+        return set_damaged (self, error, _("unreadable page tree"));
+      if (!g_hash_table_add (visited, GINT_TO_POINTER (kid.id)))
+        return set_damaged (self, error, _("a page tree that refers to a page or node twice"));
+      if (child->has_kids)
+        {
+          guint64 frame = (guint64) kid.id << 32;
+
+          if (stack->len > 4096)
+            return set_damaged (self, error, _("unreadable page tree"));
+          g_array_append_val (stack, frame);
+        }
+      else if (child->type != NODE_PAGE)
+        return set_damaged (self, error, _("unreadable page tree"));
+      else
+        g_array_append_val (pages, kid);
+    }
+  return TRUE;
+}
+
+/* The page at `index` (from 0) in the kept reading. */
+static qpdf_oh
+page_object (InkanPdf *self, guint index)
+{
+  const PageRef *ref = &g_array_index (self->pages, PageRef, index);
+
+  return qpdf_get_object_by_id (self->qpdf, ref->id, ref->gen);
+}
+
+/* The index (from 0) of the page that is object `id` `gen`, or -1. */
+static int
+page_index (InkanPdf *self, int id, int gen)
+{
+  guint i;
+
+  for (i = 0; i < self->pages->len; i++)
+    {
+      const PageRef *ref = &g_array_index (self->pages, PageRef, i);
+
+      if (ref->id == id && ref->gen == gen)
+        return (int) i;
+    }
+  return -1;
 }
 
 /* Parses every object the cross-reference sections list, so that a broken object anywhere is
@@ -759,9 +910,10 @@ is_page_tree_node (qpdf_data q, qpdf_oh oh)
  * The walk has a reading of its own, in which each object, once parsed, is replaced by null:
  * qpdf keeps every object it parsed until its reading closes, so a kept reading would grow
  * with the document (about 13 KB a page), and this one stays the size of its cross-reference
- * table. Object streams stay until their objects are parsed. */
+ * table. Object streams stay until their objects are parsed. The page tree's objects are noted
+ * in `nodes` on the way (see tree_note). */
 static gboolean
-check_xref_entries (InkanPdf *self, GError **error)
+check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
 {
   g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (ListedObject));
   g_autoptr (GHashTable) streams = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -805,15 +957,7 @@ check_xref_entries (InkanPdf *self, GError **error)
           set_damaged (self, error, detail);
           goto out;
         }
-      /* The kept reading parses the page tree's nodes now, while their part of the file is
-       * mapped, rather than scattered over the whole file when the pages are counted. */
-      if (!o->compressed && is_page_tree_node (q, oh))
-        {
-          qpdf_oh node = qpdf_get_object_by_id (self->qpdf, (int) o->id, o->gen);
-
-          qpdf_oh_get_type_code (self->qpdf, node);
-          qpdf_oh_release (self->qpdf, node);
-        }
+      tree_note (nodes, q, oh, (int) o->id, o->gen);
       qpdf_oh_release (q, oh);
       if (qpdf_has_error (q) || qpdf_more_warnings (q))
         {
@@ -845,9 +989,10 @@ static gboolean
 read_strictly (InkanPdf *self, GError **error)
 {
   qpdf_data q;
-  qpdf_oh trailer, root, size, info, id;
+  qpdf_oh trailer, root, size, info, id, pages;
+  g_autoptr (GHashTable) nodes = NULL;
   guint64 first_object = 0;
-  int fd, n_pages;
+  int fd;
   struct stat st;
   gboolean ok;
 
@@ -932,16 +1077,24 @@ read_strictly (InkanPdf *self, GError **error)
   if (!self->xref_stream && first_object != 0 && !dict_has (q, trailer, "/Prev"))
     return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
 
-  if (!check_xref_entries (self, error))
+  nodes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tree_node_free);
+  if (!check_xref_entries (self, nodes, error))
     return FALSE;
   release_mapped_pages (self);
 
-  n_pages = qpdf_get_num_pages (q);
-  if (n_pages < 0 || qpdf_has_error (q))
-    return check_qpdf (self, error) ? set_damaged (self, error, _("unreadable page tree")) : FALSE;
-  if (n_pages == 0)
+  pages = dict_get (q, root, "/Pages");
+  ok = qpdf_oh_is_indirect (q, pages)
+       && tree_list_pages (self, nodes,
+                           (PageRef){ qpdf_oh_get_object_id (q, pages),
+                                      qpdf_oh_get_generation (q, pages) },
+                           error);
+  if (!qpdf_oh_is_indirect (q, pages))
+    set_damaged (self, error, _("unreadable page tree"));
+  if (!ok)
+    return FALSE;
+  if (self->pages->len == 0)
     return set_damaged (self, error, _("the document has no pages"));
-  self->n_pages = (guint) n_pages;
+  self->n_pages = self->pages->len;
 
   qpdf_oh_release_all (q);
   release_mapped_pages (self);
@@ -1063,7 +1216,7 @@ page_geometry (InkanPdf *self, guint page, PageGeometry *geo, GError **error)
                    page, self->display, self->n_pages);
       return FALSE;
     }
-  oh = qpdf_get_page_n (q, page - 1);
+  oh = page_object (self, page - 1);
   geo->id = qpdf_oh_get_object_id (q, oh);
   geo->gen = qpdf_oh_get_generation (q, oh);
   /* A missing /MediaBox is an error in the file; readers fall back to US Letter, so do we. */
@@ -1203,8 +1356,7 @@ _inkan_pdf_get_page_geometry (InkanPdf *self, guint page, InkanPageGeometry *geo
 
   ok = page_geometry (self, page, &geo, error);
   if (ok)
-    read_box (self->qpdf, inherited_key (self->qpdf, qpdf_get_page_n (self->qpdf, page - 1),
-                                         "/MediaBox"),
+    read_box (self->qpdf, inherited_key (self->qpdf, page_object (self, page - 1), "/MediaBox"),
               media);
   qpdf_oh_release_all (self->qpdf);
   if (!ok)
@@ -2180,10 +2332,10 @@ locate_widget (InkanPdf *self, const FieldInfo *field, guint *page, InkanRect *r
   read_box (q, dict_get (q, widget, "/Rect"), box);
   *rect = (InkanRect){ box[0], box[1], box[2] - box[0], box[3] - box[1] };
   if (qpdf_oh_is_indirect (q, p))
-    index = qpdf_find_page_by_id (q, qpdf_oh_get_object_id (q, p), qpdf_oh_get_generation (q, p));
+    index = page_index (self, qpdf_oh_get_object_id (q, p), qpdf_oh_get_generation (q, p));
   for (i = 0; index < 0 && i < self->n_pages; i++)
     {
-      qpdf_oh annots = dict_get (q, qpdf_get_page_n (q, i), "/Annots");
+      qpdf_oh annots = dict_get (q, page_object (self, i), "/Annots");
       int k, n = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0;
 
       for (k = 0; k < n; k++)

@@ -25,13 +25,6 @@ G_DEFINE_QUARK (inkan-seal-record-error-quark, inkan_seal_record_error)
 /* A record is a few kilobytes (the maker's chain); anything much larger is not one. */
 #define RECORD_MAX_SIZE (256 * 1024)
 
-static void
-asn1_node_free (asn1_node_st *node)
-{
-  asn1_delete_structure (&node);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (asn1_node_st, asn1_node_free)
 
 /* ---- the picture ----------------------------------------------------------------------------- */
 
@@ -378,20 +371,9 @@ decode (const char *type, GBytes *der, GError **error)
 static GBytes *
 get (asn1_node node, const char *name)
 {
-  g_autofree guint8 *value = NULL;
-  int len = 0;
-  int rc = asn1_read_value (node, name, NULL, &len);
+  int rc;
 
-  if (rc == ASN1_MEM_ERROR && len > 0)
-    {
-      value = g_malloc (len + 1);
-      rc = asn1_read_value (node, name, value, &len);
-    }
-  else if (rc == ASN1_SUCCESS)
-    len = 0;
-  if (rc != ASN1_SUCCESS)
-    return NULL;
-  return g_bytes_new_take (g_steal_pointer (&value), len);
+  return _inkan_asn1_read_bytes (node, name, &rc);
 }
 
 static char *

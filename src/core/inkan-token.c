@@ -378,6 +378,18 @@ crt_issuer (gnutls_x509_crt_t crt)
   return datum_to_string (&d);
 }
 
+/* No keyUsage extension allows every usage. */
+static gboolean
+crt_can_sign (gnutls_x509_crt_t crt)
+{
+  unsigned int usage = 0;
+  int ret = gnutls_x509_crt_get_key_usage (crt, &usage, NULL);
+
+  if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    return TRUE;
+  return ret >= 0 && (usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) != 0;
+}
+
 static char *
 crt_key_type (gnutls_x509_crt_t crt)
 {
@@ -730,6 +742,7 @@ inkan_token_list_certs (const char *token_url, InkanPinFunc pin_func, gpointer p
       cert->not_after = date_from_time (gnutls_x509_crt_get_expiration_time (crt));
       cert->key_type = crt_key_type (crt);
       cert->is_ca = gnutls_x509_crt_get_ca_status (crt, NULL) > 0;
+      cert->can_sign = crt_can_sign (crt);
       {
         g_autofree char *id_key = obj_id_key (objs[i], cert->cert_url);
 

@@ -70,6 +70,7 @@ typedef struct
   char *cert_url;         /* pkcs11: URL of the certificate */
   char *key_url;          /* pkcs11: URL of the matching private key, or NULL if none */
   gboolean is_ca;
+  gboolean can_sign;      /* its key usage allows digitalSignature or nonRepudiation (or is absent) */
 } InkanTokenCert;
 
 void inkan_token_cert_free (InkanTokenCert *cert);
