@@ -414,6 +414,95 @@ test_damaged_update (void)
   g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
 }
 
+/* ---- the walk drops what it has read from its reading ------------------------------------- */
+
+/* Writes objects 1 … n (1 the catalog) as a PDF with an xref table; returns its path. */
+static char *
+write_objects (const char *name, const char * const *objects, guint n)
+{
+  g_autoptr (GString) pdf = g_string_new ("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+  g_autofree guint64 *offsets = g_new (guint64, n);
+  g_autoptr (GError) error = NULL;
+  char *path = inkan_test_tmp_path (name);
+  gsize xref;
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      offsets[i] = pdf->len;
+      g_string_append_printf (pdf, "%u 0 obj\n%s\nendobj\n", i + 1, objects[i]);
+    }
+  xref = pdf->len;
+  g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f\r\n", n + 1);
+  for (i = 0; i < n; i++)
+    g_string_append_printf (pdf, "%010" G_GUINT64_FORMAT " 00000 n\r\n", offsets[i]);
+  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+                          n + 1, xref);
+  g_file_set_contents (path, pdf->str, (gssize) pdf->len, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Two pages sharing a font; page 1 also has a FreeText note whose appearance uses the font, and
+ * its resources hold a second font with a key that refers to page 2 (`font_to_page`). */
+static char *
+two_pages (const char *name, gboolean font_to_page)
+{
+  const char *objects[] = {
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [ 3 0 R 4 0 R ] /Count 2 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 612 792 ] /Contents 5 0 R /Resources << "
+    "/Font << /F1 7 0 R /F2 10 0 R >> >> /Annots [ 8 0 R ] >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 612 792 ] /Contents 6 0 R /Resources << "
+    "/Font << /F1 7 0 R >> >> >>",
+    "<< /Length 32 >>\nstream\nBT /F1 12 Tf 72 700 Td (1) Tj ET\nendstream",
+    "<< /Length 32 >>\nstream\nBT /F1 12 Tf 72 700 Td (2) Tj ET\nendstream",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    "<< /Type /Annot /Subtype /FreeText /Rect [ 72 600 300 640 ] /Contents (Note) /DA "
+    "(/F1 12 Tf 0 g) /AP << /N 9 0 R >> /P 3 0 R >>",
+    "<< /Type /XObject /Subtype /Form /BBox [ 0 0 228 40 ] /Resources << /Font << /F1 7 0 R >> "
+    ">> /Length 30 >>\nstream\nBT /F1 12 Tf 2 20 Td (N) Tj ET\nendstream",
+    font_to_page ? "<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Dummy 4 0 R >>"
+                 : "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>",
+  };
+
+  return write_objects (name, objects, G_N_ELEMENTS (objects));
+}
+
+/* The font is read, and dropped from the walk's reading, with page 1's resources; the note's
+ * appearance comes to it later, and the font must still gain that second role. */
+static void
+test_dropped_object_second_role (void)
+{
+  g_autofree char *base = two_pages ("drop-role.pdf", FALSE);
+  g_autofree char *path =
+    inkan_test_incr_redefine (base, "drop-role-font.pdf", 7,
+                              "<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>");
+  g_autoptr (InkanDiff) diff = diff_update (path);
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (diff, "OBJECT_REUSED"));
+  g_assert_false (has_code (diff, "PAGE_CONTENT_CHANGED"));
+}
+
+/* Reading page 1's resources reaches page 2 before the page tree does: the walk must still
+ * place page 2 as a page (it walks again without dropping), not as something page 1 draws. */
+static void
+test_dropped_page_placed (void)
+{
+  g_autofree char *base = two_pages ("drop-page.pdf", TRUE);
+  g_autofree char *page = inkan_test_incr_dict_with (base, 4, "/Rotate", "90");
+  g_autofree char *path = inkan_test_incr_redefine (base, "drop-page-rotated.pdf", 4, page);
+  g_autoptr (InkanDiff) diff = diff_update (path);
+  const InkanFinding *f;
+
+  g_assert_cmpint (diff->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_cmpuint (diff->findings->len, ==, 1);
+  f = diff->findings->pdata[0];
+  g_assert_cmpstr (f->code, ==, "PAGE_CONTENT_CHANGED");
+  g_assert_true (g_str_has_prefix (f->message, "Page 2's content was changed"));
+}
+
 static void
 assert_same_diff (const InkanDiff *a, const GError *ea, const InkanDiff *b, const GError *eb)
 {
@@ -514,5 +603,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/diff/inkan/repointed", test_repointed);
   g_test_add_func ("/inkan/diff/inkan/second-signature", test_second_signature);
   g_test_add_func ("/inkan/diff/inkan/damaged-update", test_damaged_update);
+  g_test_add_func ("/inkan/diff/walk/dropped-object-second-role", test_dropped_object_second_role);
+  g_test_add_func ("/inkan/diff/walk/dropped-page-placed", test_dropped_page_placed);
   return g_test_run ();
 }

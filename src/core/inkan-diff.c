@@ -63,9 +63,32 @@ typedef struct
   char *subtype;
 } AnnotInfo;
 
+/* What the walk follows out of a container: a reference (id > 0, with its generation), a direct
+ * container (id < 0: node -id - 1) or a direct container with nothing to follow (id 0). */
 typedef struct
 {
-  qpdf_oh oh;
+  int id;
+  int gen;
+} Edge;
+
+/* A container's edges: edges[start, start + len). */
+typedef struct
+{
+  guint start;
+  guint len;
+} Node;
+
+/* An object read from qpdf: its edges (node -1 when none), for the roles it gains later. */
+typedef struct
+{
+  int gen;
+  int node;
+} Record;
+
+typedef struct
+{
+  int target;               /* as Edge.id */
+  int gen;
   guint role;
   int owner;                /* the field whose appearance this is, 0 when none */
 } Pending;
@@ -82,9 +105,26 @@ typedef struct
   GHashTable *annots;       /* id → AnnotInfo */
   GHashTable *owners;       /* appearance object id → field id */
   GArray *pages;            /* page ids in order */
-  GQueue pending;
+  GArray *pending;          /* Pending, a queue from pending_head */
+  guint pending_head;
   guint visits;
   guint ticks;              /* objects read, for giving back the file's pages */
+  /* The walk's own copy of the object graph, freed once the graph is built: each object is
+   * read from qpdf once and then dropped from the reading (replaced by a small stand-in), so
+   * the reading does not hold the whole document; a role the object gains later follows its
+   * recorded edges. */
+  gboolean drop;
+  GHashTable *keep;         /* ids never dropped: object streams */
+  GArray *edges;            /* Edge */
+  GArray *nodes;            /* Node */
+  GArray *records;          /* Record */
+  GHashTable *recorded;     /* id → index in records + 1 */
+  GArray *scratch;          /* Edge, a stack while a container's edges are collected */
+  GHashTable *dropped;      /* id → generation + 1, dropped while the structure is walked */
+  GArray *busy;             /* ids the structural walk is inside: not dropped yet */
+  GArray *later;            /* Edge: the form's objects, dropped once the pages are walked */
+  gboolean placing;         /* the structural walk is under way: `dropped` is kept */
+  gboolean redo;            /* a dropped object was needed again: walk again without dropping */
 } Graph;
 
 typedef struct
@@ -348,7 +388,7 @@ annot_info_free (gpointer data)
 }
 
 static Graph *
-graph_new (InkanRevisions *revisions, qpdf_data q)
+graph_new (InkanRevisions *revisions, qpdf_data q, GHashTable *keep)
 {
   Graph *g = g_new0 (Graph, 1);
 
@@ -361,22 +401,42 @@ graph_new (InkanRevisions *revisions, qpdf_data q)
   g->annots = g_hash_table_new_full (NULL, NULL, NULL, annot_info_free);
   g->owners = g_hash_table_new (NULL, NULL);
   g->pages = g_array_new (FALSE, FALSE, sizeof (int));
-  g_queue_init (&g->pending);
+  g->pending = g_array_new (FALSE, FALSE, sizeof (Pending));
+  g->drop = keep != NULL;
+  g->keep = keep != NULL ? g_hash_table_ref (keep) : NULL;
+  g->edges = g_array_new (FALSE, FALSE, sizeof (Edge));
+  g->nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+  g->records = g_array_new (FALSE, FALSE, sizeof (Record));
+  g->recorded = g_hash_table_new (NULL, NULL);
+  g->scratch = g_array_new (FALSE, FALSE, sizeof (Edge));
+  g->dropped = g_hash_table_new (NULL, NULL);
+  g->busy = g_array_new (FALSE, FALSE, sizeof (int));
+  g->later = g_array_new (FALSE, FALSE, sizeof (Edge));
   return g;
+}
+
+/* What only the walk needs. */
+static void
+graph_walk_done (Graph *g)
+{
+  g_clear_pointer (&g->pending, g_array_unref);
+  g_clear_pointer (&g->keep, g_hash_table_unref);
+  g_clear_pointer (&g->edges, g_array_unref);
+  g_clear_pointer (&g->nodes, g_array_unref);
+  g_clear_pointer (&g->records, g_array_unref);
+  g_clear_pointer (&g->recorded, g_hash_table_unref);
+  g_clear_pointer (&g->scratch, g_array_unref);
+  g_clear_pointer (&g->dropped, g_hash_table_unref);
+  g_clear_pointer (&g->busy, g_array_unref);
+  g_clear_pointer (&g->later, g_array_unref);
 }
 
 static void
 graph_free (Graph *g)
 {
-  Pending *p;
-
   if (g == NULL)
     return;
-  while ((p = g_queue_pop_head (&g->pending)) != NULL)
-    {
-      qpdf_oh_release (g->q, p->oh);
-      g_free (p);
-    }
+  graph_walk_done (g);
   g_hash_table_unref (g->roles);
   g_hash_table_unref (g->structural);
   g_hash_table_unref (g->fields);
@@ -415,23 +475,259 @@ graph_tick (Graph *g)
     inkan_revisions_release_pages (g->revisions);
 }
 
+/* ---- the walk's copy of the graph, and dropping what qpdf has read ------------------------- */
+
+static gboolean
+is_container (int type)
+{
+  return type == ot_dictionary || type == ot_array || type == ot_stream;
+}
+
+static void
+collect_edge (Graph *g, qpdf_oh oh, guint depth);
+
+/* Records what container `oh` holds, in the order the walk follows it: a dictionary's (or a
+ * stream dictionary's) entries in qpdf's key order, an array's items. Returns its node, -1 when
+ * it holds no reference and no container. */
+static int
+record_node (Graph *g, qpdf_oh oh, guint depth)
+{
+  qpdf_data q = g->q;
+  guint base = g->scratch->len, len;
+  int type = qpdf_oh_get_type_code (q, oh);
+  Node node;
+
+  if (type == ot_dictionary || type == ot_stream)
+    {
+      qpdf_oh dict = type == ot_stream ? qpdf_oh_get_dict (q, oh) : oh;
+      g_autoptr (GPtrArray) keys = dict_keys (q, dict);
+      guint i;
+
+      for (i = 0; i < keys->len; i++)
+        collect_edge (g, qpdf_oh_get_key (q, dict, keys->pdata[i]), depth);
+      if (type == ot_stream)
+        qpdf_oh_release (q, dict);
+    }
+  else if (type == ot_array)
+    {
+      int i, n = qpdf_oh_get_array_n_items (q, oh);
+
+      for (i = 0; i < n; i++)
+        collect_edge (g, qpdf_oh_get_array_item (q, oh, i), depth);
+    }
+  len = g->scratch->len - base;
+  if (len == 0)
+    return -1;
+  node.start = g->edges->len;
+  node.len = len;
+  g_array_append_vals (g->edges, &g_array_index (g->scratch, Edge, base), len);
+  g_array_set_size (g->scratch, base);
+  g_array_append_val (g->nodes, node);
+  return (int) g->nodes->len - 1;
+}
+
+/* Takes ownership of `oh`; scalars lead nowhere and are not kept. */
+static void
+collect_edge (Graph *g, qpdf_oh oh, guint depth)
+{
+  qpdf_data q = g->q;
+  Edge e = { 0, 0 };
+
+  if (qpdf_oh_is_indirect (q, oh))
+    {
+      e.id = qpdf_oh_get_object_id (q, oh);
+      e.gen = qpdf_oh_get_generation (q, oh);
+    }
+  else if (is_container (qpdf_oh_get_type_code (q, oh)))
+    {
+      /* qpdf's parser bounds the nesting of direct objects; this bounds the recursion in any
+       * case (what lies deeper is followed no further). */
+      int node = depth < 1024 ? record_node (g, oh, depth + 1) : -1;
+
+      e.id = node >= 0 ? -node - 1 : 0;
+    }
+  else
+    {
+      qpdf_oh_release (q, oh);
+      return;
+    }
+  qpdf_oh_release (q, oh);
+  g_array_append_val (g->scratch, e);
+}
+
+/* Replaces object (id, gen) in the walk's reading by a small stand-in, which frees what qpdf
+ * parsed of it. Not by null: listing a dictionary's keys, qpdf leaves out those whose value is
+ * null, and a reference to a dropped object must still be followed. */
+static void
+drop_object (Graph *g, int id, int gen)
+{
+  qpdf_oh stub = qpdf_oh_new_integer (g->q, 0);
+
+  qpdf_replace_object (g->q, id, gen, stub);
+  qpdf_oh_release (g->q, stub);
+  if (g->placing)
+    g_hash_table_insert (g->dropped, GINT_TO_POINTER (id), GINT_TO_POINTER (gen + 1));
+}
+
+static const Record *
+record_of (Graph *g, int id)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (g->recorded, GINT_TO_POINTER (id)));
+
+  return index > 0 ? &g_array_index (g->records, Record, index - 1) : NULL;
+}
+
+/* Stacks the objects that node `node` refers to and that are still to be read. */
+static void
+stack_refs (Graph *g, int node, GArray *stack)
+{
+  Node n = g_array_index (g->nodes, Node, node);
+  guint i;
+
+  for (i = 0; i < n.len; i++)
+    {
+      Edge e = g_array_index (g->edges, Edge, n.start + i);
+
+      if (e.id < 0)
+        stack_refs (g, -e.id - 1, stack);
+      else if (e.id > 0 && record_of (g, e.id) == NULL
+               && !g_hash_table_contains (g->structural, GINT_TO_POINTER (e.id)))
+        g_array_append_val (stack, e);
+    }
+}
+
+/* Reads object (id, gen) and what it leads to that the structural walk has not placed, depth
+ * first, recording each object's edges and dropping it from the reading at once. Depth first:
+ * qpdf parses the objects a dictionary refers to when it lists its keys, and the breadth-first
+ * role walk would otherwise hold a whole level of the graph parsed before it comes to it. */
+static void
+prefetch (Graph *g, int id, int gen)
+{
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (Edge));
+  Edge first = { id, gen };
+
+  g_array_append_val (stack, first);
+  while (stack->len > 0)
+    {
+      Edge e = g_array_index (stack, Edge, stack->len - 1);
+      Record r = { e.gen, -1 };
+      qpdf_oh oh;
+      int type;
+
+      g_array_set_size (stack, stack->len - 1);
+      if (record_of (g, e.id) != NULL
+          || g_hash_table_contains (g->structural, GINT_TO_POINTER (e.id)))
+        continue;
+      graph_tick (g);
+      oh = qpdf_get_object_by_id (g->q, e.id, e.gen);
+      type = qpdf_oh_get_type_code (g->q, oh);
+      if (is_container (type))
+        r.node = record_node (g, oh, 0);
+      qpdf_oh_release (g->q, oh);
+      g_array_append_val (g->records, r);
+      g_hash_table_insert (g->recorded, GINT_TO_POINTER (e.id),
+                           GUINT_TO_POINTER (g->records->len));
+      /* Kept: scalars (a stream's /Length is read with the stream), object streams (until
+       * their objects are read). */
+      if (g->drop && is_container (type)
+          && !g_hash_table_contains (g->keep, GINT_TO_POINTER (e.id)))
+        drop_object (g, e.id, e.gen);
+      if (r.node >= 0)
+        stack_refs (g, r.node, stack);
+    }
+}
+
+/* The edges of object (id, gen): -1 when it holds nothing to follow. */
+static int
+object_node (Graph *g, int id, int gen)
+{
+  const Record *r = record_of (g, id);
+  qpdf_oh oh;
+  int node = -1;
+
+  if (r == NULL)
+    {
+      prefetch (g, id, gen);
+      r = record_of (g, id);
+    }
+  if (r != NULL && r->gen == gen)
+    return r->node;
+  /* Another generation of a number already read (a broken reference): read each time. */
+  oh = qpdf_get_object_by_id (g->q, id, gen);
+  if (is_container (qpdf_oh_get_type_code (g->q, oh)))
+    node = record_node (g, oh, 0);
+  qpdf_oh_release (g->q, oh);
+  return node;
+}
+
+/* Structural objects are dropped once walked, unless a walk that encloses them is still on
+ * them; the document catalog is read last and object streams are kept. */
+static void
+busy_push (Graph *g, int id)
+{
+  g_array_append_val (g->busy, id);
+}
+
+static void
+busy_pop (Graph *g)
+{
+  g_array_set_size (g->busy, g->busy->len - 1);
+}
+
+static void
+drop_structural (Graph *g, int id, int gen)
+{
+  guint i;
+
+  if (!g->drop || id <= 0 || id == g->root_id
+      || g_hash_table_contains (g->keep, GINT_TO_POINTER (id)))
+    return;
+  for (i = 0; i < g->busy->len; i++)
+    if (g_array_index (g->busy, int, i) == id)
+      return;
+  drop_object (g, id, gen);
+}
+
+static void
+drop_oh (Graph *g, qpdf_oh oh)
+{
+  if (qpdf_oh_is_indirect (g->q, oh))
+    drop_structural (g, qpdf_oh_get_object_id (g->q, oh), qpdf_oh_get_generation (g->q, oh));
+}
+
+/* Was `oh` dropped? A walk that would read it again is done again without dropping. */
+static gboolean
+gone (Graph *g, qpdf_oh oh)
+{
+  gpointer gen;
+
+  return qpdf_oh_is_indirect (g->q, oh)
+         && g_hash_table_lookup_extended (g->dropped,
+                                          GINT_TO_POINTER (qpdf_oh_get_object_id (g->q, oh)),
+                                          NULL, &gen)
+         && GPOINTER_TO_INT (gen) == qpdf_oh_get_generation (g->q, oh) + 1;
+}
+
+static void
+push_edge (Graph *g, const Edge *e, guint role, int owner)
+{
+  Pending p = { e->id, e->gen, role, owner };
+
+  g_array_append_val (g->pending, p);
+}
+
 /* Takes ownership of `oh`. */
 static void
 push_owned (Graph *g, qpdf_oh oh, guint role, int owner)
 {
-  Pending *p;
-  int type = qpdf_oh_is_indirect (g->q, oh) ? ot_reserved : qpdf_oh_get_type_code (g->q, oh);
+  guint base = g->scratch->len;
 
-  if (type != ot_reserved && type != ot_dictionary && type != ot_array && type != ot_stream)
+  collect_edge (g, oh, 0);
+  if (g->scratch->len > base)
     {
-      qpdf_oh_release (g->q, oh);
-      return;
+      push_edge (g, &g_array_index (g->scratch, Edge, base), role, owner);
+      g_array_set_size (g->scratch, base);
     }
-  p = g_new (Pending, 1);
-  p->oh = oh;
-  p->role = role;
-  p->owner = owner;
-  g_queue_push_tail (&g->pending, p);
 }
 
 static void
@@ -454,53 +750,47 @@ push_entries (Graph *g, qpdf_oh dict, guint role, const char * const *skip, int 
 
 /* Everything reachable from the pending objects gets their role, except objects the structural
  * walk placed (pages, annotations, fields, the catalog): a back-reference such as /P or an
- * outline's destination does not make a page something else. Stream data is never read. */
+ * outline's destination does not make a page something else. Stream data is never read. An
+ * object is read from qpdf on its first visit; a role it gains later follows its recorded
+ * edges. */
 static gboolean
 walk_pending (Graph *g)
 {
-  Pending *p;
-
-  while ((p = g_queue_pop_head (&g->pending)) != NULL)
+  while (g->pending_head < g->pending->len)
     {
-      qpdf_oh oh = p->oh;
-      guint role = p->role;
-      int owner = p->owner;
-      int id = object_id (g->q, oh);
-      int type;
+      Pending p = g_array_index (g->pending, Pending, g->pending_head++);
+      int node;
+      guint i;
 
-      g_free (p);
       if (++g->visits > MAX_VISITS)
-        {
-          qpdf_oh_release (g->q, oh);
-          return FALSE;
-        }
+        return FALSE;
       graph_tick (g);
-      if (id > 0 && (g_hash_table_contains (g->structural, GINT_TO_POINTER (id))
-                     || !add_role (g, id, role)))
+      if (p.target > 0)
         {
-          qpdf_oh_release (g->q, oh);
-          continue;
+          if (g_hash_table_contains (g->structural, GINT_TO_POINTER (p.target))
+              || !add_role (g, p.target, p.role))
+            continue;
+          if (p.owner > 0 && !g_hash_table_contains (g->owners, GINT_TO_POINTER (p.target)))
+            g_hash_table_insert (g->owners, GINT_TO_POINTER (p.target),
+                                 GINT_TO_POINTER (p.owner));
+          node = object_node (g, p.target, p.gen);
         }
-      if (id > 0 && owner > 0 && !g_hash_table_contains (g->owners, GINT_TO_POINTER (id)))
-        g_hash_table_insert (g->owners, GINT_TO_POINTER (id), GINT_TO_POINTER (owner));
-      type = qpdf_oh_get_type_code (g->q, oh);
-      if (type == ot_dictionary)
-        push_entries (g, oh, role, NULL, owner);
-      else if (type == ot_stream)
+      else
+        node = -p.target - 1;
+      if (node < 0)
+        continue;
+      for (i = 0; i < g_array_index (g->nodes, Node, node).len; i++)
         {
-          qpdf_oh dict = qpdf_oh_get_dict (g->q, oh);
+          Edge e = g_array_index (g->edges, Edge, g_array_index (g->nodes, Node, node).start + i);
 
-          push_entries (g, dict, role, NULL, owner);
-          qpdf_oh_release (g->q, dict);
+          push_edge (g, &e, p.role, p.owner);
         }
-      else if (type == ot_array)
+      /* The queue's consumed head is given back now and then. */
+      if (g->pending_head >= 4096 && g->pending_head * 2 >= g->pending->len)
         {
-          int i, n = qpdf_oh_get_array_n_items (g->q, oh);
-
-          for (i = 0; i < n; i++)
-            push_owned (g, qpdf_oh_get_array_item (g->q, oh, i), role, owner);
+          g_array_remove_range (g->pending, 0, g->pending_head);
+          g->pending_head = 0;
         }
-      qpdf_oh_release (g->q, oh);
     }
   return TRUE;
 }
@@ -512,14 +802,17 @@ static const char * const field_keys[] = {
 
 /* Visible: a non-empty rectangle, an appearance, and not hidden. */
 static gboolean
-widget_visible (qpdf_data q, qpdf_oh annot)
+widget_visible (Graph *g, qpdf_oh annot)
 {
+  qpdf_data q = g->q;
   qpdf_oh rect = dict_get (q, annot, "/Rect");
   qpdf_oh f = dict_get (q, annot, "/F");
   double v[4] = { 0 };
   gboolean visible = FALSE;
   int i;
 
+  if (gone (g, rect))
+    g->redo = TRUE;
   if (qpdf_oh_is_array (q, rect) && qpdf_oh_get_array_n_items (q, rect) == 4)
     {
       for (i = 0; i < 4; i++)
@@ -541,6 +834,20 @@ widget_visible (qpdf_data q, qpdf_oh annot)
 
 static void walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth);
 
+/* The form's objects may be read again as the pages' annotations: they are dropped once the
+ * pages are walked. */
+static void
+drop_later (Graph *g, qpdf_oh oh)
+{
+  Edge e;
+
+  if (!g->drop || !qpdf_oh_is_indirect (g->q, oh))
+    return;
+  e.id = qpdf_oh_get_object_id (g->q, oh);
+  e.gen = qpdf_oh_get_generation (g->q, oh);
+  g_array_append_val (g->later, e);
+}
+
 static void
 walk_field (Graph *g, qpdf_oh field, const char *inherited_ft, const char *parent_name,
             guint depth)
@@ -558,6 +865,7 @@ walk_field (Graph *g, qpdf_oh field, const char *inherited_ft, const char *paren
     return;
   if (id > 0)
     g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+  drop_later (g, field);
 
   ft_oh = dict_get (q, field, "/FT");
   ft = g_strdup (qpdf_oh_is_name (q, ft_oh) ? qpdf_oh_get_name (q, ft_oh) : inherited_ft);
@@ -615,6 +923,7 @@ walk_field (Graph *g, qpdf_oh field, const char *inherited_ft, const char *paren
         {
           g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, kids)));
           add_role (g, object_id (q, kids), info->is_signed ? R_SIGNED : R_FIELDS);
+          drop_later (g, kids);
         }
       for (k = 0; k < n; k++)
         {
@@ -642,6 +951,9 @@ walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth)
   qpdf_oh subtype;
   guint role, ap_role, i;
 
+  /* An annotation already walked would only be looked up: anything else dropped is read again. */
+  if (depth <= 2 && gone (g, annot) && !g_hash_table_contains (g->annots, GINT_TO_POINTER (id)))
+    g->redo = TRUE;
   if (!qpdf_oh_is_dictionary (q, annot) || depth > 2)
     return;
   if (id > 0)
@@ -664,7 +976,7 @@ walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth)
                                                          : "unknown");
   qpdf_oh_release (q, subtype);
   info->is_widget = g_strcmp0 (info->subtype, "Widget") == 0;
-  info->visible = widget_visible (q, annot);
+  info->visible = widget_visible (g, annot);
   if (info->is_widget && id > 0)
     {
       info->field = GPOINTER_TO_INT (g_hash_table_lookup (g->widget_field, GINT_TO_POINTER (id)));
@@ -687,6 +999,7 @@ walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth)
     role = R_ANNOT, ap_role = R_ANNOT_MISC;
   add_role (g, id, role);
 
+  busy_push (g, id);
   keys = dict_keys (q, annot);
   for (i = 0; i < keys->len; i++)
     {
@@ -708,6 +1021,36 @@ walk_annotation (Graph *g, qpdf_oh annot, guint page, guint depth)
       else
         push (g, qpdf_oh_get_key (q, annot, key), role == R_SIGNED ? R_SIGNED : R_ANNOT_MISC);
     }
+  busy_pop (g);
+  drop_oh (g, annot);
+}
+
+/* Prefetches what `dict`'s entry `key` leads to (see prefetch). */
+static void
+prefetch_entry (Graph *g, qpdf_oh dict, const char *key)
+{
+  g_autoptr (GArray) stack = g_array_new (FALSE, FALSE, sizeof (Edge));
+  guint base = g->scratch->len, i;
+
+  collect_edge (g, dict_get (g->q, dict, key), 0);
+  if (g->scratch->len > base)
+    {
+      Edge e = g_array_index (g->scratch, Edge, base);
+
+      g_array_set_size (g->scratch, base);
+      if (e.id > 0)
+        g_array_append_val (stack, e);
+      else if (e.id < 0)
+        stack_refs (g, -e.id - 1, stack);
+    }
+  for (i = 0; i < stack->len; i++)
+    {
+      Edge e = g_array_index (stack, Edge, i);
+
+      if (record_of (g, e.id) == NULL
+          && !g_hash_table_contains (g->structural, GINT_TO_POINTER (e.id)))
+        prefetch (g, e.id, e.gen);
+    }
 }
 
 static void
@@ -723,6 +1066,8 @@ walk_page (Graph *g, qpdf_oh page)
   g_array_append_val (g->pages, id);
   add_role (g, id, R_PAGE);
   annots = dict_get (q, page, "/Annots");
+  if (gone (g, annots))
+    g->redo = TRUE;
   if (qpdf_oh_is_array (q, annots))
     {
       int n = qpdf_oh_get_array_n_items (q, annots), k;
@@ -732,6 +1077,7 @@ walk_page (Graph *g, qpdf_oh page)
           g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, annots)));
           add_role (g, object_id (q, annots), R_ANNOTS);
         }
+      busy_push (g, object_id (q, annots));
       for (k = 0; k < n; k++)
         {
           qpdf_oh annot = qpdf_oh_get_array_item (q, annots, k);
@@ -739,9 +1085,18 @@ walk_page (Graph *g, qpdf_oh page)
           walk_annotation (g, annot, number, 0);
           qpdf_oh_release (q, annot);
         }
+      busy_pop (g);
+      drop_oh (g, annots);
     }
   qpdf_oh_release (q, annots);
   push_entries (g, page, R_CONTENT, skip, 0);
+  /* Listing the page's keys parsed its contents and resources: they are read now, not when the
+   * role walk comes to them after every other page. */
+  if (g->drop)
+    {
+      prefetch_entry (g, page, "/Contents");
+      prefetch_entry (g, page, "/Resources");
+    }
 }
 
 static void
@@ -752,18 +1107,29 @@ walk_page_tree (Graph *g, qpdf_oh node, guint depth)
   int id = object_id (q, node);
   qpdf_oh kids;
 
+  /* A node dropped once placed is passed over here as it would be anyway; one dropped by a
+   * prefetch was not placed. */
+  if (depth <= MAX_DEPTH && gone (g, node)
+      && !g_hash_table_contains (g->structural, GINT_TO_POINTER (id)))
+    g->redo = TRUE;
   if (depth > MAX_DEPTH || !qpdf_oh_is_dictionary (q, node)
       || (id > 0 && g_hash_table_contains (g->structural, GINT_TO_POINTER (id))))
     return;
   if (id > 0)
     g_hash_table_add (g->structural, GINT_TO_POINTER (id));
+  busy_push (g, id);
   if (!dict_has (q, node, "/Kids") && !name_is (q, node, "/Type", "/Pages"))
     {
       walk_page (g, node);
+      busy_pop (g);
+      drop_oh (g, node);
       return;
     }
   add_role (g, id, R_PAGE_TREE);
   kids = dict_get (q, node, "/Kids");
+  /* Read again, a kids array could place pages that were too deep the first time. */
+  if (gone (g, kids))
+    g->redo = TRUE;
   if (qpdf_oh_is_array (q, kids))
     {
       int n = qpdf_oh_get_array_n_items (q, kids), k;
@@ -773,6 +1139,7 @@ walk_page_tree (Graph *g, qpdf_oh node, guint depth)
           g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, kids)));
           add_role (g, object_id (q, kids), R_PAGE_TREE);
         }
+      busy_push (g, object_id (q, kids));
       for (k = 0; k < n; k++)
         {
           qpdf_oh kid = qpdf_oh_get_array_item (q, kids, k);
@@ -780,9 +1147,13 @@ walk_page_tree (Graph *g, qpdf_oh node, guint depth)
           walk_page_tree (g, kid, depth + 1);
           qpdf_oh_release (q, kid);
         }
+      busy_pop (g);
+      drop_oh (g, kids);
     }
   qpdf_oh_release (q, kids);
   push_entries (g, node, R_CONTENT, skip, 0);
+  busy_pop (g);
+  drop_oh (g, node);
 }
 
 static void
@@ -799,6 +1170,7 @@ walk_acroform (Graph *g, qpdf_oh acroform)
       g_hash_table_add (g->structural, GINT_TO_POINTER (id));
       add_role (g, id, R_ACROFORM);
     }
+  drop_later (g, acroform);
   fields = dict_get (q, acroform, "/Fields");
   if (qpdf_oh_is_array (q, fields))
     {
@@ -808,6 +1180,7 @@ walk_acroform (Graph *g, qpdf_oh acroform)
         {
           g_hash_table_add (g->structural, GINT_TO_POINTER (object_id (q, fields)));
           add_role (g, object_id (q, fields), R_FIELDS);
+          drop_later (g, fields);
         }
       for (k = 0; k < n; k++)
         {
@@ -860,10 +1233,13 @@ check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
   return TRUE;
 }
 
+/* With `keep`, each object is dropped from `q` once read, except those in `keep`; `*redo` then
+ * says that the walk needed a dropped object again and must be done again without dropping. */
 static Graph *
-graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
+graph_walk (InkanRevisions *revisions, qpdf_data q, GHashTable *keep, gboolean *redo,
+            GError **error)
 {
-  g_autoptr (Graph) g = graph_new (revisions, q);
+  g_autoptr (Graph) g = graph_new (revisions, q, keep);
   qpdf_oh trailer = qpdf_get_trailer (q);
   qpdf_oh root = dict_get (q, trailer, "/Root");
   qpdf_oh info = dict_get (q, trailer, "/Info");
@@ -871,6 +1247,8 @@ graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
   qpdf_oh acroform, pages;
   guint i;
 
+  *redo = FALSE;
+  g->placing = TRUE;
   g->root_id = object_id (q, root);
   if (g->root_id <= 0 || !qpdf_oh_is_dictionary (q, root))
     {
@@ -899,6 +1277,13 @@ graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
   pages = dict_get (q, root, "/Pages");
   walk_page_tree (g, pages, 0);
   qpdf_oh_release (q, pages);
+  for (i = 0; i < g->later->len; i++)
+    {
+      const Edge *e = &g_array_index (g->later, Edge, i);
+
+      drop_structural (g, e->id, e->gen);
+    }
+  g->placing = FALSE;
 
   keys = dict_keys (q, root);
   for (i = 0; i < keys->len; i++)
@@ -921,29 +1306,70 @@ graph_walk (InkanRevisions *revisions, qpdf_data q, GError **error)
 
   if (!walk_pending (g))
     {
+      *redo = g->redo;
       set_damaged (revisions, error, _("too many objects to examine"));
       return NULL;
     }
+  *redo = g->redo;
   if (!check_qpdf (revisions, q, error))
     return NULL;
+  graph_walk_done (g);
+  g->q = NULL;
   return g_steal_pointer (&g);
+}
+
+/* Object streams of the file as it was at the end of revision `rev`: they must stay in a
+ * reading until their objects are read. */
+static GHashTable *
+object_streams (InkanRevisions *revisions, guint rev)
+{
+  GHashTable *streams = g_hash_table_new (NULL, NULL);
+  guint r, i, n;
+
+  for (r = 0; r <= rev; r++)
+    {
+      const InkanXrefEntry *e = inkan_revisions_get_entries (revisions, r, &n);
+
+      for (i = 0; i < n; i++)
+        if (e[i].type == INKAN_XREF_COMPRESSED)
+          g_hash_table_add (streams, GINT_TO_POINTER ((int) e[i].offset));
+    }
+  return streams;
 }
 
 /* The graph of revision `rev`, walked in a reading of its own that is closed afterwards: the
  * graph keeps object numbers and roles, not qpdf's objects, so the kept reading caches only the
- * objects that the judging then compares. */
+ * objects that the judging then compares. During the walk each object is dropped from the
+ * reading once read, so that the walk's memory does not grow with the document; in the rare
+ * document whose structure makes the walk read a dropped object again, it is walked again
+ * without dropping. */
 static Graph *
 graph_build (InkanRevisions *revisions, guint rev, GError **error)
 {
+  g_autoptr (GHashTable) keep = object_streams (revisions, rev);
+  gboolean redo = FALSE;
   qpdf_data q = inkan_revisions_open_qpdf (revisions, rev, error);
   Graph *g;
 
   if (q == NULL)
     return NULL;
-  g = graph_walk (revisions, q, error);
-  if (g != NULL)
-    g->q = NULL;
+  {
+    g_autoptr (GError) local = NULL;
+
+    g = graph_walk (revisions, q, keep, &redo, &local);
+    if (local != NULL && !redo)
+      g_propagate_error (error, g_steal_pointer (&local));
+  }
   qpdf_cleanup (&q);
+  if (redo)
+    {
+      g_clear_pointer (&g, graph_free);
+      q = inkan_revisions_open_qpdf (revisions, rev, error);
+      if (q == NULL)
+        return NULL;
+      g = graph_walk (revisions, q, NULL, &redo, error);
+      qpdf_cleanup (&q);
+    }
   inkan_revisions_release_pages (revisions);
   return g;
 }
