@@ -31,7 +31,7 @@ PACKAGES=(
   build-essential pkg-config meson ninja-build
   # libraries libinkan links
   libglib2.0-dev libgnutls28-dev libp11-kit-dev libtasn1-6-dev libtasn1-bin libqpdf-dev
-  libcairo2-dev libpango1.0-dev libgdk-pixbuf-2.0-dev libjpeg62-turbo-dev zlib1g-dev libsqlite3-dev libqrencode-dev
+  libcairo2-dev libpng-dev libpango1.0-dev libgdk-pixbuf-2.0-dev libjpeg62-turbo-dev zlib1g-dev libsqlite3-dev libqrencode-dev
   # the TSA client (libsoup 3) and GIO's TLS backend for https:// TSAs
   libsoup-3.0-dev glib-networking
   # tokens: SoftHSM2 (registered with p11-kit) and GnuTLS's p11tool and certtool

@@ -4,10 +4,10 @@
 
 #include "inkan-image.h"
 
-#include <cairo.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <png.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -15,8 +15,6 @@ G_DEFINE_QUARK (inkan-image-error-quark, inkan_image_error)
 
 /* Beyond this the image is not a seal but a poster, and would bloat every signed document. */
 #define MAX_SIDE 4096
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
 
 static gboolean
 check_size (const char *display, guint32 width, guint32 height, GError **error)
@@ -38,9 +36,9 @@ read_be32 (const guint8 *p)
   return (guint32) p[0] << 24 | (guint32) p[1] << 16 | (guint32) p[2] << 8 | p[3];
 }
 
-/* cairo allocates and inflates whatever size the header claims before we see the surface, so a
- * few bytes claiming 60000 × 60000 pixels (or a small file that inflates to gigabytes) would
- * exhaust memory: the signature and IHDR are checked first, from the file itself. */
+/* A decoder allocates and inflates whatever size the header claims, so a few bytes claiming
+ * 60000 × 60000 pixels (or a small file that inflates to gigabytes) would exhaust memory: the
+ * signature and IHDR are checked first, from the file itself. */
 static gboolean
 check_png_header (const char *path, const char *display, GError **error)
 {
@@ -86,19 +84,25 @@ deflate_plane (const guint8 *data, gsize len, GError **error)
   return g_bytes_new_take (g_realloc (g_steal_pointer (&out), out_len), out_len);
 }
 
+static void
+png_image_clear (png_image *png)
+{
+  png_image_free (png);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (png_image, png_image_clear)
+
 InkanImage *
 inkan_image_load_png (const char *path, GError **error)
 {
-  g_autoptr (cairo_surface_t) surface = NULL;
+  g_auto (png_image) png = { 0 };
   g_autoptr (InkanImage) image = NULL;
+  g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *rgb = NULL;
   g_autofree guint8 *alpha = NULL;
   g_autofree char *display = NULL;
-  cairo_format_t format;
-  const guint8 *pixels;
   gboolean opaque = TRUE;
-  int stride;
-  guint x, y;
+  gsize i, n;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -113,63 +117,46 @@ inkan_image_load_png (const char *path, GError **error)
   if (!check_png_header (path, display, error))
     return NULL;
 
-  surface = cairo_image_surface_create_from_png (path);
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+  /* libpng's simplified reader gives straight (not premultiplied) 8-bit RGBA whatever the
+   * file's colour type and depth, so the colour of a half-transparent edge is the file's own. */
+  png.version = PNG_IMAGE_VERSION;
+  if (png_image_begin_read_from_file (&png, path) && check_size (display, png.width, png.height,
+                                                                  error))
+    {
+      png.format = PNG_FORMAT_RGBA;
+      pixels = g_malloc (PNG_IMAGE_SIZE (png));
+      if (!png_image_finish_read (&png, NULL, pixels, 0, NULL))
+        g_clear_pointer (&pixels, g_free);
+    }
+  else if (error != NULL && *error != NULL)
+    return NULL;
+  if (pixels == NULL)
     {
       g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
                    _("The seal image “%s” is not a readable PNG file (%s): choose a PNG image."),
-                   display, cairo_status_to_string (cairo_surface_status (surface)));
+                   display, png.message);
       return NULL;
     }
 
   image = g_new0 (InkanImage, 1);
-  image->width = cairo_image_surface_get_width (surface);
-  image->height = cairo_image_surface_get_height (surface);
-  if (!check_size (display, image->width, image->height, error))
-    return NULL;
-
-  cairo_surface_flush (surface);
-  format = cairo_image_surface_get_format (surface);
-  pixels = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  rgb = g_malloc ((gsize) image->width * image->height * 3);
-  alpha = g_malloc ((gsize) image->width * image->height);
-
-  for (y = 0; y < image->height; y++)
+  image->width = png.width;
+  image->height = png.height;
+  n = (gsize) image->width * image->height;
+  rgb = g_malloc (n * 3);
+  alpha = g_malloc (n);
+  for (i = 0; i < n; i++)
     {
-      const guint32 *row = (const guint32 *) (pixels + (gsize) y * stride);
-
-      for (x = 0; x < image->width; x++)
-        {
-          guint32 p = row[x];
-          guint a = format == CAIRO_FORMAT_ARGB32 ? (p >> 24) & 0xff : 0xff;
-          guint r = (p >> 16) & 0xff, g = (p >> 8) & 0xff, b = p & 0xff;
-          gsize i = (gsize) y * image->width + x;
-
-          /* cairo premultiplies; the PDF soft mask wants straight colour. */
-          if (a != 0xff)
-            {
-              opaque = FALSE;
-              if (a != 0)
-                {
-                  r = MIN (255, (r * 255 + a / 2) / a);
-                  g = MIN (255, (g * 255 + a / 2) / a);
-                  b = MIN (255, (b * 255 + a / 2) / a);
-                }
-            }
-          rgb[i * 3] = r;
-          rgb[i * 3 + 1] = g;
-          rgb[i * 3 + 2] = b;
-          alpha[i] = a;
-        }
+      memcpy (rgb + i * 3, pixels + i * 4, 3);
+      alpha[i] = pixels[i * 4 + 3];
+      opaque &= alpha[i] == 0xff;
     }
 
-  image->rgb = deflate_plane (rgb, (gsize) image->width * image->height * 3, error);
+  image->rgb = deflate_plane (rgb, n * 3, error);
   if (image->rgb == NULL)
     return NULL;
   if (!opaque)
     {
-      image->alpha = deflate_plane (alpha, (gsize) image->width * image->height, error);
+      image->alpha = deflate_plane (alpha, n, error);
       if (image->alpha == NULL)
         return NULL;
     }
