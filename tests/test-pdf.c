@@ -205,6 +205,26 @@ test_open_page_tree (void)
     }
 }
 
+/* The strict walk drops each object once parsed, but a number may still be a stream's /Length
+ * that a later object needs: a length written before its stream does not make the file damaged. */
+static void
+test_open_length_before_stream (void)
+{
+  g_autofree char *base = inkan_test_write_pdf ("length-first.pdf", "", FALSE);
+  g_autofree char *path = NULL;
+  const InkanTestIncrEntry entries[] = {
+    { 5, "12", FALSE, 0 },
+    { 6, "<< /Length 5 0 R >>\nstream\nhello, world\nendstream", FALSE, 0 },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanPdf) pdf = NULL;
+
+  path = inkan_test_incr_append (base, "length-first-update.pdf", entries, G_N_ELEMENTS (entries));
+  pdf = inkan_pdf_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (inkan_pdf_get_n_pages (pdf), ==, 1);
+}
+
 static void
 assert_page_size (const char *entries, double width, double height)
 {
@@ -498,6 +518,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/pdf/open/xref-kind", test_open_xref_kind);
   g_test_add_func ("/inkan/pdf/open/many-objects", test_open_many_objects);
   g_test_add_func ("/inkan/pdf/open/page-tree", test_open_page_tree);
+  g_test_add_func ("/inkan/pdf/open/length-before-stream", test_open_length_before_stream);
   g_test_add_func ("/inkan/pdf/page/size", test_page_size);
   g_test_add_func ("/inkan/pdf/page/range", test_page_range);
   g_test_add_func ("/inkan/pdf/place/visible-to-user", test_visible_to_user);

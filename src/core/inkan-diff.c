@@ -4,6 +4,7 @@
 
 #include "inkan-diff.h"
 #include "inkan-pdf.h"
+#include "inkan-qpdf-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <math.h>
@@ -555,16 +556,12 @@ collect_edge (Graph *g, qpdf_oh oh, guint depth)
   g_array_append_val (g->scratch, e);
 }
 
-/* Replaces object (id, gen) in the walk's reading by a small stand-in, which frees what qpdf
- * parsed of it. Not by null: listing a dictionary's keys, qpdf leaves out those whose value is
- * null, and a reference to a dropped object must still be followed. */
+/* Drops object (id, gen) from the walk's reading (see _inkan_qpdf_forget), noting it while
+ * objects are being placed. */
 static void
 drop_object (Graph *g, int id, int gen)
 {
-  qpdf_oh stub = qpdf_oh_new_integer (g->q, 0);
-
-  qpdf_replace_object (g->q, id, gen, stub);
-  qpdf_oh_release (g->q, stub);
+  _inkan_qpdf_forget (g->q, id, gen);
   if (g->placing)
     g_hash_table_insert (g->dropped, GINT_TO_POINTER (id), GINT_TO_POINTER (gen + 1));
 }

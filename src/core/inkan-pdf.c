@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "inkan-pdf-private.h"
+#include "inkan-qpdf-private.h"
 
 #include "inkan-evidence.h"
 
@@ -907,10 +908,10 @@ page_index (InkanPdf *self, int id, int gen)
  * dictionary entries whose value is null, so an object missing from its object stream would be
  * invisible otherwise: every compressed object listed must exist.
  *
- * The walk has a reading of its own, in which each object, once parsed, is replaced by null:
- * qpdf keeps every object it parsed until its reading closes, so a kept reading would grow
- * with the document (about 13 KB a page), and this one stays the size of its cross-reference
- * table. Object streams stay until their objects are parsed. The page tree's objects are noted
+ * The walk has a reading of its own, in which each object, once parsed, is dropped
+ * (_inkan_qpdf_forget): a kept reading would grow with the document (about 13 KB a page), and
+ * this one stays the size of its cross-reference table. Object streams stay until their
+ * objects are parsed. The page tree's objects are noted
  * in `nodes` on the way (see tree_note). */
 static gboolean
 check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
@@ -965,12 +966,7 @@ check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
             goto out;
         }
       if (o->compressed || !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) o->id)))
-        {
-          qpdf_oh null = qpdf_oh_new_null (q);
-
-          qpdf_replace_object (q, (int) o->id, o->gen, null);
-          qpdf_oh_release (q, null);
-        }
+        _inkan_qpdf_forget (q, (int) o->id, o->gen);
       if (!o->compressed)
         release_mapped_before (self, &released, o->offset);
       else if (i % 64 == 63)

@@ -5,6 +5,7 @@
 
 #include "inkan-revisions.h"
 #include "inkan-pdf.h"
+#include "inkan-qpdf-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1037,8 +1038,9 @@ open_reading (InkanRevisions *self, Revision *r, qpdf_data *out, GError **error)
   return check_qpdf (self, q, error);
 }
 
-/* Parses the revision's own entries in `q`. With `drop`, each object is replaced by null once
- * parsed, so that `q` does not keep it (object streams stay until their objects are parsed). */
+/* Parses the revision's own entries in `q`. With `drop`, each object is dropped once parsed
+ * (_inkan_qpdf_forget), so that `q` does not keep it (object streams stay until their objects
+ * are parsed). */
 static gboolean
 check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GError **error)
 {
@@ -1073,12 +1075,7 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GE
       if (!check_qpdf (self, q, error))
         return FALSE;
       if (drop && !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) e->id)))
-        {
-          qpdf_oh null = qpdf_oh_new_null (q);
-
-          qpdf_replace_object (q, e->id, gen, null);
-          qpdf_oh_release (q, null);
-        }
+        _inkan_qpdf_forget (q, e->id, gen);
       if (i % 64 == 63)
         release_mapped_pages (self);
     }
