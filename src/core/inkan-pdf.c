@@ -46,7 +46,6 @@ struct _InkanPdf
   guint64 size;
   qpdf_data qpdf;
   void *map;              /* the file, mapped for qpdf to read */
-  guint n_pages;
   GArray *pages;          /* PageRef: the page tree's leaves in order */
   gboolean xref_stream;
   gboolean ends_with_eol;
@@ -705,20 +704,18 @@ release_mapped_before (InkanPdf *self, guint64 *released, guint64 offset)
   *released = end;
 }
 
-/* A reading of the file of its own, read like the kept one. */
-static qpdf_data
-open_reading (InkanPdf *self)
+/* A strict reading of the file (recovery off, warnings kept for check_reading) in `*out`;
+ * returns qpdf's status. */
+static QPDF_ERROR_CODE
+open_reading (InkanPdf *self, qpdf_data *out)
 {
-  qpdf_data q = qpdf_init ();
+  qpdf_data q = *out = qpdf_init ();
 
   qpdf_silence_errors (q);
   qpdf_set_suppress_warnings (q, QPDF_TRUE);
   qpdf_set_attempt_recovery (q, QPDF_FALSE);
-  if (self->map != NULL)
-    qpdf_read_memory (q, self->display, self->map, self->size, NULL);
-  else
-    qpdf_read (q, self->path, NULL);
-  return q;
+  return self->map != NULL ? qpdf_read_memory (q, self->display, self->map, self->size, NULL)
+                           : qpdf_read (q, self->path, NULL);
 }
 
 /* Every reference qpdf met while reading counts towards its highest object number; one beyond
@@ -934,7 +931,7 @@ check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
         g_hash_table_add (streams, GSIZE_TO_POINTER ((gsize) o->offset));
     }
 
-  q = open_reading (self);
+  open_reading (self, &q);
   if (!check_reading (self, q, error))
     goto out;
   for (i = 0; i < listed->len; i++)
@@ -987,6 +984,7 @@ read_strictly (InkanPdf *self, GError **error)
   qpdf_data q;
   qpdf_oh trailer, root, size, info, id, pages;
   g_autoptr (GHashTable) nodes = NULL;
+  QPDF_ERROR_CODE status;
   guint64 first_object = 0;
   int fd;
   struct stat st;
@@ -1022,13 +1020,9 @@ read_strictly (InkanPdf *self, GError **error)
   if (!ok)
     return FALSE;
 
-  self->qpdf = q = qpdf_init ();
-  qpdf_silence_errors (q);
-  qpdf_set_suppress_warnings (q, QPDF_TRUE);
-  qpdf_set_attempt_recovery (q, QPDF_FALSE);
-  if ((self->map != NULL ? qpdf_read_memory (q, self->display, self->map, self->size, NULL)
-                         : qpdf_read (q, self->path, NULL))
-      & QPDF_ERRORS)
+  status = open_reading (self, &self->qpdf);
+  q = self->qpdf;
+  if (status & QPDF_ERRORS)
     {
       qpdf_error e = qpdf_get_error (q);
       const char *text = qpdf_get_error_full_text (q, e);
@@ -1079,18 +1073,15 @@ read_strictly (InkanPdf *self, GError **error)
   release_mapped_pages (self);
 
   pages = dict_get (q, root, "/Pages");
-  ok = qpdf_oh_is_indirect (q, pages)
-       && tree_list_pages (self, nodes,
-                           (PageRef){ qpdf_oh_get_object_id (q, pages),
-                                      qpdf_oh_get_generation (q, pages) },
-                           error);
   if (!qpdf_oh_is_indirect (q, pages))
-    set_damaged (self, error, _("unreadable page tree"));
-  if (!ok)
+    return set_damaged (self, error, _("unreadable page tree"));
+  if (!tree_list_pages (self, nodes,
+                        (PageRef){ qpdf_oh_get_object_id (q, pages),
+                                   qpdf_oh_get_generation (q, pages) },
+                        error))
     return FALSE;
   if (self->pages->len == 0)
     return set_damaged (self, error, _("the document has no pages"));
-  self->n_pages = self->pages->len;
 
   qpdf_oh_release_all (q);
   release_mapped_pages (self);
@@ -1131,7 +1122,7 @@ guint
 inkan_pdf_get_n_pages (InkanPdf *self)
 {
   g_return_val_if_fail (INKAN_IS_PDF (self), 0);
-  return self->n_pages;
+  return self->pages->len;
 }
 
 guint64
@@ -1204,12 +1195,12 @@ page_geometry (InkanPdf *self, guint page, PageGeometry *geo, GError **error)
   qpdf_oh oh, rotate, unit;
   double media[4] = { 0, 0, 612, 792 }, crop[4];
 
-  if (page < 1 || page > self->n_pages)
+  if (page < 1 || page > self->pages->len)
     {
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_PAGE_RANGE,
                    ngettext ("There is no page %u: “%s” has %u page.",
-                             "There is no page %u: “%s” has %u pages.", self->n_pages),
-                   page, self->display, self->n_pages);
+                             "There is no page %u: “%s” has %u pages.", self->pages->len),
+                   page, self->display, self->pages->len);
       return FALSE;
     }
   oh = page_object (self, page - 1);
@@ -2329,7 +2320,7 @@ locate_widget (InkanPdf *self, const FieldInfo *field, guint *page, InkanRect *r
   *rect = (InkanRect){ box[0], box[1], box[2] - box[0], box[3] - box[1] };
   if (qpdf_oh_is_indirect (q, p))
     index = page_index (self, qpdf_oh_get_object_id (q, p), qpdf_oh_get_generation (q, p));
-  for (i = 0; index < 0 && i < self->n_pages; i++)
+  for (i = 0; index < 0 && i < self->pages->len; i++)
     {
       qpdf_oh annots = dict_get (q, page_object (self, i), "/Annots");
       int k, n = qpdf_oh_is_array (q, annots) ? qpdf_oh_get_array_n_items (q, annots) : 0;
@@ -2457,7 +2448,7 @@ write_riding (Builder *b, const InkanPdfSigParams *params, int sig_id, int field
   if (params->riding_pages != NULL)
     g_array_append_vals (list, params->riding_pages, params->n_riding_pages);
   else
-    for (i = 1; i <= self->n_pages; i++)
+    for (i = 1; i <= self->pages->len; i++)
       g_array_append_val (list, i);
   if (list->len < 2)
     {
@@ -2843,7 +2834,7 @@ _inkan_pdf_prepare_signature (InkanPdf *self, const InkanPdfSigParams *params, G
       if (!write_watermark_text (&b, params->watermark, &text_id, &text_width, &text_height,
                                  error))
         return NULL;
-      for (guint i = 1; i <= self->n_pages; i++)
+      for (guint i = 1; i <= self->pages->len; i++)
         {
           PageGeometry page_geo;
           int annot_id;
