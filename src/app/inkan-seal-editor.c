@@ -14,6 +14,7 @@
 #include "inkan-policy.h"
 #include "inkan-seal-art.h"
 #include "inkan-seal-record.h"
+#include "inkan-seal-status.h"
 #include "inkan-store.h"
 #include "inkan-token.h"
 
@@ -43,9 +44,7 @@ struct _InkanSealEditor
   GPtrArray *certs;               /* InkanTokenCert with a key, in the certificate list's order */
   cairo_surface_t *imported;      /* a cleaned scan, shown instead of the drawing; or NULL */
   guint preview_serial;
-  gboolean creating;
   struct CreateData_ *pending;    /* the seal being created, from Create until its outcome */
-  char *maker_key_url;            /* the administrator's own key, which signs the record */
   InkanPinDialog *pin_dialog;
   gboolean pin_refused;           /* the token refused the PIN typed last */
 };
@@ -109,8 +108,15 @@ static gboolean
 can_create (InkanSealEditor *self)
 {
   return self->store_path != NULL && self->user_name != NULL && self->certs != NULL
-         && self->certs->len > 0 && !self->creating
+         && self->certs->len > 0 && self->pending == NULL
          && *gtk_editable_get_text (self->registry_name) != '\0';
+}
+
+/* The name in the registry is not drawn: it decides only whether Create can be clicked. */
+static void
+update_create_button (InkanSealEditor *self)
+{
+  gtk_widget_set_sensitive (self->create_button, can_create (self));
 }
 
 static void
@@ -140,7 +146,7 @@ update_preview (InkanSealEditor *self)
   else if (error != NULL)
     set_status (self, error->message);
   self->preview_serial++;
-  gtk_widget_set_sensitive (self->create_button, can_create (self));
+  update_create_button (self);
 }
 
 static void
@@ -222,7 +228,7 @@ certs_listed (GObject *source, GAsyncResult *result, gpointer data)
   if (certs->len == 0)
     gtk_string_list_append (labels, _("No certificate with a key on the tokens"));
   gtk_drop_down_set_model (self->certificate, G_LIST_MODEL (labels));
-  gtk_widget_set_sensitive (self->create_button, can_create (self));
+  update_create_button (self);
 }
 
 /* ---- creating the seal ----------------------------------------------------------------------- */
@@ -244,6 +250,8 @@ typedef struct CreateData_
   GBytes *png;
   char *cert_url;
   char *key_url;
+  char *maker_key_url;            /* the administrator's own key, which signs the record: found
+                                   * before the PIN is asked, used once it is typed */
   char *pin;                      /* typed in the PIN dialog, for the creating worker */
 } CreateData;
 
@@ -256,6 +264,7 @@ create_data_clear (CreateData *d)
   g_clear_pointer (&d->png, g_bytes_unref);
   g_free (d->cert_url);
   g_free (d->key_url);
+  g_free (d->maker_key_url);
   g_clear_pointer (&d->pin, inkan_pin_free);
 }
 
@@ -346,14 +355,13 @@ create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   g_autoptr (GBytes) der = NULL;
   g_autoptr (GBytes) record = NULL;
   g_autoptr (GPtrArray) chain = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr (GDateTime) now_ms = NULL;
   g_autoptr (InkanSeal) created = NULL;
   InkanSeal seal = { 0 };
   GError *error = NULL;
 
-  now_ms = g_date_time_add (now, -(GTimeSpan) (g_date_time_get_microsecond (now) % 1000));
-  if (!open_as_admin (d, &store, &actor, &error))
+  now_ms = inkan_clock_now (&error);
+  if (now_ms == NULL || !open_as_admin (d, &store, &actor, &error))
     goto fail;
   der = cert_der (d->cert_url, &error);
   if (der == NULL)
@@ -364,8 +372,8 @@ create_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
   seal.cert_der = der;
   seal.key_url = d->key_url;
   seal.approval_chain = chain;
-  record = inkan_seal_record_make_as (&seal, actor, NULL, inkan_pin_dialog_typed_pin, d->pin,
-                                      now_ms, &error);
+  record = inkan_seal_record_make_as (&seal, actor, d->maker_key_url, inkan_pin_dialog_typed_pin,
+                                      d->pin, now_ms, &error);
   g_clear_pointer (&d->pin, inkan_pin_free);
   if (record == NULL)
     goto fail;
@@ -385,11 +393,9 @@ static void ask_pin (InkanSealEditor *self, const char *error);
 static void
 finish (InkanSealEditor *self, const char *message)
 {
-  self->creating = FALSE;
   g_clear_pointer (&self->pending, create_data_unref);
-  g_clear_pointer (&self->maker_key_url, g_free);
   set_status (self, message);
-  gtk_widget_set_sensitive (self->create_button, can_create (self));
+  update_create_button (self);
 }
 
 static void
@@ -462,7 +468,7 @@ pin_response (InkanPinDialog *dialog, const char *response, InkanSealEditor *sel
 static void
 ask_pin (InkanSealEditor *self, const char *error)
 {
-  g_autofree char *label = inkan_pin_dialog_token_label_from_url (self->maker_key_url);
+  g_autofree char *label = inkan_pin_dialog_token_label_from_url (self->pending->maker_key_url);
   g_autofree char *body = NULL;
 
   self->pin_dialog = inkan_pin_dialog_new (GTK_WINDOW (self), label, self->pending->name);
@@ -500,8 +506,8 @@ prepared (GObject *source, GAsyncResult *result, gpointer data)
       not_created (self, error->message);
       return;
     }
-  g_free (self->maker_key_url);
-  self->maker_key_url = key_url;
+  g_free (self->pending->maker_key_url);
+  self->pending->maker_key_url = key_url;
   ask_pin (self, NULL);
 }
 
@@ -549,7 +555,6 @@ create_clicked (InkanSealEditor *self)
   d->key_url = g_strdup (tc->key_url);
   g_clear_pointer (&self->pending, create_data_unref);
   self->pending = d;
-  self->creating = TRUE;
   gtk_widget_set_sensitive (self->create_button, FALSE);
   set_status (self, _("Looking for your token…"));
   task = g_task_new (NULL, self->cancellable, prepared, g_object_ref (self));
@@ -753,7 +758,8 @@ inkan_seal_editor_init (InkanSealEditor *self)
   g_signal_connect_swapped (self->name, "changed", G_CALLBACK (drawing_changed), self);
   g_signal_connect_swapped (self->purpose, "changed", G_CALLBACK (drawing_changed), self);
   g_signal_connect_swapped (self->code, "changed", G_CALLBACK (drawing_changed), self);
-  g_signal_connect_swapped (self->registry_name, "changed", G_CALLBACK (update_preview), self);
+  g_signal_connect_swapped (self->registry_name, "changed", G_CALLBACK (update_create_button),
+                            self);
   g_signal_connect_swapped (self->create_button, "clicked", G_CALLBACK (create_clicked), self);
   g_signal_connect_swapped (import_button, "clicked", G_CALLBACK (import_clicked), self);
   g_signal_connect_swapped (export_button, "clicked", G_CALLBACK (export_clicked), self);
@@ -781,7 +787,6 @@ inkan_seal_editor_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->certs, g_ptr_array_unref);
   g_clear_pointer (&self->imported, cairo_surface_destroy);
-  g_free (self->maker_key_url);
   g_free (self->store_path);
   g_free (self->user_name);
   G_OBJECT_CLASS (inkan_seal_editor_parent_class)->finalize (object);
@@ -877,7 +882,7 @@ gboolean
 inkan_seal_editor_is_creating (InkanSealEditor *self)
 {
   g_return_val_if_fail (INKAN_IS_SEAL_EDITOR (self), FALSE);
-  return self->creating;
+  return self->pending != NULL;
 }
 
 GtkDropDown *
