@@ -1186,78 +1186,37 @@ found_free (Found *found)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Found, found_free)
 
-/* The core's policy on sealing `found->path` under the request now, asked before the save
- * dialog and the PIN: the answer inkan_sealing_run() gives again, and enforces, when the seal
- * is applied. FALSE only when the store or the file cannot be read. */
+/* The core's policy on sealing `found->path` (whose SHA-256 is `sha`, or NULL: not known yet)
+ * under the request now, asked before the save dialog and the PIN: inkan_sealing_check, which
+ * inkan_sealing_run() asks again, and enforces, when the seal is applied. FALSE only when the
+ * store or the file cannot be read. */
 static gboolean
 ask_policy (const FindData *data,
             Found          *found,
+            const char     *sha,
             GError        **error)
 {
   g_autoptr (InkanStore) store = NULL;
   g_autoptr (InkanUser) actor = NULL;
   g_autoptr (GDateTime) now = NULL;
-  g_autoptr (GPtrArray) grants = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
-  g_autoptr (GPtrArray) approvers = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) inkan_user_free);
-  g_autoptr (GPtrArray) templates = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) inkan_template_free);
-  g_autofree char *sha = NULL;
-  g_autofree char *template_sha = NULL;
-  InkanPolicyInput input = { 0 };
-  gboolean named = FALSE;
+  g_auto (InkanSealingCheck) check = { 0 };
+  g_autofree char *hashed = NULL;
 
+  if (sha == NULL && (sha = hashed = inkan_file_sha256 (found->path, error)) == NULL)
+    return FALSE;
   if ((now = inkan_clock_now (error)) == NULL
       || (store = inkan_store_open (data->store_path, error)) == NULL
       || (actor = inkan_store_get_user (store, data->user_name, error)) == NULL
       || (found->request = inkan_store_get_request (store, data->request_id, error)) == NULL
       || (found->seal = inkan_store_get_seal_by_id (store, found->request->seal_id, error))
-           == NULL
-      || (grants = inkan_store_list_grants (store, found->seal->id, error)) == NULL
-      || (approvals = inkan_store_list_approvals (store, data->request_id, error)) == NULL
-      || (sha = inkan_file_sha256 (found->path, error)) == NULL)
+           == NULL)
     return FALSE;
-  for (guint i = 0; i < approvals->len; i++)
-    {
-      const InkanApproval *a = approvals->pdata[i];
-      InkanUser *approver = inkan_store_get_user_by_id (store, a->approver_id, error);
-
-      if (approver == NULL)
-        return FALSE;
-      g_ptr_array_add (approvers, approver);
-    }
-  for (guint i = 0; i < grants->len; i++)
-    {
-      const InkanGrant *g = grants->pdata[i];
-
-      named = named || (g->template_ids != NULL && g->template_ids->len > 0);
-    }
-  if (named)
-    {
-      g_autoptr (GPtrArray) all = inkan_store_list_templates (store, error);
-
-      if (all == NULL)
-        return FALSE;
-      g_ptr_array_set_free_func (all, NULL);
-      g_ptr_array_extend_and_steal (templates, g_steal_pointer (&all));
-      template_sha = inkan_template_digest (found->path, NULL, error);
-      if (template_sha == NULL)
-        return FALSE;
-    }
   if (!inkan_policy_check_role (actor, INKAN_ROLE_CLERK, _("use seals"), &found->refusal))
     return TRUE;
-  input.actor = actor;
-  input.seal = found->seal;
-  input.grants = grants;
-  input.document_sha256 = sha;
-  input.document_template_sha256 = template_sha;
-  input.templates = templates;
-  input.request = found->request;
-  input.approvals = approvals;
-  input.approvers = approvers;
-  input.now = now;
-  inkan_policy_check_sign (&input, &found->grant_id, &found->refusal);
+  if (!inkan_sealing_check (store, actor, found->seal, found->request, found->path, sha, now,
+                            &check, &found->refusal, error))
+    return FALSE;
+  found->grant_id = check.grant_id;
   return TRUE;
 }
 
@@ -1269,6 +1228,7 @@ find_document_thread (GTask        *task,
 {
   FindData *data = task_data;
   g_autoptr (Found) found = g_new0 (Found, 1);
+  gboolean matched = FALSE;
   GError *error = NULL;
 
   for (guint i = 0; i < data->candidates->len && found->path == NULL; i++)
@@ -1276,14 +1236,19 @@ find_document_thread (GTask        *task,
       g_autofree char *sha = inkan_file_sha256 (data->candidates->pdata[i], NULL);
 
       if (sha != NULL && g_str_equal (sha, data->sha256))
-        found->path = g_strdup (data->candidates->pdata[i]);
+        {
+          found->path = g_strdup (data->candidates->pdata[i]);
+          matched = TRUE;
+        }
     }
   /* A file chosen to be sealed is judged by the policy even when it differs: the core says why
    * it cannot be sealed under the request. */
   if (found->path == NULL && data->asked && data->purpose == FIND_TO_SEAL
       && data->candidates->len == 1)
     found->path = g_strdup (data->candidates->pdata[0]);
-  if (found->path != NULL && data->purpose == FIND_TO_SEAL && !ask_policy (data, found, &error))
+  /* A matching file's digest is the request's: it is not computed again. */
+  if (found->path != NULL && data->purpose == FIND_TO_SEAL
+      && !ask_policy (data, found, matched ? data->sha256 : NULL, &error))
     {
       g_task_return_error (task, error);
       return;

@@ -236,6 +236,78 @@ crash_point (const char *point)
     raise (SIGKILL);
 }
 
+void
+inkan_sealing_check_clear (InkanSealingCheck *check)
+{
+  g_clear_pointer (&check->grants, g_ptr_array_unref);
+  g_clear_pointer (&check->templates, g_ptr_array_unref);
+  g_clear_pointer (&check->template_sha256, g_free);
+  g_clear_pointer (&check->approvals, g_ptr_array_unref);
+  g_clear_pointer (&check->approvers, g_ptr_array_unref);
+}
+
+gboolean
+inkan_sealing_check (InkanStore *store, const InkanUser *actor, const InkanSeal *seal,
+                     const InkanRequest *request, const char *document,
+                     const char *document_sha256, GDateTime *now, InkanSealingCheck *check,
+                     GError **refusal, GError **error)
+{
+  InkanPolicyInput input = { 0 };
+
+  g_return_val_if_fail (INKAN_IS_STORE (store), FALSE);
+  g_return_val_if_fail (actor != NULL && seal != NULL && check != NULL, FALSE);
+
+  /* Everything the policy reads, gathered from the store. */
+  check->grants = inkan_store_list_grants (store, seal->id, error);
+  if (check->grants == NULL)
+    return FALSE;
+  check->templates = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_template_free);
+  if (grants_name_templates (check->grants))
+    {
+      g_autoptr (GPtrArray) all = inkan_store_list_templates (store, error);
+
+      if (all == NULL)
+        return FALSE;
+      g_ptr_array_set_free_func (all, NULL);
+      g_ptr_array_extend_and_steal (check->templates, g_steal_pointer (&all));
+      check->template_sha256 = inkan_template_digest (document, NULL, error);
+      if (check->template_sha256 == NULL)
+        return FALSE;
+    }
+  check->approvers = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_user_free);
+  if (request != NULL)
+    {
+      check->approvals = inkan_store_list_approvals (store, request->id, error);
+      if (check->approvals == NULL)
+        return FALSE;
+      for (guint i = 0; i < check->approvals->len; i++)
+        {
+          const InkanApproval *a = check->approvals->pdata[i];
+          InkanUser *u = inkan_store_get_user_by_id (store, a->approver_id, error);
+
+          if (u == NULL)
+            return FALSE;
+          g_ptr_array_add (check->approvers, u);
+        }
+    }
+  else
+    check->approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_free);
+
+  input.actor = actor;
+  input.seal = seal;
+  input.grants = check->grants;
+  input.document_sha256 = document_sha256;
+  input.document_template_sha256 = check->template_sha256;
+  input.templates = check->templates;
+  input.request = request;
+  input.approvals = check->approvals;
+  input.approvers = check->approvers;
+  input.now = now;
+  if (inkan_policy_check_sign (&input, &check->grant_id, refusal) && seal->record != NULL)
+    check_seal_record (store, seal, now, refusal);
+  return TRUE;
+}
+
 static GDateTime *
 now_ms (void)
 {
@@ -250,18 +322,14 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
   g_auto (Run) run = { 0 };
   g_autoptr (InkanAuditContext) local_audit = NULL;
   g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (GPtrArray) grants = NULL;
-  g_autoptr (GPtrArray) templates = NULL;
   g_autoptr (InkanRequest) request = NULL;
-  g_autoptr (GPtrArray) approvals = NULL;
-  g_autoptr (GPtrArray) approvers = NULL;
+  g_auto (InkanSealingCheck) check = { 0 };
   g_autoptr (InkanSigner) signer = NULL;
   g_autoptr (GBytes) evidence = NULL;
   g_autoptr (WorkDir) workdir = NULL;
-  g_autofree char *template_sha = NULL, *image_path = NULL, *cert_path = NULL;
+  g_autofree char *image_path = NULL, *cert_path = NULL;
   g_autofree char *details = NULL, *code = NULL;
   g_autofree char *untimestamped = NULL;
-  InkanPolicyInput input = { 0 };
   InkanSignOptions options = { 0 };
   GError *local = NULL;
   gint64 grant_id = 0;
@@ -297,59 +365,18 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
                                      seal->id, o->request_id)
                   : g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
 
-  /* Everything the policy reads, gathered from the store. */
-  grants = inkan_store_list_grants (o->store, seal->id, error);
-  if (grants == NULL)
-    return FALSE;
-  templates = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_template_free);
-  if (grants_name_templates (grants))
-    {
-      g_autoptr (GPtrArray) all = inkan_store_list_templates (o->store, error);
-
-      if (all == NULL)
-        return FALSE;
-      g_ptr_array_set_free_func (all, NULL);
-      g_ptr_array_extend_and_steal (templates, g_steal_pointer (&all));
-      template_sha = inkan_template_digest (o->input, NULL, error);
-      if (template_sha == NULL)
-        return FALSE;
-    }
-  approvers = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_user_free);
   if (o->request_id > 0)
     {
       request = inkan_store_get_request (o->store, o->request_id, &local);
       if (request == NULL)
         return refuse (&run, error, local);
-      approvals = inkan_store_list_approvals (o->store, o->request_id, error);
-      if (approvals == NULL)
-        return FALSE;
-      for (guint i = 0; i < approvals->len; i++)
-        {
-          const InkanApproval *a = approvals->pdata[i];
-          InkanUser *u = inkan_store_get_user_by_id (o->store, a->approver_id, error);
-
-          if (u == NULL)
-            return FALSE;
-          g_ptr_array_add (approvers, u);
-        }
     }
-  else
-    approvals = g_ptr_array_new_with_free_func ((GDestroyNotify) inkan_approval_free);
-
-  input.actor = o->actor;
-  input.seal = seal;
-  input.grants = grants;
-  input.document_sha256 = run.sha;
-  input.document_template_sha256 = template_sha;
-  input.templates = templates;
-  input.request = request;
-  input.approvals = approvals;
-  input.approvers = approvers;
-  input.now = run.now;
-  if (!inkan_policy_check_sign (&input, &grant_id, &local))
+  if (!inkan_sealing_check (o->store, o->actor, seal, request, o->input, run.sha, run.now, &check,
+                            &local, error))
+    return FALSE;
+  if (local != NULL)
     return refuse (&run, error, local);
-  if (seal->record != NULL && !check_seal_record (o->store, seal, run.now, &local))
-    return refuse (&run, error, local);
+  grant_id = check.grant_id;
 
   /* The use is reserved before anything is written: it counts against the grant, and the
    * request is held, until the sealed copy is in place (then recorded) or sealing failed (then
@@ -388,7 +415,8 @@ inkan_sealing_run (const InkanSealingOptions *o, InkanSealingResult *result, GEr
       g_autoptr (InkanUser) requester = inkan_store_get_user_by_id (o->store,
                                                                    request->requester_id, NULL);
 
-      evidence = inkan_evidence_build (request, seal, requester, approvals, approvers, &local);
+      evidence = inkan_evidence_build (request, seal, requester, check.approvals,
+                                       check.approvers, &local);
       if (evidence == NULL)
         return fail (&run, error, local, NULL);
     }

@@ -61,6 +61,37 @@ typedef struct
 gboolean inkan_sealing_run (const InkanSealingOptions *options, InkanSealingResult *result,
                             GError **error);
 
+/* What the policy read about one sealing, gathered from the store by inkan_sealing_check. */
+typedef struct
+{
+  GPtrArray *grants;              /* InkanGrant: the seal's */
+  GPtrArray *templates;           /* InkanTemplate: all of them when a grant names templates */
+  char *template_sha256;          /* the document's template digest, then; else NULL */
+  GPtrArray *approvals;           /* InkanApproval: the request's, signed */
+  GPtrArray *approvers;           /* InkanUser: who made each approval, in the same order */
+  gint64 grant_id;                /* the grant the use would be charged to, when allowed */
+} InkanSealingCheck;
+
+void inkan_sealing_check_clear (InkanSealingCheck *check);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InkanSealingCheck, inkan_sealing_check_clear)
+
+/* What inkan_sealing_run asks before sealing `document` (whose SHA-256 is `document_sha256`)
+ * with `seal` under `request` (NULL: none), without recording anything: the policy on the
+ * seal's grants, templates, request and signed approvals, then the seal's record. Returns FALSE
+ * with `error` when the store or the document cannot be read; else TRUE, with `*refusal` set
+ * when sealing would be refused, and `check` filled (clear it afterwards). The actor's role is
+ * the caller's to check. */
+gboolean inkan_sealing_check (InkanStore          *store,
+                              const InkanUser     *actor,
+                              const InkanSeal     *seal,
+                              const InkanRequest  *request,
+                              const char          *document,
+                              const char          *document_sha256,
+                              GDateTime           *now,
+                              InkanSealingCheck   *check,
+                              GError             **refusal,
+                              GError             **error);
+
 /* The reason code the audit trail records for `error`: the policy's ("GRANT_USED_UP", …),
  * "NOT_FOUND" for a missing store object, else "FAILED". */
 const char *inkan_sealing_reason_code (const GError *error);
