@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 /* ---- paths ---- */
@@ -685,4 +686,61 @@ inkan_test_root_key (void)
   g_autofree char *dir = g_path_get_dirname (inkan_test_pki_get ()->root_pem);
 
   return g_build_filename (dir, "root-key.pem", NULL);
+}
+
+/* The responders' stderr pipes, open for as long as the test runs so that they never block. */
+static GPtrArray *ocsp_channels;
+
+/* The responder dies with the test, even when an assertion aborts it. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+GPid
+inkan_test_ocsp_start (guint16 port, const char *index, const char *ca, const char *key)
+{
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  g_autoptr (GError) error = NULL;
+  GIOChannel *channel;
+  const char *argv[] = { "openssl", "ocsp", "-index", index, "-port", port_text, "-rsigner", ca,
+                         "-rkey", key, "-CA", ca, "-nmin", "60", NULL };
+  GPid pid = 0;
+  int err_fd = -1;
+
+  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
+                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
+                                               | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                           die_with_parent, NULL, &pid, NULL, NULL, &err_fd,
+                                           &error));
+  g_assert_no_error (error);
+  /* Ready once it says so (a probing connection would make it spin). */
+  channel = g_io_channel_unix_new (err_fd);
+  g_io_channel_set_close_on_unref (channel, TRUE);
+  for (;;)
+    {
+      g_autofree char *line = NULL;
+      GIOStatus status = g_io_channel_read_line (channel, &line, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (status, ==, G_IO_STATUS_NORMAL);
+      g_test_message ("openssl ocsp: %s", g_strchomp (line));
+      if (strstr (line, "waiting for OCSP client connections") != NULL)
+        break;
+    }
+  if (ocsp_channels == NULL)
+    ocsp_channels = g_ptr_array_new ();
+  g_ptr_array_add (ocsp_channels, channel);
+  return pid;
+}
+
+void
+inkan_test_ocsp_stop (GPid pid)
+{
+  int status = 0;
+
+  kill (pid, SIGTERM);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
 }

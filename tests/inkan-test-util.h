@@ -82,4 +82,10 @@ guint16 inkan_test_free_port (void);
 /* The test PKI's root CA private key (PEM), for tests that issue certificates or responses. */
 char *inkan_test_root_key (void);
 
+/* `openssl ocsp` answering for `ca` (key `key`, index file `index`) on `port`, ready when it
+ * returns; it dies with the test. OpenSSL 3.0's -port takes a number only: it listens on every
+ * interface. */
+GPid inkan_test_ocsp_start (guint16 port, const char *index, const char *ca, const char *key);
+void inkan_test_ocsp_stop (GPid pid);
+
 G_END_DECLS

@@ -430,12 +430,6 @@ test_words (void)
       g_assert_cmpstr (changes[i], !=, changes[j]);
 }
 
-static char *
-seal_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (data);
-}
-
 /* A sample sealed with the test token's ECDSA key and the test seal picture, carrying a seal
  * record made by the same key (its certificate leads to the test root) for the window
  * [from, until) in days from now. */
@@ -454,9 +448,7 @@ sealed_with_record (Fixture *fixture, const char *name, int from, int until)
   gsize len = 0;
   char *out = inkan_test_tmp_path (name);
 
-  signer = inkan_signer_open (fixture->pki->second_key_url, NULL, seal_pin, fixture->pki->pin,
-                              &error);
-  g_assert_no_error (error);
+  signer = inkan_test_open_signer (fixture->pki->second_key_url, NULL);
   g_assert_true (g_file_get_contents (fixture->pki->seal_png, &png, &len, &error));
   g_assert_cmpint (gnutls_x509_crt_export2 (inkan_signer_get_certificate (signer),
                                             GNUTLS_X509_FMT_DER, &der), >=, 0);

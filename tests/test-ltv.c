@@ -8,10 +8,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
-#include <sys/wait.h>
 
 static guint16 ocsp_port;
 
@@ -108,74 +105,14 @@ ocsp_pki (void)
   return pki;
 }
 
-static GPtrArray *
-responder_channels (void)
-{
-  static GPtrArray *channels;
-
-  if (channels == NULL)
-    channels = g_ptr_array_new ();
-  return channels;
-}
-
-/* The responder dies with the test, even when an assertion aborts it. */
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 /* `openssl ocsp` answering for the root on the port the certificates name, until stopped. */
 static GPid
 responder_start (void)
 {
-  OcspPki *pki = ocsp_pki ();
   g_autofree char *key = inkan_test_root_key ();
-  /* OpenSSL 3.0's -port takes a number only (it listens on every interface; the certificates
-   * send clients to 127.0.0.1). */
-  g_autofree char *port = g_strdup_printf ("%u", ocsp_port);
-  g_autoptr (GError) error = NULL;
-  GIOChannel *channel;
-  const char *argv[] = { "openssl", "ocsp", "-index", pki->index, "-port", port, "-rsigner",
-                         inkan_test_pki_get ()->root_pem, "-rkey", key, "-CA",
-                         inkan_test_pki_get ()->root_pem, "-nmin", "60", NULL };
-  GPid pid = 0;
-  int err_fd = -1;
 
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                               | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                           die_with_parent, NULL, &pid, NULL, NULL, &err_fd,
-                                           &error));
-  g_assert_no_error (error);
-  /* Ready once it says so. (A connection opened and closed to probe it makes OpenSSL 3.0's
-   * responder spin and never answer again.) */
-  channel = g_io_channel_unix_new (err_fd);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  for (;;)
-    {
-      g_autofree char *line = NULL;
-      GIOStatus status = g_io_channel_read_line (channel, &line, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_cmpint (status, ==, G_IO_STATUS_NORMAL);
-      g_test_message ("openssl ocsp: %s", g_strchomp (line));
-      if (strstr (line, "waiting for OCSP client connections") != NULL)
-        break;
-    }
-  /* Its later messages go nowhere; the pipe stays open so that it never blocks on them. */
-  g_ptr_array_add (responder_channels (), channel);
-  return pid;
-}
-
-static void
-responder_stop (GPid pid)
-{
-  int status = 0;
-
-  kill (pid, SIGTERM);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_spawn_close_pid (pid);
+  return inkan_test_ocsp_start (ocsp_port, ocsp_pki ()->index, inkan_test_pki_get ()->root_pem,
+                                key);
 }
 
 /* A one-page sample sealed with `cert` (for its token key), timestamped when `timestamped`. */
@@ -291,7 +228,7 @@ test_good_offline (void)
 
   ltv (signed_pdf, out, &error);
   g_assert_no_error (error);
-  responder_stop (responder);
+  inkan_test_ocsp_stop (responder);
 
   /* An incremental update: the signed file is a prefix of the output, and unchanged. */
   after = sha256_of (signed_pdf);
@@ -347,7 +284,7 @@ test_revoked (void)
   g_assert_no_error (error);
   g_assert_true (ltv (plain, plain_out, &error));
   g_assert_no_error (error);
-  responder_stop (responder);
+  inkan_test_ocsp_stop (responder);
 
   /* Without validation data nothing tells that the certificate was revoked. */
   before = verify (stamped);
@@ -422,7 +359,7 @@ test_cli (void)
     g_test_message ("ltv: %d %s", status, err);
     g_assert_cmpint (status, ==, 0);
   }
-  responder_stop (responder);
+  inkan_test_ocsp_stop (responder);
   {
     const char *args[] = { "verify", "--trust", test->root_pem, out, NULL };
     status = cli (args, &text, NULL);
@@ -542,7 +479,7 @@ test_document_timestamp (void)
 
   ltv (signed_pdf, blt, &error);
   g_assert_no_error (error);
-  responder_stop (responder);
+  inkan_test_ocsp_stop (responder);
 
   server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
   tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);

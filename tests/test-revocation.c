@@ -8,10 +8,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 
 /* The root's responder (the intermediate CA, the TSA) and the intermediate's (the signers). */
 static guint16 root_port, inter_port;
@@ -189,62 +186,6 @@ typedef struct
   GPid inter;
 } Responders;
 
-static GPtrArray *channels;
-
-static void
-die_with_parent (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* `openssl ocsp` for `ca` on `port`, until stopped. OpenSSL 3.0's -port takes a number only. */
-static GPid
-responder_start (guint16 port, const char *index, const char *ca, const char *key)
-{
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
-  g_autoptr (GError) error = NULL;
-  GIOChannel *channel;
-  const char *argv[] = { "openssl", "ocsp", "-index", index, "-port", port_text, "-rsigner", ca,
-                         "-rkey", key, "-CA", ca, "-nmin", "60", NULL };
-  GPid pid = 0;
-  int err_fd = -1;
-
-  g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
-                                           G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD
-                                               | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                           die_with_parent, NULL, &pid, NULL, NULL, &err_fd,
-                                           &error));
-  g_assert_no_error (error);
-  /* Ready once it says so (a probing connection would make it spin). */
-  channel = g_io_channel_unix_new (err_fd);
-  g_io_channel_set_close_on_unref (channel, TRUE);
-  for (;;)
-    {
-      g_autofree char *line = NULL;
-      GIOStatus status = g_io_channel_read_line (channel, &line, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      g_assert_cmpint (status, ==, G_IO_STATUS_NORMAL);
-      g_test_message ("openssl ocsp: %s", g_strchomp (line));
-      if (strstr (line, "waiting for OCSP client connections") != NULL)
-        break;
-    }
-  if (channels == NULL)
-    channels = g_ptr_array_new ();
-  g_ptr_array_add (channels, channel);
-  return pid;
-}
-
-static void
-responder_stop (GPid pid)
-{
-  int status = 0;
-
-  kill (pid, SIGTERM);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  g_spawn_close_pid (pid);
-}
-
 static Responders
 responders_start (const char *root_index)
 {
@@ -252,16 +193,16 @@ responders_start (const char *root_index)
   g_autofree char *rkey = inkan_test_root_key ();
   Responders r;
 
-  r.root = responder_start (root_port, root_index, inkan_test_pki_get ()->root_pem, rkey);
-  r.inter = responder_start (inter_port, pki->inter_index, pki->inter, pki->inter_key);
+  r.root = inkan_test_ocsp_start (root_port, root_index, inkan_test_pki_get ()->root_pem, rkey);
+  r.inter = inkan_test_ocsp_start (inter_port, pki->inter_index, pki->inter, pki->inter_key);
   return r;
 }
 
 static void
 responders_stop (Responders r)
 {
-  responder_stop (r.root);
-  responder_stop (r.inter);
+  inkan_test_ocsp_stop (r.root);
+  inkan_test_ocsp_stop (r.inter);
 }
 
 /* ---- signing and verifying ----------------------------------------------------------------- */

@@ -280,24 +280,6 @@ test_swapped_picture (void)
 
 /* ---- records made in the test: another maker, an expired window -------------------------- */
 
-static char *
-fixed_pin (const char *label, InkanPinFlags flags, gpointer data)
-{
-  return (flags & INKAN_PIN_FLAG_RETRY) ? NULL : g_strdup (data);
-}
-
-/* The seal's own key, opened with the test PIN. */
-static InkanSigner *
-seal_signer (void)
-{
-  InkanTestPki *pki = inkan_test_pki_get ();
-  g_autoptr (GError) error = NULL;
-  InkanSigner *signer = inkan_signer_open (pki->second_key_url, NULL, fixed_pin, pki->pin, &error);
-
-  g_assert_no_error (error);
-  return signer;
-}
-
 /* A maker whose certificate comes from a root of its own, not the organisation's. */
 static InkanSigner *
 rogue_maker (void)
@@ -339,7 +321,7 @@ seal_with_record (GBytes *record, const char *name)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
   g_autofree char *doc = inkan_test_make_pdf ("one-page");
-  g_autoptr (InkanSigner) signer = seal_signer ();
+  g_autoptr (InkanSigner) signer = inkan_test_open_signer (inkan_test_pki_get ()->second_key_url, NULL);
   g_autoptr (GError) error = NULL;
   InkanSignOptions options = { 0 };
   char *out = inkan_test_tmp_path (name);
@@ -407,7 +389,7 @@ static void
 test_expired_record_flagged (void)
 {
   g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (InkanSigner) maker = seal_signer ();
+  g_autoptr (InkanSigner) maker = inkan_test_open_signer (inkan_test_pki_get ()->second_key_url, NULL);
   g_autoptr (GBytes) record = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -554,7 +536,7 @@ static void
 test_record_round_trip (void)
 {
   g_autoptr (InkanSeal) seal = NULL;
-  g_autoptr (InkanSigner) maker = seal_signer ();
+  g_autoptr (InkanSigner) maker = inkan_test_open_signer (inkan_test_pki_get ()->second_key_url, NULL);
   g_autoptr (GBytes) record = NULL;
   g_autoptr (InkanSealRecord) parsed = NULL;
   g_autoptr (GError) error = NULL;
