@@ -92,17 +92,68 @@ png_image_clear (png_image *png)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (png_image, png_image_clear)
 
+guint8 *
+inkan_image_read_png_rgba (const char *path, GBytes *png, guint max_side, guint *width,
+                           guint *height, char **why)
+{
+  g_auto (png_image) image = { 0 };
+  g_autofree guint8 *pixels = NULL;
+  gboolean begun;
+
+  *width = *height = 0;
+  *why = NULL;
+  image.version = PNG_IMAGE_VERSION;
+  begun = path != NULL ? png_image_begin_read_from_file (&image, path)
+                       : png_image_begin_read_from_memory (&image, g_bytes_get_data (png, NULL),
+                                                           g_bytes_get_size (png));
+  if (!begun)
+    {
+      *why = g_strdup (image.message);
+      return NULL;
+    }
+  *width = image.width;
+  *height = image.height;
+  if (image.width == 0 || image.height == 0 || image.width > max_side || image.height > max_side)
+    return NULL;
+  image.format = PNG_FORMAT_RGBA;
+  pixels = g_malloc (PNG_IMAGE_SIZE (image));
+  if (!png_image_finish_read (&image, NULL, pixels, 0, NULL))
+    {
+      *why = g_strdup (image.message);
+      return NULL;
+    }
+  return g_steal_pointer (&pixels);
+}
+
+void
+inkan_image_split_rgba (const guint8 *rgba, gsize n_pixels, guint8 **rgb, guint8 **alpha)
+{
+  gboolean opaque = TRUE;
+  gsize i;
+
+  *rgb = g_malloc (n_pixels * 3);
+  *alpha = g_malloc (n_pixels);
+  for (i = 0; i < n_pixels; i++)
+    {
+      memcpy (*rgb + i * 3, rgba + i * 4, 3);
+      (*alpha)[i] = rgba[i * 4 + 3];
+      opaque &= (*alpha)[i] == 0xff;
+    }
+  if (opaque)
+    g_clear_pointer (alpha, g_free);
+}
+
 InkanImage *
 inkan_image_load_png (const char *path, GError **error)
 {
-  g_auto (png_image) png = { 0 };
   g_autoptr (InkanImage) image = NULL;
   g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *rgb = NULL;
   g_autofree guint8 *alpha = NULL;
   g_autofree char *display = NULL;
-  gboolean opaque = TRUE;
-  gsize i, n;
+  g_autofree char *why = NULL;
+  guint width, height;
+  gsize n;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -117,44 +168,30 @@ inkan_image_load_png (const char *path, GError **error)
   if (!check_png_header (path, display, error))
     return NULL;
 
-  /* libpng's simplified reader gives straight (not premultiplied) 8-bit RGBA whatever the
-   * file's colour type and depth, so the colour of a half-transparent edge is the file's own. */
-  png.version = PNG_IMAGE_VERSION;
-  if (png_image_begin_read_from_file (&png, path) && check_size (display, png.width, png.height,
-                                                                  error))
+  /* Straight RGBA: the colour of a half-transparent edge is the file's own. */
+  pixels = inkan_image_read_png_rgba (path, NULL, MAX_SIDE, &width, &height, &why);
+  if (pixels == NULL && why == NULL)
     {
-      png.format = PNG_FORMAT_RGBA;
-      pixels = g_malloc (PNG_IMAGE_SIZE (png));
-      if (!png_image_finish_read (&png, NULL, pixels, 0, NULL))
-        g_clear_pointer (&pixels, g_free);
+      check_size (display, width, height, error);
+      return NULL;
     }
-  else if (error != NULL && *error != NULL)
-    return NULL;
   if (pixels == NULL)
     {
       g_set_error (error, INKAN_IMAGE_ERROR, INKAN_IMAGE_ERROR_INVALID,
                    _("The seal image “%s” is not a readable PNG file (%s): choose a PNG image."),
-                   display, png.message);
+                   display, why);
       return NULL;
     }
 
   image = g_new0 (InkanImage, 1);
-  image->width = png.width;
-  image->height = png.height;
-  n = (gsize) image->width * image->height;
-  rgb = g_malloc (n * 3);
-  alpha = g_malloc (n);
-  for (i = 0; i < n; i++)
-    {
-      memcpy (rgb + i * 3, pixels + i * 4, 3);
-      alpha[i] = pixels[i * 4 + 3];
-      opaque &= alpha[i] == 0xff;
-    }
-
+  image->width = width;
+  image->height = height;
+  n = (gsize) width * height;
+  inkan_image_split_rgba (pixels, n, &rgb, &alpha);
   image->rgb = deflate_plane (rgb, n * 3, error);
   if (image->rgb == NULL)
     return NULL;
-  if (!opaque)
+  if (alpha != NULL)
     {
       image->alpha = deflate_plane (alpha, n, error);
       if (image->alpha == NULL)

@@ -26,6 +26,18 @@ typedef struct
 } InkanImage;
 
 InkanImage *inkan_image_load_png (const char *path, GError **error);
+
+/* Reads a PNG (the file at `path`, or else the bytes `png`) as straight (not premultiplied)
+ * 8-bit RGBA rows, whatever its colour type and depth. Its size (`*width`, `*height`) is known
+ * before anything is decoded: with a side of 0 or over `max_side` it returns NULL and no
+ * `*why`, for the caller to say so its own way. Undecodable: NULL and `*why`, libpng's words. */
+guint8     *inkan_image_read_png_rgba (const char *path, GBytes *png, guint max_side,
+                                       guint *width, guint *height, char **why);
+
+/* The colour and alpha planes of `n_pixels` RGBA pixels; `*alpha` is NULL when every pixel is
+ * opaque. */
+void        inkan_image_split_rgba (const guint8 *rgba, gsize n_pixels, guint8 **rgb,
+                                    guint8 **alpha);
 void        inkan_image_free (InkanImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanImage, inkan_image_free)
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "inkan-seal-art.h"
+#include "inkan-image.h"
 
 #include <glib/gi18n-lib.h>
 #include <stdio.h> /* before jpeglib.h, which needs FILE */
@@ -892,44 +893,22 @@ read_jpeg (FILE *file, Scan *scan, char **why)
   return TRUE;
 }
 
-/* Cairo's PNG reading, its premultiplied ARGB32 turned into straight RGBA. */
+/* libpng's straight RGBA (inkan-image), its size checked before anything is decoded: an
+ * oversized scan is left for read_scan to refuse. */
 static gboolean
 read_png (const char *path, Scan *scan, char **why)
 {
-  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create_from_png (path);
-  const guint8 *data;
-  int stride;
+  guint width, height;
 
-  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
-    {
-      *why = g_strdup (cairo_status_to_string (cairo_surface_status (surface)));
-      return FALSE;
-    }
-  cairo_surface_flush (surface);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  scan->width = cairo_image_surface_get_width (surface);
-  scan->height = cairo_image_surface_get_height (surface);
-  if (scan->width > MAX_SCAN_SIDE || scan->height > MAX_SCAN_SIDE)
-    return TRUE;
+  scan->pixels = inkan_image_read_png_rgba (path, NULL, MAX_SCAN_SIDE, &width, &height, why);
+  scan->width = (int) MIN (width, (guint) G_MAXINT);
+  scan->height = (int) MIN (height, (guint) G_MAXINT);
+  if (scan->pixels == NULL && *why == NULL && (width == 0 || height == 0))
+    *why = g_strdup (_("the image has no pixels"));
+  if (scan->pixels == NULL)
+    return *why == NULL;
   scan->channels = 4;
   scan->stride = scan->width * 4;
-  scan->pixels = g_malloc ((gsize) scan->stride * scan->height);
-  for (int y = 0; y < scan->height; y++)
-    for (int x = 0; x < scan->width; x++)
-      {
-        guint32 argb = *(const guint32 *) (data + (gsize) y * stride + (gsize) x * 4);
-        guint8 *out = scan->pixels + (gsize) y * scan->stride + (gsize) x * 4;
-        guint a = argb >> 24;
-
-        for (int c = 0; c < 3; c++)
-          {
-            guint v = (argb >> (16 - 8 * c)) & 0xff;
-
-            out[c] = a == 0 ? 0 : (guint8) MIN (255, (v * 255 + a / 2) / a);
-          }
-        out[3] = (guint8) a;
-      }
   return TRUE;
 }
 

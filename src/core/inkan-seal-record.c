@@ -10,7 +10,6 @@
 #include <libtasn1.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "inkan-approving.h"
 #include "inkan-asn1-private.h"
@@ -69,55 +68,32 @@ inkan_seal_image_digest (guint width, guint height, const guint8 *rgb, gsize rgb
   return TRUE;
 }
 
-/* The raw samples of a plane inkan_image_load_png compressed. */
-static guint8 *
-inflate_plane (GBytes *plane, gsize expected, GError **error)
-{
-  g_autofree guint8 *out = g_malloc (MAX (expected, 1));
-  uLongf out_len = expected;
-  gsize size;
-  const guint8 *data = g_bytes_get_data (plane, &size);
-
-  if (uncompress (out, &out_len, data, size) != Z_OK || out_len != expected)
-    {
-      g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_FAILED,
-                   _("The seal picture could not be read back."));
-      return NULL;
-    }
-  return g_steal_pointer (&out);
-}
-
 gboolean
 inkan_seal_image_digest_png (GBytes *png, guint8 digest[INKAN_SEAL_IMAGE_DIGEST_LEN],
                              GError **error)
 {
-  g_autoptr (InkanImage) image = NULL;
-  g_autofree char *path = NULL;
+  g_autofree guint8 *pixels = NULL;
   g_autofree guint8 *rgb = NULL;
   g_autofree guint8 *alpha = NULL;
-  gsize pixels;
-  int fd;
+  g_autofree char *why = NULL;
+  guint width, height;
+  gsize n;
 
   g_return_val_if_fail (png != NULL, FALSE);
 
-  /* The image module reads files; the picture is the one sealing writes and loads the same way. */
-  fd = g_file_open_tmp ("inkan-seal-XXXXXX.png", &path, error);
-  if (fd < 0)
-    return FALSE;
-  close (fd);
-  if (g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error))
-    image = inkan_image_load_png (path, error);
-  g_unlink (path);
-  if (image == NULL)
-    return FALSE;
-  pixels = (gsize) image->width * image->height;
-  rgb = inflate_plane (image->rgb, pixels * 3, error);
-  if (rgb == NULL)
-    return FALSE;
-  if (image->alpha != NULL && (alpha = inflate_plane (image->alpha, pixels, error)) == NULL)
-    return FALSE;
-  return inkan_seal_image_digest (image->width, image->height, rgb, pixels * 3, alpha,
-                                  alpha != NULL ? pixels : 0, digest, error);
+  /* Read as sealing reads it (inkan_image_load_png), straight from memory. */
+  pixels = inkan_image_read_png_rgba (NULL, png, G_MAXUINT16, &width, &height, &why);
+  if (pixels == NULL)
+    {
+      g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_FAILED,
+                   _("The seal picture could not be read back (%s)."),
+                   why != NULL ? why : _("it has no pixels or is too large"));
+      return FALSE;
+    }
+  n = (gsize) width * height;
+  inkan_image_split_rgba (pixels, n, &rgb, &alpha);
+  return inkan_seal_image_digest (width, height, rgb, n * 3, alpha, alpha != NULL ? n : 0, digest,
+                                  error);
 }
 
 /* ---- encoding -------------------------------------------------------------------------------- */
