@@ -1409,6 +1409,28 @@ fail:
   return NULL;
 }
 
+/* In a transaction: the acting user's row and the seal `name`, which is not retired (that is
+ * final), before a change to it. */
+static InkanSeal *
+seal_for_change (InkanStore *self, const InkanUser *actor, const char *name,
+                 InkanUser **actor_row, GError **error)
+{
+  g_autoptr (InkanSeal) seal = NULL;
+
+  if (!_inkan_store_reload_actor (self, actor, actor_row, error))
+    return NULL;
+  seal = seal_by (self, 0, name, error);
+  if (seal == NULL)
+    return NULL;
+  if (seal->state == INKAN_SEAL_RETIRED)
+    {
+      invalid (error, INKAN_STORE_ERROR_STATE,
+               _("Seal “%s” is retired, which is final; create a new seal instead."), name);
+      return NULL;
+    }
+  return g_steal_pointer (&seal);
+}
+
 gboolean
 inkan_store_set_seal_record (InkanStore *self, const InkanAuditContext *ctx,
                              const InkanUser *actor, const char *name, GBytes *record,
@@ -1430,30 +1452,22 @@ inkan_store_set_seal_record (InkanStore *self, const InkanAuditContext *ctx,
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
     return FALSE;
-  if (!_inkan_store_reload_actor (self, actor, &actor_row, error))
-    goto fail;
-  seal = seal_by (self, 0, name, error);
+  seal = seal_for_change (self, actor, name, &actor_row, error);
   if (seal == NULL)
     goto fail;
-  if (seal->state == INKAN_SEAL_RETIRED)
-    {
-      invalid (error, INKAN_STORE_ERROR_STATE,
-               "Seal “%s” is retired, which is final; create a new seal instead.", name);
-      goto fail;
-    }
   stmt = _inkan_store_prepare (self, "UPDATE seals SET record = ? WHERE id = ?", error);
   if (stmt == NULL)
     goto fail;
   bind_bytes (stmt, 1, record);
   sqlite3_bind_int64 (stmt, 2, seal->id);
-  if (!step_done (self, stmt, "save the seal's record", error))
+  if (!step_done (self, stmt, _("save the seal's record"), error))
     goto fail;
   objects = g_strdup_printf ("seal:%" G_GINT64_FORMAT, seal->id);
   details = g_strdup_printf ("Seal “%s” %s by a new record signed by %s.", name,
                              seal->record != NULL ? "rebound" : "bound", actor_row->name);
   if (!_inkan_store_append_audit (self, ctx, actor_row, "seal.rebind", objects, NULL, details,
                                   now, error)
-      || !_inkan_store_commit (self, "save the seal's record", error))
+      || !_inkan_store_commit (self, _("save the seal's record"), error))
     goto fail;
   return TRUE;
 
@@ -1545,17 +1559,9 @@ inkan_store_set_seal_state (InkanStore *self, const InkanAuditContext *ctx,
   locker = g_mutex_locker_new (&self->lock);
   if (!_inkan_store_begin (self, error))
     return FALSE;
-  if (!_inkan_store_reload_actor (self, actor, &actor_row, error))
-    goto fail;
-  seal = seal_by (self, 0, name, error);
+  seal = seal_for_change (self, actor, name, &actor_row, error);
   if (seal == NULL)
     goto fail;
-  if (seal->state == INKAN_SEAL_RETIRED)
-    {
-      invalid (error, INKAN_STORE_ERROR_STATE,
-               _("Seal “%s” is retired, which is final; create a new seal instead."), name);
-      goto fail;
-    }
   if (seal->state == state)
     {
       invalid (error, INKAN_STORE_ERROR_STATE, _("Seal “%s” is already %s; nothing was changed."),
