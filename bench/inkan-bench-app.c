@@ -56,18 +56,6 @@ typedef struct
   gint64 longest_stall;
 } Bench;
 
-static gint64
-peak_rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
-    return -1;
-  line = strstr (status, "VmHWM:");
-  return line != NULL ? g_ascii_strtoll (line + 6, NULL, 10) : -1;
-}
-
 /* The calling thread's CPU time: what the main loop itself spent, whatever else ran. */
 static gint64
 thread_cpu_us (void)
@@ -377,7 +365,7 @@ main (int   argc,
   printf ("open (load in a thread)     %.1f ms\n", (bench.open_done - bench.open_start) / 1000.0);
   printf ("first page on screen        %.1f ms after the open completed (target < 300 ms)\n",
           (bench.first_page - bench.open_done) / 1000.0);
-  printf ("peak RSS after first page   %.1f MB\n", peak_rss_kb () / 1024.0);
+  printf ("peak RSS after first page   %.1f MB\n", status_kb ("VmHWM:") / 1024.0);
   fflush (stdout);
 
   /* Scroll from the top to the bottom, SCROLL_STEP pixels a frame. */
@@ -414,7 +402,8 @@ main (int   argc,
   printf ("texture cache               %.1f MB (budget %.0f MB)\n",
           inkan_renderer_get_cached_bytes (inkan_renderer_get_default ()) / 1048576.0,
           inkan_renderer_get_budget (inkan_renderer_get_default ()) / 1048576.0);
-  printf ("peak RSS                    %.1f MB (target < 400 MB)\n", peak_rss_kb () / 1024.0);
+  printf ("peak RSS                    %.1f MB (target < 400 MB)\n",
+          status_kb ("VmHWM:") / 1024.0);
   printf ("RSS now                     %.1f MB: %.1f MB anonymous, %.1f MB mapped files "
           "(libraries)\n", status_kb ("VmRSS:") / 1024.0, status_kb ("RssAnon:") / 1024.0,
           status_kb ("RssFile:") / 1024.0);
