@@ -880,10 +880,8 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
   g_autoptr (InkanCmsSignedData) sd = NULL;
   g_autoptr (GError) local_error = NULL;
   gnutls_x509_crt_t signer;
-  gnutls_datum_t der = { NULL, 0 };
   guint8 digest[64];
   gnutls_digest_algorithm_t alg;
-  gboolean same;
   int rc;
 
   g_return_val_if_fail (statement != NULL, FALSE);
@@ -911,16 +909,13 @@ inkan_approval_verify (GBytes *cms, GBytes *statement, GBytes *cert_der, GError 
   if (!inkan_cms_signed_data_verify (sd, digest, gnutls_hash_get_len (alg), &local_error))
     goto invalid;
   signer = inkan_cms_signed_data_get_signer (sd);
-  if (signer == NULL || gnutls_x509_crt_export2 (signer, GNUTLS_X509_FMT_DER, &der) < 0)
+  if (signer == NULL)
     {
       g_set_error (&local_error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_NO_SIGNER_CERT,
                    _("The signature does not carry its signer's certificate."));
       goto invalid;
     }
-  same = der.size == g_bytes_get_size (cert_der)
-         && memcmp (der.data, g_bytes_get_data (cert_der, NULL), der.size) == 0;
-  gnutls_free (der.data);
-  if (!same)
+  if (!inkan_certificate_is (signer, cert_der))
     {
       g_set_error (error, INKAN_POLICY_ERROR, INKAN_POLICY_ERROR_APPROVAL_INVALID,
                    _("The approval is signed with another certificate than the approver's "

@@ -263,8 +263,6 @@ inkan_seal_record_make_as (const InkanSeal *seal, const InkanUser *maker, const 
 {
   g_autofree char *found = NULL;
   g_autoptr (InkanSigner) signer = NULL;
-  gnutls_datum_t der = { NULL, 0 };
-  gboolean same;
 
   g_return_val_if_fail (seal != NULL && maker != NULL && now != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -280,13 +278,7 @@ inkan_seal_record_make_as (const InkanSeal *seal, const InkanUser *maker, const 
   if (signer == NULL)
     return NULL;
   /* The record is worth what the maker's registered certificate proves. */
-  same = maker->cert_der != NULL
-         && gnutls_x509_crt_export2 (inkan_signer_get_certificate (signer), GNUTLS_X509_FMT_DER,
-                                     &der) >= 0
-         && der.size == g_bytes_get_size (maker->cert_der)
-         && memcmp (der.data, g_bytes_get_data (maker->cert_der, NULL), der.size) == 0;
-  gnutls_free (der.data);
-  if (!same)
+  if (!inkan_certificate_is (inkan_signer_get_certificate (signer), maker->cert_der))
     {
       g_set_error (error, INKAN_SEAL_RECORD_ERROR, INKAN_SEAL_RECORD_ERROR_WRONG_MAKER,
                    _("The key you gave belongs to “%s”, not to the certificate registered for "
@@ -587,14 +579,7 @@ inkan_seal_record_check_for_seal (GBytes *der, const InkanSeal *seal, GBytes *ma
   if (record == NULL || !inkan_seal_record_check_signature (record, &maker, NULL, error))
     return FALSE;
   if (maker_cert_der != NULL)
-    {
-      gnutls_datum_t got = { NULL, 0 };
-
-      same_maker = maker != NULL && gnutls_x509_crt_export2 (maker, GNUTLS_X509_FMT_DER, &got) >= 0
-                   && got.size == g_bytes_get_size (maker_cert_der)
-                   && memcmp (got.data, g_bytes_get_data (maker_cert_der, NULL), got.size) == 0;
-      gnutls_free (got.data);
-    }
+    same_maker = inkan_certificate_is (maker, maker_cert_der);
   g_clear_pointer (&maker, gnutls_x509_crt_deinit);
   if (!same_maker)
     {

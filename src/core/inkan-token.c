@@ -969,6 +969,17 @@ inkan_certificate_to_der (gnutls_x509_crt_t crt, GError **error)
   return bytes;
 }
 
+gboolean
+inkan_certificate_is (gnutls_x509_crt_t crt, GBytes *der)
+{
+  g_autoptr (GBytes) mine = NULL;
+
+  if (crt == NULL || der == NULL)
+    return FALSE;
+  mine = inkan_certificate_to_der (crt, NULL);
+  return mine != NULL && g_bytes_equal (mine, der);
+}
+
 static gnutls_x509_crt_t
 import_certificate_url (const char *url, GError **error)
 {

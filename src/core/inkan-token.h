@@ -125,6 +125,8 @@ gnutls_privkey_t   inkan_signer_get_privkey (InkanSigner *self);
 
 /* The certificate's DER encoding; NULL (and `error` set when given) if it cannot be encoded. */
 GBytes            *inkan_certificate_to_der (gnutls_x509_crt_t crt, GError **error);
+/* Whether `crt` (NULL: no) is the certificate whose DER encoding is `der` (NULL: none). */
+gboolean           inkan_certificate_is (gnutls_x509_crt_t crt, GBytes *der);
 gnutls_x509_crt_t  inkan_signer_get_certificate (InkanSigner *self);
 /* chain[0] is the signer's certificate, then its issuers as far as known. */
 gnutls_x509_crt_t *inkan_signer_get_chain (InkanSigner *self, guint *n_chain);
