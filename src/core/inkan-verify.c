@@ -203,6 +203,21 @@ typedef struct
   guint first_rev;          /* the first revision where this signature appears */
 } FoundSig;
 
+/* The widget that shows a signature field: the field itself when it is one (merged), else its
+ * first kid; null when it has none. */
+static qpdf_oh
+first_widget (qpdf_data q, qpdf_oh field)
+{
+  qpdf_oh kids;
+
+  if (qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
+    return field;
+  kids = dict_get (q, field, "/Kids");
+  if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
+    return qpdf_oh_get_array_item (q, kids, 0);
+  return qpdf_oh_new_null (q);
+}
+
 static void
 found_sig_free (gpointer data)
 {
@@ -303,7 +318,6 @@ typedef struct
   GPtrArray *online_ocsps;  /* gnutls_ocsp_resp_t fetched during this verification */
   GPtrArray *online_crls;   /* gnutls_x509_crl_t */
   GHashTable *failed_urls;  /* responder URL → the message of its failure */
-  const FoundSig *current;  /* the signature being checked */
 } Verifier;
 
 static gboolean
@@ -1135,21 +1149,17 @@ proven_path_verdict (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t s
  * seal that is not bound makes the signature INDETERMINATE (SIG_CONSTRAINTS_FAILURE): what the
  * recipient sees is not what the seal's maker bound, whatever the signature over the bytes. */
 static void
-check_seal (Verifier *v, qpdf_data q, InkanCmsSignedData *cms, gboolean cms_ok, GDateTime *proven,
-            InkanSignatureReport *sig)
+check_seal (Verifier *v, qpdf_data q, const FoundSig *found, InkanCmsSignedData *cms,
+            gboolean cms_ok, GDateTime *proven, InkanSignatureReport *sig)
 {
-  qpdf_oh widget = v->current != NULL ? v->current->field_oh : qpdf_oh_new_null (q);
+  qpdf_oh widget = first_widget (q, found->field_oh);
   qpdf_data last = NULL;
   guint n = inkan_revisions_get_n (v->revisions);
 
-  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, widget, "/Subtype"), "/Widget"))
-    {
-      qpdf_oh kids = dict_get (q, widget, "/Kids");
+  if (qpdf_oh_is_null (q, widget))
+    widget = found->field_oh;
 
-      if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
-        widget = qpdf_oh_get_array_item (q, kids, 0);
-    }
-  if (v->current != NULL && qpdf_oh_is_indirect (q, widget) && v->current->first_rev + 1 < n)
+  if (qpdf_oh_is_indirect (q, widget) && found->first_rev + 1 < n)
     {
       int id = qpdf_oh_get_object_id (q, widget), gen = qpdf_oh_get_generation (q, widget);
 
@@ -1176,8 +1186,8 @@ check_seal (Verifier *v, qpdf_data q, InkanCmsSignedData *cms, gboolean cms_ok, 
 }
 
 static void
-check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
-           InkanSignatureReport *sig)
+check_cms (Verifier *v, qpdf_data q, const FoundSig *found, qpdf_oh sigdict,
+           const guint64 range[4], InkanSignatureReport *sig)
 {
   g_autoptr (GDateTime) proven = NULL;
   gboolean cms_ok;
@@ -1273,7 +1283,7 @@ check_cms (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint64 range[4],
       path_verdict (sig, &now_path, FALSE);
   }
   check_revocation (v, sig, proven);
-  check_seal (v, q, cms, cms_ok, proven, sig);
+  check_seal (v, q, found, cms, cms_ok, proven, sig);
 }
 
 /* A document timestamp (PAdES B-LTA, /SubFilter /ETSI.RFC3161): its /Contents is an RFC 3161
@@ -1498,19 +1508,14 @@ static void
 locate_widget (qpdf_data q, const FoundSig *found, InkanSignatureReport *sig)
 {
   qpdf_oh field = found->field_oh;
-  qpdf_oh widget = field, rect, page;
+  qpdf_oh widget, rect, page;
   int k, n, p, page_id, widget_id, index = -1;
 
   if (!qpdf_oh_is_dictionary (q, field))
     return;
-  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
-    {
-      qpdf_oh kids = dict_get (q, field, "/Kids");
-
-      if (!qpdf_oh_is_array (q, kids) || qpdf_oh_get_array_n_items (q, kids) < 1)
-        return;
-      widget = qpdf_oh_get_array_item (q, kids, 0);
-    }
+  widget = first_widget (q, field);
+  if (qpdf_oh_is_null (q, widget))
+    return;
   rect = dict_get (q, widget, "/Rect");
   if (qpdf_oh_is_array (q, rect) && qpdf_oh_get_array_n_items (q, rect) == 4)
     for (k = 0; k < 4; k++)
@@ -1705,16 +1710,11 @@ check_evidence (Verifier *v, qpdf_data q, const FoundSig *found, guint signed_re
   g_autoptr (GError) error = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *sealed = NULL;
-  qpdf_oh field = found->field_oh, widget = field;
+  qpdf_oh field = found->field_oh, widget = first_widget (q, field);
   guint i;
 
-  if (!qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget"))
-    {
-      qpdf_oh kids = dict_get (q, field, "/Kids");
-
-      if (qpdf_oh_is_array (q, kids) && qpdf_oh_get_array_n_items (q, kids) > 0)
-        widget = qpdf_oh_get_array_item (q, kids, 0);
-    }
+  if (qpdf_oh_is_null (q, widget))
+    widget = field;
   data = evidence_in (q, widget, &problem);
   if (data == NULL && problem == NULL && widget != field)
     data = evidence_in (q, field, &problem);
@@ -1964,9 +1964,7 @@ check_signature (Verifier *v, const FoundSig *found)
     }
   else
     {
-      v->current = found;
-      check_cms (v, q, sigdict, range, sig);
-      v->current = NULL;
+      check_cms (v, q, found, sigdict, range, sig);
       if (sig->chain != NULL && sig->chain->len > 0)
         sig->verification_code = signature_code (v, signed_rev, g_ptr_array_index (sig->chain, 0),
                                                  m);
