@@ -705,36 +705,6 @@ out:
 
 /* ---- seal artwork ---------------------------------------------------------------------------- */
 
-/* Exit codes of `seal draw` and `seal import-image`, those of inkan-cli.c for the same faults. */
-static int
-art_fail (GError *error)
-{
-  int code = WF_EXIT_OTHER;
-
-  if (error->domain == INKAN_SEAL_ART_ERROR)
-    switch (error->code)
-      {
-      case INKAN_SEAL_ART_ERROR_INVALID:
-        code = WF_EXIT_USAGE;
-        break;
-      case INKAN_SEAL_ART_ERROR_NOT_FOUND:
-        code = WF_EXIT_NO_INPUT;
-        break;
-      case INKAN_SEAL_ART_ERROR_UNREADABLE:
-      case INKAN_SEAL_ART_ERROR_NO_INK:
-        code = 69;   /* the image exit code of inkan-cli.c */
-        break;
-      case INKAN_SEAL_ART_ERROR_WRITE:
-        code = 73;   /* the write exit code of inkan-cli.c */
-        break;
-      default:
-        break;
-      }
-  g_printerr ("inkan-cli: %s\n", error->message);
-  g_error_free (error);
-  return code;
-}
-
 static int
 cmd_seal_draw (int argc, char **argv)
 {
@@ -784,9 +754,9 @@ cmd_seal_draw (int argc, char **argv)
   spec.inner_ring = inner_ring;
   surface = inkan_seal_art_render (&spec, NULL, &error);
   if (surface == NULL)
-    return art_fail (error);
+    return _inkan_cli_fail (error);
   if (!inkan_seal_art_write_png (surface, output, &error))
-    status = art_fail (error);
+    status = _inkan_cli_fail (error);
   cairo_surface_destroy (surface);
   return status;
 }
@@ -815,9 +785,9 @@ cmd_seal_import_image (int argc, char **argv)
     return _inkan_cli_usage_error (context, _("Give the scanned image and the -o file."));
   surface = inkan_seal_art_import (argv[1], &error);
   if (surface == NULL)
-    return art_fail (error);
+    return _inkan_cli_fail (error);
   if (!inkan_seal_art_write_png (surface, output, &error))
-    status = art_fail (error);
+    status = _inkan_cli_fail (error);
   cairo_surface_destroy (surface);
   return status;
 }

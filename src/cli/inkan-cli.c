@@ -4,6 +4,7 @@
 
 #include "inkan-cli-private.h"
 #include "inkan.h"
+#include "inkan-seal-art.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,21 @@ exit_code_for (const GError *error)
       }
   if (error->domain == INKAN_IMAGE_ERROR)
     return EXIT_IMAGE;
+  if (error->domain == INKAN_SEAL_ART_ERROR)
+    switch (error->code)
+      {
+      case INKAN_SEAL_ART_ERROR_INVALID:
+        return EXIT_USAGE;
+      case INKAN_SEAL_ART_ERROR_NOT_FOUND:
+        return EXIT_NO_INPUT;
+      case INKAN_SEAL_ART_ERROR_UNREADABLE:
+      case INKAN_SEAL_ART_ERROR_NO_INK:
+        return EXIT_IMAGE;
+      case INKAN_SEAL_ART_ERROR_WRITE:
+        return EXIT_WRITE;
+      default:
+        return EXIT_OTHER;
+      }
   if (error->domain == INKAN_TOKEN_ERROR)
     switch (error->code)
       {
