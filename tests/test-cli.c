@@ -280,6 +280,49 @@ test_sign_lazy_signer (void)
     }
 }
 
+/* Sealing and verifying need neither libsoup nor cairo: with no modules at all they still work,
+ * and what needs a module says that a part of Inkan is missing, with its own exit code. */
+static void
+test_modules_missing (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("cli-no-modules.pdf");
+  g_autofree char *marked = inkan_test_tmp_path ("cli-no-modules-qr.pdf");
+  g_autofree char *png = inkan_test_tmp_path ("cli-no-modules.png");
+  g_autofree char *empty = inkan_test_tmp_path ("no-modules");
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  g_setenv ("INKAN_MODULEDIR", empty, TRUE);
+  g_assert_cmpint (run_cli (NULL, NULL, "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                            "--pin-file", pki->pin_file, "--image", pki->seal_png, "--page", "1",
+                            "--rect", "380,60,150,150", NULL),
+                   ==, 0);
+  g_assert_cmpint (run_cli (&out, NULL, "verify", output, "--trust", pki->root_pem, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "VALID"));
+
+  g_assert_cmpint (run_cli (NULL, &err, "sign", input, "-o", marked, "--key", pki->clerk_key_url,
+                            "--pin-file", pki->pin_file, "--image", pki->seal_png, "--page", "1",
+                            "--rect", "380,60,150,150", "--qr", NULL),
+                   ==, 99);
+  g_assert_nonnull (strstr (err, "A part of Inkan is missing"));
+  g_assert_nonnull (strstr (err, "inkan-draw.so"));
+  g_assert_false (g_file_test (marked, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run_cli (NULL, &err2, "seal", "draw", "--kind", "round", "--name", "Inkan",
+                            "-o", png, NULL),
+                   ==, 99);
+  g_assert_nonnull (strstr (err2, "reinstall Inkan"));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  g_unsetenv ("INKAN_MODULEDIR");
+
+  /* The build tree's modules are found without the variable. */
+  g_assert_cmpint (run_cli (NULL, NULL, "seal", "draw", "--kind", "round", "--name", "Inkan", "-o",
+                            png, NULL),
+                   ==, 0);
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -293,6 +336,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/pin-errors", test_sign_pin_errors);
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
   g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
+  g_test_add_func ("/inkan/cli/modules/missing", test_modules_missing);
 
   return g_test_run ();
 }

@@ -757,7 +757,7 @@ cmd_seal_draw (int argc, char **argv)
     return _inkan_cli_fail (error);
   if (!inkan_seal_art_write_png (surface, output, &error))
     status = _inkan_cli_fail (error);
-  cairo_surface_destroy (surface);
+  inkan_seal_art_free (surface);
   return status;
 }
 
@@ -788,7 +788,7 @@ cmd_seal_import_image (int argc, char **argv)
     return _inkan_cli_fail (error);
   if (!inkan_seal_art_write_png (surface, output, &error))
     status = _inkan_cli_fail (error);
-  cairo_surface_destroy (surface);
+  inkan_seal_art_free (surface);
   return status;
 }
 

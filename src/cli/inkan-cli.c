@@ -34,6 +34,7 @@ enum
   EXIT_TOKEN_FAILED = 74,
   EXIT_TSA = 96, /* after the workflow's 75–95 */
   EXIT_REVOCATION_FETCH = 97,
+  EXIT_INSTALL = 99, /* a part of Inkan (the HTTP or drawing module) is missing */
 };
 
 static int
@@ -95,6 +96,8 @@ exit_code_for (const GError *error)
     return EXIT_TSA;
   if (error->domain == INKAN_LTV_ERROR)
     return error->code == INKAN_LTV_ERROR_FETCH ? EXIT_REVOCATION_FETCH : 3;
+  if (error->domain == INKAN_MODULE_ERROR)
+    return EXIT_INSTALL;
   return EXIT_OTHER;
 }
 

@@ -6,6 +6,12 @@
 
 G_BEGIN_DECLS
 
+/* How URLs of servers are parsed: libsoup's SOUP_HTTP_URI_FLAGS, which the HTTP module checks
+ * it equals, so that libinkan need not include libsoup. */
+#define INKAN_HTTP_URI_FLAGS                                                                     \
+  (G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY              \
+   | G_URI_FLAGS_ENCODED_FRAGMENT | G_URI_FLAGS_SCHEME_NORMALIZE)
+
 /* The caller's error domain and codes for what can go wrong. */
 typedef struct
 {
@@ -28,5 +34,13 @@ GBytes *_inkan_http_fetch (const InkanHttpErrors *codes,
                            guint                  timeout,
                            GCancellable          *cancellable,
                            GError               **error);
+
+/* The HTTP module's table (inkan-http.so): `fetch` is _inkan_http_fetch. */
+typedef struct
+{
+  GBytes *(*fetch) (const InkanHttpErrors *codes, const char *who, GUri *uri, const char *url,
+                    const char *content_type, GBytes *body, guint timeout,
+                    GCancellable *cancellable, GError **error);
+} InkanHttpModule;
 
 G_END_DECLS

@@ -5,7 +5,9 @@
 #include "inkan-pdf-private.h"
 #include "inkan-qpdf-private.h"
 
+#include "inkan-draw-private.h"
 #include "inkan-evidence.h"
+#include "inkan-module-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,13 +15,9 @@
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <qpdf/qpdf-c.h>
 #include <qpdf/qpdfjob-c.h>
 #include <qpdf/qpdflogger-c.h>
-#ifdef HAVE_QRENCODE
-#include <qrencode.h>
-#endif
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -1891,33 +1889,34 @@ append_re (GString *out, double x, double y, double w, double h)
 }
 
 /* A QR code of `text` as filled squares, its lower-left corner at x, y, `side` points across
- * (quiet zone included). */
+ * (quiet zone included), encoded by the drawing module. */
 static gboolean
-append_qr (GString *out, const char *text, double x, double y, double side)
+append_qr (GString *out, const char *text, double x, double y, double side, GError **error)
 {
-#ifdef HAVE_QRENCODE
-  QRcode *qr = QRcode_encodeString (text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  const InkanDrawModule *draw = _inkan_module_get ("draw", error);
+  g_autofree guint8 *modules = NULL;
   double module;
-  int i, j, n;
+  int i, j, n = 0;
 
-  if (qr == NULL)
+  if (draw == NULL)
     return FALSE;
-  n = qr->width;
+  modules = draw->qr_encode (text, &n);
+  if (modules == NULL)
+    {
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                   _("The QR code cannot be drawn: seal without --qr."));
+      return FALSE;
+    }
   module = side / (n + 4);
   g_string_append (out, "q 1 g ");
   append_re (out, x, y, side, side);
   g_string_append (out, "f 0 g\n");
   for (i = 0; i < n; i++)
     for (j = 0; j < n; j++)
-      if (qr->data[i * n + j] & 1)
+      if (modules[i * n + j])
         append_re (out, x + (j + 2) * module, y + side - (i + 3) * module, module, module);
   g_string_append (out, "f Q\n");
-  QRcode_free (qr);
   return TRUE;
-#else
-  (void) out, (void) text, (void) x, (void) y, (void) side;
-  return FALSE;
-#endif
 }
 
 /* The appearance of a seal of w × h points: the image, with the verification code under it and
@@ -1952,13 +1951,8 @@ write_appearance (Builder *b, const InkanPdfSigParams *params, double w, double 
     {
       double side = image->height * QR_SIDE * scale;
 
-      if (!append_qr (content, params->qr, iw, strip + (ih - side) / 2, side))
-        {
-          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-                       _("The QR code cannot be drawn (this build of Inkan has no QR "
-                         "encoder): seal without --qr."));
-          return FALSE;
-        }
+      if (!append_qr (content, params->qr, iw, strip + (ih - side) / 2, side, error))
+        return FALSE;
     }
   if (params->code != NULL)
     {
@@ -2009,71 +2003,47 @@ static gboolean
 write_watermark_text (Builder *b, const char *text, int *form_id, double *width, double *height,
                       GError **error)
 {
-  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_ALPHA, NULL);
-  cairo_t *cr = cairo_create (surface);
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
+  const InkanDrawModule *draw = _inkan_module_get ("draw", error);
   g_autoptr (GString) content = g_string_new (NULL);
   g_autoptr (GString) entries = g_string_new (" /Type /XObject /Subtype /Form /BBox [");
-  PangoRectangle ink, logical;
-  cairo_path_t *path;
+  g_autoptr (GArray) parts = NULL;
+  InkanDrawBox ink, logical;
+  static const char *const ops[] = {
+    [INKAN_DRAW_MOVE] = "m\n",
+    [INKAN_DRAW_LINE] = "l\n",
+    [INKAN_DRAW_CURVE] = "c\n",
+    [INKAN_DRAW_CLOSE] = "h\n",
+  };
 
-  pango_font_description_set_absolute_size (font, WATERMARK_LAYOUT_SIZE * PANGO_SCALE);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  pango_layout_get_extents (layout, &ink, &logical);
-  *width = (double) logical.width / PANGO_SCALE;
-  *height = (double) logical.height / PANGO_SCALE;
-  cairo_move_to (cr, 0, 0);
-  pango_cairo_layout_path (cr, layout);
-  path = cairo_copy_path (cr);
-  for (int i = 0; i < path->num_data; i += path->data[i].header.length)
+  if (draw == NULL)
+    return FALSE;
+  parts = draw->text_outline (text, WATERMARK_LAYOUT_SIZE, &ink, &logical);
+  *width = logical.width;
+  *height = logical.height;
+  for (guint i = 0; i < parts->len; i++)
     {
-      const cairo_path_data_t *d = &path->data[i];
-      int points = d->header.type == CAIRO_PATH_CURVE_TO ? 3
-                   : d->header.type == CAIRO_PATH_CLOSE_PATH ? 0 : 1;
+      const InkanDrawPathPart *part = &g_array_index (parts, InkanDrawPathPart, i);
+      int points = part->op == INKAN_DRAW_CURVE ? 3 : part->op == INKAN_DRAW_CLOSE ? 0 : 1;
 
-      for (int j = 1; j <= points; j++)
+      for (int j = 0; j < points; j++)
         {
-          append_number (content, d[j].point.x);
+          append_number (content, part->p[2 * j]);
           g_string_append_c (content, ' ');
-          append_number (content, d[j].point.y);
+          append_number (content, part->p[2 * j + 1]);
           g_string_append_c (content, ' ');
         }
-      switch (d->header.type)
-        {
-        case CAIRO_PATH_MOVE_TO:
-          g_string_append (content, "m\n");
-          break;
-        case CAIRO_PATH_LINE_TO:
-          g_string_append (content, "l\n");
-          break;
-        case CAIRO_PATH_CURVE_TO:
-          g_string_append (content, "c\n");
-          break;
-        case CAIRO_PATH_CLOSE_PATH:
-        default:
-          g_string_append (content, "h\n");
-          break;
-        }
+      g_string_append (content, ops[part->op]);
     }
   g_string_append (content, "f");
-  cairo_path_destroy (path);
-  pango_font_description_free (font);
-  g_object_unref (layout);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
 
   /* The box holds the glyphs' ink as well as the logical extents. */
-  append_number (entries, MIN (ink.x, logical.x) / (double) PANGO_SCALE - 1);
+  append_number (entries, MIN (ink.x, logical.x) - 1);
   g_string_append_c (entries, ' ');
-  append_number (entries, MIN (ink.y, logical.y) / (double) PANGO_SCALE - 1);
+  append_number (entries, MIN (ink.y, logical.y) - 1);
   g_string_append_c (entries, ' ');
-  append_number (entries, MAX (ink.x + ink.width, logical.x + logical.width)
-                            / (double) PANGO_SCALE + 1);
+  append_number (entries, MAX (ink.x + ink.width, logical.x + logical.width) + 1);
   g_string_append_c (entries, ' ');
-  append_number (entries, MAX (ink.y + ink.height, logical.y + logical.height)
-                            / (double) PANGO_SCALE + 1);
+  append_number (entries, MAX (ink.y + ink.height, logical.y + logical.height) + 1);
   g_string_append (entries, "] /Resources << >>");
   *form_id = b->next_id++;
   if (!begin_object (b, *form_id, 0, error))

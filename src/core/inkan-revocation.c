@@ -1,4 +1,4 @@
-/* Revocation status over HTTP: OCSP requests (GnuTLS) and CRLs fetched with libsoup, checked. */
+/* Revocation status over HTTP: OCSP requests (GnuTLS) and CRLs fetched through the HTTP module, checked. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
@@ -9,7 +9,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/ocsp.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 /* OCSP responses and CRLs of a signing PKI; a larger answer is not one. */
@@ -103,7 +102,7 @@ fetch (gnutls_x509_crt_t cert, const char *who, const char *url, const char *con
 {
   const InkanHttpErrors codes = { INKAN_LTV_ERROR, INKAN_LTV_ERROR_FETCH, INKAN_LTV_ERROR_FETCH,
                                   INKAN_LTV_ERROR_FETCH, MAX_ANSWER_SIZE };
-  g_autoptr (GUri) uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
+  g_autoptr (GUri) uri = g_uri_parse (url, INKAN_HTTP_URI_FLAGS, NULL);
 
   if (uri == NULL)
     {

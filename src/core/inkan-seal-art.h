@@ -1,5 +1,6 @@
 /* Seal artwork: round, oval and square seals drawn with cairo and pango, and scanned seals
- * cleaned to red ink on a transparent background. */
+ * cleaned to red ink on a transparent background. The drawing is done by the drawing module,
+ * loaded on first use; this header needs cairo's types only. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -79,6 +80,9 @@ cairo_surface_t *inkan_seal_art_render (const InkanSealArtSpec *spec,
 /* A scanned seal (PNG or JPEG): white paper, grey noise and other inks become transparent,
  * red ink is kept with antialiased edges. */
 cairo_surface_t *inkan_seal_art_import (const char *path, GError **error);
+
+/* Frees a surface made by the two functions above, for callers that do not link cairo. */
+void inkan_seal_art_free (cairo_surface_t *surface);
 
 /* The surface as PNG bytes, and written to `path` whole or not at all. */
 GBytes  *inkan_seal_art_to_png (cairo_surface_t *surface, GError **error);

@@ -5,6 +5,7 @@
 #include "inkan-cms.h"
 #include "inkan-image.h"
 #include "inkan-ltv.h"
+#include "inkan-module.h"
 #include "inkan-pdf.h"
 #include "inkan-sign.h"
 #include "inkan-token.h"
