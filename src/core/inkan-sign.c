@@ -453,9 +453,60 @@ fail_after_signer (SignerSlot *slot, gboolean check_usable, GError *local, GErro
   return FALSE;
 }
 
-/* Reads and checks the document, and the seal image. */
+/* The seal image, decoded and compressed on a thread of its own while the document is parsed
+ * (about 20 ms for a 600 × 600 seal, which would otherwise follow the parse). */
+typedef struct
+{
+  const char *path;
+  GThread *thread;          /* until joined */
+  InkanImage *image;
+  GError *error;
+} ImageLoad;
+
+static gpointer
+image_thread (gpointer data)
+{
+  ImageLoad *load = data;
+
+  load->image = inkan_image_load_png (load->path, &load->error);
+  return NULL;
+}
+
+static void
+image_load_start (ImageLoad *load, const char *path)
+{
+  load->path = path;
+  if (path != NULL)
+    load->thread = g_thread_new ("inkan-image", image_thread, load);
+}
+
+/* The image, or NULL with its error; each is handed over once. */
+static InkanImage *
+image_load_finish (ImageLoad *load, GError **error)
+{
+  if (load->thread != NULL)
+    g_thread_join (g_steal_pointer (&load->thread));
+  if (load->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&load->error));
+  return g_steal_pointer (&load->image);
+}
+
+static void
+image_load_clear (ImageLoad *load)
+{
+  if (load->thread != NULL)
+    g_thread_join (g_steal_pointer (&load->thread));
+  g_clear_pointer (&load->image, inkan_image_free);
+  g_clear_error (&load->error);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ImageLoad, image_load_clear)
+
+/* Reads and checks the document, and takes the seal image when one was asked for: a document
+ * that cannot be sealed is reported before an image that cannot be used. */
 static InkanPdf *
-read_document (const InkanSignOptions *options, InkanImage **image, GError **error)
+read_document (const InkanSignOptions *options, ImageLoad *load, InkanImage **image,
+               GError **error)
 {
   g_autoptr (InkanPdf) pdf = NULL;
 
@@ -464,7 +515,9 @@ read_document (const InkanSignOptions *options, InkanImage **image, GError **err
     return NULL;
   if (options->image != NULL)
     {
-      *image = inkan_image_load_png (options->image, error);
+      if (load->path == NULL)
+        image_load_start (load, options->image);
+      *image = image_load_finish (load, error);
       if (*image == NULL)
         return NULL;
     }
@@ -728,6 +781,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_autoptr (GBytes) cms = NULL;
   g_auto (Output) out = { NULL, NULL, NULL, -1 };
   g_auto (SignerSlot) slot = { 0 };
+  g_auto (ImageLoad) load = { 0 };
   g_autofree char *hex = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GError) signer_error = NULL;
@@ -769,7 +823,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
-      pdf = read_document (options, &image, &local_error);
+      pdf = read_document (options, &load, &image, &local_error);
       g_return_val_if_fail (pdf == NULL, FALSE);
       return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
@@ -805,7 +859,8 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_cond_init (&pl.progress);
   copier = g_thread_new ("inkan-copy", copy_thread, &pl);
   hasher = g_thread_new ("inkan-hash", hash_thread, &pl);
-  pdf = read_document (options, &image, &local_error);
+  image_load_start (&load, options->image);
+  pdf = read_document (options, &load, &image, &local_error);
   /* The increment reserves room for the signer's chain: the signer is needed from here on. */
   if (!signer_wait (&slot, TRUE, &signer_error))
     pipeline_cancel (&pl);
