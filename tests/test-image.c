@@ -438,10 +438,158 @@ test_straight_colour_exact (void)
     }
 }
 
+/* ---- the cache of prepared planes ------------------------------------------------------ */
+
+static GBytes *
+plane_of (guint8 value, gsize len)
+{
+  g_autofree guint8 *raw = g_malloc (len);
+  uLongf out_len = compressBound (len);
+  guint8 *out = g_malloc (out_len);
+
+  memset (raw, value, len);
+  g_assert_cmpint (compress (out, &out_len, raw, len), ==, Z_OK);
+  return g_bytes_new_take (out, out_len);
+}
+
+static void
+put32 (GByteArray *a, guint32 v)
+{
+  guint8 b[4] = { v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, v >> 24 };
+
+  g_byte_array_append (a, b, 4);
+}
+
+/* A cache entry as inkan-image.c lays it out: "INKANIMG", version 1, width, height, the planes'
+ * lengths (little-endian), the SHA-256 of the planes, the planes. */
+static GBytes *
+cache_entry (guint width, guint height, GBytes *rgb, GBytes *alpha)
+{
+  g_autoptr (GByteArray) a = g_byte_array_new ();
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+
+  g_byte_array_append (a, (const guint8 *) "INKANIMG", 8);
+  put32 (a, 1);
+  put32 (a, width);
+  put32 (a, height);
+  put32 (a, (guint32) g_bytes_get_size (rgb));
+  put32 (a, (guint32) g_bytes_get_size (alpha));
+  g_checksum_update (sum, g_bytes_get_data (rgb, NULL), (gssize) g_bytes_get_size (rgb));
+  g_checksum_update (sum, g_bytes_get_data (alpha, NULL), (gssize) g_bytes_get_size (alpha));
+  g_checksum_get_digest (sum, digest, &len);
+  g_byte_array_append (a, digest, sizeof digest);
+  g_byte_array_append (a, g_bytes_get_data (rgb, NULL), (guint) g_bytes_get_size (rgb));
+  g_byte_array_append (a, g_bytes_get_data (alpha, NULL), (guint) g_bytes_get_size (alpha));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&a));
+}
+
+static InkanImage *
+load_ok (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  InkanImage *image = inkan_image_load_png (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (image);
+  return image;
+}
+
+/* A seal's planes are kept under the SHA-256 of the PNG, taken back from there while the entry
+ * checks out, and made again (the same bytes) when it does not; a cache that cannot be written
+ * changes nothing but the time. */
+static void
+test_cache (void)
+{
+  g_autoptr (cairo_surface_t) surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 40, 30);
+  g_autoptr (cairo_t) cr = cairo_create (surface);
+  g_autofree char *path = inkan_test_tmp_path ("cached.png");
+  g_autofree char *png = NULL;
+  g_autofree char *name = NULL, *dir = NULL, *entry = NULL, *kept = NULL, *again = NULL;
+  g_autoptr (GBytes) red = NULL, mask = NULL, planted = NULL;
+  g_autoptr (InkanImage) first = NULL, blocked = NULL, taken = NULL, remade = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len = 0, kept_len = 0, again_len = 0;
+  guint8 *bytes;
+
+  cairo_set_source_rgba (cr, 0.8, 0.1, 0.1, 0.5);
+  cairo_arc (cr, 20, 15, 12, 0, 2 * G_PI);
+  cairo_fill (cr);
+  write_surface_png (surface, path);
+  g_assert_true (g_file_get_contents (path, &png, &len, &error));
+  g_assert_no_error (error);
+  name = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guint8 *) png, len);
+  dir = g_build_filename (g_get_user_cache_dir (), "inkan", "seal-images", NULL);
+  entry = g_build_filename (dir, name, NULL);
+
+  /* The cache's place taken by a file: the image loads, nothing is kept. */
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  {
+    g_autofree char *parent = g_path_get_dirname (dir);
+    g_autofree char *aside = g_strconcat (dir, ".aside", NULL);
+    gboolean existed = g_file_test (dir, G_FILE_TEST_IS_DIR);
+
+    g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+    if (existed)
+      g_assert_cmpint (g_rename (dir, aside), ==, 0);
+    write_bytes (dir, "not a directory", 15);
+    blocked = load_ok (path);
+    g_assert_true (g_file_test (dir, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpint (g_unlink (dir), ==, 0);
+    if (existed)
+      g_assert_cmpint (g_rename (aside, dir), ==, 0);
+  }
+
+  /* First use: the entry is written. */
+  first = load_ok (path);
+  g_assert_true (g_bytes_equal (first->rgb, blocked->rgb));
+  g_assert_true (g_bytes_equal (first->alpha, blocked->alpha));
+  g_assert_true (g_file_get_contents (entry, &kept, &kept_len, NULL));
+
+  /* An entry that checks out is what is used: a planted one with planes of its own proves it. */
+  red = plane_of (0x80, 40 * 30 * 3);
+  mask = plane_of (0xff, 40 * 30);
+  planted = cache_entry (40, 30, red, mask);
+  write_bytes (entry, g_bytes_get_data (planted, NULL), g_bytes_get_size (planted));
+  taken = load_ok (path);
+  g_assert_true (g_bytes_equal (taken->rgb, red));
+  g_assert_true (g_bytes_equal (taken->alpha, mask));
+
+  /* One changed byte in a plane: the image is decoded again and the entry made again. */
+  bytes = g_memdup2 (g_bytes_get_data (planted, NULL), g_bytes_get_size (planted));
+  bytes[g_bytes_get_size (planted) - 3] ^= 0x01;
+  write_bytes (entry, bytes, g_bytes_get_size (planted));
+  g_free (bytes);
+  remade = load_ok (path);
+  g_assert_true (g_bytes_equal (remade->rgb, first->rgb));
+  g_assert_true (g_bytes_equal (remade->alpha, first->alpha));
+  g_assert_true (g_file_get_contents (entry, &again, &again_len, NULL));
+  g_assert_cmpmem (again, again_len, kept, kept_len);
+
+  /* An entry for another size, or cut short, is not used either. */
+  {
+    g_autoptr (GBytes) other = cache_entry (30, 40, red, mask);
+    g_autoptr (InkanImage) a = NULL, b = NULL;
+
+    write_bytes (entry, g_bytes_get_data (other, NULL), g_bytes_get_size (other));
+    a = load_ok (path);
+    g_assert_true (g_bytes_equal (a->rgb, first->rgb));
+    write_bytes (entry, kept, kept_len - 1);
+    b = load_ok (path);
+    g_assert_true (g_bytes_equal (b->alpha, first->alpha));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
+  g_autofree char *cache = NULL;
+
   g_test_init (&argc, &argv, NULL);
+  /* The prepared planes go to a cache of this run's own. */
+  cache = inkan_test_tmp_path ("xdg-cache");
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
   g_test_add_func ("/inkan/image/seal/loads-with-size-and-alpha", test_seal_loads);
   g_test_add_func ("/inkan/image/seal/planes-inflate-to-straight-colour", test_seal_planes);
@@ -455,6 +603,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/image/error/over-size-limit-is-invalid", test_size_limit);
   g_test_add_func ("/inkan/image/error/huge-claims-refused-from-the-header", test_size_claims);
   g_test_add_func ("/inkan/image/error/decompression-bomb-is-invalid", test_size_bomb);
+  g_test_add_func ("/inkan/image/cache/planes-kept-checked-and-remade", test_cache);
 
   return g_test_run ();
 }
