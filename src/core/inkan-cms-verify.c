@@ -1038,24 +1038,10 @@ inkan_cms_signed_data_has_signing_certificate (InkanCmsSignedData *self)
   return self->signing_certificate != NULL;
 }
 
-static char *
-cert_name (gnutls_x509_crt_t cert)
-{
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
-    return g_strndup (cn, size);
-  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
-    return g_strndup ((const char *)dn.data, dn.size);
-  return g_strdup ("(unnamed)");
-}
-
 static gboolean
 signature_invalid (GError **error, gnutls_x509_crt_t signer, int rc)
 {
-  g_autofree char *name = cert_name (signer);
+  g_autofree char *name = inkan_certificate_name (signer, "(unnamed)");
 
   g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_SIGNATURE_INVALID,
                _("The signature does not verify with the certificate of “%s” (%s): the document "
@@ -1081,7 +1067,7 @@ check_signature (InkanCmsSignedData *self, const guint8 *digest, gsize digest_le
     rc = gnutls_pubkey_import_x509 (pubkey, self->signer, 0);
   if (rc < 0)
     {
-      g_autofree char *name = cert_name (self->signer);
+      g_autofree char *name = inkan_certificate_name (self->signer, "(unnamed)");
 
       g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_UNSUPPORTED,
                    _("The public key of “%s” cannot be used to check the signature: %s."), name,
@@ -1144,7 +1130,7 @@ check_signature (InkanCmsSignedData *self, const guint8 *digest, gsize digest_le
 static gboolean
 signing_cert_mismatch (GError **error, gnutls_x509_crt_t signer, const char *why)
 {
-  g_autofree char *name = cert_name (signer);
+  g_autofree char *name = inkan_certificate_name (signer, "(unnamed)");
 
   g_set_error (error, INKAN_CMS_VERIFY_ERROR, INKAN_CMS_VERIFY_ERROR_SIGNING_CERT_MISMATCH,
                _("The signature names another certificate as the signer's than the one it carries "

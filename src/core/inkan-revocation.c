@@ -6,6 +6,7 @@
 
 #include "inkan-http-private.h"
 #include "inkan-ltv.h"
+#include "inkan-token.h"
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/ocsp.h>
@@ -30,15 +31,7 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crl_t, gnutls_x509_crl_deinit, NULL
 char *
 _inkan_revocation_cert_name (gnutls_x509_crt_t cert)
 {
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
-    return g_utf8_make_valid (cn, (gssize) size);
-  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
-    return g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
-  return g_strdup (_("an unnamed certificate"));
+  return inkan_certificate_name (cert, _("an unnamed certificate"));
 }
 
 static gboolean G_GNUC_PRINTF (3, 4)

@@ -980,6 +980,42 @@ inkan_certificate_is (gnutls_x509_crt_t crt, GBytes *der)
   return mine != NULL && g_bytes_equal (mine, der);
 }
 
+static char *
+name_of (gnutls_x509_crt_t crt, gboolean issuer, const char *unnamed)
+{
+  char cn[256];
+  size_t size = sizeof cn;
+  gnutls_datum_t dn = { NULL, 0 };
+  char *name;
+  int rc;
+
+  rc = issuer ? gnutls_x509_crt_get_issuer_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
+                                                      &size)
+              : gnutls_x509_crt_get_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size);
+  if (rc >= 0)
+    return g_utf8_make_valid (cn, (gssize) size);
+  rc = issuer ? gnutls_x509_crt_get_issuer_dn3 (crt, &dn, 0) : gnutls_x509_crt_get_dn3 (crt, &dn, 0);
+  if (rc < 0)
+    return g_strdup (unnamed);
+  name = g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
+  gnutls_free (dn.data);
+  return name;
+}
+
+char *
+inkan_certificate_name (gnutls_x509_crt_t crt, const char *unnamed)
+{
+  g_return_val_if_fail (crt != NULL, NULL);
+  return name_of (crt, FALSE, unnamed);
+}
+
+char *
+inkan_certificate_issuer_name (gnutls_x509_crt_t crt, const char *unnamed)
+{
+  g_return_val_if_fail (crt != NULL, NULL);
+  return name_of (crt, TRUE, unnamed);
+}
+
 static gnutls_x509_crt_t
 import_certificate_url (const char *url, GError **error)
 {

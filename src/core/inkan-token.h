@@ -127,6 +127,10 @@ gnutls_privkey_t   inkan_signer_get_privkey (InkanSigner *self);
 GBytes            *inkan_certificate_to_der (gnutls_x509_crt_t crt, GError **error);
 /* Whether `crt` (NULL: no) is the certificate whose DER encoding is `der` (NULL: none). */
 gboolean           inkan_certificate_is (gnutls_x509_crt_t crt, GBytes *der);
+/* The certificate's subject (or issuer) for people: its common name, else its whole DN, as valid
+ * UTF-8; `unnamed` when it has neither. */
+char              *inkan_certificate_name (gnutls_x509_crt_t crt, const char *unnamed);
+char              *inkan_certificate_issuer_name (gnutls_x509_crt_t crt, const char *unnamed);
 gnutls_x509_crt_t  inkan_signer_get_certificate (InkanSigner *self);
 /* chain[0] is the signer's certificate, then its issuers as far as known. */
 gnutls_x509_crt_t *inkan_signer_get_chain (InkanSigner *self, guint *n_chain);

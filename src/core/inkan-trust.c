@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "inkan-trust.h"
+#include "inkan-token.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -169,35 +170,6 @@ crt_copy (gnutls_x509_crt_t cert)
 }
 
 static char *
-cert_name (gnutls_x509_crt_t cert)
-{
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
-    return g_strndup (cn, size);
-  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
-    return g_strndup ((const char *)dn.data, dn.size);
-  return g_strdup ("(unnamed)");
-}
-
-static char *
-issuer_name (gnutls_x509_crt_t cert)
-{
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_issuer_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size)
-      >= 0)
-    return g_strndup (cn, size);
-  if (gnutls_x509_crt_get_issuer_dn3 (cert, &dn, 0) >= 0)
-    return g_strndup ((const char *)dn.data, dn.size);
-  return g_strdup ("(unnamed)");
-}
-
-static char *
 format_time (time_t t)
 {
   g_autoptr (GDateTime) dt = g_date_time_new_from_unix_utc (t);
@@ -347,8 +319,8 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
 
       if (next == NULL)
         {
-          g_autofree char *name = cert_name (cur);
-          g_autofree char *issuer = issuer_name (cur);
+          g_autofree char *name = inkan_certificate_name (cur, "(unnamed)");
+          g_autofree char *issuer = inkan_certificate_issuer_name (cur, "(unnamed)");
 
           if (self_issued (cur) && result->chain->len == 1)
             problem (result, INKAN_PATH_NO_CHAIN,
@@ -401,7 +373,7 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
 static void
 check_validity (gnutls_x509_crt_t cert, gint64 at, InkanPathResult *result)
 {
-  g_autofree char *name = cert_name (cert);
+  g_autofree char *name = inkan_certificate_name (cert, "(unnamed)");
   g_autofree char *when = format_time ((time_t)at);
   time_t activation = gnutls_x509_crt_get_activation_time (cert);
   time_t expiration = gnutls_x509_crt_get_expiration_time (cert);
@@ -442,8 +414,8 @@ check_issuer_constraints (GPtrArray *chain, guint index, gboolean is_anchor,
                           InkanPathResult *result)
 {
   gnutls_x509_crt_t cert = chain->pdata[index];
-  g_autofree char *name = cert_name (cert);
-  g_autofree char *below = cert_name (chain->pdata[index - 1]);
+  g_autofree char *name = inkan_certificate_name (cert, "(unnamed)");
+  g_autofree char *below = inkan_certificate_name (chain->pdata[index - 1], "(unnamed)");
   unsigned int critical = 0;
   unsigned int ca = 0;
   int path_len = -1;
@@ -516,7 +488,7 @@ inkan_trust_check_path (InkanTrust *self, gnutls_x509_crt_t signer,
   rc = gnutls_x509_crt_get_key_usage (result->chain->pdata[0], &usage, &critical);
   if (rc >= 0 && (usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_NON_REPUDIATION)) == 0)
     {
-      g_autofree char *name = cert_name (result->chain->pdata[0]);
+      g_autofree char *name = inkan_certificate_name (result->chain->pdata[0], "(unnamed)");
 
       problem (result, INKAN_PATH_KEY_USAGE,
                _("The certificate “%s” is not meant for signing documents: its key usage allows "

@@ -8,6 +8,7 @@
 #include "inkan-cms-verify.h"
 #include "inkan-http-private.h"
 #include "inkan-module-private.h"
+#include "inkan-token.h"
 
 #include <glib/gi18n-lib.h>
 #include <gnutls/crypto.h>
@@ -190,20 +191,6 @@ digest_from_oid (const char *oid)
 
 /* ---- tokens ------------------------------------------------------------------------------ */
 
-static char *
-cert_name (gnutls_x509_crt_t cert)
-{
-  char cn[256];
-  size_t size = sizeof cn;
-  g_auto (gnutls_datum_t) dn = { NULL, 0 };
-
-  if (gnutls_x509_crt_get_dn_by_oid (cert, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) >= 0)
-    return g_utf8_make_valid (cn, (gssize) size);
-  if (gnutls_x509_crt_get_dn3 (cert, &dn, 0) >= 0)
-    return g_utf8_make_valid ((const char *) dn.data, (gssize) dn.size);
-  return g_strdup (_("an unnamed authority"));
-}
-
 /* "YYYYMMDDHHMMSS[.fff…]Z" (RFC 3161 2.4.2: UTC, no trailing zeros in the fraction). */
 static GDateTime *
 parse_gen_time (const char *text)
@@ -335,7 +322,8 @@ inkan_timestamp_parse (const guint8 *token, gsize len, GError **error)
     return NULL;
 
   if (inkan_cms_signed_data_get_signer (self->cms) != NULL)
-    self->tsa_name = cert_name (inkan_cms_signed_data_get_signer (self->cms));
+    self->tsa_name = inkan_certificate_name (inkan_cms_signed_data_get_signer (self->cms),
+                                             _("an unnamed authority"));
   else
     self->tsa_name = g_strdup (_("an authority whose certificate is not included"));
   return g_steal_pointer (&self);
