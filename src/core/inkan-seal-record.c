@@ -16,6 +16,7 @@
 #include "inkan-cms.h"
 #include "inkan-cms-verify.h"
 #include "inkan-image.h"
+#include "inkan-token.h"
 
 G_DEFINE_QUARK (inkan-seal-record-error-quark, inkan_seal_record_error)
 
@@ -464,20 +465,6 @@ inkan_seal_record_parse (GBytes *der, GError **error)
 
 /* ---- checking -------------------------------------------------------------------------------- */
 
-static gnutls_x509_crt_t
-crt_copy (gnutls_x509_crt_t crt)
-{
-  gnutls_x509_crt_t copy = NULL;
-  gnutls_datum_t der = { NULL, 0 };
-
-  if (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_DER, &der) < 0)
-    return NULL;
-  if (gnutls_x509_crt_init (&copy) >= 0 && gnutls_x509_crt_import (copy, &der, GNUTLS_X509_FMT_DER) < 0)
-    g_clear_pointer (&copy, gnutls_x509_crt_deinit);
-  gnutls_free (der.data);
-  return copy;
-}
-
 gboolean
 inkan_seal_record_check_signature (const InkanSealRecord *record, gnutls_x509_crt_t *maker,
                                    GPtrArray **certs, GError **error)
@@ -515,14 +502,14 @@ inkan_seal_record_check_signature (const InkanSealRecord *record, gnutls_x509_cr
       return FALSE;
     }
   if (maker != NULL)
-    *maker = crt_copy (inkan_cms_signed_data_get_signer (sd));
+    *maker = inkan_certificate_copy (inkan_cms_signed_data_get_signer (sd), NULL);
   if (certs != NULL)
     {
       *certs = g_ptr_array_new_with_free_func ((GDestroyNotify) gnutls_x509_crt_deinit);
       all = inkan_cms_signed_data_get_certificates (sd, &n);
       for (guint i = 0; i < n; i++)
         {
-          gnutls_x509_crt_t copy = crt_copy (all[i]);
+          gnutls_x509_crt_t copy = inkan_certificate_copy (all[i], NULL);
 
           if (copy != NULL)
             g_ptr_array_add (*certs, copy);

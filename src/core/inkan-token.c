@@ -439,8 +439,8 @@ date_from_time (time_t t)
   return g_date_time_new_from_unix_utc (t);
 }
 
-static gnutls_x509_crt_t
-crt_copy (gnutls_x509_crt_t crt, GError **error)
+gnutls_x509_crt_t
+inkan_certificate_copy (gnutls_x509_crt_t crt, GError **error)
 {
   g_auto (gnutls_x509_crt_t) copy = NULL;
   gnutls_datum_t der = { NULL, 0 };
@@ -896,7 +896,7 @@ complete_chain (GPtrArray *chain, GPtrArray *pool, GError **error)
       if (found == NULL)
         break;
       {
-        gnutls_x509_crt_t copy = crt_copy (found, error);
+        gnutls_x509_crt_t copy = inkan_certificate_copy (found, error);
 
         if (copy == NULL)
           return FALSE;
@@ -1374,7 +1374,7 @@ inkan_signer_new (gnutls_privkey_t key, gnutls_x509_crt_t *chain, guint n_chain,
   self->key = key;
   for (guint i = 0; i < n_chain; i++)
     {
-      gnutls_x509_crt_t copy = crt_copy (chain[i], error);
+      gnutls_x509_crt_t copy = inkan_certificate_copy (chain[i], error);
 
       if (copy == NULL)
         return NULL;

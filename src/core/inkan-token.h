@@ -127,6 +127,8 @@ gnutls_privkey_t   inkan_signer_get_privkey (InkanSigner *self);
 GBytes            *inkan_certificate_to_der (gnutls_x509_crt_t crt, GError **error);
 /* Whether `crt` (NULL: no) is the certificate whose DER encoding is `der` (NULL: none). */
 gboolean           inkan_certificate_is (gnutls_x509_crt_t crt, GBytes *der);
+/* A copy of `crt` of the caller's own (through its DER encoding). */
+gnutls_x509_crt_t  inkan_certificate_copy (gnutls_x509_crt_t crt, GError **error);
 /* The certificate's subject (or issuer) for people: its common name, else its whole DN, as valid
  * UTF-8; `unnamed` when it has neither. */
 char              *inkan_certificate_name (gnutls_x509_crt_t crt, const char *unnamed);

@@ -152,23 +152,6 @@ inkan_path_result_clear (InkanPathResult *result)
   result->status = INKAN_PATH_OK;
 }
 
-static gnutls_x509_crt_t
-crt_copy (gnutls_x509_crt_t cert)
-{
-  g_auto (gnutls_datum_t) der = { NULL, 0 };
-  gnutls_x509_crt_t copy = NULL;
-
-  if (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &der) < 0
-      || gnutls_x509_crt_init (&copy) < 0)
-    return NULL;
-  if (gnutls_x509_crt_import (copy, &der, GNUTLS_X509_FMT_DER) < 0)
-    {
-      gnutls_x509_crt_deinit (copy);
-      return NULL;
-    }
-  return copy;
-}
-
 static char *
 format_time (time_t t)
 {
@@ -277,7 +260,7 @@ static gboolean
 build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const *intermediates,
              guint n_intermediates, InkanPathResult *result)
 {
-  gnutls_x509_crt_t cur = crt_copy (signer);
+  gnutls_x509_crt_t cur = inkan_certificate_copy (signer, NULL);
 
   if (cur == NULL)
     {
@@ -351,7 +334,7 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
           return FALSE;
         }
 
-      cur = crt_copy (next);
+      cur = inkan_certificate_copy (next, NULL);
       if (cur == NULL)
         {
           problem (result, INKAN_PATH_INVALID,
