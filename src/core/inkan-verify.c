@@ -950,95 +950,131 @@ certificate_status (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t ce
   return r;
 }
 
-/* Revocation of every certificate of the signer's path below its issuer (the anchor is not
- * asked): revoked before the proven time (or with no proven time at all) fails or is
- * indeterminate; revoked after the timestamp, the signature stays valid. */
+/* What is done with a revoked certificate of a path: `when` is its revocation time as text, `how`
+ * how the status was learnt. FALSE stops the walk. */
+typedef gboolean (*RevokedFunc) (InkanSignatureReport *sig, InkanRevocationReport *r,
+                                 const char *when, const char *how, gpointer data);
+
+/* Asks the revocation status of every certificate of `chain` below its anchor (the anchor is not
+ * asked), the first as `role` and the others as `issuer_role`, and hands each revoked one to
+ * `revoked`. */
 static void
-check_revocation (Verifier *v, InkanSignatureReport *sig, GDateTime *proven)
+walk_revocation (Verifier *v, InkanSignatureReport *sig, GPtrArray *chain, const char *role,
+                 const char *issuer_role, RevokedFunc revoked, gpointer data)
 {
-  if (sig->chain == NULL)
-    return;
-  for (guint i = 0; i + 1 < sig->chain->len; i++)
-    {
-      gnutls_x509_crt_t cert = g_ptr_array_index (sig->chain, i);
-      InkanRevocationReport *r;
-      g_autofree char *when_text = NULL;
-      g_autofree char *how = NULL;
-
-      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
-        break;
-      r = certificate_status (v, sig, cert, g_ptr_array_index (sig->chain, i + 1),
-                              i == 0 ? "signer" : "ca", &how);
-      if (r->status != INKAN_REVOCATION_REVOKED)
-        continue;
-      when_text = r->revoked_at != NULL
-                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
-                    : g_strdup (_("an unknown time"));
-      if (proven != NULL && r->revoked_at != NULL
-          && g_date_time_compare (r->revoked_at, proven) > 0)
-        add_finding (sig->findings, "CERTIFICATE_REVOKED_AFTER_TIMESTAMP",
-                     _("The certificate of “%s” was revoked on %s (%s), after the timestamp "
-                       "proves the signature was made: the signature stays valid."),
-                     r->certificate, when_text, how);
-      else if (proven != NULL)
-        {
-          add_finding (sig->findings, "CERTIFICATE_REVOKED",
-                       _("The certificate of “%s” was revoked on %s (%s), before the signature "
-                         "was made. Do not rely on this signature."),
-                       r->certificate, when_text, how);
-          set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "REVOKED");
-        }
-      else
-        {
-          add_finding (sig->findings, "CERTIFICATE_REVOKED",
-                       _("The certificate of “%s” was revoked on %s (%s), and no timestamp "
-                         "proves that the signature was made before. Do not rely on this "
-                         "signature."),
-                       r->certificate, when_text, how);
-          set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
-        }
-    }
-}
-
-/* Revocation of the timestamp authority's path: a certificate revoked at or before the time the
- * token gives makes the token prove nothing (FALSE); revoked later, the token stays good. */
-static gboolean
-check_tsa_revocation (Verifier *v, InkanSignatureReport *sig, GPtrArray *chain, GDateTime *time)
-{
-  gboolean usable = TRUE;
-
   for (guint i = 0; chain != NULL && i + 1 < chain->len; i++)
     {
       gnutls_x509_crt_t cert = g_ptr_array_index (chain, i);
       InkanRevocationReport *r;
-      g_autofree char *when_text = NULL;
+      g_autofree char *when = NULL;
       g_autofree char *how = NULL;
 
       if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
         break;
       r = certificate_status (v, sig, cert, g_ptr_array_index (chain, i + 1),
-                              i == 0 ? "tsa" : "tsa-ca", &how);
+                              i == 0 ? role : issuer_role, &how);
       if (r->status != INKAN_REVOCATION_REVOKED)
         continue;
-      when_text = r->revoked_at != NULL
-                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
-                    : g_strdup (_("an unknown time"));
-      if (r->revoked_at != NULL && time != NULL && g_date_time_compare (r->revoked_at, time) > 0)
-        add_finding (sig->findings, "TIMESTAMP_REVOKED_AFTER",
-                     _("The certificate of the timestamp authority “%s” was revoked on %s (%s), "
-                       "after the time it gave: the timestamp stays valid."),
-                     r->certificate, when_text, how);
-      else
-        {
-          add_finding (sig->findings, "TIMESTAMP_REVOKED",
-                       _("The certificate of the timestamp authority “%s” was revoked on %s "
-                         "(%s), before the time it gave: the timestamp proves nothing. The "
-                         "signature is checked as if it had no timestamp."),
-                       r->certificate, when_text, how);
-          usable = FALSE;
-        }
+      when = r->revoked_at != NULL ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
+                                   : g_strdup (_("an unknown time"));
+      if (!revoked (sig, r, when, how, data))
+        break;
     }
-  return usable;
+}
+
+/* The signer's path: revoked before the proven time `data` (or with no proven time at all) fails
+ * or is indeterminate; revoked after the timestamp, the signature stays valid. */
+static gboolean
+signer_revoked (InkanSignatureReport *sig, InkanRevocationReport *r, const char *when,
+                const char *how, gpointer data)
+{
+  GDateTime *proven = data;
+
+  if (proven != NULL && r->revoked_at != NULL && g_date_time_compare (r->revoked_at, proven) > 0)
+    add_finding (sig->findings, "CERTIFICATE_REVOKED_AFTER_TIMESTAMP",
+                 _("The certificate of “%s” was revoked on %s (%s), after the timestamp "
+                   "proves the signature was made: the signature stays valid."),
+                 r->certificate, when, how);
+  else if (proven != NULL)
+    {
+      add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                   _("The certificate of “%s” was revoked on %s (%s), before the signature "
+                     "was made. Do not rely on this signature."),
+                   r->certificate, when, how);
+      set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "REVOKED");
+    }
+  else
+    {
+      add_finding (sig->findings, "CERTIFICATE_REVOKED",
+                   _("The certificate of “%s” was revoked on %s (%s), and no timestamp "
+                     "proves that the signature was made before. Do not rely on this "
+                     "signature."),
+                   r->certificate, when, how);
+      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+    }
+  return TRUE;
+}
+
+static void
+check_revocation (Verifier *v, InkanSignatureReport *sig, GDateTime *proven)
+{
+  walk_revocation (v, sig, sig->chain, "signer", "ca", signer_revoked, proven);
+}
+
+/* The timestamp authority's path: a certificate revoked at or before the time the token gives
+ * makes the token prove nothing; revoked later, the token stays good. */
+typedef struct
+{
+  GDateTime *time;
+  gboolean usable;
+} TsaRevocation;
+
+static gboolean
+tsa_revoked (InkanSignatureReport *sig, InkanRevocationReport *r, const char *when,
+             const char *how, gpointer data)
+{
+  TsaRevocation *t = data;
+
+  if (r->revoked_at != NULL && t->time != NULL && g_date_time_compare (r->revoked_at, t->time) > 0)
+    add_finding (sig->findings, "TIMESTAMP_REVOKED_AFTER",
+                 _("The certificate of the timestamp authority “%s” was revoked on %s (%s), "
+                   "after the time it gave: the timestamp stays valid."),
+                 r->certificate, when, how);
+  else
+    {
+      add_finding (sig->findings, "TIMESTAMP_REVOKED",
+                   _("The certificate of the timestamp authority “%s” was revoked on %s "
+                     "(%s), before the time it gave: the timestamp proves nothing. The "
+                     "signature is checked as if it had no timestamp."),
+                   r->certificate, when, how);
+      t->usable = FALSE;
+    }
+  return TRUE;
+}
+
+/* FALSE when the token proves nothing. */
+static gboolean
+check_tsa_revocation (Verifier *v, InkanSignatureReport *sig, GPtrArray *chain, GDateTime *time)
+{
+  TsaRevocation t = { time, TRUE };
+
+  walk_revocation (v, sig, chain, "tsa", "tsa-ca", tsa_revoked, &t);
+  return t.usable;
+}
+
+/* A document timestamp: nothing later proves when it existed, so its TSA revoked at any time
+ * leaves it without proof. */
+static gboolean
+doc_tsa_revoked (InkanSignatureReport *sig, InkanRevocationReport *r, const char *when,
+                 const char *how, gpointer data)
+{
+  add_finding (sig->findings, "TIMESTAMP_REVOKED",
+               _("The certificate of the timestamp authority “%s” was revoked on %s (%s): "
+                 "nothing proves that this document timestamp was made before."),
+               r->certificate, when, how);
+  set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
+  sig->timestamp->valid = FALSE;
+  return FALSE;
 }
 
 /* A claimed signing time this much after the proven one is not clock skew. */
@@ -1363,31 +1399,8 @@ check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint
                           v->now, &path);
   path_verdict (sig, &path, FALSE);
   sig->timestamp->valid = path.status == INKAN_PATH_OK;
-  /* Nothing later proves when this timestamp existed: its TSA revoked at any time leaves it
-   * without proof. */
-  for (i = 0; sig->timestamp->valid && path.chain != NULL && i + 1 < path.chain->len; i++)
-    {
-      gnutls_x509_crt_t cert = g_ptr_array_index (path.chain, i);
-      g_autofree char *how = NULL;
-      g_autofree char *when_text = NULL;
-      InkanRevocationReport *r;
-
-      if (gnutls_x509_crt_check_issuer (cert, cert) != 0)
-        break;
-      r = certificate_status (v, sig, cert, g_ptr_array_index (path.chain, i + 1),
-                              i == 0 ? "tsa" : "tsa-ca", &how);
-      if (r->status != INKAN_REVOCATION_REVOKED)
-        continue;
-      when_text = r->revoked_at != NULL
-                    ? g_date_time_format (r->revoked_at, "%Y-%m-%d %H:%M:%S UTC")
-                    : g_strdup (_("an unknown time"));
-      add_finding (sig->findings, "TIMESTAMP_REVOKED",
-                   _("The certificate of the timestamp authority “%s” was revoked on %s (%s): "
-                     "nothing proves that this document timestamp was made before."),
-                   r->certificate, when_text, how);
-      set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "REVOKED_NO_POE");
-      sig->timestamp->valid = FALSE;
-    }
+  if (sig->timestamp->valid)
+    walk_revocation (v, sig, path.chain, "tsa", "tsa-ca", doc_tsa_revoked, NULL);
   sig->algorithm = g_strdup_printf (
       "RFC 3161 timestamp, %s imprint",
       gnutls_digest_get_name (inkan_timestamp_get_imprint_algorithm (ts)));
