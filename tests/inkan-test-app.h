@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "inkan-application.h"
+#include "inkan-validity.h"
 #include "inkan-window.h"
 
 G_BEGIN_DECLS

@@ -915,6 +915,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
   g_test_init (&argc, &argv, NULL);
 
   /* The token, the store and the user, before the application reads them. */
@@ -941,5 +942,8 @@ main (int   argc,
   ADD ("seal-refusals", test_seal_refusals);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* No verification may still be in qpdf when the process ends. */
+  inkan_validity_wait_for_workers ();
+  return status;
 }

@@ -996,6 +996,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
   InkanTestPki *pki;
 
   g_test_init (&argc, &argv, NULL);
@@ -1025,5 +1026,8 @@ main (int   argc,
   ADD ("unbound-seal", test_unbound_seal);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* No verification may still be in qpdf when the process ends. */
+  inkan_validity_wait_for_workers ();
+  return status;
 }

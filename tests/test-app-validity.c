@@ -514,6 +514,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -532,5 +533,8 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* No verification may still be in qpdf when the process ends. */
+  inkan_validity_wait_for_workers ();
+  return status;
 }

@@ -580,6 +580,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -596,5 +597,8 @@ main (int   argc,
   ADD ("open-paths", test_open_paths);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  /* No verification may still be in qpdf when the process ends. */
+  inkan_validity_wait_for_workers ();
+  return status;
 }

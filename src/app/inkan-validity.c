@@ -18,13 +18,17 @@
 
 
 /* Workers still running when the process exits would tear qpdf down while its libraries' own
- * destructors run: exit waits for them (registered after qpdf's, so it runs before). */
+ * destructors run. An atexit handler is not enough: qpdf's function-local statics (the
+ * "destroyed" value every QPDF's teardown uses) register their destructors when first used,
+ * inside a worker, after the handler, so they are torn down before it runs (an ASan SEGV in
+ * qpdf_cleanup at the end of app-preferences). The program waits before returning from main
+ * (inkan_validity_wait_for_workers); the handler stays for any other way out. */
 static GMutex workers_lock;
 static GCond workers_done;
 static guint workers_running;
 
-static void
-wait_for_workers (void)
+void
+inkan_validity_wait_for_workers (void)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
@@ -56,7 +60,7 @@ run_worker (GTask *task, GTaskThreadFunc func)
 
   if (g_once_init_enter (&registered))
     {
-      atexit (wait_for_workers);
+      atexit (inkan_validity_wait_for_workers);
       g_once_init_leave (&registered, 1);
     }
   g_mutex_lock (&workers_lock);

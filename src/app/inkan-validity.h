@@ -28,6 +28,10 @@ typedef struct
 } InkanValidityResult;
 
 void inkan_validity_result_free (InkanValidityResult *result);
+
+/* Waits (up to a minute) for the verifications and comparisons still running in threads: call
+ * it before returning from main, so that none of them is in qpdf while qpdf is torn down. */
+void inkan_validity_wait_for_workers (void);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanValidityResult, inkan_validity_result_free)
 
 /* Verifies `file` in a GTask thread against the trust anchors of the settings (keys

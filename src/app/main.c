@@ -6,11 +6,13 @@
 #include <locale.h>
 
 #include "inkan-application.h"
+#include "inkan-validity.h"
 
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
   g_autoptr (InkanApplication) application = NULL;
 
   setlocale (LC_ALL, "");
@@ -22,5 +24,7 @@ main (int   argc,
 
   g_set_application_name ("Inkan");
   application = inkan_application_new ();
-  return g_application_run (G_APPLICATION (application), argc, argv);
+  status = g_application_run (G_APPLICATION (application), argc, argv);
+  inkan_validity_wait_for_workers ();
+  return status;
 }
