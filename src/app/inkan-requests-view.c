@@ -64,6 +64,7 @@ struct _InkanRequestsView
   GCancellable *cancellable;
   InkanRequestsState state;
   Lists *lists;
+  guint load_serial;              /* the latest reload's; an older one's lists are stale */
   gint64 shown;
   GHashTable *ticked;             /* gint64 * request ids ticked in "To approve" */
   GArray *deciding;               /* gint64: the requests of the decision under way */
@@ -193,6 +194,7 @@ typedef struct
 {
   char *store_path;
   char *user_name;
+  guint serial;
 } LoadData;
 
 static void
@@ -587,10 +589,18 @@ loaded (GObject      *source,
 {
   g_autoptr (InkanRequestsView) self = user_data;
   g_autoptr (GError) error = NULL;
+  const LoadData *data = g_task_get_task_data (G_TASK (result));
   Lists *lists = g_task_propagate_pointer (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  /* A reload asked while this one ran read the store later: its lists, and its end of the
+   * loading, are the ones that count (this one may miss a request added meanwhile). */
+  if (data->serial != self->load_serial)
+    {
+      g_clear_pointer (&lists, lists_free);
+      return;
+    }
   set_state (self, INKAN_REQUESTS_IDLE);
   if (lists == NULL)
     {
@@ -633,6 +643,7 @@ inkan_requests_view_reload (InkanRequestsView *self)
   data = g_new0 (LoadData, 1);
   data->store_path = g_strdup (store_path ());
   data->user_name = g_strdup (current_user ());
+  data->serial = ++self->load_serial;
   set_state (self, INKAN_REQUESTS_LOADING);
   task = g_task_new (NULL, self->cancellable, loaded, g_object_ref (self));
   g_task_set_source_tag (task, inkan_requests_view_reload);
