@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <png.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -84,47 +83,6 @@ deflate_plane (const guint8 *data, gsize len, GError **error)
   return g_bytes_new_take (g_realloc (g_steal_pointer (&out), out_len), out_len);
 }
 
-static void
-png_image_clear (png_image *png)
-{
-  png_image_free (png);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (png_image, png_image_clear)
-
-guint8 *
-inkan_image_read_png_rgba (const char *path, GBytes *png, guint max_side, guint *width,
-                           guint *height, char **why)
-{
-  g_auto (png_image) image = { 0 };
-  g_autofree guint8 *pixels = NULL;
-  gboolean begun;
-
-  *width = *height = 0;
-  *why = NULL;
-  image.version = PNG_IMAGE_VERSION;
-  begun = path != NULL ? png_image_begin_read_from_file (&image, path)
-                       : png_image_begin_read_from_memory (&image, g_bytes_get_data (png, NULL),
-                                                           g_bytes_get_size (png));
-  if (!begun)
-    {
-      *why = g_strdup (image.message);
-      return NULL;
-    }
-  *width = image.width;
-  *height = image.height;
-  if (image.width == 0 || image.height == 0 || image.width > max_side || image.height > max_side)
-    return NULL;
-  image.format = PNG_FORMAT_RGBA;
-  pixels = g_malloc (PNG_IMAGE_SIZE (image));
-  if (!png_image_finish_read (&image, NULL, pixels, 0, NULL))
-    {
-      *why = g_strdup (image.message);
-      return NULL;
-    }
-  return g_steal_pointer (&pixels);
-}
-
 void
 inkan_image_split_rgba (const guint8 *rgba, gsize n_pixels, guint8 **rgb, guint8 **alpha)
 {
@@ -196,6 +154,7 @@ static InkanImage *
 cache_load (const char *path, guint32 width, guint32 height)
 {
   g_autofree char *contents = NULL;
+  g_autoptr (GBytes) entry = NULL;
   g_autoptr (InkanImage) image = NULL;
   const guint8 *d;
   gsize size = 0;
@@ -205,6 +164,7 @@ cache_load (const char *path, guint32 width, guint32 height)
   if (!g_file_get_contents (path, &contents, &size, NULL))
     return NULL;
   d = (const guint8 *) contents;
+  entry = g_bytes_new_take (g_steal_pointer (&contents), size);
   if (size < CACHE_HEADER || memcmp (d, CACHE_MAGIC, 8) != 0
       || read_le32 (d + 8) != CACHE_VERSION || read_le32 (d + 12) != width
       || read_le32 (d + 16) != height)
@@ -216,9 +176,10 @@ cache_load (const char *path, guint32 width, guint32 height)
   image = g_new0 (InkanImage, 1);
   image->width = width;
   image->height = height;
-  image->rgb = g_bytes_new (d + CACHE_HEADER, rgb_len);
+  /* The planes are slices of the entry as read. */
+  image->rgb = g_bytes_new_from_bytes (entry, CACHE_HEADER, rgb_len);
   if (alpha_len > 0)
-    image->alpha = g_bytes_new (d + CACHE_HEADER + rgb_len, alpha_len);
+    image->alpha = g_bytes_new_from_bytes (entry, CACHE_HEADER + rgb_len, alpha_len);
   planes_digest (image->rgb, image->alpha, digest);
   if (memcmp (digest, d + 28, 32) != 0)
     return NULL;
