@@ -502,8 +502,8 @@ image_load_clear (ImageLoad *load)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ImageLoad, image_load_clear)
 
-/* Reads and checks the document, and takes the seal image when one was asked for: a document
- * that cannot be sealed is reported before an image that cannot be used. */
+/* Reads and checks the document, and takes the seal image `load` was started on when one was
+ * asked for: a document that cannot be sealed is reported before an image that cannot be used. */
 static InkanPdf *
 read_document (const InkanSignOptions *options, ImageLoad *load, InkanImage **image,
                GError **error)
@@ -515,8 +515,6 @@ read_document (const InkanSignOptions *options, ImageLoad *load, InkanImage **im
     return NULL;
   if (options->image != NULL)
     {
-      if (load->path == NULL)
-        image_load_start (load, options->image);
       *image = image_load_finish (load, error);
       if (*image == NULL)
         return NULL;
@@ -823,7 +821,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (g_stat (options->input, &pl.st) != 0 || !S_ISREG (pl.st.st_mode))
     {
       /* Let the reader say what is wrong with the input. */
-      pdf = read_document (options, &load, &image, &local_error);
+      pdf = inkan_pdf_open (options->input, &local_error);
       g_return_val_if_fail (pdf == NULL, FALSE);
       return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
     }
