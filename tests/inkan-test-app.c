@@ -33,6 +33,15 @@ wake (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+int
+inkan_test_app_run (void)
+{
+  int status = g_test_run ();
+
+  inkan_validity_wait_for_workers ();
+  return status;
+}
+
 void
 inkan_test_app_iterate (void)
 {

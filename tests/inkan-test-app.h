@@ -18,6 +18,9 @@ InkanWindow      *inkan_test_app_new_window (void);
 
 /* One main-loop iteration that never blocks for more than 10 ms. */
 void              inkan_test_app_iterate    (void);
+/* g_test_run (), then the wait for the validity workers (inkan_validity_wait_for_workers), so
+ * that none is still in qpdf when the process ends. */
+int               inkan_test_app_run        (void);
 /* Runs the main loop until `cond` holds, at most 60 s (a safety net, not a timing assertion),
  * then asserts it. */
 #define inkan_test_app_wait_until(cond)                                            \

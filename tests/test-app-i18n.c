@@ -126,7 +126,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
   const char *localedir = g_getenv ("INKAN_LOCALEDIR");
 
   /* C.UTF-8 exists on every Debian 12 system and is not "C", so gettext honours LANGUAGE. */
@@ -145,8 +144,5 @@ main (int   argc,
   g_test_add ("/inkan/app/i18n/zh_CN/sealed", Fixture, "pki", fixture_set_up, test_sealed,
               fixture_tear_down);
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

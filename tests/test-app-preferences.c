@@ -209,7 +209,6 @@ test_seal_timestamped (void)
 int
 main (int argc, char *argv[])
 {
-  int status;
   InkanTestPki *pki;
   g_autofree char *schemas = NULL;
 
@@ -231,8 +230,5 @@ main (int argc, char *argv[])
   g_test_add_func ("/inkan/app/preferences/window", test_window);
   g_test_add_func ("/inkan/app/preferences/seal-timestamped", test_seal_timestamped);
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

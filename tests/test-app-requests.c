@@ -915,7 +915,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
   g_test_init (&argc, &argv, NULL);
 
   /* The token, the store and the user, before the application reads them. */
@@ -942,8 +941,5 @@ main (int   argc,
   ADD ("seal-refusals", test_seal_refusals);
 #undef ADD
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

@@ -417,7 +417,6 @@ test_no_token (void)
 int
 main (int argc, char **argv)
 {
-  int status;
   g_test_init (&argc, &argv, NULL);
 
   /* The token, the store and the user, before the application reads them. */
@@ -442,8 +441,5 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add_func ("/inkan/app/seal-editor/clerk-refused", test_clerk_refused);
   g_test_add_func ("/inkan/app/seal-editor/no-token", test_no_token);
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

@@ -996,7 +996,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
   InkanTestPki *pki;
 
   g_test_init (&argc, &argv, NULL);
@@ -1026,8 +1025,5 @@ main (int   argc,
   ADD ("unbound-seal", test_unbound_seal);
 #undef ADD
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

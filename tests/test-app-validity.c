@@ -514,7 +514,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -533,8 +532,5 @@ main (int   argc,
 #undef ADD
   g_test_add_func ("/inkan/app/validity/words", test_words);
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

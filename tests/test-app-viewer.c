@@ -580,7 +580,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  int status;
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();
@@ -597,8 +596,5 @@ main (int   argc,
   ADD ("open-paths", test_open_paths);
 #undef ADD
 
-  status = g_test_run ();
-  /* No verification may still be in qpdf when the process ends. */
-  inkan_validity_wait_for_workers ();
-  return status;
+  return inkan_test_app_run ();
 }

@@ -28,11 +28,11 @@ typedef struct
 } InkanValidityResult;
 
 void inkan_validity_result_free (InkanValidityResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanValidityResult, inkan_validity_result_free)
 
 /* Waits (up to a minute) for the verifications and comparisons still running in threads: call
  * it before returning from main, so that none of them is in qpdf while qpdf is torn down. */
 void inkan_validity_wait_for_workers (void);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanValidityResult, inkan_validity_result_free)
 
 /* Verifies `file` in a GTask thread against the trust anchors of the settings (keys
  * "trust-anchors" and "use-system-trust" of org.inkan.Inkan, when the schema is installed) and of
