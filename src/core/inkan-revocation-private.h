@@ -10,9 +10,6 @@ G_BEGIN_DECLS
 /* Seconds per request when the caller gives none. */
 #define INKAN_REVOCATION_DEFAULT_TIMEOUT 30
 
-/* The certificate's common name (else its DN) for messages. */
-char *_inkan_revocation_cert_name (gnutls_x509_crt_t cert);
-
 /* The first http(s) URL of the certificate's OCSP responders (AIA), or NULL. */
 char *_inkan_revocation_ocsp_url (gnutls_x509_crt_t cert);
 /* The first http(s) URL among the certificate's CRL distribution points, or NULL. */

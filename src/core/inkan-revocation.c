@@ -28,16 +28,10 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_req_t, gnutls_ocsp_req_deinit, NULL
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_ocsp_resp_t, gnutls_ocsp_resp_deinit, NULL)
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crl_t, gnutls_x509_crl_deinit, NULL)
 
-char *
-_inkan_revocation_cert_name (gnutls_x509_crt_t cert)
-{
-  return inkan_certificate_name (cert, _("an unnamed certificate"));
-}
-
 static gboolean G_GNUC_PRINTF (3, 4)
 fetch_error (GError **error, gnutls_x509_crt_t cert, const char *format, ...)
 {
-  g_autofree char *name = _inkan_revocation_cert_name (cert);
+  g_autofree char *name = inkan_certificate_name (cert, _("an unnamed certificate"));
   g_autofree char *what = NULL;
   va_list args;
 

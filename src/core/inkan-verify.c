@@ -873,7 +873,7 @@ certificate_status (Verifier *v, InkanSignatureReport *sig, gnutls_x509_crt_t ce
   gint64 revoked_at = 0;
 
   load_dss (v);
-  r->certificate = _inkan_revocation_cert_name (cert);
+  r->certificate = inkan_certificate_name (cert, _("an unnamed certificate"));
   r->role = g_strdup (role);
   r->status = INKAN_REVOCATION_UNKNOWN;
   g_ptr_array_add (sig->revocation, r);
