@@ -529,7 +529,9 @@ assert_same_diff (const InkanDiff *a, const GError *ea, const InkanDiff *b, cons
 
 /* The differ walks each revision's graph once and reuses it for the next comparison: the
  * results are those of comparing each revision on its own, in increasing order (the reuse) and
- * in decreasing order (no reuse), for every file of the corpus with updates. */
+ * in decreasing order (no reuse), for every file of the corpus with updates. So are they with the
+ * graphs built ahead on a thread: in increasing order, in decreasing order (graphs taken out of
+ * order, or built again), and when the differ is freed while the thread is still at work. */
 static void
 test_differ_same_results (void)
 {
@@ -545,6 +547,9 @@ test_differ_same_results (void)
       g_autoptr (InkanRevisions) revisions = NULL;
       g_autoptr (InkanDiffer) up = NULL;
       g_autoptr (InkanDiffer) down = NULL;
+      g_autoptr (InkanDiffer) ahead_up = NULL;
+      g_autoptr (InkanDiffer) ahead_down = NULL;
+      g_autoptr (InkanDiffer) abandoned = NULL;
       guint n, rev;
 
       if (!g_str_has_suffix (name, ".pdf"))
@@ -555,28 +560,40 @@ test_differ_same_results (void)
       n = inkan_revisions_get_n (revisions);
       files++;
       up = inkan_differ_new (revisions);
+      ahead_up = inkan_differ_new (revisions);
+      inkan_differ_build_ahead (ahead_up, 0);
       for (rev = 1; rev < n; rev++)
         {
           g_autoptr (GError) e1 = NULL;
           g_autoptr (GError) e2 = NULL;
+          g_autoptr (GError) e3 = NULL;
           g_autoptr (InkanDiff) one = inkan_diff_revision (revisions, rev, &e1);
           g_autoptr (InkanDiff) row = inkan_differ_diff (up, rev, &e2);
+          g_autoptr (InkanDiff) built_ahead = inkan_differ_diff (ahead_up, rev, &e3);
 
           assert_same_diff (one, e1, row, e2);
+          assert_same_diff (one, e1, built_ahead, e3);
           compared++;
           if (rev >= 2 && row != NULL)
             reused++;
         }
       down = inkan_differ_new (revisions);
+      ahead_down = inkan_differ_new (revisions);
+      inkan_differ_build_ahead (ahead_down, 1);
       for (rev = n - 1; rev >= 1; rev--)
         {
           g_autoptr (GError) e1 = NULL;
           g_autoptr (GError) e2 = NULL;
+          g_autoptr (GError) e3 = NULL;
           g_autoptr (InkanDiff) one = inkan_diff_revision (revisions, rev, &e1);
           g_autoptr (InkanDiff) row = inkan_differ_diff (down, rev, &e2);
+          g_autoptr (InkanDiff) built_ahead = inkan_differ_diff (ahead_down, rev, &e3);
 
           assert_same_diff (one, e1, row, e2);
+          assert_same_diff (one, e1, built_ahead, e3);
         }
+      abandoned = inkan_differ_new (revisions);
+      inkan_differ_build_ahead (abandoned, 0);
     }
   g_test_message ("%u files, %u comparisons, %u with a reused graph", files, compared, reused);
   g_assert_cmpuint (files, >=, 10);

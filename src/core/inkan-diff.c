@@ -2063,8 +2063,27 @@ judge_trailer (Judge *j, qpdf_data qo, qpdf_data qn)
   qpdf_oh_release (qn, b);
 }
 
+/* A revision's graph as the builder ahead has it (see inkan_differ_build_ahead). */
+typedef enum
+{
+  AHEAD_TODO,
+  AHEAD_BUILDING,           /* by either thread */
+  AHEAD_DONE,               /* graph or error waiting to be taken */
+  AHEAD_TAKEN
+} AheadState;
+
+typedef struct
+{
+  AheadState state;
+  Graph *graph;
+  GError *error;
+} Ahead;
+
+/* Graphs that wait at most, built and not yet taken: each holds a revision's roles. */
+#define AHEAD_MAX_WAITING 3
+
 /* What one comparison leaves for the next: the later revision's graph, and the entries in
- * force before a revision. */
+ * force before a revision; and the graphs built ahead on a thread of their own. */
 struct _InkanDiffer
 {
   InkanRevisions *revisions;
@@ -2072,6 +2091,15 @@ struct _InkanDiffer
   guint graph_rev;
   GHashTable *merged;       /* id → InkanXrefEntry in force before revision merged_rev */
   guint merged_rev;
+
+  GThread *builder;         /* NULL when nothing is built ahead */
+  GMutex lock;              /* guards what follows */
+  GCond changed;            /* a graph built or taken, or the builder told to stop */
+  Ahead *ahead;             /* by revision */
+  guint ahead_from;         /* the first revision built ahead */
+  guint ahead_next;         /* the next revision the builder looks at */
+  guint waiting;            /* AHEAD_DONE graphs */
+  gboolean stop;
 };
 
 /* Brings the cross-reference entries in force up to just before `rev`: later sections win. */
@@ -2132,17 +2160,151 @@ inkan_differ_new (InkanRevisions *revisions)
   g_return_val_if_fail (revisions != NULL, NULL);
   self = g_new0 (InkanDiffer, 1);
   self->revisions = revisions;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->changed);
   return self;
 }
 
 void
 inkan_differ_free (InkanDiffer *self)
 {
+  guint n, rev;
+
   if (self == NULL)
     return;
+  if (self->builder != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      self->stop = TRUE;
+      g_cond_broadcast (&self->changed);
+      g_mutex_unlock (&self->lock);
+      g_thread_join (self->builder);
+      n = inkan_revisions_get_n (self->revisions);
+      for (rev = 0; rev < n; rev++)
+        {
+          g_clear_pointer (&self->ahead[rev].graph, graph_free);
+          g_clear_error (&self->ahead[rev].error);
+        }
+      g_free (self->ahead);
+    }
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->changed);
   g_clear_pointer (&self->graph, graph_free);
   g_clear_pointer (&self->merged, g_hash_table_unref);
   g_free (self);
+}
+
+/* Builds the graph of `rev` (claimed, AHEAD_BUILDING) with the lock released, and leaves it to
+ * be taken. */
+static void
+build_claimed (InkanDiffer *self, guint rev)
+{
+  GError *error = NULL;
+  Graph *g;
+
+  g_mutex_unlock (&self->lock);
+  g = graph_build (self->revisions, rev, &error);
+  g_mutex_lock (&self->lock);
+  self->ahead[rev].graph = g;
+  self->ahead[rev].error = error;
+  self->ahead[rev].state = AHEAD_DONE;
+  self->waiting++;
+  g_cond_broadcast (&self->changed);
+}
+
+#define NO_REVISION G_MAXUINT
+
+/* The next revision to build ahead, claimed; NO_REVISION when there is none. */
+static guint
+claim_next (InkanDiffer *self)
+{
+  guint n = inkan_revisions_get_n (self->revisions);
+
+  while (self->ahead_next < n && self->ahead[self->ahead_next].state != AHEAD_TODO)
+    self->ahead_next++;
+  if (self->ahead_next >= n)
+    return NO_REVISION;
+  self->ahead[self->ahead_next].state = AHEAD_BUILDING;
+  return self->ahead_next++;
+}
+
+static gpointer
+builder_thread (gpointer data)
+{
+  InkanDiffer *self = data;
+  guint rev;
+
+  g_mutex_lock (&self->lock);
+  while (!self->stop)
+    {
+      if (self->waiting >= AHEAD_MAX_WAITING)
+        {
+          g_cond_wait (&self->changed, &self->lock);
+          continue;
+        }
+      rev = claim_next (self);
+      if (rev == NO_REVISION)
+        break;
+      build_claimed (self, rev);
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+void
+inkan_differ_build_ahead (InkanDiffer *self, guint from)
+{
+  guint n;
+
+  g_return_if_fail (self != NULL && self->builder == NULL);
+  n = inkan_revisions_get_n (self->revisions);
+  if (from + 1 >= n)
+    return;
+  self->ahead = g_new0 (Ahead, n);
+  self->ahead_from = self->ahead_next = from;
+  self->builder = g_thread_new ("inkan-graphs", builder_thread, self);
+}
+
+/* The graph of revision `rev`: built ahead, or built now. While the builder is on it, this
+ * thread builds the next one rather than wait idle. */
+static Graph *
+take_graph (InkanDiffer *self, guint rev, GError **error)
+{
+  Graph *g = NULL;
+
+  if (self->builder == NULL || rev < self->ahead_from)
+    return graph_build (self->revisions, rev, error);
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      Ahead *a = &self->ahead[rev];
+      guint other;
+
+      if (a->state == AHEAD_DONE)
+        {
+          g = g_steal_pointer (&a->graph);
+          if (a->error != NULL)
+            g_propagate_error (error, g_steal_pointer (&a->error));
+          a->state = AHEAD_TAKEN;
+          self->waiting--;
+          g_cond_broadcast (&self->changed);
+          break;
+        }
+      if (a->state != AHEAD_BUILDING)
+        {
+          /* Not come to, or taken already (a comparison out of order): built here. */
+          if (a->state == AHEAD_TODO)
+            a->state = AHEAD_TAKEN;
+          g_mutex_unlock (&self->lock);
+          return graph_build (self->revisions, rev, error);
+        }
+      if (self->waiting < AHEAD_MAX_WAITING && (other = claim_next (self)) != NO_REVISION)
+        build_claimed (self, other);
+      else
+        g_cond_wait (&self->changed, &self->lock);
+    }
+  g_mutex_unlock (&self->lock);
+  return g;
 }
 
 InkanDiff *
@@ -2186,11 +2348,11 @@ inkan_differ_diff (InkanDiffer *self, guint rev, GError **error)
   if (self->graph != NULL && self->graph_rev == rev - 1)
     old_graph = g_steal_pointer (&self->graph);
   else
-    old_graph = graph_build (revisions, rev - 1, error);
+    old_graph = take_graph (self, rev - 1, error);
   g_clear_pointer (&self->graph, graph_free);
   if (old_graph == NULL)
     return NULL;
-  new_graph = graph_build (revisions, rev, error);
+  new_graph = take_graph (self, rev, error);
   if (new_graph == NULL)
     return NULL;
 

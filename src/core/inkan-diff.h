@@ -57,6 +57,14 @@ typedef struct _InkanDiffer InkanDiffer;
 InkanDiffer *inkan_differ_new (InkanRevisions *revisions);
 InkanDiff   *inkan_differ_diff (InkanDiffer *self, guint rev, GError **error);
 void         inkan_differ_free (InkanDiffer *self);
+
+/* Starts building, on a thread of its own, the object graphs of revisions `from` and later,
+ * which comparisons of the revisions after `from` need: the caller does other work meanwhile,
+ * and inkan_differ_diff takes them (or builds what the thread has not come to, and helps it
+ * while it waits). A few graphs wait at most. Nothing is built when no revision follows
+ * `from`. Until the differ is freed, that thread reads `revisions` through readings of its
+ * own; those of inkan_revisions_get_qpdf stay the caller's. */
+void         inkan_differ_build_ahead (InkanDiffer *self, guint from);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanDiffer, inkan_differ_free)
 
 G_END_DECLS

@@ -1924,8 +1924,10 @@ check_riding (Verifier *v, const FoundSig *found, InkanSignatureReport *sig)
     }
 }
 
+/* Everything but the later revisions, which `*later_from` says to compare from (the revision
+ * signed), or G_MAXUINT when there is nothing to compare. */
 static InkanSignatureReport *
-check_signature (Verifier *v, const FoundSig *found)
+check_signature (Verifier *v, const FoundSig *found, guint *later_from)
 {
   InkanSignatureReport *sig = g_new0 (InkanSignatureReport, 1);
   g_autoptr (GError) error = NULL;
@@ -1943,6 +1945,7 @@ check_signature (Verifier *v, const FoundSig *found)
   sig->indication = INKAN_INDICATION_TOTAL_PASSED;
   sig->coverage = INKAN_COVERAGE_UNCLEAR;
   sig->revision = found->first_rev + 1;
+  *later_from = G_MAXUINT;
   g_return_val_if_fail (q != NULL, sig);
 
   field = found->field_oh;
@@ -1986,7 +1989,7 @@ check_signature (Verifier *v, const FoundSig *found)
   check_riding (v, found, sig);
 
   if (signed_rev < inkan_revisions_get_n (v->revisions))
-    check_later_revisions (v, signed_rev, sig);
+    *later_from = signed_rev;
   return sig;
 }
 
@@ -2005,6 +2008,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   guint readable = 0;
   gsize size = 0;
   g_autoptr (GError) first_error = NULL;
+  g_autofree guint *later_from = NULL;
 
   if (options == NULL)
     options = &defaults;
@@ -2081,11 +2085,28 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
   g_ptr_array_set_size (v.diff_errors, n_revs);
   v.diffed = g_new0 (gboolean, n_revs);
 
+  /* The graphs that the comparisons of later revisions need are built on a thread of their
+   * own while the signatures are checked. */
+  {
+    guint from = G_MAXUINT;
+
+    for (i = 0; i < found->len; i++)
+      from = MIN (from, ((const FoundSig *) g_ptr_array_index (found, i))->first_rev);
+    if (from != G_MAXUINT)
+      inkan_differ_build_ahead (v.differ, from);
+  }
+  later_from = g_new (guint, MAX (found->len, 1));
+  for (i = 0; i < found->len; i++)
+    g_ptr_array_add (report->signatures,
+                     check_signature (&v, g_ptr_array_index (found, i), &later_from[i]));
+
   report->indication = INKAN_INDICATION_TOTAL_PASSED;
   for (i = 0; i < found->len; i++)
     {
-      InkanSignatureReport *sig = check_signature (&v, g_ptr_array_index (found, i));
+      InkanSignatureReport *sig = g_ptr_array_index (report->signatures, i);
 
+      if (later_from[i] != G_MAXUINT)
+        check_later_revisions (&v, later_from[i], sig);
       /* A file that needs repair somewhere is never a pass. */
       if (first_error != NULL && sig->indication == INKAN_INDICATION_TOTAL_PASSED)
         {
@@ -2095,7 +2116,6 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
           set_verdict (sig, INKAN_INDICATION_TOTAL_FAILED, "FORMAT_FAILURE");
         }
       report->indication = MAX (report->indication, sig->indication);
-      g_ptr_array_add (report->signatures, sig);
     }
   if (found->len == 0)
     report->indication = INKAN_INDICATION_NO_SIGNATURE;
