@@ -188,6 +188,7 @@ typedef struct
   gboolean copy_failed;
   GError *copy_error;
   gint cancelled;          /* atomic: the seal will not be made, stop copying */
+  gboolean abandoned;      /* the copier stopped for that: its error says nothing new */
 
   gnutls_hash_hd_t hash;
   gboolean hash_ok;
@@ -293,7 +294,8 @@ copy_original (Pipeline *pl, GError **error)
       if (g_atomic_int_get (&pl->cancelled))
         {
           close (fd);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Sealing was abandoned."));
+          pl->abandoned = TRUE;
+          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Sealing was abandoned."));
           return FALSE;
         }
       /* Starts the write-back now rather than at fdatasync. */
@@ -939,8 +941,7 @@ finish:
     g_propagate_error (error, g_steal_pointer (&signer_error));
   else if (document_failed)
     g_propagate_error (error, g_steal_pointer (&local_error));
-  else if (!copy_ok && pl.copy_error != NULL
-           && !g_error_matches (pl.copy_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (!copy_ok && pl.copy_error != NULL && !pl.abandoned)
     g_propagate_error (error, g_steal_pointer (&pl.copy_error));
   else if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
