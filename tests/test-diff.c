@@ -531,7 +531,8 @@ assert_same_diff (const InkanDiff *a, const GError *ea, const InkanDiff *b, cons
  * results are those of comparing each revision on its own, in increasing order (the reuse) and
  * in decreasing order (no reuse), for every file of the corpus with updates. So are they with the
  * graphs built ahead on a thread: in increasing order, in decreasing order (graphs taken out of
- * order, or built again), and when the differ is freed while the thread is still at work. */
+ * order, or built again), with the building narrowed to later revisions while under way (those
+ * before built when asked), and when the differ is freed while the thread is still at work. */
 static void
 test_differ_same_results (void)
 {
@@ -550,6 +551,7 @@ test_differ_same_results (void)
       g_autoptr (InkanDiffer) ahead_up = NULL;
       g_autoptr (InkanDiffer) ahead_down = NULL;
       g_autoptr (InkanDiffer) abandoned = NULL;
+      g_autoptr (InkanDiffer) narrowed = NULL;
       guint n, rev;
 
       if (!g_str_has_suffix (name, ".pdf"))
@@ -562,6 +564,9 @@ test_differ_same_results (void)
       up = inkan_differ_new (revisions);
       ahead_up = inkan_differ_new (revisions);
       inkan_differ_build_ahead (ahead_up, 0);
+      narrowed = inkan_differ_new (revisions);
+      inkan_differ_build_ahead (narrowed, 0);
+      inkan_differ_build_ahead (narrowed, n / 2);
       for (rev = 1; rev < n; rev++)
         {
           g_autoptr (GError) e1 = NULL;
@@ -569,10 +574,13 @@ test_differ_same_results (void)
           g_autoptr (GError) e3 = NULL;
           g_autoptr (InkanDiff) one = inkan_diff_revision (revisions, rev, &e1);
           g_autoptr (InkanDiff) row = inkan_differ_diff (up, rev, &e2);
+          g_autoptr (GError) e4 = NULL;
           g_autoptr (InkanDiff) built_ahead = inkan_differ_diff (ahead_up, rev, &e3);
+          g_autoptr (InkanDiff) after_narrowing = inkan_differ_diff (narrowed, rev, &e4);
 
           assert_same_diff (one, e1, row, e2);
           assert_same_diff (one, e1, built_ahead, e3);
+          assert_same_diff (one, e1, after_narrowing, e4);
           compared++;
           if (rev >= 2 && row != NULL)
             reused++;

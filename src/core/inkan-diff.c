@@ -2068,8 +2068,9 @@ typedef enum
 {
   AHEAD_TODO,
   AHEAD_BUILDING,           /* by either thread */
+  AHEAD_UNWANTED,           /* being built, no longer needed: thrown away once built */
   AHEAD_DONE,               /* graph or error waiting to be taken */
-  AHEAD_TAKEN
+  AHEAD_TAKEN               /* or never to be built ahead */
 } AheadState;
 
 typedef struct
@@ -2079,8 +2080,10 @@ typedef struct
   GError *error;
 } Ahead;
 
-/* Graphs that wait at most, built and not yet taken: each holds a revision's roles. */
-#define AHEAD_MAX_WAITING 3
+/* How many graphs may wait, built and not yet taken: each holds the roles of a revision's
+ * objects, so that they wait by the tens for a small document, by twos for a large one. */
+#define AHEAD_OBJECTS 65536
+#define AHEAD_MIN_WAITING 2
 
 /* What one comparison leaves for the next: the later revision's graph, and the entries in
  * force before a revision; and the graphs built ahead on a thread of their own. */
@@ -2097,8 +2100,9 @@ struct _InkanDiffer
   GCond changed;            /* a graph built or taken, or the builder told to stop */
   Ahead *ahead;             /* by revision */
   guint ahead_from;         /* the first revision built ahead */
-  guint ahead_next;         /* the next revision the builder looks at */
+  guint ahead_next;         /* the next revision a builder looks at */
   guint waiting;            /* AHEAD_DONE graphs */
+  guint max_waiting;
   gboolean stop;
 };
 
@@ -2195,7 +2199,7 @@ inkan_differ_free (InkanDiffer *self)
 }
 
 /* Builds the graph of `rev` (claimed, AHEAD_BUILDING) with the lock released, and leaves it to
- * be taken. */
+ * be taken, unless it is no longer wanted. */
 static void
 build_claimed (InkanDiffer *self, guint rev)
 {
@@ -2205,10 +2209,19 @@ build_claimed (InkanDiffer *self, guint rev)
   g_mutex_unlock (&self->lock);
   g = graph_build (self->revisions, rev, &error);
   g_mutex_lock (&self->lock);
-  self->ahead[rev].graph = g;
-  self->ahead[rev].error = error;
-  self->ahead[rev].state = AHEAD_DONE;
-  self->waiting++;
+  if (self->ahead[rev].state == AHEAD_UNWANTED)
+    {
+      g_clear_pointer (&g, graph_free);
+      g_clear_error (&error);
+      self->ahead[rev].state = AHEAD_TAKEN;
+    }
+  else
+    {
+      self->ahead[rev].graph = g;
+      self->ahead[rev].error = error;
+      self->ahead[rev].state = AHEAD_DONE;
+      self->waiting++;
+    }
   g_cond_broadcast (&self->changed);
 }
 
@@ -2237,7 +2250,7 @@ builder_thread (gpointer data)
   g_mutex_lock (&self->lock);
   while (!self->stop)
     {
-      if (self->waiting >= AHEAD_MAX_WAITING)
+      if (self->waiting >= self->max_waiting)
         {
           g_cond_wait (&self->changed, &self->lock);
           continue;
@@ -2254,25 +2267,51 @@ builder_thread (gpointer data)
 void
 inkan_differ_build_ahead (InkanDiffer *self, guint from)
 {
-  guint n;
+  guint n, rev;
 
-  g_return_if_fail (self != NULL && self->builder == NULL);
+  g_return_if_fail (self != NULL);
   n = inkan_revisions_get_n (self->revisions);
-  if (from + 1 >= n)
-    return;
-  self->ahead = g_new0 (Ahead, n);
-  self->ahead_from = self->ahead_next = from;
-  self->builder = g_thread_new ("inkan-graphs", builder_thread, self);
+  if (self->ahead == NULL)
+    {
+      if (from + 1 >= n)
+        return;
+      self->ahead = g_new0 (Ahead, n);
+      for (rev = 0; rev < from; rev++)
+        self->ahead[rev].state = AHEAD_TAKEN;
+      self->max_waiting = MAX (AHEAD_MIN_WAITING,
+                               AHEAD_OBJECTS / MAX (inkan_revisions_count_entries (self->revisions), 1));
+      self->ahead_from = self->ahead_next = from;
+      self->builder = g_thread_new ("inkan-graphs", builder_thread, self);
+      return;
+    }
+  /* Later than before: what comes before is not built ahead, or thrown away. */
+  g_mutex_lock (&self->lock);
+  for (rev = self->ahead_from; rev < MIN (from, n); rev++)
+    {
+      Ahead *a = &self->ahead[rev];
+
+      if (a->state == AHEAD_DONE)
+        {
+          g_clear_pointer (&a->graph, graph_free);
+          g_clear_error (&a->error);
+          self->waiting--;
+        }
+      a->state = a->state == AHEAD_BUILDING ? AHEAD_UNWANTED : AHEAD_TAKEN;
+    }
+  self->ahead_from = MAX (self->ahead_from, from);
+  self->ahead_next = MAX (self->ahead_next, self->ahead_from);
+  g_cond_broadcast (&self->changed);
+  g_mutex_unlock (&self->lock);
 }
 
-/* The graph of revision `rev`: built ahead, or built now. While the builder is on it, this
+/* The graph of revision `rev`: built ahead, or built now. While a builder is on it, this
  * thread builds the next one rather than wait idle. */
 static Graph *
 take_graph (InkanDiffer *self, guint rev, GError **error)
 {
   Graph *g = NULL;
 
-  if (self->builder == NULL || rev < self->ahead_from)
+  if (self->ahead == NULL)
     return graph_build (self->revisions, rev, error);
   g_mutex_lock (&self->lock);
   for (;;)
@@ -2290,15 +2329,17 @@ take_graph (InkanDiffer *self, guint rev, GError **error)
           g_cond_broadcast (&self->changed);
           break;
         }
-      if (a->state != AHEAD_BUILDING)
+      if (a->state == AHEAD_TODO || a->state == AHEAD_TAKEN)
         {
-          /* Not come to, or taken already (a comparison out of order): built here. */
-          if (a->state == AHEAD_TODO)
-            a->state = AHEAD_TAKEN;
+          /* Not come to, before the revisions built ahead, or taken already (a comparison out
+           * of order): built here. */
+          a->state = AHEAD_TAKEN;
           g_mutex_unlock (&self->lock);
           return graph_build (self->revisions, rev, error);
         }
-      if (self->waiting < AHEAD_MAX_WAITING && (other = claim_next (self)) != NO_REVISION)
+      /* Being built: wanted after all. */
+      a->state = AHEAD_BUILDING;
+      if (self->waiting < self->max_waiting && (other = claim_next (self)) != NO_REVISION)
         build_claimed (self, other);
       else
         g_cond_wait (&self->changed, &self->lock);

@@ -62,8 +62,9 @@ void         inkan_differ_free (InkanDiffer *self);
  * which comparisons of the revisions after `from` need: the caller does other work meanwhile,
  * and inkan_differ_diff takes them (or builds what the thread has not come to, and helps it
  * while it waits). A few graphs wait at most. Nothing is built when no revision follows
- * `from`. Until the differ is freed, that thread reads `revisions` through readings of its
- * own; those of inkan_revisions_get_qpdf stay the caller's. */
+ * `from`. Called again with a later `from` (the first guess was early), the graphs before it
+ * are no longer built ahead. Until the differ is freed, that thread reads `revisions` through
+ * readings of its own; those of inkan_revisions_get_qpdf stay the caller's. */
 void         inkan_differ_build_ahead (InkanDiffer *self, guint from);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanDiffer, inkan_differ_free)
 

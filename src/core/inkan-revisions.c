@@ -964,6 +964,17 @@ inkan_revisions_get_entries (InkanRevisions *self, guint rev, guint *n_entries)
   return (const InkanXrefEntry *) (gpointer) r->entries->data;
 }
 
+guint
+inkan_revisions_count_entries (InkanRevisions *self)
+{
+  guint rev, total = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+  for (rev = 0; rev < self->revisions->len; rev++)
+    total += g_array_index (self->revisions, Revision, rev).entries->len;
+  return total;
+}
+
 /* ---- strict reading of one revision ------------------------------------------------------ */
 
 /* A trailer /Size larger than one plus the highest object number leaves unused numbers, which

@@ -46,6 +46,8 @@ gsize         inkan_revisions_get_end (InkanRevisions *self, guint rev, gsize *e
 gsize         inkan_revisions_get_trailing (InkanRevisions *self);
 /* The entries that revision `rev`'s own cross-reference section(s) list (not the merged table). */
 const InkanXrefEntry *inkan_revisions_get_entries (InkanRevisions *self, guint rev, guint *n_entries);
+/* The entries of all revisions' sections together: no revision has more objects. */
+guint         inkan_revisions_count_entries (InkanRevisions *self);
 
 /* qpdf's strict reading (recovery off) of the file as it was at the end of revision `rev`,
  * opened once and kept. Every object the revision's own section lists is parsed; a warning or
