@@ -245,9 +245,31 @@ kids_are_widgets (qpdf_data q, qpdf_oh kids)
   return n > 0;
 }
 
+static gboolean
+same_sig (const FoundSig *a, const FoundSig *b)
+{
+  return g_strcmp0 (a->field, b->field) == 0 && a->sig_id == b->sig_id;
+}
+
+/* Whether field `name` with the signature dictionary that is object `sig_id` is among the
+ * signatures of earlier revisions, `known`. */
+static gboolean
+is_known (GPtrArray *known, const char *name, int sig_id)
+{
+  FoundSig probe = { (char *) (name != NULL ? name : ""), sig_id, 0, 0 };
+  guint i;
+
+  for (i = 0; i < known->len; i++)
+    if (same_sig (g_ptr_array_index (known, i), &probe))
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds to `out` the signed signature fields of revision `rev` (reading `q`) that are not in
+ * `known`: a signature dictionary already known is not parsed again. */
 static void
 collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean inherited_sig,
-                    guint depth, guint rev, GPtrArray *out)
+                    guint depth, guint rev, GPtrArray *known, GPtrArray *out)
 {
   int n, i;
 
@@ -277,11 +299,15 @@ collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean in
           && !qpdf_oh_is_name_and_equals (q, dict_get (q, field, "/Subtype"), "/Widget")
           && !kids_are_widgets (q, dict_get (q, field, "/Kids")))
         {
-          collect_sig_fields (q, dict_get (q, field, "/Kids"), name, is_sig, depth + 1, rev, out);
+          collect_sig_fields (q, dict_get (q, field, "/Kids"), name, is_sig, depth + 1, rev,
+                              known, out);
           continue;
         }
       value = dict_get (q, field, "/V");
-      if (!is_sig || !qpdf_oh_is_dictionary (q, value))
+      if (!is_sig
+          || (qpdf_oh_is_indirect (q, value)
+              && is_known (known, name, qpdf_oh_get_object_id (q, value)))
+          || !qpdf_oh_is_dictionary (q, value))
         continue;
       {
         FoundSig *found = g_new0 (FoundSig, 1);
@@ -293,12 +319,6 @@ collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean in
         g_ptr_array_add (out, found);
       }
     }
-}
-
-static gboolean
-same_sig (const FoundSig *a, const FoundSig *b)
-{
-  return g_strcmp0 (a->field, b->field) == 0 && a->sig_id == b->sig_id;
 }
 
 /* ---- checks of one signature ---------------------------------------------------------------- */
@@ -2051,7 +2071,7 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
         }
       readable++;
       acroform = dict_get (q, qpdf_get_root (q), "/AcroForm");
-      collect_sig_fields (q, dict_get (q, acroform, "/Fields"), NULL, FALSE, 0, rev, here);
+      collect_sig_fields (q, dict_get (q, acroform, "/Fields"), NULL, FALSE, 0, rev, found, here);
       if (qpdf_has_error (q))
         (void) qpdf_get_error (q);
       while (here->len > 0)
