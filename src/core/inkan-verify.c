@@ -303,7 +303,8 @@ collect_sig_fields (qpdf_data q, qpdf_oh fields, const char *prefix, gboolean in
                               known, out);
           continue;
         }
-      value = dict_get (q, field, "/V");
+      /* Not dict_get: asking whether the key is there would parse the value. */
+      value = qpdf_oh_get_key (q, field, "/V");
       if (!is_sig
           || (qpdf_oh_is_indirect (q, value)
               && is_known (known, name, qpdf_oh_get_object_id (q, value)))
