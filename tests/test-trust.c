@@ -271,6 +271,30 @@ test_forged_issuer (void)
   g_assert_nonnull (strstr (result.detail, "not validly signed"));
 }
 
+/* A trust object remembers the certificate signatures it found good: checked again, the same
+ * path is good again, and a certificate with the same issuer name but not signed by that issuer
+ * is still refused, before and after. */
+static void
+test_remembered_signatures (void)
+{
+  g_autoptr (InkanTrust) trust = trust_with ("root.pem");
+  const char *const others[] = { "inter", NULL };
+  guint round;
+
+  for (round = 0; round < 2; round++)
+    {
+      g_auto (InkanPathResult) good = { 0 };
+      g_auto (InkanPathResult) forged = { 0 };
+
+      check (trust, "leaf", others, 0, &good);
+      g_assert_cmpint (good.status, ==, INKAN_PATH_OK);
+      g_assert_cmpuint (good.chain->len, ==, 3);
+      check (trust, "forged", others, 0, &forged);
+      g_assert_cmpint (forged.status, ==, INKAN_PATH_INVALID);
+      g_assert_nonnull (strstr (forged.detail, "not validly signed"));
+    }
+}
+
 /* A self-signed root with the trusted root's name but another key is not that root. */
 static void
 test_lookalike_root (void)
@@ -428,6 +452,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/trust/path/path-length", test_path_length);
   g_test_add_func ("/inkan/trust/path/forged-issuer", test_forged_issuer);
   g_test_add_func ("/inkan/trust/path/lookalike-root", test_lookalike_root);
+  g_test_add_func ("/inkan/trust/path/remembered-signatures", test_remembered_signatures);
   g_test_add_func ("/inkan/trust/anchors/files", test_trust_files);
   g_test_add_func ("/inkan/trust/anchors/system", test_system_trust);
   g_test_add_func ("/inkan/trust/corpus/alice", test_corpus_alice);

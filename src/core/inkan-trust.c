@@ -18,6 +18,10 @@ struct _InkanTrust
 {
   gnutls_x509_trust_list_t list;
   guint n_anchors;
+  /* Signatures on certificates already checked: the signer of a document that holds several
+   * of its signatures is checked once. */
+  GMutex lock;
+  GHashTable *verified;     /* GBytes (see pair_key) */
 };
 
 static void
@@ -39,6 +43,9 @@ inkan_trust_new (void)
 
   if (rc < 0)
     g_error ("Cannot create a GnuTLS trust list: %s", gnutls_strerror (rc));
+  g_mutex_init (&self->lock);
+  self->verified = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                          (GDestroyNotify) g_bytes_unref, NULL);
   return self;
 }
 
@@ -48,6 +55,8 @@ inkan_trust_free (InkanTrust *self)
   if (self == NULL)
     return;
   gnutls_x509_trust_list_deinit (self->list, 1);
+  g_hash_table_unref (self->verified);
+  g_mutex_clear (&self->lock);
   g_free (self);
 }
 
@@ -174,19 +183,59 @@ same_cert (gnutls_x509_crt_t a, gnutls_x509_crt_t b)
   return da.size == db.size && memcmp (da.data, db.data, da.size) == 0;
 }
 
-/* Only the signature: CA flags, key usage and times are checked here with the time asked for,
- * not GnuTLS's idea of now. */
-static gboolean
-signed_by (gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer)
+/* What names the pair in `verified`: the length of the certificate's DER, the certificate's
+ * DER, the issuer's DER. NULL when either cannot be exported. */
+static GBytes *
+pair_key (gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer)
 {
+  g_auto (gnutls_datum_t) dc = { NULL, 0 };
+  g_auto (gnutls_datum_t) di = { NULL, 0 };
+  GByteArray *key;
+  guint32 len;
+
+  if (gnutls_x509_crt_export2 (cert, GNUTLS_X509_FMT_DER, &dc) < 0
+      || gnutls_x509_crt_export2 (issuer, GNUTLS_X509_FMT_DER, &di) < 0)
+    return NULL;
+  len = GUINT32_TO_BE (dc.size);
+  key = g_byte_array_sized_new (sizeof len + dc.size + di.size);
+  g_byte_array_append (key, (const guint8 *) &len, sizeof len);
+  g_byte_array_append (key, dc.data, dc.size);
+  g_byte_array_append (key, di.data, di.size);
+  return g_byte_array_free_to_bytes (key);
+}
+
+/* Only the signature: CA flags, key usage and times are checked here with the time asked for,
+ * not GnuTLS's idea of now. A signature found good is remembered. */
+static gboolean
+signed_by (InkanTrust *self, gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer)
+{
+  g_autoptr (GBytes) key = pair_key (cert, issuer);
   unsigned int status = 0;
-  int rc = gnutls_x509_crt_verify (
+  gboolean known;
+  int rc;
+
+  if (key != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      known = g_hash_table_contains (self->verified, key);
+      g_mutex_unlock (&self->lock);
+      if (known)
+        return TRUE;
+    }
+  rc = gnutls_x509_crt_verify (
       cert, &issuer, 1,
       GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS
           | GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1,
       &status);
-
-  return rc >= 0 && status == 0;
+  if (rc < 0 || status != 0)
+    return FALSE;
+  if (key != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      g_hash_table_add (self->verified, g_steal_pointer (&key));
+      g_mutex_unlock (&self->lock);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -220,7 +269,7 @@ anchor_issuer (InkanTrust *self, gnutls_x509_crt_t cert, gboolean *mismatch)
   if (gnutls_x509_trust_list_get_issuer (self->list, cert, &issuer, GNUTLS_TL_GET_COPY) < 0
       || issuer == NULL)
     return NULL;
-  if (!signed_by (cert, issuer))
+  if (!signed_by (self, cert, issuer))
     {
       *mismatch = TRUE;
       gnutls_x509_crt_deinit (issuer);
@@ -296,7 +345,7 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
               || in_chain (result->chain, candidate))
             continue;
           name_match = TRUE;
-          if (signed_by (cur, candidate))
+          if (signed_by (self, cur, candidate))
             next = candidate;
         }
 
