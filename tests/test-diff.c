@@ -503,6 +503,38 @@ test_dropped_page_placed (void)
   g_assert_true (g_str_has_prefix (f->message, "Page 2's content was changed"));
 }
 
+/* The walk reads a container's references from qpdf's text of it: one nested in an array in a
+ * dictionary in the page's resources is followed, while "6 0 R" inside a string (after an
+ * escaped parenthesis) and a name holding a parenthesis are passed over, as is a key whose
+ * object is missing. */
+static void
+test_references_in_text (void)
+{
+  const char *objects[] = {
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [ 3 0 R ] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 612 792 ] /Contents 4 0 R /Resources << "
+    "/Font << /F1 5 0 R >> /Properties << /P0 [ (a\\) 6 0 R \\\\) <28> /N#28x 12.5 true "
+    "[ << /Deep 7 0 R /Gone 99 0 R >> ] ] >> >> >>",
+    "<< /Length 32 >>\nstream\nBT /F1 12 Tf 72 700 Td (1) Tj ET\nendstream",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    "<< /Note (mentioned in a string only) >>",
+    "<< /Note (reached through the page's resources) >>",
+  };
+  g_autofree char *base = write_objects ("text-refs.pdf", objects, G_N_ELEMENTS (objects));
+  g_autofree char *string_only =
+    inkan_test_incr_redefine (base, "text-refs-6.pdf", 6, "<< /Note (changed) >>");
+  g_autofree char *nested =
+    inkan_test_incr_redefine (base, "text-refs-7.pdf", 7, "<< /Note (changed) >>");
+  g_autoptr (InkanDiff) unused = diff_update (string_only);
+  g_autoptr (InkanDiff) drawn = diff_update (nested);
+
+  g_assert_cmpint (unused->level, ==, INKAN_MODIFICATION_NONE);
+  g_assert_cmpuint (unused->findings->len, ==, 0);
+  g_assert_cmpint (drawn->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (drawn, "PAGE_CONTENT_CHANGED"));
+}
+
 static void
 assert_same_diff (const InkanDiff *a, const GError *ea, const InkanDiff *b, const GError *eb)
 {
@@ -630,5 +662,6 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/diff/inkan/damaged-update", test_damaged_update);
   g_test_add_func ("/inkan/diff/walk/dropped-object-second-role", test_dropped_object_second_role);
   g_test_add_func ("/inkan/diff/walk/dropped-page-placed", test_dropped_page_placed);
+  g_test_add_func ("/inkan/diff/walk/references-in-text", test_references_in_text);
   return g_test_run ();
 }

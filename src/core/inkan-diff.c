@@ -126,6 +126,7 @@ typedef struct
   GArray *later;            /* Edge: the form's objects, dropped once the pages are walked */
   gboolean placing;         /* the structural walk is under way: `dropped` is kept */
   gboolean redo;            /* a dropped object was needed again: walk again without dropping */
+  gboolean unreadable;      /* qpdf's text of a container could not be read back */
 } Graph;
 
 typedef struct
@@ -484,47 +485,197 @@ is_container (int type)
   return type == ot_dictionary || type == ot_array || type == ot_stream;
 }
 
-static void
-collect_edge (Graph *g, qpdf_oh oh, guint depth);
+/* ---- containers read from qpdf's text of them ---------------------------------------------- */
 
-/* Records what container `oh` holds, in the order the walk follows it: a dictionary's (or a
- * stream dictionary's) entries in qpdf's key order, an array's items. Returns its node, -1 when
- * it holds no reference and no container. */
-static int
-record_node (Graph *g, qpdf_oh oh, guint depth)
+/* A call through qpdf's C API costs about a thousand instructions (its handle table, the
+ * trapping of errors, the collection of warnings), and listing a container took a few calls an
+ * entry: that was most of a walk. A container is read instead from the text qpdf writes of it,
+ * in one call. That text is qpdf's own, regular syntax: a dictionary's entries in the order of
+ * its keys (the order qpdf lists them in) and without those whose value is null, as qpdf lists
+ * them; names as / and characters that are neither white space nor delimiters; strings as
+ * <hexadecimal> or (…) with their parentheses escaped; an indirect object as "NUM GEN R".
+ * Only references and containers are taken from it; numbers, strings, names and keywords are
+ * passed over. */
+
+static gboolean
+scan_delimiter (char c)
 {
-  qpdf_data q = g->q;
-  guint base = g->scratch->len, len;
-  int type = qpdf_oh_get_type_code (q, oh);
-  Node node;
+  return c == '\0' || strchr (" \t\n\r\f()<>[]{}/%", c) != NULL;
+}
 
-  if (type == ot_dictionary || type == ot_stream)
+static const char *
+scan_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
+    p++;
+  return p;
+}
+
+/* The end of a run of regular characters (a name's, a number's, a keyword's). */
+static const char *
+scan_token_end (const char *p)
+{
+  while (!scan_delimiter (*p))
+    p++;
+  return p;
+}
+
+/* A non-negative integer that fits an int at `p`, in `*value`: its end, or NULL. */
+static const char *
+scan_int (const char *p, int *value)
+{
+  gint64 v = 0;
+
+  if (!g_ascii_isdigit (*p))
+    return NULL;
+  for (; g_ascii_isdigit (*p); p++)
     {
-      qpdf_oh dict = type == ot_stream ? qpdf_oh_get_dict (q, oh) : oh;
-      g_autoptr (GPtrArray) keys = dict_keys (q, dict);
-      guint i;
-
-      for (i = 0; i < keys->len; i++)
-        collect_edge (g, qpdf_oh_get_key (q, dict, keys->pdata[i]), depth);
-      if (type == ot_stream)
-        qpdf_oh_release (q, dict);
+      v = v * 10 + (*p - '0');
+      if (v > G_MAXINT)
+        return NULL;
     }
-  else if (type == ot_array)
-    {
-      int i, n = qpdf_oh_get_array_n_items (q, oh);
+  if (!scan_delimiter (*p))
+    return NULL;
+  *value = (int) v;
+  return p;
+}
 
-      for (i = 0; i < n; i++)
-        collect_edge (g, qpdf_oh_get_array_item (q, oh, i), depth);
+/* A literal string at `p` ("("): its end. */
+static const char *
+scan_string_end (const char *p)
+{
+  guint nesting = 0;
+
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '(')
+        nesting++;
+      else if (*p == ')' && --nesting == 0)
+        return p + 1;
+    }
+  return NULL;
+}
+
+static const char *scan_container (Graph *g, const char *p, gboolean array, guint depth,
+                                   int *node);
+
+/* Reads the value at `p`, appending to the scratch stack the edge collect_edge would: a
+ * reference, or a direct container (its node, or 0). Its end, or NULL when the text is not
+ * qpdf's. */
+static const char *
+scan_value (Graph *g, const char *p, guint depth)
+{
+  Edge e = { 0, 0 };
+  const char *q;
+
+  if ((p[0] == '<' && p[1] == '<') || p[0] == '[')
+    {
+      guint nodes = g->nodes->len, edges = g->edges->len;
+      int node = -1;
+
+      q = scan_container (g, p + (p[0] == '[' ? 1 : 2), p[0] == '[', depth + 1, &node);
+      if (q == NULL)
+        return NULL;
+      /* Bounded as collect_edge bounds it: what lies deeper is followed no further. */
+      if (depth >= 1024)
+        {
+          g_array_set_size (g->nodes, nodes);
+          g_array_set_size (g->edges, edges);
+          node = -1;
+        }
+      e.id = node >= 0 ? -node - 1 : 0;
+      g_array_append_val (g->scratch, e);
+      return q;
+    }
+  if (p[0] == '<')
+    return (q = strchr (p, '>')) != NULL ? q + 1 : NULL;
+  if (p[0] == '(')
+    return scan_string_end (p);
+  if (p[0] == '/')
+    return scan_token_end (p + 1);
+  if ((q = scan_int (p, &e.id)) != NULL)
+    {
+      const char *r = scan_int (scan_space (q), &e.gen);
+
+      if (r != NULL && *(r = scan_space (r)) == 'R' && scan_delimiter (r[1]))
+        {
+          if (e.id <= 0)
+            return NULL;
+          g_array_append_val (g->scratch, e);
+          return r + 1;
+        }
+    }
+  /* A number or a keyword. */
+  q = scan_token_end (p);
+  return q != p ? q : NULL;
+}
+
+/* Reads the entries of the container whose opening ("<<" or "[") ends at `p`, recording them as
+ * a node (`*node`, -1 when it holds no reference and no container). Its end, or NULL. */
+static const char *
+scan_container (Graph *g, const char *p, gboolean array, guint depth, int *node)
+{
+  guint base = g->scratch->len, len;
+  Node n;
+
+  for (;;)
+    {
+      p = scan_space (p);
+      if (array ? *p == ']' : (p[0] == '>' && p[1] == '>'))
+        break;
+      if (!array)
+        {
+          if (*p != '/')
+            return NULL;
+          p = scan_space (scan_token_end (p + 1));
+        }
+      if ((p = scan_value (g, p, depth)) == NULL)
+        return NULL;
     }
   len = g->scratch->len - base;
-  if (len == 0)
+  *node = -1;
+  if (len > 0)
+    {
+      n.start = g->edges->len;
+      n.len = len;
+      g_array_append_vals (g->edges, &g_array_index (g->scratch, Edge, base), len);
+      g_array_set_size (g->scratch, base);
+      g_array_append_val (g->nodes, n);
+      *node = (int) g->nodes->len - 1;
+    }
+  return p + (array ? 1 : 2);
+}
+
+/* Records what container `oh` (of `type`) holds, in the order the walk follows it: a
+ * dictionary's (or a stream dictionary's) entries in qpdf's key order, an array's items.
+ * Returns its node, -1 when it holds no reference and no container. */
+static int
+record_node (Graph *g, qpdf_oh oh, int type, guint depth)
+{
+  qpdf_data q = g->q;
+  qpdf_oh dict;
+  const char *text;
+  guint base = g->scratch->len;
+  int node = -1;
+
+  if (!is_container (type))
     return -1;
-  node.start = g->edges->len;
-  node.len = len;
-  g_array_append_vals (g->edges, &g_array_index (g->scratch, Edge, base), len);
-  g_array_set_size (g->scratch, base);
-  g_array_append_val (g->nodes, node);
-  return (int) g->nodes->len - 1;
+  /* The text is qpdf's until the next call to it. */
+  dict = type == ot_stream ? qpdf_oh_get_dict (q, oh) : oh;
+  text = scan_space (qpdf_oh_unparse_resolved (q, dict));
+  if ((type == ot_array ? text[0] != '[' : (text[0] != '<' || text[1] != '<'))
+      || scan_container (g, text + (type == ot_array ? 1 : 2), type == ot_array, depth, &node)
+           == NULL)
+    {
+      g_array_set_size (g->scratch, base);
+      g->unreadable = TRUE;
+      node = -1;
+    }
+  if (type == ot_stream)
+    qpdf_oh_release (q, dict);
+  return node;
 }
 
 /* Takes ownership of `oh`; scalars lead nowhere and are not kept. */
@@ -533,17 +684,16 @@ collect_edge (Graph *g, qpdf_oh oh, guint depth)
 {
   qpdf_data q = g->q;
   Edge e = { 0, 0 };
+  int type;
 
-  if (qpdf_oh_is_indirect (q, oh))
-    {
-      e.id = qpdf_oh_get_object_id (q, oh);
-      e.gen = qpdf_oh_get_generation (q, oh);
-    }
-  else if (is_container (qpdf_oh_get_type_code (q, oh)))
+  /* A direct object's number is 0. */
+  if ((e.id = qpdf_oh_get_object_id (q, oh)) > 0)
+    e.gen = qpdf_oh_get_generation (q, oh);
+  else if (is_container (type = qpdf_oh_get_type_code (q, oh)))
     {
       /* qpdf's parser bounds the nesting of direct objects; this bounds the recursion in any
        * case (what lies deeper is followed no further). */
-      int node = depth < 1024 ? record_node (g, oh, depth + 1) : -1;
+      int node = depth < 1024 ? record_node (g, oh, type, depth + 1) : -1;
 
       e.id = node >= 0 ? -node - 1 : 0;
     }
@@ -556,12 +706,12 @@ collect_edge (Graph *g, qpdf_oh oh, guint depth)
   g_array_append_val (g->scratch, e);
 }
 
-/* Drops object (id, gen) from the walk's reading (see _inkan_qpdf_forget), noting it while
- * objects are being placed. */
+/* Drops object (id, gen) (of `type`, or -1) from the walk's reading (see _inkan_qpdf_forget),
+ * noting it while objects are being placed. */
 static void
-drop_object (Graph *g, int id, int gen)
+drop_object (Graph *g, int id, int gen, int type)
 {
-  _inkan_qpdf_forget (g->q, id, gen);
+  _inkan_qpdf_forget (g->q, id, gen, type);
   if (g->placing)
     g_hash_table_insert (g->dropped, GINT_TO_POINTER (id), GINT_TO_POINTER (gen + 1));
 }
@@ -619,7 +769,7 @@ prefetch (Graph *g, int id, int gen)
       oh = qpdf_get_object_by_id (g->q, e.id, e.gen);
       type = qpdf_oh_get_type_code (g->q, oh);
       if (is_container (type))
-        r.node = record_node (g, oh, 0);
+        r.node = record_node (g, oh, type, 0);
       qpdf_oh_release (g->q, oh);
       g_array_append_val (g->records, r);
       g_hash_table_insert (g->recorded, GINT_TO_POINTER (e.id),
@@ -628,7 +778,7 @@ prefetch (Graph *g, int id, int gen)
        * their objects are read). */
       if (g->drop && is_container (type)
           && !g_hash_table_contains (g->keep, GINT_TO_POINTER (e.id)))
-        drop_object (g, e.id, e.gen);
+        drop_object (g, e.id, e.gen, type);
       if (r.node >= 0)
         stack_refs (g, r.node, stack);
     }
@@ -640,7 +790,7 @@ object_node (Graph *g, int id, int gen)
 {
   const Record *r = record_of (g, id);
   qpdf_oh oh;
-  int node = -1;
+  int node = -1, type;
 
   if (r == NULL)
     {
@@ -651,8 +801,9 @@ object_node (Graph *g, int id, int gen)
     return r->node;
   /* Another generation of a number already read (a broken reference): read each time. */
   oh = qpdf_get_object_by_id (g->q, id, gen);
-  if (is_container (qpdf_oh_get_type_code (g->q, oh)))
-    node = record_node (g, oh, 0);
+  type = qpdf_oh_get_type_code (g->q, oh);
+  if (is_container (type))
+    node = record_node (g, oh, type, 0);
   qpdf_oh_release (g->q, oh);
   return node;
 }
@@ -682,7 +833,7 @@ drop_structural (Graph *g, int id, int gen)
   for (i = 0; i < g->busy->len; i++)
     if (g_array_index (g->busy, int, i) == id)
       return;
-  drop_object (g, id, gen);
+  drop_object (g, id, gen, -1);
 }
 
 static void
@@ -733,16 +884,55 @@ push (Graph *g, qpdf_oh oh, guint role)
   push_owned (g, oh, role, 0);
 }
 
-/* Pushes every entry of `dict` except those in `skip` (NULL-terminated). */
+static gboolean
+key_in (const char * const *keys, const char *key, gsize len)
+{
+  for (; keys != NULL && *keys != NULL; keys++)
+    if (strlen (*keys) == len && memcmp (*keys, key, len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Pushes every entry of dictionary `dict` except those in `skip` (NULL-terminated), read from
+ * qpdf's text of it. */
 static void
 push_entries (Graph *g, qpdf_oh dict, guint role, const char * const *skip, int owner)
 {
-  g_autoptr (GPtrArray) keys = dict_keys (g->q, dict);
-  guint i;
+  const char *p;
 
-  for (i = 0; i < keys->len; i++)
-    if (skip == NULL || !g_strv_contains (skip, keys->pdata[i]))
-      push_owned (g, qpdf_oh_get_key (g->q, dict, keys->pdata[i]), role, owner);
+  if (!qpdf_oh_is_dictionary (g->q, dict))
+    return;
+  p = scan_space (qpdf_oh_unparse_resolved (g->q, dict));
+  if (p[0] != '<' || p[1] != '<')
+    {
+      g->unreadable = TRUE;
+      return;
+    }
+  for (p += 2;;)
+    {
+      guint base = g->scratch->len, nodes = g->nodes->len, edges = g->edges->len;
+      const char *key = p = scan_space (p);
+      gboolean skipped;
+
+      if (p[0] == '>' && p[1] == '>')
+        return;
+      if (*p != '/')
+        break;
+      p = scan_token_end (p + 1);
+      skipped = key_in (skip, key, (gsize) (p - key));
+      if ((p = scan_value (g, scan_space (p), 0)) == NULL)
+        break;
+      if (g->scratch->len > base && !skipped)
+        push_edge (g, &g_array_index (g->scratch, Edge, base), role, owner);
+      g_array_set_size (g->scratch, base);
+      /* A skipped entry leaves nothing behind. */
+      if (skipped)
+        {
+          g_array_set_size (g->nodes, nodes);
+          g_array_set_size (g->edges, edges);
+        }
+    }
+  g->unreadable = TRUE;
 }
 
 /* Everything reachable from the pending objects gets their role, except objects the structural
@@ -1310,6 +1500,11 @@ graph_walk (InkanRevisions *revisions, qpdf_data q, GHashTable *keep, gboolean *
   *redo = g->redo;
   if (!check_qpdf (revisions, q, error))
     return NULL;
+  if (g->unreadable)
+    {
+      set_damaged (revisions, error, _("qpdf's text of an object could not be read back"));
+      return NULL;
+    }
   graph_walk_done (g);
   g->q = NULL;
   return g_steal_pointer (&g);

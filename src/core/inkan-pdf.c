@@ -767,7 +767,7 @@ tree_node_free (gpointer data)
   g_free (node);
 }
 
-/* Notes `oh` (object `id`) when it may belong to the page tree: a dictionary typed /Page or
+/* Notes `oh` (object `id`, a dictionary) when it may belong to the page tree: typed /Page or
  * /Pages, or with /Kids. */
 static void
 tree_note (GHashTable *nodes, qpdf_data q, qpdf_oh oh, int id, int gen)
@@ -777,9 +777,7 @@ tree_note (GHashTable *nodes, qpdf_data q, qpdf_oh oh, int id, int gen)
   gboolean has_kids;
   guint8 kind;
 
-  if (!qpdf_oh_is_dictionary (q, oh))
-    return;
-  type = dict_get (q, oh, "/Type");
+  type = qpdf_oh_get_key (q, oh, "/Type");
   kind = qpdf_oh_is_name_and_equals (q, type, "/Page")    ? NODE_PAGE
          : qpdf_oh_is_name_and_equals (q, type, "/Pages") ? NODE_PAGES
                                                          : NODE_OTHER;
@@ -792,7 +790,7 @@ tree_note (GHashTable *nodes, qpdf_data q, qpdf_oh oh, int id, int gen)
   node->gen = gen;
   node->type = kind;
   node->has_kids = has_kids;
-  kids = dict_get (q, oh, "/Kids");
+  kids = qpdf_oh_get_key (q, oh, "/Kids");
   if (qpdf_oh_is_array (q, kids))
     {
       int i, n = qpdf_oh_get_array_n_items (q, kids);
@@ -936,6 +934,7 @@ check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
     {
       const ListedObject *o = &g_array_index (listed, ListedObject, i);
       qpdf_oh oh;
+      int type;
 
       if (o->id >= (guint64) self->trailer_size)
         {
@@ -946,14 +945,16 @@ check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
         }
       oh = qpdf_get_object_by_id (q, (int) o->id, o->gen);
       /* Asking the type makes qpdf parse the object. */
-      if (qpdf_oh_get_type_code (q, oh) == ot_null && o->compressed)
+      type = qpdf_oh_get_type_code (q, oh);
+      if (type == ot_null && o->compressed)
         {
           g_autofree char *detail = g_strdup_printf (
             _("object %" PRIu64 " is missing from its object stream"), o->id);
           set_damaged (self, error, detail);
           goto out;
         }
-      tree_note (nodes, q, oh, (int) o->id, o->gen);
+      if (type == ot_dictionary)
+        tree_note (nodes, q, oh, (int) o->id, o->gen);
       qpdf_oh_release (q, oh);
       if (qpdf_has_error (q) || qpdf_more_warnings (q))
         {
@@ -961,7 +962,7 @@ check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
             goto out;
         }
       if (o->compressed || !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) o->id)))
-        _inkan_qpdf_forget (q, (int) o->id, o->gen);
+        _inkan_qpdf_forget (q, (int) o->id, o->gen, type);
       if (!o->compressed)
         release_mapped_before (self, &released, o->offset);
       else if (i % 64 == 63)

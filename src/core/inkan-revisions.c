@@ -1070,13 +1070,15 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GE
       const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
       int gen = e->type == INKAN_XREF_COMPRESSED ? 0 : e->gen;
       qpdf_oh oh;
+      int type;
 
       if (e->type == INKAN_XREF_FREE || e->id <= 0)
         continue;
       oh = qpdf_get_object_by_id (q, e->id, gen);
       /* Asking the type makes qpdf parse the object. qpdf reads an object missing from its
        * object stream as null, which no writer means. */
-      if (qpdf_oh_get_type_code (q, oh) == ot_null && e->type == INKAN_XREF_COMPRESSED)
+      type = qpdf_oh_get_type_code (q, oh);
+      if (type == ot_null && e->type == INKAN_XREF_COMPRESSED)
         {
           g_autofree char *detail =
             g_strdup_printf (_("object %d is missing from its object stream"), e->id);
@@ -1086,7 +1088,7 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GE
       if (!check_qpdf (self, q, error))
         return FALSE;
       if (drop && !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) e->id)))
-        _inkan_qpdf_forget (q, e->id, gen);
+        _inkan_qpdf_forget (q, e->id, gen, type);
       if (i % 64 == 63)
         release_mapped_pages (self);
     }
