@@ -222,7 +222,8 @@ name_is (qpdf_data q, qpdf_oh dict, const char *key, const char *name)
 static int
 object_id (qpdf_data q, qpdf_oh oh)
 {
-  return qpdf_oh_is_indirect (q, oh) ? qpdf_oh_get_object_id (q, oh) : 0;
+  /* A direct object's number is 0. */
+  return qpdf_oh_get_object_id (q, oh);
 }
 
 /* An object's value at one level: dictionary entries and array items as qpdf writes them, so
@@ -833,14 +834,17 @@ drop_structural (Graph *g, int id, int gen)
   for (i = 0; i < g->busy->len; i++)
     if (g_array_index (g->busy, int, i) == id)
       return;
-  drop_object (g, id, gen, -1);
+  /* What the structural walk places is a dictionary or an array: never a number to keep. */
+  drop_object (g, id, gen, ot_dictionary);
 }
 
 static void
 drop_oh (Graph *g, qpdf_oh oh)
 {
-  if (qpdf_oh_is_indirect (g->q, oh))
-    drop_structural (g, qpdf_oh_get_object_id (g->q, oh), qpdf_oh_get_generation (g->q, oh));
+  int id;
+
+  if (g->drop && (id = object_id (g->q, oh)) > 0)
+    drop_structural (g, id, qpdf_oh_get_generation (g->q, oh));
 }
 
 /* Was `oh` dropped? A walk that would read it again is done again without dropping. */
@@ -848,11 +852,10 @@ static gboolean
 gone (Graph *g, qpdf_oh oh)
 {
   gpointer gen;
+  int id;
 
-  return qpdf_oh_is_indirect (g->q, oh)
-         && g_hash_table_lookup_extended (g->dropped,
-                                          GINT_TO_POINTER (qpdf_oh_get_object_id (g->q, oh)),
-                                          NULL, &gen)
+  return g_hash_table_size (g->dropped) > 0 && (id = object_id (g->q, oh)) > 0
+         && g_hash_table_lookup_extended (g->dropped, GINT_TO_POINTER (id), NULL, &gen)
          && GPOINTER_TO_INT (gen) == qpdf_oh_get_generation (g->q, oh) + 1;
 }
 
@@ -1028,9 +1031,8 @@ drop_later (Graph *g, qpdf_oh oh)
 {
   Edge e;
 
-  if (!g->drop || !qpdf_oh_is_indirect (g->q, oh))
+  if (!g->drop || (e.id = object_id (g->q, oh)) <= 0)
     return;
-  e.id = qpdf_oh_get_object_id (g->q, oh);
   e.gen = qpdf_oh_get_generation (g->q, oh);
   g_array_append_val (g->later, e);
 }
