@@ -2464,7 +2464,7 @@ builder_thread (gpointer data)
 void
 inkan_differ_build_ahead (InkanDiffer *self, guint from)
 {
-  guint n, rev;
+  guint n, rev, objects;
 
   g_return_if_fail (self != NULL);
   n = inkan_revisions_get_n (self->revisions);
@@ -2475,8 +2475,8 @@ inkan_differ_build_ahead (InkanDiffer *self, guint from)
       self->ahead = g_new0 (Ahead, n);
       for (rev = 0; rev < from; rev++)
         self->ahead[rev].state = AHEAD_TAKEN;
-      self->max_waiting = MAX (AHEAD_MIN_WAITING,
-                               AHEAD_OBJECTS / MAX (inkan_revisions_count_entries (self->revisions), 1));
+      objects = MAX (inkan_revisions_count_entries (self->revisions), 1);
+      self->max_waiting = MAX (AHEAD_MIN_WAITING, AHEAD_OBJECTS / objects);
       self->ahead_from = self->ahead_next = from;
       self->builder = g_thread_new ("inkan-graphs", builder_thread, self);
       return;
