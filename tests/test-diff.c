@@ -318,6 +318,44 @@ test_sig_dict_changed (void)
   g_assert_true (has_code (diff, "SIGNED_FIELD_CHANGED"));
 }
 
+/* The walk of a later revision takes a signature dictionary it has met before as it was
+ * written, /Contents aside, only while the revision still defines it through the same entry: a
+ * dictionary written anew, here with a reference to a new object, is walked anew, and that
+ * object changed afterwards is a change to the signature. */
+static void
+test_sig_dict_redefined_walked_anew (void)
+{
+  Signed *s = signed_file ();
+  int note = inkan_test_incr_next_id (s->signed_pdf);
+  g_autofree char *ref = g_strdup_printf ("%d 0 R", note);
+  g_autofree char *sig = inkan_test_incr_dict_with (s->signed_pdf, s->sig_id, "/Extra", ref);
+  const InkanTestIncrEntry both[] = {
+    { s->sig_id, sig, FALSE, 0 },
+    { note, "<< /Note (first) >>", FALSE, 0 },
+  };
+  g_autofree char *second = inkan_test_incr_append (s->signed_pdf, "diff-sig-extra.pdf", both, 2);
+  g_autofree char *third =
+    inkan_test_incr_redefine (second, "diff-sig-extra-note.pdf", note, "<< /Note (second) >>");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanRevisions) revisions = inkan_revisions_open (third, &error);
+  g_autoptr (InkanDiffer) differ = NULL;
+  g_autoptr (InkanDiff) redefined = NULL;
+  g_autoptr (InkanDiff) note_changed = NULL;
+  guint n;
+
+  g_assert_no_error (error);
+  n = inkan_revisions_get_n (revisions);
+  differ = inkan_differ_new (revisions);
+  /* The signature's revision, then the one that writes the dictionary anew, then the last. */
+  redefined = inkan_differ_diff (differ, n - 2, &error);
+  g_assert_no_error (error);
+  g_assert_true (has_code (redefined, "SIGNED_FIELD_CHANGED"));
+  note_changed = inkan_differ_diff (differ, n - 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (note_changed->level, ==, INKAN_MODIFICATION_OTHER);
+  g_assert_true (has_code (note_changed, "SIGNED_FIELD_CHANGED"));
+}
+
 static void
 test_freetext_added (void)
 {
@@ -655,6 +693,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/diff/inkan/unchanged", test_unchanged);
   g_test_add_func ("/inkan/diff/inkan/page-content-replaced", test_page_content_replaced);
   g_test_add_func ("/inkan/diff/inkan/sig-dict-changed", test_sig_dict_changed);
+  g_test_add_func ("/inkan/diff/inkan/sig-dict-redefined-walked-anew",
+                   test_sig_dict_redefined_walked_anew);
   g_test_add_func ("/inkan/diff/inkan/freetext-added", test_freetext_added);
   g_test_add_func ("/inkan/diff/inkan/object-freed", test_object_freed);
   g_test_add_func ("/inkan/diff/inkan/repointed", test_repointed);

@@ -94,6 +94,23 @@ typedef struct
   int owner;                /* the field whose appearance this is, 0 when none */
 } Pending;
 
+/* Signature dictionaries as qpdf wrote them without their /Contents (kilobytes of hexadecimal
+ * that qpdf's tokenizer reads a character at a time), kept by the differ for all its graphs: a
+ * revision whose cross-reference entry for the object is still the one it was read through
+ * gets this stand-in in its walk's reading (see graph_build). */
+typedef struct
+{
+  GMutex lock;
+  GHashTable *dicts;        /* object number → LightDict */
+} LightCache;
+
+typedef struct
+{
+  int gen;
+  InkanXrefEntry where;     /* the entry in force where the object was read */
+  char *text;
+} LightDict;
+
 typedef struct
 {
   qpdf_data q;              /* the reading walked; NULL once the graph is built */
@@ -127,6 +144,8 @@ typedef struct
   gboolean placing;         /* the structural walk is under way: `dropped` is kept */
   gboolean redo;            /* a dropped object was needed again: walk again without dropping */
   gboolean unreadable;      /* qpdf's text of a container could not be read back */
+  LightCache *light;        /* or NULL */
+  guint rev;                /* the revision walked */
 } Graph;
 
 typedef struct
@@ -391,12 +410,15 @@ annot_info_free (gpointer data)
 }
 
 static Graph *
-graph_new (InkanRevisions *revisions, qpdf_data q, GHashTable *keep)
+graph_new (InkanRevisions *revisions, guint rev, LightCache *light, qpdf_data q,
+           GHashTable *keep)
 {
   Graph *g = g_new0 (Graph, 1);
 
   g->q = q;
   g->revisions = revisions;
+  g->rev = rev;
+  g->light = light;
   g->roles = g_hash_table_new (NULL, NULL);
   g->structural = g_hash_table_new (NULL, NULL);
   g->fields = g_hash_table_new_full (NULL, NULL, NULL, field_info_free);
@@ -564,7 +586,7 @@ static const char *scan_container (Graph *g, const char *p, gboolean array, guin
 
 /* Reads the value at `p`, appending to the scratch stack the edge collect_edge would: a
  * reference, or a direct container (its node, or 0). Its end, or NULL when the text is not
- * qpdf's. */
+ * qpdf's. With `g` NULL, only finds its end. */
 static const char *
 scan_value (Graph *g, const char *p, guint depth)
 {
@@ -573,12 +595,12 @@ scan_value (Graph *g, const char *p, guint depth)
 
   if ((p[0] == '<' && p[1] == '<') || p[0] == '[')
     {
-      guint nodes = g->nodes->len, edges = g->edges->len;
+      guint nodes = g != NULL ? g->nodes->len : 0, edges = g != NULL ? g->edges->len : 0;
       int node = -1;
 
       q = scan_container (g, p + (p[0] == '[' ? 1 : 2), p[0] == '[', depth + 1, &node);
-      if (q == NULL)
-        return NULL;
+      if (q == NULL || g == NULL)
+        return q;
       /* Bounded as collect_edge bounds it: what lies deeper is followed no further. */
       if (depth >= 1024)
         {
@@ -604,7 +626,8 @@ scan_value (Graph *g, const char *p, guint depth)
         {
           if (e.id <= 0)
             return NULL;
-          g_array_append_val (g->scratch, e);
+          if (g != NULL)
+            g_array_append_val (g->scratch, e);
           return r + 1;
         }
     }
@@ -614,11 +637,12 @@ scan_value (Graph *g, const char *p, guint depth)
 }
 
 /* Reads the entries of the container whose opening ("<<" or "[") ends at `p`, recording them as
- * a node (`*node`, -1 when it holds no reference and no container). Its end, or NULL. */
+ * a node (`*node`, -1 when it holds no reference and no container; with `g` NULL, nothing is
+ * recorded). Its end, or NULL. */
 static const char *
 scan_container (Graph *g, const char *p, gboolean array, guint depth, int *node)
 {
-  guint base = g->scratch->len, len;
+  guint base = g != NULL ? g->scratch->len : 0, len;
   Node n;
 
   for (;;)
@@ -635,8 +659,10 @@ scan_container (Graph *g, const char *p, gboolean array, guint depth, int *node)
       if ((p = scan_value (g, p, depth)) == NULL)
         return NULL;
     }
-  len = g->scratch->len - base;
   *node = -1;
+  if (g == NULL)
+    return p + (array ? 1 : 2);
+  len = g->scratch->len - base;
   if (len > 0)
     {
       n.start = g->edges->len;
@@ -938,6 +964,198 @@ push_entries (Graph *g, qpdf_oh dict, guint role, const char * const *skip, int 
   g->unreadable = TRUE;
 }
 
+/* ---- signature dictionaries without their /Contents --------------------------------------- */
+
+static void
+light_dict_free (gpointer data)
+{
+  LightDict *d = data;
+
+  g_free (d->text);
+  g_free (d);
+}
+
+static gboolean
+same_entry (const InkanXrefEntry *a, const InkanXrefEntry *b)
+{
+  return a != NULL && b != NULL && a->type == b->type && a->offset == b->offset
+         && (a->type == INKAN_XREF_COMPRESSED ? a->index == b->index : a->gen == b->gen);
+}
+
+static LightCache *
+light_cache_new (void)
+{
+  LightCache *light = g_new0 (LightCache, 1);
+
+  g_mutex_init (&light->lock);
+  light->dicts = g_hash_table_new_full (NULL, NULL, NULL, light_dict_free);
+  return light;
+}
+
+static void
+light_cache_free (LightCache *light)
+{
+  if (light == NULL)
+    return;
+  g_hash_table_unref (light->dicts);
+  g_mutex_clear (&light->lock);
+  g_free (light);
+}
+
+/* The cross-reference entry of object `id` in force at the end of revision `rev`. */
+static gboolean
+entry_in_force (InkanRevisions *revisions, guint rev, int id, InkanXrefEntry *out)
+{
+  guint r, i, n;
+
+  for (r = rev + 1; r-- > 0;)
+    {
+      const InkanXrefEntry *e = inkan_revisions_get_entries (revisions, r, &n);
+
+      for (i = 0; i < n; i++)
+        if (e[i].id == id)
+          {
+            *out = e[i];
+            return TRUE;
+          }
+    }
+  return FALSE;
+}
+
+/* Whether the value at `p` holds a reference, at any depth. */
+static gboolean
+holds_reference (const char *p)
+{
+  Graph probe = { 0 };
+  gboolean found = FALSE;
+  guint i;
+
+  probe.scratch = g_array_new (FALSE, FALSE, sizeof (Edge));
+  probe.nodes = g_array_new (FALSE, FALSE, sizeof (Node));
+  probe.edges = g_array_new (FALSE, FALSE, sizeof (Edge));
+  found = scan_value (&probe, p, 0) == NULL;
+  for (i = 0; i < probe.scratch->len; i++)
+    found |= g_array_index (probe.scratch, Edge, i).id > 0;
+  for (i = 0; i < probe.edges->len; i++)
+    found |= g_array_index (probe.edges, Edge, i).id > 0;
+  g_array_unref (probe.scratch);
+  g_array_unref (probe.nodes);
+  g_array_unref (probe.edges);
+  return found;
+}
+
+/* qpdf's text of a dictionary, `text`, without its /Contents entry; NULL when it cannot be
+ * read back, or when what remains refers to other objects (qpdf's C API parses text only
+ * without references). */
+static char *
+without_contents (const char *text)
+{
+  static const char * const contents[] = { "/Contents", NULL };
+  g_autoptr (GString) out = g_string_new ("<<");
+  const char *p = scan_space (text);
+
+  if (p[0] != '<' || p[1] != '<')
+    return NULL;
+  for (p += 2;;)
+    {
+      const char *key = p = scan_space (p), *end;
+
+      if (p[0] == '>' && p[1] == '>')
+        {
+          g_string_append (out, " >>");
+          return g_string_free (g_steal_pointer (&out), FALSE);
+        }
+      if (*p != '/')
+        return NULL;
+      p = scan_token_end (p + 1);
+      if ((end = scan_value (NULL, scan_space (p), 0)) == NULL)
+        return NULL;
+      if (!key_in (contents, key, (gsize) (p - key)))
+        {
+          if (holds_reference (scan_space (p)))
+            return NULL;
+          g_string_append_c (out, ' ');
+          g_string_append_len (out, key, end - key);
+        }
+      p = end;
+    }
+}
+
+/* Keeps signature dictionary `v` (object `id`), read in `g`'s reading, for later walks. Only
+ * one written whole in the file (not in an object stream) is kept: its entry says all. */
+static void
+light_note (Graph *g, qpdf_oh v, int id)
+{
+  LightCache *light = g->light;
+  LightDict *d;
+  InkanXrefEntry where;
+  int gen = qpdf_oh_get_generation (g->q, v);
+  gboolean known;
+  char *text;
+
+  if (light == NULL || !entry_in_force (g->revisions, g->rev, id, &where)
+      || where.type != INKAN_XREF_OFFSET || where.gen != gen)
+    return;
+  g_mutex_lock (&light->lock);
+  d = g_hash_table_lookup (light->dicts, GINT_TO_POINTER (id));
+  known = d != NULL && d->gen == gen && same_entry (&d->where, &where);
+  g_mutex_unlock (&light->lock);
+  if (known || (text = without_contents (qpdf_oh_unparse_resolved (g->q, v))) == NULL)
+    return;
+  d = g_new0 (LightDict, 1);
+  d->gen = gen;
+  d->where = where;
+  d->text = text;
+  g_mutex_lock (&light->lock);
+  g_hash_table_replace (light->dicts, GINT_TO_POINTER (id), d);
+  g_mutex_unlock (&light->lock);
+}
+
+/* Gives reading `q` of revision `rev` the kept signature dictionaries that it defines through
+ * the same entries, in place of the objects themselves: the walk then never parses their
+ * /Contents, which leads nowhere. */
+static void
+light_apply (LightCache *light, InkanRevisions *revisions, guint rev, qpdf_data q)
+{
+  g_autoptr (GPtrArray) texts = NULL;
+  g_autoptr (GArray) ids = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint i;
+
+  if (light == NULL)
+    return;
+  texts = g_ptr_array_new_with_free_func (g_free);
+  ids = g_array_new (FALSE, FALSE, sizeof (int) * 2);
+  g_mutex_lock (&light->lock);
+  g_hash_table_iter_init (&iter, light->dicts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const LightDict *d = value;
+      InkanXrefEntry where;
+      int og[2] = { GPOINTER_TO_INT (key), d->gen };
+
+      if (entry_in_force (revisions, rev, og[0], &where) && same_entry (&where, &d->where))
+        {
+          g_array_append_vals (ids, og, 1);
+          g_ptr_array_add (texts, g_strdup (d->text));
+        }
+    }
+  g_mutex_unlock (&light->lock);
+  for (i = 0; i < texts->len; i++)
+    {
+      const int *og = &g_array_index (ids, int, 2 * i);
+      qpdf_oh stub = qpdf_oh_parse (q, texts->pdata[i]);
+
+      /* What qpdf cannot parse is left to the walk (and its error to nobody). */
+      if (qpdf_has_error (q))
+        (void) qpdf_get_error (q);
+      else if (qpdf_oh_is_dictionary (q, stub))
+        qpdf_replace_object (q, og[0], og[1], stub);
+      qpdf_oh_release (q, stub);
+    }
+}
+
 /* Everything reachable from the pending objects gets their role, except objects the structural
  * walk placed (pages, annotations, fields, the catalog): a back-reference such as /P or an
  * outline's destination does not make a page something else. Stream data is never read. An
@@ -1074,6 +1292,8 @@ walk_field (Graph *g, qpdf_oh field, const char *inherited_ft, const char *paren
       info->is_signed = TRUE;
       info->doc_timestamp = name_is (q, v, "/Type", "/DocTimeStamp")
                             || name_is (q, v, "/SubFilter", "/ETSI.RFC3161");
+      if (info->value_id > 0)
+        light_note (g, v, info->value_id);
     }
   role = info->is_sig ? (info->is_signed ? R_SIGNED : R_SIG_FIELD) : R_FIELD;
   add_role (g, id, role);
@@ -1425,10 +1645,10 @@ check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
 /* With `keep`, each object is dropped from `q` once read, except those in `keep`; `*redo` then
  * says that the walk needed a dropped object again and must be done again without dropping. */
 static Graph *
-graph_walk (InkanRevisions *revisions, qpdf_data q, GHashTable *keep, gboolean *redo,
-            GError **error)
+graph_walk (InkanRevisions *revisions, guint rev, LightCache *light, qpdf_data q,
+            GHashTable *keep, gboolean *redo, GError **error)
 {
-  g_autoptr (Graph) g = graph_new (revisions, q, keep);
+  g_autoptr (Graph) g = graph_new (revisions, rev, light, q, keep);
   qpdf_oh trailer = qpdf_get_trailer (q);
   qpdf_oh root = dict_get (q, trailer, "/Root");
   qpdf_oh info = dict_get (q, trailer, "/Info");
@@ -1538,7 +1758,7 @@ object_streams (InkanRevisions *revisions, guint rev)
  * document whose structure makes the walk read a dropped object again, it is walked again
  * without dropping. */
 static Graph *
-graph_build (InkanRevisions *revisions, guint rev, GError **error)
+graph_build (InkanRevisions *revisions, LightCache *light, guint rev, GError **error)
 {
   g_autoptr (GHashTable) keep = object_streams (revisions, rev);
   gboolean redo = FALSE;
@@ -1547,10 +1767,11 @@ graph_build (InkanRevisions *revisions, guint rev, GError **error)
 
   if (q == NULL)
     return NULL;
+  light_apply (light, revisions, rev, q);
   {
     g_autoptr (GError) local = NULL;
 
-    g = graph_walk (revisions, q, keep, &redo, &local);
+    g = graph_walk (revisions, rev, light, q, keep, &redo, &local);
     if (local != NULL && !redo)
       g_propagate_error (error, g_steal_pointer (&local));
   }
@@ -1561,7 +1782,8 @@ graph_build (InkanRevisions *revisions, guint rev, GError **error)
       q = inkan_revisions_open_qpdf (revisions, rev, error);
       if (q == NULL)
         return NULL;
-      g = graph_walk (revisions, q, NULL, &redo, error);
+      light_apply (light, revisions, rev, q);
+      g = graph_walk (revisions, rev, light, q, NULL, &redo, error);
       qpdf_cleanup (&q);
     }
   inkan_revisions_release_pages (revisions);
@@ -2291,6 +2513,7 @@ struct _InkanDiffer
   guint graph_rev;
   GHashTable *merged;       /* id → InkanXrefEntry in force before revision merged_rev */
   guint merged_rev;
+  LightCache *light;        /* for all the graphs this differ builds */
 
   GThread *builder;         /* NULL when nothing is built ahead */
   GMutex lock;              /* guards what follows */
@@ -2326,13 +2549,6 @@ merged_entries (InkanDiffer *d, guint rev)
   return d->merged;
 }
 
-static gboolean
-same_entry (const InkanXrefEntry *a, const InkanXrefEntry *b)
-{
-  return a != NULL && b != NULL && a->type == b->type && a->offset == b->offset
-         && (a->type == INKAN_XREF_COMPRESSED ? a->index == b->index : a->gen == b->gen);
-}
-
 static void
 report_repointed (Judge *j, int id)
 {
@@ -2361,6 +2577,7 @@ inkan_differ_new (InkanRevisions *revisions)
   g_return_val_if_fail (revisions != NULL, NULL);
   self = g_new0 (InkanDiffer, 1);
   self->revisions = revisions;
+  self->light = light_cache_new ();
   g_mutex_init (&self->lock);
   g_cond_init (&self->changed);
   return self;
@@ -2392,6 +2609,7 @@ inkan_differ_free (InkanDiffer *self)
   g_cond_clear (&self->changed);
   g_clear_pointer (&self->graph, graph_free);
   g_clear_pointer (&self->merged, g_hash_table_unref);
+  light_cache_free (self->light);
   g_free (self);
 }
 
@@ -2404,7 +2622,7 @@ build_claimed (InkanDiffer *self, guint rev)
   Graph *g;
 
   g_mutex_unlock (&self->lock);
-  g = graph_build (self->revisions, rev, &error);
+  g = graph_build (self->revisions, self->light, rev, &error);
   g_mutex_lock (&self->lock);
   if (self->ahead[rev].state == AHEAD_UNWANTED)
     {
@@ -2509,7 +2727,7 @@ take_graph (InkanDiffer *self, guint rev, GError **error)
   Graph *g = NULL;
 
   if (self->ahead == NULL)
-    return graph_build (self->revisions, rev, error);
+    return graph_build (self->revisions, self->light, rev, error);
   g_mutex_lock (&self->lock);
   for (;;)
     {
@@ -2532,7 +2750,7 @@ take_graph (InkanDiffer *self, guint rev, GError **error)
            * of order): built here. */
           a->state = AHEAD_TAKEN;
           g_mutex_unlock (&self->lock);
-          return graph_build (self->revisions, rev, error);
+          return graph_build (self->revisions, self->light, rev, error);
         }
       /* Being built: wanted after all. */
       a->state = AHEAD_BUILDING;
