@@ -2078,11 +2078,8 @@ verify (InkanRevisions *revisions, gboolean mapped, const InkanVerifyOptions *op
       while (here->len > 0)
         {
           FoundSig *candidate = g_ptr_array_steal_index (here, 0);
-          gboolean known = FALSE;
 
-          for (i = 0; i < found->len && !known; i++)
-            known = same_sig (g_ptr_array_index (found, i), candidate);
-          if (known)
+          if (is_known (found, candidate->field, candidate->sig_id))
             found_sig_free (candidate);
           else
             g_ptr_array_add (found, candidate);
