@@ -581,6 +581,35 @@ scan_string_end (const char *p)
   return NULL;
 }
 
+/* Past the opening of a dictionary ("<<") or an array ("[") at `p` (after white space); NULL
+ * when the text does not open so. */
+static const char *
+scan_open (const char *p, gboolean array)
+{
+  p = scan_space (p);
+  if (array ? p[0] != '[' : (p[0] != '<' || p[1] != '<'))
+    return NULL;
+  return p + (array ? 1 : 2);
+}
+
+/* Whether `p` closes a dictionary (">>") or an array ("]"). */
+static gboolean
+scan_closes (const char *p, gboolean array)
+{
+  return array ? p[0] == ']' : p[0] == '>' && p[1] == '>';
+}
+
+/* Steps over a dictionary's key at `p` (which ends at `*key_end`): where its value starts, or
+ * NULL when `p` holds no key. */
+static const char *
+scan_key (const char *p, const char **key_end)
+{
+  if (*p != '/')
+    return NULL;
+  *key_end = scan_token_end (p + 1);
+  return scan_space (*key_end);
+}
+
 static const char *scan_container (Graph *g, const char *p, gboolean array, guint depth,
                                    int *node);
 
@@ -593,12 +622,12 @@ scan_value (Graph *g, const char *p, guint depth)
   Edge e = { 0, 0 };
   const char *q;
 
-  if ((p[0] == '<' && p[1] == '<') || p[0] == '[')
+  if ((q = scan_open (p, p[0] == '[')) != NULL)
     {
       guint nodes = g != NULL ? g->nodes->len : 0, edges = g != NULL ? g->edges->len : 0;
       int node = -1;
 
-      q = scan_container (g, p + (p[0] == '[' ? 1 : 2), p[0] == '[', depth + 1, &node);
+      q = scan_container (g, q, p[0] == '[', depth + 1, &node);
       if (q == NULL || g == NULL)
         return q;
       /* Bounded as collect_edge bounds it: what lies deeper is followed no further. */
@@ -647,16 +676,13 @@ scan_container (Graph *g, const char *p, gboolean array, guint depth, int *node)
 
   for (;;)
     {
+      const char *key_end;
+
       p = scan_space (p);
-      if (array ? *p == ']' : (p[0] == '>' && p[1] == '>'))
+      if (scan_closes (p, array))
         break;
-      if (!array)
-        {
-          if (*p != '/')
-            return NULL;
-          p = scan_space (scan_token_end (p + 1));
-        }
-      if ((p = scan_value (g, p, depth)) == NULL)
+      if ((!array && (p = scan_key (p, &key_end)) == NULL)
+          || (p = scan_value (g, p, depth)) == NULL)
         return NULL;
     }
   *node = -1;
@@ -691,10 +717,8 @@ record_node (Graph *g, qpdf_oh oh, int type, guint depth)
     return -1;
   /* The text is qpdf's until the next call to it. */
   dict = type == ot_stream ? qpdf_oh_get_dict (q, oh) : oh;
-  text = scan_space (qpdf_oh_unparse_resolved (q, dict));
-  if ((type == ot_array ? text[0] != '[' : (text[0] != '<' || text[1] != '<'))
-      || scan_container (g, text + (type == ot_array ? 1 : 2), type == ot_array, depth, &node)
-           == NULL)
+  text = scan_open (qpdf_oh_unparse_resolved (q, dict), type == ot_array);
+  if (text == NULL || scan_container (g, text, type == ot_array, depth, &node) == NULL)
     {
       g_array_set_size (g->scratch, base);
       g->unreadable = TRUE;
@@ -713,8 +737,7 @@ collect_edge (Graph *g, qpdf_oh oh, guint depth)
   Edge e = { 0, 0 };
   int type;
 
-  /* A direct object's number is 0. */
-  if ((e.id = qpdf_oh_get_object_id (q, oh)) > 0)
+  if ((e.id = object_id (q, oh)) > 0)
     e.gen = qpdf_oh_get_generation (q, oh);
   else if (is_container (type = qpdf_oh_get_type_code (q, oh)))
     {
@@ -733,8 +756,8 @@ collect_edge (Graph *g, qpdf_oh oh, guint depth)
   g_array_append_val (g->scratch, e);
 }
 
-/* Drops object (id, gen) (of `type`, or -1) from the walk's reading (see _inkan_qpdf_forget),
- * noting it while objects are being placed. */
+/* Drops object (id, gen) (of `type`) from the walk's reading (see _inkan_qpdf_forget), noting
+ * it while objects are being placed. */
 static void
 drop_object (Graph *g, int id, int gen, int type)
 {
@@ -931,25 +954,18 @@ push_entries (Graph *g, qpdf_oh dict, guint role, const char * const *skip, int 
 
   if (!qpdf_oh_is_dictionary (g->q, dict))
     return;
-  p = scan_space (qpdf_oh_unparse_resolved (g->q, dict));
-  if (p[0] != '<' || p[1] != '<')
-    {
-      g->unreadable = TRUE;
-      return;
-    }
-  for (p += 2;;)
+  for (p = scan_open (qpdf_oh_unparse_resolved (g->q, dict), FALSE); p != NULL;)
     {
       guint base = g->scratch->len, nodes = g->nodes->len, edges = g->edges->len;
-      const char *key = p = scan_space (p);
+      const char *key = p = scan_space (p), *key_end;
       gboolean skipped;
 
-      if (p[0] == '>' && p[1] == '>')
+      if (scan_closes (p, FALSE))
         return;
-      if (*p != '/')
+      if ((p = scan_key (p, &key_end)) == NULL)
         break;
-      p = scan_token_end (p + 1);
-      skipped = key_in (skip, key, (gsize) (p - key));
-      if ((p = scan_value (g, scan_space (p), 0)) == NULL)
+      skipped = key_in (skip, key, (gsize) (key_end - key));
+      if ((p = scan_value (g, p, 0)) == NULL)
         break;
       if (g->scratch->len > base && !skipped)
         push_edge (g, &g_array_index (g->scratch, Edge, base), role, owner);
@@ -1052,33 +1068,29 @@ without_contents (const char *text)
 {
   static const char * const contents[] = { "/Contents", NULL };
   g_autoptr (GString) out = g_string_new ("<<");
-  const char *p = scan_space (text);
+  const char *p;
 
-  if (p[0] != '<' || p[1] != '<')
-    return NULL;
-  for (p += 2;;)
+  for (p = scan_open (text, FALSE); p != NULL;)
     {
-      const char *key = p = scan_space (p), *end;
+      const char *key = p = scan_space (p), *key_end, *end;
 
-      if (p[0] == '>' && p[1] == '>')
+      if (scan_closes (p, FALSE))
         {
           g_string_append (out, " >>");
           return g_string_free (g_steal_pointer (&out), FALSE);
         }
-      if (*p != '/')
+      if ((p = scan_key (p, &key_end)) == NULL || (end = scan_value (NULL, p, 0)) == NULL)
         return NULL;
-      p = scan_token_end (p + 1);
-      if ((end = scan_value (NULL, scan_space (p), 0)) == NULL)
-        return NULL;
-      if (!key_in (contents, key, (gsize) (p - key)))
+      if (!key_in (contents, key, (gsize) (key_end - key)))
         {
-          if (holds_reference (scan_space (p)))
+          if (holds_reference (p))
             return NULL;
           g_string_append_c (out, ' ');
           g_string_append_len (out, key, end - key);
         }
       p = end;
     }
+  return NULL;
 }
 
 /* Keeps signature dictionary `v` (object `id`), read in `g`'s reading, for later walks. Only

@@ -8,20 +8,13 @@
  * by a small stand-in frees what was parsed of it. The stand-in is an integer, not null: qpdf
  * leaves out of a dictionary's keys those whose value is null, so a reference to a dropped
  * object still shows. Numbers stay as they are: a stream parsed later may take its /Length
- * from one. `type` is the object's type code as qpdf_oh_get_type_code gave it, or -1 when the
- * caller has not asked (each call to qpdf costs about a thousand instructions). */
+ * from one. `type` is the object's type code as qpdf_oh_get_type_code gave it: every caller has
+ * asked already (each call to qpdf costs about a thousand instructions). */
 static inline void
 _inkan_qpdf_forget (qpdf_data q, int id, int gen, int type)
 {
   qpdf_oh stub;
 
-  if (type < 0)
-    {
-      qpdf_oh oh = qpdf_get_object_by_id (q, id, gen);
-
-      type = qpdf_oh_get_type_code (q, oh);
-      qpdf_oh_release (q, oh);
-    }
   if (type == ot_integer || type == ot_real)
     return;
   stub = qpdf_oh_new_integer (q, 0);
