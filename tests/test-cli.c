@@ -2,7 +2,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan-test-util.h"
 
+#include "inkan-sealing.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 static const char *
 cli (void)
@@ -218,6 +224,64 @@ test_sign_exit_codes (void)
   }
 }
 
+/* In the child, before inkan-cli starts: files cannot grow past 4 MiB, and going past is an
+ * error (EFBIG) for the write rather than a signal that kills the process. */
+static void
+limit_file_size (gpointer data)
+{
+  struct rlimit limit;
+
+  signal (SIGXFSZ, SIG_IGN);
+  if (getrlimit (RLIMIT_FSIZE, &limit) == 0)
+    {
+      limit.rlim_cur = 4 * 1024 * 1024;
+      setrlimit (RLIMIT_FSIZE, &limit);
+    }
+}
+
+/* The disk fills up while the sealed copy is written: the kernel's file size limit stops the
+ * writes at 4 MiB, part-way through copying a 20 MB document, as a full disk would. The seal
+ * is refused with the write's exit code and the reason, nothing is left in the output's
+ * directory (not even the temporary file), and the input is unchanged. */
+static void
+test_sign_write_refused (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:200");
+  g_autofree char *dir = inkan_test_tmp_path ("write-refused");
+  g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
+  g_autofree char *before = NULL, *after = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) listing = NULL;
+  const char *argv[] = { "setsid", "-w", cli (), "sign", input, "-o", output,
+                         "--key", pki->clerk_key_url, "--pin-file", pki->pin_file, NULL };
+  struct stat st;
+  int status = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (g_stat (input, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4 * 1024 * 1024);
+  before = inkan_file_sha256 (input, &error);
+  g_assert_no_error (error);
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                limit_file_size, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 73);
+  g_assert_true (g_str_has_prefix (err, "inkan-cli: "));
+  g_assert_nonnull (strstr (err, "sealed.pdf"));
+  g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
+
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (listing));
+  after = inkan_file_sha256 (input, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, before);
+}
+
 /* The CLI opens the token while it reads the document: a refused PIN, a missing key or an
  * unusable certificate still has its exit code and leaves nothing behind, even when the
  * document is large enough to be half copied by then, and it is reported before what is wrong
@@ -336,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/pin-errors", test_sign_pin_errors);
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
   g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
+  g_test_add_func ("/inkan/cli/sign/write-refused", test_sign_write_refused);
   g_test_add_func ("/inkan/cli/modules/missing", test_modules_missing);
 
   return g_test_run ();

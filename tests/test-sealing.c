@@ -7,7 +7,10 @@
 #include "inkan-sealing.h"
 #include "inkan-store.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 typedef struct
 {
@@ -290,6 +293,73 @@ test_refusals_and_failures (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
 }
 
+/* The disk fills up while the sealed copy of a 20 MB document is written: the kernel's file
+ * size limit (4 MiB here, SIGXFSZ ignored) refuses the writes as a full disk would. The
+ * sealing fails with the write's error, the reserved use is given back with a "sign.failed"
+ * entry, no file is left, the trail still verifies, and once there is room again the same
+ * use seals. */
+static void
+test_disk_full (Fixture *f, gconstpointer data)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *big = inkan_test_make_pdf ("pages:200");
+  g_autofree char *output = g_build_filename (f->dir, "sealed.pdf", NULL);
+  g_autofree char *before = NULL, *after = NULL, *why = NULL;
+  g_autoptr (InkanAuditEntry) failed = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) listing = NULL;
+  InkanSealingOptions options = { 0 };
+  struct rlimit saved, limit;
+  void (*saved_handler) (int);
+  const char *name;
+  gint64 first_bad = -1;
+  guint64 n_entries = 0;
+  gboolean ok;
+
+  before = inkan_file_sha256 (big, &error);
+  g_assert_no_error (error);
+  options.store = f->store;
+  options.actor = f->clerk;
+  options.seal_name = "Official";
+  options.input = big;
+  options.output = output;
+  options.pin = pki->pin;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limit = saved;
+  limit.rlim_cur = 4 * 1024 * 1024;
+  saved_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  ok = inkan_sealing_run (&options, NULL, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, saved_handler);
+
+  g_assert_false (ok);
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_clear_error (&error);
+  listing = g_dir_open (f->dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    g_assert_true (g_str_equal (name, "doc.pdf") || g_str_has_prefix (name, "inkan.db"));
+  after = inkan_file_sha256 (big, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (grant_uses (f), ==, 0);
+  failed = last_entry (f, "sign.failed");
+  g_assert_nonnull (failed);
+  g_assert_cmpstr (failed->document_sha256, ==, before);
+  g_assert_nonnull (strstr (failed->details, g_strerror (EFBIG)));
+  g_assert_true (inkan_store_verify_audit (f->store, &first_bad, &why, &n_entries, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_entries, >, 0);
+
+  g_assert_true (inkan_sealing_run (&options, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (grant_uses (f), ==, 1);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -297,6 +367,8 @@ main (int argc, char **argv)
 
   g_test_add ("/inkan/sealing/worker-thread", Fixture, NULL, fixture_setup,
               test_seal_in_worker_thread, fixture_teardown);
+  g_test_add ("/inkan/sealing/disk-full", Fixture, NULL, fixture_setup, test_disk_full,
+              fixture_teardown);
   g_test_add ("/inkan/sealing/refusals-and-failures", Fixture, NULL, fixture_setup,
               test_refusals_and_failures, fixture_teardown);
   return g_test_run ();
