@@ -1,14 +1,23 @@
 /* inkan-cli as scripts use it: commands, output, exit codes, and the PIN kept out of messages. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* posix_openpt, grantpt, unlockpt, ptsname */
+#define _GNU_SOURCE
 #include "inkan-test-util.h"
 
 #include "inkan-sealing.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
 
 static const char *
 cli (void)
@@ -224,6 +233,98 @@ test_sign_exit_codes (void)
   }
 }
 
+/* In the child: a session of its own whose controlling terminal is the pseudo-terminal
+ * `data` names, as when someone runs inkan-cli in a terminal window. */
+static void
+attach_terminal (gpointer data)
+{
+  int fd;
+
+  setsid ();
+  fd = open (data, O_RDWR);
+  if (fd >= 0)
+    ioctl (fd, TIOCSCTTY, 0);
+}
+
+/* Reads what the terminal shows until `wanted` appears in `*shown` (NULL: until the other
+ * side closes), for 60 s at most. */
+static void
+terminal_read (int master, GString *shown, const char *wanted)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (wanted == NULL || strstr (shown->str, wanted) == NULL)
+    {
+      struct pollfd p = { master, POLLIN, 0 };
+      gint64 left = (deadline - g_get_monotonic_time ()) / 1000;
+      char buf[256];
+      ssize_t n;
+
+      g_assert_cmpint (left, >, 0);
+      if (poll (&p, 1, (int) left) <= 0)
+        continue;
+      n = read (master, buf, sizeof buf);
+      if (n <= 0)
+        {
+          /* EIO: the last process holding the terminal has gone. */
+          g_assert_null (wanted);
+          return;
+        }
+      g_string_append_len (shown, buf, n);
+    }
+}
+
+/* Without --pin-file the PIN is typed at the terminal: asked for by the token's name, with
+ * echo off while it is typed (the terminal never shows it), and it seals. */
+static void
+test_sign_pin_typed (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("typed-pin.pdf");
+  g_autofree char *typed = g_strdup_printf ("%s\n", pki->pin);
+  g_autoptr (GString) shown = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  const char *argv[] = { cli (), "sign", input, "-o", output, "--key", pki->clerk_key_url, NULL };
+  struct termios mode;
+  gint64 deadline;
+  GPid pid;
+  int master, status = 0;
+  char *slave;
+
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = ptsname (master);
+  g_assert_nonnull (slave);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                attach_terminal, slave, &pid, &error));
+  g_assert_no_error (error);
+
+  terminal_read (master, shown, "PIN for token “Inkan Test”: ");
+  /* The PIN is typed once echo is off: typed earlier, the switch would discard it. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (tcgetattr (master, &mode) == 0 && (mode.c_lflag & ECHO))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+  g_assert_cmpint ((int) (mode.c_lflag & ECHO), ==, 0);
+  g_assert_cmpint (write (master, typed, strlen (typed)), ==, (gssize) strlen (typed));
+  terminal_read (master, shown, NULL);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  close (master);
+
+  g_test_message ("the terminal showed: %s", shown->str);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_null (strstr (shown->str, pki->pin));
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+}
+
 /* In the child, before inkan-cli starts: files cannot grow past 4 MiB, and going past is an
  * error (EFBIG) for the write rather than a signal that kills the process. */
 static void
@@ -401,6 +502,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
   g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
   g_test_add_func ("/inkan/cli/sign/write-refused", test_sign_write_refused);
+  g_test_add_func ("/inkan/cli/sign/pin-typed", test_sign_pin_typed);
   g_test_add_func ("/inkan/cli/modules/missing", test_modules_missing);
 
   return g_test_run ();
