@@ -171,18 +171,6 @@ format_time (time_t t)
   return g_date_time_format (dt, "%Y-%m-%d %H:%M UTC");
 }
 
-static gboolean
-same_cert (gnutls_x509_crt_t a, gnutls_x509_crt_t b)
-{
-  g_auto (gnutls_datum_t) da = { NULL, 0 };
-  g_auto (gnutls_datum_t) db = { NULL, 0 };
-
-  if (gnutls_x509_crt_export2 (a, GNUTLS_X509_FMT_DER, &da) < 0
-      || gnutls_x509_crt_export2 (b, GNUTLS_X509_FMT_DER, &db) < 0)
-    return FALSE;
-  return da.size == db.size && memcmp (da.data, db.data, da.size) == 0;
-}
-
 /* What names the pair in `verified`: the length of the certificate's DER, the certificate's
  * DER, the issuer's DER. NULL when either cannot be exported. */
 static GBytes *
@@ -298,7 +286,7 @@ in_chain (GPtrArray *chain, gnutls_x509_crt_t cert)
 {
   for (guint i = 0; i < chain->len; i++)
     {
-      if (same_cert (chain->pdata[i], cert))
+      if (gnutls_x509_crt_equals (chain->pdata[i], cert))
         return TRUE;
     }
   return FALSE;
@@ -330,7 +318,7 @@ build_chain (InkanTrust *self, gnutls_x509_crt_t signer, gnutls_x509_crt_t const
       if (anchor != NULL)
         {
           /* A root that the CMS carries and the computer trusts is not listed twice. */
-          if (same_cert (anchor, cur))
+          if (gnutls_x509_crt_equals (anchor, cur))
             gnutls_x509_crt_deinit (anchor);
           else
             g_ptr_array_add (result->chain, anchor);
