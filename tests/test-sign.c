@@ -1,6 +1,7 @@
 /* End-to-end sealing with keys on a SoftHSM2 token, judged by pdfsig, qpdf and openssl. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
+#include "inkan-sign-private.h"
 #include "inkan-test-corpus.h"
 #include "inkan-test-pdfgen.h"
 #include "inkan-test-util.h"
@@ -9,6 +10,7 @@
 #include <gnutls/crypto.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static InkanSigner *
 clerk (void)
@@ -433,6 +435,48 @@ test_refused_inputs (void)
     }
 }
 
+/* The sealed copy is written without a name until it is complete (O_TMPFILE), or, where the
+ * file system cannot make unnamed files, under a temporary name from the start. Either way a
+ * seal leaves the output alone in its directory, with the usual mode of a new file (0666 less
+ * the umask), and a refused one leaves nothing. */
+static void
+test_output_files (void)
+{
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *badxref = inkan_test_corpus_pdf ("minimal-badxref.pdf");
+  mode_t mask = umask (022);
+  guint named;
+
+  umask (mask);
+  for (named = 0; named <= 1; named++)
+    {
+      g_autofree char *name = g_strdup_printf ("output-files-%u", named);
+      g_autofree char *dir = inkan_test_tmp_path (name);
+      g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
+      g_autofree char *refused = g_build_filename (dir, "refused.pdf", NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GDir) listing = NULL;
+      InkanSignOptions options = { .input = input, .output = output, .signer = clerk () };
+      InkanSignOptions bad = { .input = badxref, .output = refused, .signer = clerk () };
+      GStatBuf st;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      _inkan_sign_set_named_output (named);
+      sign_ok (&options);
+      g_assert_false (inkan_sign_pdf (&bad, &error));
+      _inkan_sign_set_named_output (FALSE);
+      g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+
+      g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+      g_assert_cmpint (g_stat (output, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+      listing = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (listing);
+      g_assert_cmpstr (g_dir_read_name (listing), ==, "sealed.pdf");
+      g_assert_null (g_dir_read_name (listing));
+    }
+}
+
 /* Every damaged, hostile and encrypted file of the corpus, by the README's own patterns. */
 static void
 test_refused_corpus (void)
@@ -699,6 +743,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/sign/twice/rsa-then-ecdsa", test_twice);
   g_test_add_func ("/inkan/sign/increment/xref-stream-kept", test_xref_stream_kept);
   g_test_add_func ("/inkan/sign/increment/size", test_increment_size);
+  g_test_add_func ("/inkan/sign/output/files", test_output_files);
   g_test_add_func ("/inkan/sign/refused/inputs", test_refused_inputs);
   g_test_add_func ("/inkan/sign/refused/corpus", test_refused_corpus);
   g_test_add_func ("/inkan/sign/refused/options", test_refused_options);

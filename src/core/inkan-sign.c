@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "inkan-sign.h"
+#include "inkan-sign-private.h"
 #include "inkan-seal-record.h"
 
 #include "inkan-cms.h"
@@ -31,10 +32,15 @@
 /* The file's last "%%EOF" is in its last 1024 bytes (ISO 32000): the hash is copied there. */
 #define SNAP_BEFORE_END 1024
 
+/* The sealed copy is written into a file without a name in the destination's directory
+ * (O_TMPFILE): a process stopped by a signal, a crash or a power cut leaves nothing behind.
+ * It gets a temporary name beside the destination once complete and durable, then the
+ * destination's by a rename. Where the file system cannot make unnamed files, the temporary
+ * name is there from the start, and removed on failure. */
 typedef struct
 {
   char *path;        /* the destination */
-  char *tmp_path;    /* the temporary file beside it, until renamed */
+  char *tmp_path;    /* the temporary name beside it, while it has one */
   char *display;
   int fd;
 } Output;
@@ -87,6 +93,14 @@ check_distinct (const char *input, const char *output, GError **error)
   return TRUE;
 }
 
+static gint named_output; /* atomic */
+
+void
+_inkan_sign_set_named_output (gboolean named)
+{
+  g_atomic_int_set (&named_output, named);
+}
+
 static gboolean
 output_open (Output *out, const char *path, GError **error)
 {
@@ -96,6 +110,14 @@ output_open (Output *out, const char *path, GError **error)
 
   out->path = g_strdup (path);
   out->display = g_filename_display_name (path);
+#ifdef O_TMPFILE
+  /* The mode is the usual one for a new file (0666 less the umask). */
+  out->fd = g_atomic_int_get (&named_output) ? -1
+                                              : g_open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+  if (out->fd >= 0)
+    return TRUE;
+  /* Not on this file system (EOPNOTSUPP), or an error mkstemp will meet and report too. */
+#endif
   out->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
   out->fd = g_mkstemp_full (out->tmp_path, O_RDWR | O_CLOEXEC, 0600);
   if (out->fd < 0)
@@ -110,6 +132,32 @@ output_open (Output *out, const char *path, GError **error)
   if (fchmod (out->fd, 0666 & ~mask) != 0)
     return set_write_error (out, errno, error);
   return TRUE;
+}
+
+/* Gives the unnamed output a temporary name beside the destination. */
+static gboolean
+output_name (Output *out, GError **error)
+{
+  g_autofree char *dir = g_path_get_dirname (out->path);
+  g_autofree char *base = g_path_get_basename (out->path);
+  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", out->fd);
+  guint tries;
+
+  for (tries = 0; tries < 100; tries++)
+    {
+      g_autofree char *name =
+        g_strdup_printf ("%s/.%s.%08" G_GINT32_MODIFIER "x", dir, base, g_random_int ());
+
+      /* Through /proc, as AT_EMPTY_PATH would need a privilege. */
+      if (linkat (AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+        {
+          out->tmp_path = g_steal_pointer (&name);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        return set_write_error (out, errno, error);
+    }
+  return set_write_error (out, EEXIST, error);
 }
 
 static gboolean
@@ -140,6 +188,8 @@ output_commit (Output *out, GError **error)
 
   if (fsync (out->fd) != 0)
     return set_write_error (out, errno, error);
+  if (out->tmp_path == NULL && !output_name (out, error))
+    return FALSE;
   if (close (out->fd) != 0)
     {
       out->fd = -1;
