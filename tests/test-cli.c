@@ -274,22 +274,13 @@ terminal_read (int master, GString *shown, const char *wanted)
     }
 }
 
-/* Without --pin-file the PIN is typed at the terminal: asked for by the token's name, with
- * echo off while it is typed (the terminal never shows it), and it seals. */
-static void
-test_sign_pin_typed (void)
+/* Starts `argv` in a session of its own on a new pseudo-terminal; returns the terminal's
+ * side the test reads and types on. */
+static int
+spawn_on_terminal (const char *const *argv, GPid *pid)
 {
-  InkanTestPki *pki = inkan_test_pki_get ();
-  g_autofree char *input = inkan_test_make_pdf ("one-page");
-  g_autofree char *output = inkan_test_tmp_path ("typed-pin.pdf");
-  g_autofree char *typed = g_strdup_printf ("%s\n", pki->pin);
-  g_autoptr (GString) shown = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
-  const char *argv[] = { cli (), "sign", input, "-o", output, "--key", pki->clerk_key_url, NULL };
-  struct termios mode;
-  gint64 deadline;
-  GPid pid;
-  int master, status = 0;
+  int master;
   char *slave;
 
   master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -300,18 +291,53 @@ test_sign_pin_typed (void)
   g_assert_nonnull (slave);
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                attach_terminal, slave, &pid, &error));
+                                attach_terminal, slave, pid, &error));
   g_assert_no_error (error);
+  return master;
+}
+
+/* Whether the terminal echoes what is typed. */
+static gboolean
+terminal_echoes (int master)
+{
+  struct termios mode;
+
+  g_assert_cmpint (tcgetattr (master, &mode), ==, 0);
+  return (mode.c_lflag & ECHO) != 0;
+}
+
+/* Waits for the PIN prompt, then until echo is off (typed earlier, a PIN would be discarded
+ * by the switch), 60 s at most. */
+static void
+wait_pin_prompt (int master, GString *shown)
+{
+  gint64 deadline;
 
   terminal_read (master, shown, "PIN for token “Inkan Test”: ");
-  /* The PIN is typed once echo is off: typed earlier, the switch would discard it. */
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (tcgetattr (master, &mode) == 0 && (mode.c_lflag & ECHO))
+  while (terminal_echoes (master))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (1000);
     }
-  g_assert_cmpint ((int) (mode.c_lflag & ECHO), ==, 0);
+}
+
+/* Without --pin-file the PIN is typed at the terminal: asked for by the token's name, with
+ * echo off while it is typed (the terminal never shows it), and it seals. */
+static void
+test_sign_pin_typed (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *output = inkan_test_tmp_path ("typed-pin.pdf");
+  g_autofree char *typed = g_strdup_printf ("%s\n", pki->pin);
+  g_autoptr (GString) shown = g_string_new (NULL);
+  const char *argv[] = { cli (), "sign", input, "-o", output, "--key", pki->clerk_key_url, NULL };
+  GPid pid;
+  int master, status = 0;
+
+  master = spawn_on_terminal (argv, &pid);
+  wait_pin_prompt (master, shown);
   g_assert_cmpint (write (master, typed, strlen (typed)), ==, (gssize) strlen (typed));
   terminal_read (master, shown, NULL);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
@@ -323,6 +349,83 @@ test_sign_pin_typed (void)
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
   g_assert_null (strstr (shown->str, pki->pin));
   g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+}
+
+/* Waits (60 s at most) until process `pid` holds a file in `dir` open. */
+static void
+wait_file_open_in (GPid pid, const char *dir)
+{
+  g_autofree char *fds = g_strdup_printf ("/proc/%d/fd", (int) pid);
+  g_autofree char *prefix = g_strconcat (dir, "/", NULL);
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (GDir) listing = g_dir_open (fds, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *link = g_build_filename (fds, name, NULL);
+          g_autofree char *target = g_file_read_link (link, NULL);
+
+          if (target != NULL && g_str_has_prefix (target, prefix))
+            {
+              g_test_message ("pid %d writes %s", (int) pid, target);
+              return;
+            }
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+}
+
+/* Stopped while it waits for the PIN, with the copy of a 20 MB document under way or done:
+ * by Ctrl-C (SIGINT), a kill (SIGTERM), the terminal closing (SIGHUP) or kill -9, inkan-cli
+ * leaves nothing in the destination's directory, and but for kill -9 gives the terminal its
+ * echo back. The test keeps the terminal open itself, so its settings outlive the process. */
+static void
+test_sign_interrupted (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:200");
+  const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGKILL };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("interrupted-%d", signals[i]);
+      g_autofree char *dir = inkan_test_tmp_path (name);
+      g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
+      g_autoptr (GString) shown = g_string_new (NULL);
+      g_autoptr (GDir) listing = NULL;
+      const char *argv[] = { cli (), "sign", input, "-o", output, "--key", pki->clerk_key_url,
+                             NULL };
+      GPid pid;
+      int master, slave, status = 0;
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      master = spawn_on_terminal (argv, &pid);
+      slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+      g_assert_cmpint (slave, >=, 0);
+      wait_pin_prompt (master, shown);
+      wait_file_open_in (pid, dir);
+      g_assert_cmpint (kill (pid, signals[i]), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+
+      g_test_message ("signal %d: wait status %d", signals[i], status);
+      g_assert_true (WIFSIGNALED (status));
+      g_assert_cmpint (WTERMSIG (status), ==, signals[i]);
+      if (signals[i] != SIGKILL)
+        g_assert_true (terminal_echoes (master));
+      listing = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (listing);
+      g_assert_null (g_dir_read_name (listing));
+      close (slave);
+      close (master);
+    }
 }
 
 /* In the child, before inkan-cli starts: files cannot grow past 4 MiB, and going past is an
@@ -503,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
   g_test_add_func ("/inkan/cli/sign/write-refused", test_sign_write_refused);
   g_test_add_func ("/inkan/cli/sign/pin-typed", test_sign_pin_typed);
+  g_test_add_func ("/inkan/cli/sign/interrupted", test_sign_interrupted);
   g_test_add_func ("/inkan/cli/modules/missing", test_modules_missing);
 
   return g_test_run ();

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -145,15 +146,43 @@ read_pin_file (const char *path)
   return g_steal_pointer (&contents);
 }
 
-/* Reads a line from the controlling terminal with echo off. */
+/* The terminal as it was before the PIN prompt turned its echo off, for a signal that stops
+ * inkan-cli while the prompt waits: the handler gives the terminal back before the process
+ * ends, as the signal would have ended it. */
+static volatile sig_atomic_t prompt_fd = -1;
+static struct termios prompt_saved;
+
+static void
+restore_terminal_and_stop (int sig)
+{
+  int fd = prompt_fd;
+
+  if (fd >= 0)
+    {
+      tcsetattr (fd, TCSAFLUSH, &prompt_saved);
+      if (write (fd, "\n", 1) < 0)
+        {
+          /* Nothing more to do for a terminal that has gone. */
+        }
+    }
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* Reads a line from the controlling terminal with echo off. Ctrl-C, a kill or the terminal
+ * closing while it waits leave the terminal echoing again. */
 static char *
 read_pin_terminal (const char *label)
 {
+  static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+  struct sigaction act, old[G_N_ELEMENTS (stops)];
+  gboolean caught[G_N_ELEMENTS (stops)];
   struct termios saved, quiet;
   char buf[256];
   char *pin = NULL;
   FILE *tty;
   gsize len;
+  guint i;
 
   tty = fopen ("/dev/tty", "r+e");
   if (tty == NULL)
@@ -166,6 +195,17 @@ read_pin_terminal (const char *label)
   quiet = saved;
   quiet.c_lflag &= ~(tcflag_t) ECHO;
   quiet.c_lflag |= ECHONL;
+  prompt_saved = saved;
+  prompt_fd = fileno (tty);
+  memset (&act, 0, sizeof act);
+  act.sa_handler = restore_terminal_and_stop;
+  sigemptyset (&act.sa_mask);
+  for (i = 0; i < G_N_ELEMENTS (stops); i++)
+    {
+      /* A signal ignored by whoever started us (nohup) stays ignored. */
+      caught[i] = sigaction (stops[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN
+                  && sigaction (stops[i], &act, NULL) == 0;
+    }
   fprintf (tty, _("PIN for token “%s”: "), label);
   fflush (tty);
   tcsetattr (fileno (tty), TCSAFLUSH, &quiet);
@@ -178,6 +218,12 @@ read_pin_terminal (const char *label)
         pin = g_strdup (buf);
     }
   tcsetattr (fileno (tty), TCSAFLUSH, &saved);
+  prompt_fd = -1;
+  for (i = 0; i < G_N_ELEMENTS (stops); i++)
+    {
+      if (caught[i])
+        sigaction (stops[i], &old[i], NULL);
+    }
   fclose (tty);
   explicit_bzero (buf, sizeof buf);
   return pin;
