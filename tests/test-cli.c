@@ -381,10 +381,37 @@ wait_file_open_in (GPid pid, const char *dir)
     }
 }
 
+/* A new directory in which files can be made without a name (O_TMPFILE), as Inkan writes its
+ * sealed copies: under the test's own directory, or in /dev/shm (tmpfs) where the test's file
+ * system cannot (overlayfs before Linux 6.6, for one). */
+static char *
+unnamed_files_dir (const char *name)
+{
+  g_autofree char *dir = inkan_test_tmp_path (name);
+  int fd;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  fd = open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_test_message ("%s cannot hold unnamed files (%s): /dev/shm instead", dir,
+                      g_strerror (errno));
+      g_rmdir (dir);
+      g_free (dir);
+      dir = g_mkdtemp (g_strdup ("/dev/shm/inkan-test-XXXXXX"));
+      g_assert_nonnull (dir);
+      fd = open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    }
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  return g_steal_pointer (&dir);
+}
+
 /* Stopped while it waits for the PIN, with the copy of a 20 MB document under way or done:
  * by Ctrl-C (SIGINT), a kill (SIGTERM), the terminal closing (SIGHUP) or kill -9, inkan-cli
- * leaves nothing in the destination's directory, and but for kill -9 gives the terminal its
- * echo back. The test keeps the terminal open itself, so its settings outlive the process. */
+ * leaves nothing in the destination's directory (on a file system that can make unnamed
+ * files), and but for kill -9 gives the terminal its echo back. The test keeps the terminal
+ * open itself, so its settings outlive the process. */
 static void
 test_sign_interrupted (void)
 {
@@ -396,7 +423,7 @@ test_sign_interrupted (void)
   for (i = 0; i < G_N_ELEMENTS (signals); i++)
     {
       g_autofree char *name = g_strdup_printf ("interrupted-%d", signals[i]);
-      g_autofree char *dir = inkan_test_tmp_path (name);
+      g_autofree char *dir = unnamed_files_dir (name);
       g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
       g_autoptr (GString) shown = g_string_new (NULL);
       g_autoptr (GDir) listing = NULL;
@@ -405,7 +432,6 @@ test_sign_interrupted (void)
       GPid pid;
       int master, slave, status = 0;
 
-      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
       master = spawn_on_terminal (argv, &pid);
       slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
       g_assert_cmpint (slave, >=, 0);
@@ -423,6 +449,7 @@ test_sign_interrupted (void)
       listing = g_dir_open (dir, 0, NULL);
       g_assert_nonnull (listing);
       g_assert_null (g_dir_read_name (listing));
+      g_assert_cmpint (g_rmdir (dir), ==, 0);
       close (slave);
       close (master);
     }
