@@ -111,9 +111,11 @@ output_open (Output *out, const char *path, GError **error)
   out->path = g_strdup (path);
   out->display = g_filename_display_name (path);
 #ifdef O_TMPFILE
-  /* The mode is the usual one for a new file (0666 less the umask). */
-  out->fd = g_atomic_int_get (&named_output) ? -1
-                                              : g_open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+  /* The mode is the usual one for a new file (0666 less the umask). Naming it takes /proc
+   * (output_name). */
+  out->fd = g_atomic_int_get (&named_output) || !g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR)
+              ? -1
+              : g_open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
   if (out->fd >= 0)
     return TRUE;
   /* Not on this file system (EOPNOTSUPP), or an error mkstemp will meet and report too. */
