@@ -114,6 +114,18 @@ inkan_test_tmp_path (const char *name)
   return g_build_filename (get_tmp_dir (), name, NULL);
 }
 
+void
+inkan_test_assert_dir_holds (const char *dir, const char *only)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) listing = g_dir_open (dir, 0, &error);
+
+  g_assert_no_error (error);
+  if (only != NULL)
+    g_assert_cmpstr (g_dir_read_name (listing), ==, only);
+  g_assert_null (g_dir_read_name (listing));
+}
+
 /* A file name no earlier call in this process has used, for judges' scratch files. */
 static char *
 unique_tmp_path (const char *stem, const char *suffix)

@@ -40,6 +40,10 @@ char *inkan_test_corpus_pdf (const char *name);
 /* A path in a fresh per-process temporary directory, removed at exit. */
 char *inkan_test_tmp_path (const char *name);
 
+/* Asserts that directory `dir` holds nothing but `only` (NULL: nothing at all), hidden files
+ * included: what a seal leaves beside its output. */
+void inkan_test_assert_dir_holds (const char *dir, const char *only);
+
 /* Generates a sample PDF with build-aux's inkan-mkassets: kind is "one-page", "many-pages",
  * "form" or "pages:N" (N pages of text and images). Returns its path in the temp dir. */
 char *inkan_test_make_pdf (const char *kind);

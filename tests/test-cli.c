@@ -426,7 +426,6 @@ test_sign_interrupted (void)
       g_autofree char *dir = unnamed_files_dir (name);
       g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
       g_autoptr (GString) shown = g_string_new (NULL);
-      g_autoptr (GDir) listing = NULL;
       const char *argv[] = { cli (), "sign", input, "-o", output, "--key", pki->clerk_key_url,
                              NULL };
       GPid pid;
@@ -446,9 +445,7 @@ test_sign_interrupted (void)
       g_assert_cmpint (WTERMSIG (status), ==, signals[i]);
       if (signals[i] != SIGKILL)
         g_assert_true (terminal_echoes (master));
-      listing = g_dir_open (dir, 0, NULL);
-      g_assert_nonnull (listing);
-      g_assert_null (g_dir_read_name (listing));
+      inkan_test_assert_dir_holds (dir, NULL);
       g_assert_cmpint (g_rmdir (dir), ==, 0);
       close (slave);
       close (master);
@@ -483,7 +480,6 @@ test_sign_write_refused (void)
   g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
   g_autofree char *before = NULL, *after = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GDir) listing = NULL;
   const char *argv[] = { "setsid", "-w", cli (), "sign", input, "-o", output,
                          "--key", pki->clerk_key_url, "--pin-file", pki->pin_file, NULL };
   struct stat st;
@@ -505,9 +501,7 @@ test_sign_write_refused (void)
   g_assert_nonnull (strstr (err, "sealed.pdf"));
   g_assert_nonnull (strstr (err, g_strerror (EFBIG)));
 
-  listing = g_dir_open (dir, 0, &error);
-  g_assert_no_error (error);
-  g_assert_null (g_dir_read_name (listing));
+  inkan_test_assert_dir_holds (dir, NULL);
   after = inkan_file_sha256 (input, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (after, ==, before);
@@ -550,25 +544,21 @@ test_sign_lazy_signer (void)
   for (i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *err = NULL;
-      g_autoptr (GDir) d = NULL;
       int status;
 
       status = run_cli (NULL, &err, "sign", cases[i].input, "-o", output, "--key", cases[i].key,
                         "--pin-file", cases[i].pin_file, NULL);
       g_test_message ("case %u: exit %d: %s", i, status, err);
       g_assert_cmpint (status, ==, cases[i].code);
-      d = g_dir_open (dir, 0, NULL);
-      g_assert_nonnull (d);
       if (cases[i].code != 0)
         {
           g_assert_true (g_str_has_prefix (err, "inkan-cli: "));
           /* No output and no temporary file beside it. */
-          g_assert_null (g_dir_read_name (d));
+          inkan_test_assert_dir_holds (dir, NULL);
         }
       else
         {
-          g_assert_cmpstr (g_dir_read_name (d), ==, "out.pdf");
-          g_assert_null (g_dir_read_name (d));
+          inkan_test_assert_dir_holds (dir, "out.pdf");
           g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
           inkan_test_judge_qpdf (output);
         }
