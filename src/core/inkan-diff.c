@@ -1138,7 +1138,8 @@ light_apply (LightCache *light, InkanRevisions *revisions, guint rev, qpdf_data 
   if (light == NULL)
     return;
   texts = g_ptr_array_new_with_free_func (g_free);
-  ids = g_array_new (FALSE, FALSE, sizeof (int) * 2);
+  /* Object number and generation, two ints a dictionary. */
+  ids = g_array_new (FALSE, FALSE, sizeof (int));
   g_mutex_lock (&light->lock);
   g_hash_table_iter_init (&iter, light->dicts);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -1149,7 +1150,7 @@ light_apply (LightCache *light, InkanRevisions *revisions, guint rev, qpdf_data 
 
       if (entry_in_force (revisions, rev, og[0], &where) && same_entry (&where, &d->where))
         {
-          g_array_append_vals (ids, og, 1);
+          g_array_append_vals (ids, og, 2);
           g_ptr_array_add (texts, g_strdup (d->text));
         }
     }
