@@ -334,8 +334,9 @@ fuzz_replay ()
 {
   local dir=build-fuzz scratch rc=0
   say "Replaying the fuzz seeds with libFuzzer in $dir"
-  ( export CC=clang; configure "$dir" -Dfuzzing=true -Db_sanitize=address,undefined \
-      -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link ) || return 1
+  ( export CC=clang CXX=clang++; configure "$dir" -Dfuzzing=true \
+      -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link \
+      -Dcpp_args=-fsanitize=fuzzer-no-link ) || return 1
   ninja -C "$dir" -j "$jobs" tests/fuzz/fuzz-verify || return 1
   # libFuzzer writes new inputs into its first directory: a scratch one, never the corpus.
   scratch="$(mktemp -d "${TMPDIR:-/tmp}/inkan-fuzz.XXXXXX")"

@@ -4,6 +4,7 @@
 
 #include "inkan-pdf-private.h"
 #include "inkan-qpdf-private.h"
+#include "inkan-qpdf-walk-private.h"
 
 #include "inkan-draw-private.h"
 #include "inkan-evidence.h"
@@ -32,8 +33,6 @@ G_DEFINE_QUARK (inkan-pdf-error-quark, inkan_pdf_error)
 #define MAX_TREE_DEPTH 64
 /* Width reserved for the three patched /ByteRange integers and their separators. */
 #define BYTE_RANGE_WIDTH 64
-/* Mapped pages are given back this many bytes at a time while every object is parsed. */
-#define RELEASE_STEP (4u * 1024 * 1024)
 
 struct _InkanPdf
 {
@@ -146,10 +145,11 @@ dict_has (qpdf_data q, qpdf_oh oh, const char *key)
   return qpdf_oh_is_dictionary (q, oh) && qpdf_oh_has_key (q, oh, key);
 }
 
-/* qpdf reads a mapped file through memory, which spares it the hundreds of thousands of
- * seek and read calls it makes on a file. The pages it touched are given back now and then, so
- * that the process does not hold a large document in memory: they are clean file pages and
- * come back from the page cache if qpdf looks again. */
+/* The kept reading (self->qpdf) reads the mapped file through memory, which spares it the
+ * hundreds of thousands of seek and read calls qpdf makes on a file; it looks at a few objects
+ * only (the walk over all of them reads by pread: inkan-qpdf-walk.cc). The pages it touched are
+ * given back now and then, so that the process does not hold a large document in memory: they
+ * are clean file pages and come back from the page cache if qpdf looks again. */
 static void
 release_mapped_pages (InkanPdf *self)
 {
@@ -216,15 +216,6 @@ parse_uint (const char **p, const char *end, guint64 *value)
   return TRUE;
 }
 
-/* An object that a cross-reference section lists as in use. */
-typedef struct
-{
-  guint64 offset;      /* where it starts in the file; for a compressed one, its stream's number */
-  guint64 id;
-  int gen;
-  gboolean compressed; /* in an object stream */
-} ListedObject;
-
 /* Parses one cross-reference table section as ISO 32000 7.5.4 writes it: subsection headers
  * and 20-byte entries, up to the trailer keyword, where *trailer is left. `buf` holds the file
  * from the "xref" keyword to its end. qpdf with recovery off still accepts some malformed tables
@@ -276,7 +267,7 @@ parse_xref_table (InkanPdf *self, const char *buf, const char *end, guint64 *fir
           /* Object 0 heads the free list; qpdf ignores an entry for it whatever it says. */
           if (p[17] == 'n' && listed != NULL && start + i != 0)
             {
-              ListedObject o = { off, start + i, (int) gen, FALSE };
+              InkanListedObject o = { off, start + i, (int) gen, FALSE };
               g_array_append_val (listed, o);
             }
         }
@@ -423,7 +414,7 @@ list_with_qpdfjob (InkanPdf *self, GArray *listed, GError **error)
   for (i = 0; lines[i] != NULL; i++)
     {
       int id, gen, n = 0;
-      ListedObject o = { 0 };
+      InkanListedObject o = { 0 };
 
       if (sscanf (lines[i], "%d/%d: %n", &id, &gen, &n) != 2 || n == 0)
         continue;
@@ -679,27 +670,13 @@ leave_to_qpdf:
 static int
 compare_listed (gconstpointer a, gconstpointer b)
 {
-  const ListedObject *x = a, *y = b;
+  const InkanListedObject *x = a, *y = b;
 
   if (x->compressed != y->compressed)
     return x->compressed ? 1 : -1;
   if (x->offset != y->offset)
     return x->offset < y->offset ? -1 : 1;
   return x->id < y->id ? -1 : x->id > y->id;
-}
-
-/* Gives back the mapped pages before `offset`, which the file-ordered walk has passed, a few
- * megabytes at a time: each call costs a page table walk and a TLB flush. */
-static void
-release_mapped_before (InkanPdf *self, guint64 *released, guint64 offset)
-{
-  guint64 page = (guint64) sysconf (_SC_PAGESIZE);
-  guint64 end = offset / page * page;
-
-  if (self->map == NULL || end < *released + RELEASE_STEP)
-    return;
-  madvise ((char *) self->map + *released, (gsize) (end - *released), MADV_DONTNEED);
-  *released = end;
 }
 
 /* A strict reading of the file (recovery off, warnings kept for check_reading) in `*out`;
@@ -716,23 +693,6 @@ open_reading (InkanPdf *self, qpdf_data *out)
                            : qpdf_read (q, self->path, NULL);
 }
 
-/* Every reference qpdf met while reading counts towards its highest object number; one beyond
- * /Size would collide with the objects the increment adds. */
-static gboolean
-check_max_object (InkanPdf *self, qpdf_data q, GError **error)
-{
-  qpdf_oh probe = qpdf_make_indirect_object (q, qpdf_oh_new_null (q));
-  int id = qpdf_oh_get_object_id (q, probe);
-
-  if (id > self->trailer_size)
-    {
-      g_autofree char *detail =
-        g_strdup_printf (_("a reference to object %d, beyond the declared size"), id - 1);
-      return set_damaged (self, error, detail);
-    }
-  return TRUE;
-}
-
 /* ---- the page tree ------------------------------------------------------------------ */
 
 /* An object of the page tree as the file-order walk met it: qpdf's own page list would keep
@@ -740,7 +700,7 @@ check_max_object (InkanPdf *self, qpdf_data q, GError **error)
 typedef struct
 {
   int gen;
-  guint8 type;            /* NODE_* */
+  guint8 type;            /* INKAN_QPDF_NODE_* */
   gboolean has_kids;      /* a /Kids entry, whatever its value */
   GArray *kids;           /* PageRef; NULL when /Kids is not an array */
 } TreeNode;
@@ -751,13 +711,6 @@ typedef struct
   int gen;
 } PageRef;
 
-enum
-{
-  NODE_OTHER,
-  NODE_PAGE,
-  NODE_PAGES
-};
-
 static void
 tree_node_free (gpointer data)
 {
@@ -767,47 +720,28 @@ tree_node_free (gpointer data)
   g_free (node);
 }
 
-/* Notes `oh` (object `id`, a dictionary) when it may belong to the page tree: typed /Page or
- * /Pages, or with /Kids. */
+/* Notes a dictionary of the walk that may belong to the page tree (InkanQpdfNodeFunc). */
 static void
-tree_note (GHashTable *nodes, qpdf_data q, qpdf_oh oh, int id, int gen)
+tree_note (int id, int gen, int kind, gboolean has_kids, const int *kids, int n_kids,
+           gpointer data)
 {
-  qpdf_oh type, kids;
-  TreeNode *node;
-  gboolean has_kids;
-  guint8 kind;
+  GHashTable *nodes = data;
+  TreeNode *node = g_new0 (TreeNode, 1);
+  int i;
 
-  type = qpdf_oh_get_key (q, oh, "/Type");
-  kind = qpdf_oh_is_name_and_equals (q, type, "/Page")    ? NODE_PAGE
-         : qpdf_oh_is_name_and_equals (q, type, "/Pages") ? NODE_PAGES
-                                                         : NODE_OTHER;
-  qpdf_oh_release (q, type);
-  has_kids = qpdf_oh_has_key (q, oh, "/Kids");
-  if (kind == NODE_OTHER && !has_kids)
-    return;
-
-  node = g_new0 (TreeNode, 1);
   node->gen = gen;
-  node->type = kind;
+  node->type = (guint8) kind;
   node->has_kids = has_kids;
-  kids = qpdf_oh_get_key (q, oh, "/Kids");
-  if (qpdf_oh_is_array (q, kids))
+  if (n_kids >= 0)
     {
-      int i, n = qpdf_oh_get_array_n_items (q, kids);
-
-      node->kids = g_array_sized_new (FALSE, FALSE, sizeof (PageRef), (guint) MAX (n, 0));
-      for (i = 0; i < n; i++)
+      node->kids = g_array_sized_new (FALSE, FALSE, sizeof (PageRef), (guint) n_kids);
+      for (i = 0; i < n_kids; i++)
         {
-          qpdf_oh kid = qpdf_oh_get_array_item (q, kids, i);
-          PageRef ref = { 0, 0 };
+          PageRef ref = { kids[2 * i], kids[2 * i + 1] };
 
-          if (qpdf_oh_is_indirect (q, kid))
-            ref = (PageRef){ qpdf_oh_get_object_id (q, kid), qpdf_oh_get_generation (q, kid) };
           g_array_append_val (node->kids, ref);
-          qpdf_oh_release (q, kid);
         }
     }
-  qpdf_oh_release (q, kids);
   g_hash_table_replace (nodes, GINT_TO_POINTER (id), node);
 }
 
@@ -840,7 +774,7 @@ tree_list_pages (InkanPdf *self, GHashTable *nodes, PageRef root, GError **error
       PageRef kid;
       TreeNode *child;
 
-      if (cur->type != NODE_PAGES || cur->kids == NULL)
+      if (cur->type != INKAN_QPDF_NODE_PAGES || cur->kids == NULL)
         return set_damaged (self, error, _("unreadable page tree"));
       if (next >= cur->kids->len)
         {
@@ -862,7 +796,7 @@ tree_list_pages (InkanPdf *self, GHashTable *nodes, PageRef root, GError **error
             return set_damaged (self, error, _("unreadable page tree"));
           g_array_append_val (stack, frame);
         }
-      else if (child->type != NODE_PAGE)
+      else if (child->type != INKAN_QPDF_NODE_PAGE)
         return set_damaged (self, error, _("unreadable page tree"));
       else
         g_array_append_val (pages, kid);
@@ -896,127 +830,61 @@ page_index (InkanPdf *self, int id, int gen)
 }
 
 /* Parses every object the cross-reference sections list, so that a broken object anywhere is
- * found now rather than by a reader of the signed file. They go in file order: the mapped
- * pages are then read once, front to back, and given back behind the walk. qpdf hides
- * dictionary entries whose value is null, so an object missing from its object stream would be
- * invisible otherwise: every compressed object listed must exist.
- *
- * The walk has a reading of its own, in which each object, once parsed, is dropped
- * (_inkan_qpdf_forget): a kept reading would grow with the document (about 13 KB a page), and
- * this one stays the size of its cross-reference table. Object streams stay until their
- * objects are parsed. The page tree's objects are noted
- * in `nodes` on the way (see tree_note). */
+ * found now rather than by a reader of the signed file. They go in file order, so that the file
+ * is read once, front to back. qpdf hides dictionary entries whose value is null, so an object
+ * missing from its object stream would be invisible otherwise: every compressed object listed
+ * must exist. The walk has a reading of its own, which drops each object once parsed
+ * (inkan-qpdf-walk.cc); the page tree's objects are noted in `nodes` on the way (tree_note). */
 static gboolean
-check_xref_entries (InkanPdf *self, GHashTable *nodes, GError **error)
+check_xref_entries (InkanPdf *self, int fd, GHashTable *nodes, GError **error)
 {
-  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (ListedObject));
-  g_autoptr (GHashTable) streams = g_hash_table_new (g_direct_hash, g_direct_equal);
-  qpdf_data q;
-  guint64 released = 0;
-  gboolean ok = FALSE;
-  guint i;
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (InkanListedObject));
+  InkanQpdfWalkResult result;
+  g_autofree char *detail = NULL;
 
   if (!list_tables (self, listed) && !list_with_qpdfjob (self, listed, error))
     return FALSE;
   g_array_sort (listed, compare_listed);
-  for (i = 0; i < listed->len; i++)
+  if (_inkan_qpdf_walk (fd, self->size, self->display, (InkanListedObject *) (void *) listed->data,
+                        listed->len, self->trailer_size, tree_note, nodes, &result))
+    return TRUE;
+
+  switch (result.status)
     {
-      const ListedObject *o = &g_array_index (listed, ListedObject, i);
-
-      if (o->compressed)
-        g_hash_table_add (streams, GSIZE_TO_POINTER ((gsize) o->offset));
+    case INKAN_QPDF_WALK_BEYOND_SIZE:
+      detail = g_strdup_printf (_("object %" PRIu64 ", beyond the declared size"), result.id);
+      break;
+    case INKAN_QPDF_WALK_MISSING:
+      detail = g_strdup_printf (_("object %" PRIu64 " is missing from its object stream"),
+                                result.id);
+      break;
+    case INKAN_QPDF_WALK_REFERENCE_BEYOND:
+      detail = g_strdup_printf (_("a reference to object %d, beyond the declared size"),
+                                (int) result.id);
+      break;
+    case INKAN_QPDF_WALK_DAMAGED:
+    case INKAN_QPDF_WALK_OK:
+    default:
+      detail = g_strdup (result.text != NULL ? result.text : "");
+      break;
     }
-
-  open_reading (self, &q);
-  if (!check_reading (self, q, error))
-    goto out;
-  for (i = 0; i < listed->len; i++)
-    {
-      const ListedObject *o = &g_array_index (listed, ListedObject, i);
-      qpdf_oh oh;
-      int type;
-
-      if (o->id >= (guint64) self->trailer_size)
-        {
-          g_autofree char *detail = g_strdup_printf (
-            _("object %" PRIu64 ", beyond the declared size"), o->id);
-          set_damaged (self, error, detail);
-          goto out;
-        }
-      oh = qpdf_get_object_by_id (q, (int) o->id, o->gen);
-      /* Asking the type makes qpdf parse the object. */
-      type = qpdf_oh_get_type_code (q, oh);
-      if (type == ot_null && o->compressed)
-        {
-          g_autofree char *detail = g_strdup_printf (
-            _("object %" PRIu64 " is missing from its object stream"), o->id);
-          set_damaged (self, error, detail);
-          goto out;
-        }
-      if (type == ot_dictionary)
-        tree_note (nodes, q, oh, (int) o->id, o->gen);
-      qpdf_oh_release (q, oh);
-      if (qpdf_has_error (q) || qpdf_more_warnings (q))
-        {
-          if (!check_reading (self, q, error))
-            goto out;
-        }
-      if (o->compressed || !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) o->id)))
-        _inkan_qpdf_forget (q, (int) o->id, o->gen, type);
-      if (!o->compressed)
-        release_mapped_before (self, &released, o->offset);
-      else if (i % 64 == 63)
-        release_mapped_pages (self);
-    }
-  ok = check_reading (self, q, error) && check_max_object (self, q, error);
-
-out:
-  qpdf_cleanup (&q);
-  return ok;
+  g_free (result.text);
+  return set_damaged (self, error, detail);
 }
 
 /* ---- opening ----------------------------------------------------------------------------- */
 
+/* Reads the open file `fd`, mapped in self->map where it could be. */
 static gboolean
-read_strictly (InkanPdf *self, GError **error)
+read_opened (InkanPdf *self, int fd, GError **error)
 {
   qpdf_data q;
   qpdf_oh trailer, root, size, info, id, pages;
   g_autoptr (GHashTable) nodes = NULL;
   QPDF_ERROR_CODE status;
   guint64 first_object = 0;
-  int fd;
-  struct stat st;
-  gboolean ok;
 
-  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, INKAN_PDF_ERROR,
-                   INKAN_PDF_ERROR_NOT_FOUND,
-                   _("Cannot open “%s”: %s."), self->display, g_strerror (saved));
-      return FALSE;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      close (fd);
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
-                   _("“%s” is not a regular file."), self->display);
-      return FALSE;
-    }
-  self->size = (guint64) st.st_size;
-  if (self->size > 0 && self->size <= G_MAXSIZE)
-    {
-      self->map = mmap (NULL, (gsize) self->size, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (self->map == MAP_FAILED)
-        self->map = NULL;
-      else
-        madvise (self->map, (gsize) self->size, MADV_RANDOM);
-    }
-  ok = parse_tail (self, fd, &first_object, error);
-  close (fd);
-  if (!ok)
+  if (!parse_tail (self, fd, &first_object, error))
     return FALSE;
 
   status = open_reading (self, &self->qpdf);
@@ -1067,9 +935,8 @@ read_strictly (InkanPdf *self, GError **error)
     return set_damaged (self, error, _("the only cross-reference table does not start at object 0"));
 
   nodes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, tree_node_free);
-  if (!check_xref_entries (self, nodes, error))
+  if (!check_xref_entries (self, fd, nodes, error))
     return FALSE;
-  release_mapped_pages (self);
 
   pages = dict_get (q, root, "/Pages");
   if (!qpdf_oh_is_indirect (q, pages))
@@ -1085,6 +952,43 @@ read_strictly (InkanPdf *self, GError **error)
   qpdf_oh_release_all (q);
   release_mapped_pages (self);
   return check_qpdf (self, error);
+}
+
+static gboolean
+read_strictly (InkanPdf *self, GError **error)
+{
+  struct stat st;
+  gboolean ok;
+  int fd;
+
+  fd = g_open (self->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, INKAN_PDF_ERROR,
+                   INKAN_PDF_ERROR_NOT_FOUND,
+                   _("Cannot open “%s”: %s."), self->display, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND,
+                   _("“%s” is not a regular file."), self->display);
+      return FALSE;
+    }
+  self->size = (guint64) st.st_size;
+  if (self->size > 0 && self->size <= G_MAXSIZE)
+    {
+      self->map = mmap (NULL, (gsize) self->size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (self->map == MAP_FAILED)
+        self->map = NULL;
+      else
+        madvise (self->map, (gsize) self->size, MADV_RANDOM);
+    }
+  ok = read_opened (self, fd, error);
+  close (fd);
+  return ok;
 }
 
 InkanPdf *

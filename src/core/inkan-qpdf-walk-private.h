@@ -1,0 +1,53 @@
+/* Internal to libinkan: qpdf's parse of every object a PDF lists, reading the file by pread. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* An object that a cross-reference section lists as in use. */
+typedef struct
+{
+  guint64 offset; /* where it starts in the file; for a compressed one, its stream's number */
+  guint64 id;
+  int gen;
+  gboolean compressed; /* in an object stream */
+} InkanListedObject;
+
+/* What a dictionary that may belong to the page tree is. */
+enum
+{
+  INKAN_QPDF_NODE_OTHER,
+  INKAN_QPDF_NODE_PAGE,
+  INKAN_QPDF_NODE_PAGES
+};
+
+/* A dictionary typed /Page or /Pages, or with /Kids: `kids` holds the object number and
+ * generation of each of its kids in turn (0 0 for a direct one), `n_kids` is -1 when /Kids is
+ * not an array. */
+typedef void (*InkanQpdfNodeFunc) (int id, int gen, int kind, gboolean has_kids, const int *kids,
+                                   int n_kids, gpointer data);
+
+typedef enum
+{
+  INKAN_QPDF_WALK_OK,
+  INKAN_QPDF_WALK_DAMAGED,         /* qpdf failed or had to guess: `text` is what it said */
+  INKAN_QPDF_WALK_BEYOND_SIZE,     /* object `id` is listed beyond the trailer's /Size */
+  INKAN_QPDF_WALK_MISSING,         /* compressed object `id` is missing from its object stream */
+  INKAN_QPDF_WALK_REFERENCE_BEYOND /* a reference names object `id`, beyond /Size */
+} InkanQpdfWalkStatus;
+
+typedef struct
+{
+  InkanQpdfWalkStatus status;
+  guint64 id;
+  char *text; /* g_free */
+} InkanQpdfWalkResult;
+
+gboolean
+_inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanListedObject *objects,
+                  guint n_objects, int trailer_size, InkanQpdfNodeFunc note, gpointer data,
+                  InkanQpdfWalkResult *result);
+
+G_END_DECLS
