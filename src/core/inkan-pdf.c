@@ -431,6 +431,10 @@ list_with_qpdfjob (InkanPdf *self, GArray *listed, GError **error)
                   &o.offset)
           != 1)
         o.offset = G_MAXUINT64;
+      /* As for a table's entry (parse_xref_table); qpdf prints a negative offset as such, which
+       * reads here as beyond the end too. */
+      if (!o.compressed && o.offset >= self->size)
+        return set_damaged (self, error, _("cross-reference entry beyond the end of the file"));
       g_array_append_val (listed, o);
     }
   return TRUE;
