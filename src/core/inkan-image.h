@@ -34,10 +34,10 @@ InkanImage *inkan_image_load_png (const char *path, GError **error);
 guint8     *inkan_image_read_png_rgba (const char *path, GBytes *png, guint max_side,
                                        guint *width, guint *height, char **why);
 
-/* The colour and alpha planes of `n_pixels` RGBA pixels; `*alpha` is NULL when every pixel is
- * opaque. */
-void        inkan_image_split_rgba (const guint8 *rgba, gsize n_pixels, guint8 **rgb,
-                                    guint8 **alpha);
+/* Splits `n_pixels` RGBA pixels into their colour plane, written over the first three quarters
+ * of `rgba` (fresh memory costs a page fault every 4 KB), and their alpha plane in `*alpha`, NULL
+ * when every pixel is opaque. */
+void        inkan_image_split_rgba (guint8 *rgba, gsize n_pixels, guint8 **alpha);
 void        inkan_image_free (InkanImage *image);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanImage, inkan_image_free)
 

@@ -74,7 +74,6 @@ inkan_seal_image_digest_png (GBytes *png, guint8 digest[INKAN_SEAL_IMAGE_DIGEST_
                              GError **error)
 {
   g_autofree guint8 *pixels = NULL;
-  g_autofree guint8 *rgb = NULL;
   g_autofree guint8 *alpha = NULL;
   g_autofree char *why = NULL;
   guint width, height;
@@ -92,8 +91,8 @@ inkan_seal_image_digest_png (GBytes *png, guint8 digest[INKAN_SEAL_IMAGE_DIGEST_
       return FALSE;
     }
   n = (gsize) width * height;
-  inkan_image_split_rgba (pixels, n, &rgb, &alpha);
-  return inkan_seal_image_digest (width, height, rgb, n * 3, alpha, alpha != NULL ? n : 0, digest,
+  inkan_image_split_rgba (pixels, n, &alpha);
+  return inkan_seal_image_digest (width, height, pixels, n * 3, alpha, alpha != NULL ? n : 0, digest,
                                   error);
 }
 
