@@ -1,7 +1,7 @@
 /* End-to-end sealing with keys on a SoftHSM2 token, judged by pdfsig, qpdf and openssl. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
-#include "inkan-sign-private.h"
+#include "inkan-output-private.h"
 #include "inkan-test-corpus.h"
 #include "inkan-test-pdfgen.h"
 #include "inkan-test-util.h"
@@ -460,10 +460,10 @@ test_output_files (void)
       GStatBuf st;
 
       g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-      _inkan_sign_set_named_output (named);
+      _inkan_output_set_named (named);
       sign_ok (&options);
       g_assert_false (inkan_sign_pdf (&bad, &error));
-      _inkan_sign_set_named_output (FALSE);
+      _inkan_output_set_named (FALSE);
       g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
 
       g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);

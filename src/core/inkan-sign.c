@@ -1,11 +1,9 @@
 /* Sealing a PDF: placement, appearance, incremental update, digest, CMS and atomic output. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* copy_file_range, sync_file_range */
-#define _GNU_SOURCE
 #include "config.h"
 
 #include "inkan-sign.h"
-#include "inkan-sign-private.h"
+#include "inkan-output-private.h"
 #include "inkan-seal-record.h"
 
 #include "inkan-cms.h"
@@ -27,61 +25,14 @@
 
 /* Large enough to keep the disk busy, small enough to stay far under the memory budget. */
 #define COPY_CHUNK (1024 * 1024)
-/* Copied in the kernel, and handed to write-back, this much at a time. */
-#define KERNEL_CHUNK (8 * 1024 * 1024)
 /* The file's last "%%EOF" is in its last 1024 bytes (ISO 32000): the hash is copied there. */
 #define SNAP_BEFORE_END 1024
-
-/* The sealed copy is written into a file without a name in the destination's directory
- * (O_TMPFILE): a process stopped by a signal, a crash or a power cut leaves nothing behind.
- * It gets a temporary name beside the destination once complete and durable, then the
- * destination's by a rename. Where the file system cannot make unnamed files, the temporary
- * name is there from the start, and removed on failure. */
-typedef struct
-{
-  char *path;        /* the destination */
-  char *tmp_path;    /* the temporary name beside it, while it has one */
-  char *display;
-  int fd;
-} Output;
-
-static void
-output_clear (Output *out)
-{
-  if (out->fd >= 0)
-    close (out->fd);
-  if (out->tmp_path != NULL)
-    g_unlink (out->tmp_path);
-  g_free (out->path);
-  g_free (out->tmp_path);
-  g_free (out->display);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Output, output_clear)
-
-static gboolean
-set_write_error (Output *out, int saved_errno, GError **error)
-{
-  if (saved_errno == ENOSPC || saved_errno == EDQUOT)
-    g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE,
-                 _("There is not enough disk space to write “%s”: free some space and seal "
-                   "again."),
-                 out->display);
-  else
-    g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot write “%s”: %s."),
-                 out->display, g_strerror (saved_errno));
-  return FALSE;
-}
 
 /* Refuses to overwrite the input, by name or through another path to the same file. */
 static gboolean
 check_distinct (const char *input, const char *output, GError **error)
 {
-  struct stat a, b;
-
-  if (g_strcmp0 (input, output) == 0
-      || (g_stat (input, &a) == 0 && g_stat (output, &b) == 0 && a.st_dev == b.st_dev
-          && a.st_ino == b.st_ino))
+  if (!_inkan_output_check_distinct (input, output))
     {
       g_autofree char *display = g_filename_display_name (output);
       g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE,
@@ -89,123 +40,6 @@ check_distinct (const char *input, const char *output, GError **error)
                      "file."),
                    display);
       return FALSE;
-    }
-  return TRUE;
-}
-
-static gint named_output; /* atomic */
-
-void
-_inkan_sign_set_named_output (gboolean named)
-{
-  g_atomic_int_set (&named_output, named);
-}
-
-static gboolean
-output_open (Output *out, const char *path, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  mode_t mask;
-
-  out->path = g_strdup (path);
-  out->display = g_filename_display_name (path);
-#ifdef O_TMPFILE
-  /* The mode is the usual one for a new file (0666 less the umask). Naming it takes /proc
-   * (output_name). */
-  out->fd = g_atomic_int_get (&named_output) || !g_file_test ("/proc/self/fd", G_FILE_TEST_IS_DIR)
-              ? -1
-              : g_open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
-  if (out->fd >= 0)
-    return TRUE;
-  /* Not on this file system (EOPNOTSUPP), or an error mkstemp will meet and report too. */
-#endif
-  out->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  out->fd = g_mkstemp_full (out->tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (out->fd < 0)
-    {
-      int saved = errno;
-      g_clear_pointer (&out->tmp_path, g_free);
-      return set_write_error (out, saved, error);
-    }
-  /* mkstemp's 0600 suits secrets, not documents: give the file the usual mode. */
-  mask = umask (0);
-  umask (mask);
-  if (fchmod (out->fd, 0666 & ~mask) != 0)
-    return set_write_error (out, errno, error);
-  return TRUE;
-}
-
-/* Gives the unnamed output a temporary name beside the destination. */
-static gboolean
-output_name (Output *out, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (out->path);
-  g_autofree char *base = g_path_get_basename (out->path);
-  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", out->fd);
-  guint tries;
-
-  for (tries = 0; tries < 100; tries++)
-    {
-      g_autofree char *name =
-        g_strdup_printf ("%s/.%s.%08" G_GINT32_MODIFIER "x", dir, base, g_random_int ());
-
-      /* Through /proc, as AT_EMPTY_PATH would need a privilege. */
-      if (linkat (AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
-        {
-          out->tmp_path = g_steal_pointer (&name);
-          return TRUE;
-        }
-      if (errno != EEXIST)
-        return set_write_error (out, errno, error);
-    }
-  return set_write_error (out, EEXIST, error);
-}
-
-static gboolean
-write_at (Output *out, const void *data, gsize len, guint64 offset, GError **error)
-{
-  const guint8 *p = data;
-
-  while (len > 0)
-    {
-      ssize_t n = pwrite (out->fd, p, len, (off_t) offset);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return set_write_error (out, errno, error);
-      p += n;
-      len -= (gsize) n;
-      offset += (guint64) n;
-    }
-  return TRUE;
-}
-
-/* Makes the output durable, then gives it its name: a crash leaves either nothing or all. */
-static gboolean
-output_commit (Output *out, GError **error)
-{
-  g_autofree char *dir = g_path_get_dirname (out->path);
-  int dir_fd;
-
-  if (fsync (out->fd) != 0)
-    return set_write_error (out, errno, error);
-  if (out->tmp_path == NULL && !output_name (out, error))
-    return FALSE;
-  if (close (out->fd) != 0)
-    {
-      out->fd = -1;
-      return set_write_error (out, errno, error);
-    }
-  out->fd = -1;
-  if (g_rename (out->tmp_path, out->path) != 0)
-    return set_write_error (out, errno, error);
-  g_clear_pointer (&out->tmp_path, g_free);
-  dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dir_fd >= 0)
-    {
-      fsync (dir_fd);
-      close (dir_fd);
     }
   return TRUE;
 }
@@ -231,7 +65,7 @@ typedef struct
 {
   const char *input;
   GStatBuf st;             /* the input as it was before the parse */
-  Output *out;
+  InkanOutput *out;
 
   GMutex lock;
   GCond progress;
@@ -262,117 +96,38 @@ pipeline_advance (Pipeline *pl, guint64 copied, gboolean over, gboolean failed)
   g_mutex_unlock (&pl->lock);
 }
 
-/* Copies what copy_file_range would not, through a buffer. */
+/* Tells the hasher how far the copy is; FALSE once the seal will not be made. */
 static gboolean
-copy_by_buffer (Pipeline *pl, int fd, guint64 *total, GError **error)
+copy_progress (guint64 copied, gpointer data)
 {
-  g_autofree guint8 *buf = g_malloc (COPY_CHUNK);
-  guint64 size = (guint64) pl->st.st_size;
+  Pipeline *pl = data;
 
-  while (*total < size)
-    {
-      ssize_t n = pread (fd, buf, (size_t) MIN (COPY_CHUNK, size - *total), (off_t) *total);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          g_autofree char *display = g_filename_display_name (pl->input);
-          int saved = errno;
-          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Cannot read “%s”: %s."),
-                       display, g_strerror (saved));
-          return FALSE;
-        }
-      if (n == 0)
-        return set_changed_error (pl->input, error);
-      if (!write_at (pl->out, buf, (gsize) n, *total, error))
-        return FALSE;
-      *total += (guint64) n;
-      pipeline_advance (pl, *total, FALSE, FALSE);
-    }
-  return TRUE;
+  pipeline_advance (pl, copied, FALSE, FALSE);
+  return !g_atomic_int_get (&pl->cancelled);
 }
 
+/* The copy, made durable with fdatasync while the rest of the work goes on: the final fsync
+ * then only waits for the increment. */
 static gboolean
 copy_original (Pipeline *pl, GError **error)
 {
-  g_autofree char *display = g_filename_display_name (pl->input);
-  guint64 size = (guint64) pl->st.st_size, total = 0;
-  gboolean kernel_copy = TRUE;
-  struct stat before, after;
-  int fd, out = pl->out->fd;
-
-  fd = g_open (pl->input, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
+  switch (_inkan_output_copy (pl->out, pl->input, &pl->st, copy_progress, pl, error))
     {
-      int saved = errno;
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_NOT_FOUND, _("Cannot open “%s”: %s."),
-                   display, g_strerror (saved));
+    case INKAN_OUTPUT_COPY_DONE:
+      break;
+    case INKAN_OUTPUT_COPY_CHANGED:
+      return set_changed_error (pl->input, error);
+    case INKAN_OUTPUT_COPY_STOPPED:
+      pl->abandoned = TRUE;
+      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Sealing was abandoned."));
+      return FALSE;
+    case INKAN_OUTPUT_COPY_FAILED:
+    default:
       return FALSE;
     }
-  if (fstat (fd, &before) != 0 || before.st_dev != pl->st.st_dev || before.st_ino != pl->st.st_ino
-      || (guint64) before.st_size != size)
-    {
-      close (fd);
-      return set_changed_error (pl->input, error);
-    }
-#ifdef POSIX_FADV_SEQUENTIAL
-  posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-  while (total < size && kernel_copy)
-    {
-      loff_t from = (loff_t) total, to = (loff_t) total;
-      ssize_t n = copy_file_range (fd, &from, out, &to, (size_t) MIN (KERNEL_CHUNK, size - total),
-                                   0);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && total == 0
-          && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL
-              || errno == EBADF))
-        {
-          /* Not between these two files: the buffer does it. */
-          kernel_copy = FALSE;
-          break;
-        }
-      if (n < 0)
-        {
-          close (fd);
-          return set_write_error (pl->out, errno, error);
-        }
-      if (n == 0)
-        {
-          close (fd);
-          return set_changed_error (pl->input, error);
-        }
-      if (g_atomic_int_get (&pl->cancelled))
-        {
-          close (fd);
-          pl->abandoned = TRUE;
-          g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED, _("Sealing was abandoned."));
-          return FALSE;
-        }
-      /* Starts the write-back now rather than at fdatasync. */
-      sync_file_range (out, (off64_t) total, n, SYNC_FILE_RANGE_WRITE);
-      total += (guint64) n;
-      pipeline_advance (pl, total, FALSE, FALSE);
-    }
-  if (!kernel_copy && !copy_by_buffer (pl, fd, &total, error))
-    {
-      close (fd);
-      return FALSE;
-    }
-  /* A writer that came and went while the parser and the copier read the file shows in its
-   * modification time. */
-  if (fstat (fd, &after) != 0 || (guint64) after.st_size != size
-      || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-      || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)
-    {
-      close (fd);
-      return set_changed_error (pl->input, error);
-    }
-  close (fd);
-  pipeline_advance (pl, total, TRUE, FALSE);
-  if (fdatasync (out) != 0)
-    return set_write_error (pl->out, errno, error);
+  pipeline_advance (pl, (guint64) pl->st.st_size, TRUE, FALSE);
+  if (fdatasync (pl->out->fd) != 0)
+    return _inkan_output_set_error (pl->out, errno, error);
   return TRUE;
 }
 
@@ -805,7 +560,7 @@ sealing_code (Pipeline *pl, InkanPdf *pdf, InkanSigner *signer, GDateTime *time,
         {
           gnutls_hash_deinit (copy, NULL);
           gnutls_free (der.data);
-          return set_write_error (pl->out, n < 0 ? errno : EIO, error), NULL;
+          return _inkan_output_set_error (pl->out, n < 0 ? errno : EIO, error), NULL;
         }
       done += (gsize) n;
     }
@@ -831,7 +586,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   g_autoptr (InkanImage) image = NULL;
   g_autoptr (GDateTime) time = NULL;
   g_autoptr (GBytes) cms = NULL;
-  g_auto (Output) out = { NULL, NULL, NULL, -1 };
+  g_auto (InkanOutput) out = INKAN_OUTPUT_INIT;
   g_auto (SignerSlot) slot = { 0 };
   g_auto (ImageLoad) load = { 0 };
   g_autofree char *hex = NULL;
@@ -890,7 +645,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
         return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
       reserve = inkan_cms_timestamp_overhead (probe);
     }
-  if (!output_open (&out, options->output, &local_error))
+  if (!_inkan_output_open (&out, options->output, &local_error))
     return fail_after_signer (&slot, TRUE, g_steal_pointer (&local_error), error);
   rc = gnutls_hash_init (&pl.hash, GNUTLS_DIG_SHA256);
   if (rc < 0)
@@ -934,7 +689,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
   if (signer_error == NULL && local_error == NULL && inc != NULL)
     {
       inc_data = g_bytes_get_data (inc->bytes, &inc_len);
-      write_at (&out, inc_data, inc_len, size, &local_error);
+      _inkan_output_write_at (&out, inc_data, inc_len, size, &local_error);
     }
   if (signer_error != NULL || local_error != NULL)
     pipeline_cancel (&pl);
@@ -973,7 +728,7 @@ inkan_sign_pdf (const InkanSignOptions *options, GError **error)
       hex[2 * i] = digits[cms_data[i] >> 4];
       hex[2 * i + 1] = digits[cms_data[i] & 0xf];
     }
-  if (!write_at (&out, hex, cms_len * 2, size + inc->gap_start + 1, &local_error))
+  if (!_inkan_output_write_at (&out, hex, cms_len * 2, size + inc->gap_start + 1, &local_error))
     goto finish;
   ok = TRUE;
 
@@ -1002,7 +757,7 @@ finish:
   g_clear_error (&pl.copy_error);
   g_clear_error (&pl.hash_error);
   if (ok && copy_ok)
-    ok = output_commit (&out, error);
+    ok = _inkan_output_commit (&out, error);
   else
     ok = FALSE;
   if (ok && options->verification_code != NULL)
