@@ -5,16 +5,19 @@
 #include "inkan-ltv.h"
 
 #include "inkan-cms-verify.h"
+#include "inkan-output-private.h"
 #include "inkan-pdf-private.h"
 #include "inkan-revocation-private.h"
 #include "inkan-token.h"
 #include "inkan-tsa.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 G_DEFINE_QUARK (inkan-ltv-error-quark, inkan_ltv_error)
 
@@ -251,11 +254,7 @@ add_signature (Collector *c, GBytes *contents, GDateTime *now, GError **error)
 static gboolean
 check_distinct (const char *input, const char *output, GError **error)
 {
-  GStatBuf a, b;
-
-  if (g_strcmp0 (input, output) == 0
-      || (g_stat (input, &a) == 0 && g_stat (output, &b) == 0 && a.st_dev == b.st_dev
-          && a.st_ino == b.st_ino))
+  if (!_inkan_output_check_distinct (input, output))
     {
       g_autofree char *display = g_filename_display_name (output);
 
@@ -268,6 +267,54 @@ check_distinct (const char *input, const char *output, GError **error)
   return TRUE;
 }
 
+typedef enum
+{
+  ADDING_LTV,
+  TIMESTAMPING
+} Purpose;
+
+static gboolean
+set_changed (const char *input, Purpose purpose, GError **error)
+{
+  g_autofree char *display = g_filename_display_name (input);
+
+  if (purpose == ADDING_LTV)
+    g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                 _("“%s” changed while validation data was being added: try again once it is "
+                   "complete."),
+                 display);
+  else
+    g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
+                 _("“%s” changed while it was being timestamped: try again once it is "
+                   "complete."),
+                 display);
+  return FALSE;
+}
+
+/* Opens `out` for `output` and copies `input` into it: the file `st` describes (taken before
+ * the parse, which read `size` bytes), copied in the kernel rather than read into memory. The
+ * increment then goes after it, and _inkan_output_commit puts the whole in place. */
+static gboolean
+copy_original (InkanOutput *out, const char *output, const char *input, const GStatBuf *st,
+               guint64 size, Purpose purpose, GError **error)
+{
+  if ((guint64) st->st_size != size)
+    return set_changed (input, purpose, error);
+  if (!_inkan_output_open (out, output, error))
+    return FALSE;
+  switch (_inkan_output_copy (out, input, st, NULL, NULL, error))
+    {
+    case INKAN_OUTPUT_COPY_DONE:
+      return TRUE;
+    case INKAN_OUTPUT_COPY_CHANGED:
+    case INKAN_OUTPUT_COPY_STOPPED:
+      return set_changed (input, purpose, error);
+    case INKAN_OUTPUT_COPY_FAILED:
+    default:
+      return FALSE;
+    }
+}
+
 gboolean
 inkan_ltv_add (const InkanLtvOptions *options, GError **error)
 {
@@ -276,13 +323,14 @@ inkan_ltv_add (const InkanLtvOptions *options, GError **error)
   g_autoptr (InkanTrust) empty = NULL;
   g_autoptr (GBytes) increment = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *original = NULL;
   g_autofree char *display = NULL;
-  g_autofree guint8 *whole = NULL;
+  g_auto (InkanOutput) out = INKAN_OUTPUT_INIT;
   g_auto (Collector) c = { 0 };
   InkanPdfDss dss;
-  gsize size = 0, inc_len;
+  GStatBuf st;
+  gboolean stated;
+  gsize inc_len;
+  const guint8 *inc_data;
 
   g_return_val_if_fail (options != NULL, FALSE);
   g_return_val_if_fail (options->input != NULL && options->output != NULL, FALSE);
@@ -290,9 +338,13 @@ inkan_ltv_add (const InkanLtvOptions *options, GError **error)
 
   if (!check_distinct (options->input, options->output, error))
     return FALSE;
+  /* The copy checks that it copies the file parsed, as it was before the parse. */
+  stated = g_stat (options->input, &st) == 0;
   pdf = inkan_pdf_open (options->input, error);
   if (pdf == NULL)
     return FALSE;
+  if (!stated)
+    return set_changed (options->input, ADDING_LTV, error);
   contents = _inkan_pdf_get_signature_contents (pdf, error);
   if (contents == NULL)
     return FALSE;
@@ -325,50 +377,35 @@ inkan_ltv_add (const InkanLtvOptions *options, GError **error)
     return FALSE;
 
   /* The increment's offsets are for the file as it was read. */
-  if (!g_file_get_contents (options->input, &original, &size, &local_error)
-      || (guint64) size != inkan_pdf_get_size (pdf))
-    {
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-                   _("“%s” changed while validation data was being added: try again once it is "
-                     "complete."),
-                   display);
-      return FALSE;
-    }
-  inc_len = g_bytes_get_size (increment);
-  whole = g_malloc (size + inc_len);
-  memcpy (whole, original, size);
-  memcpy (whole + size, g_bytes_get_data (increment, NULL), inc_len);
-  g_clear_pointer (&original, g_free);
-  if (!g_file_set_contents_full (options->output, (const char *) whole, (gssize) (size + inc_len),
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0666, &local_error))
-    {
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot write “%s”: %s"),
-                   options->output, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  inc_data = g_bytes_get_data (increment, &inc_len);
+  return copy_original (&out, options->output, options->input, &st, inkan_pdf_get_size (pdf),
+                        ADDING_LTV, error)
+         && _inkan_output_write_at (&out, inc_data, inc_len, inkan_pdf_get_size (pdf), error)
+         && _inkan_output_commit (&out, error);
 }
 
 /* ---- document timestamps (PAdES B-LTA) ----------------------------------------------------- */
 
+/* Digests the first `size` bytes of `out`, the original as the output holds it, read back in
+ * steps so that memory does not follow the document. */
 static gboolean
-read_whole (const char *input, InkanPdf *pdf, guint8 **data, gsize *size, GError **error)
+hash_back (InkanOutput *out, guint64 size, gnutls_hash_hd_t hash, GError **error)
 {
-  g_autofree char *contents = NULL;
+  const gsize step = 256 * 1024;
+  g_autofree guint8 *buf = g_malloc (step);
+  guint64 done = 0;
 
-  if (!g_file_get_contents (input, &contents, size, NULL)
-      || (guint64) *size != inkan_pdf_get_size (pdf))
+  while (done < size)
     {
-      g_autofree char *display = g_filename_display_name (input);
+      ssize_t n = pread (out->fd, buf, (size_t) MIN (step, size - done), (off_t) done);
 
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_FAILED,
-                   _("“%s” changed while it was being timestamped: try again once it is "
-                     "complete."),
-                   display);
-      return FALSE;
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return _inkan_output_set_error (out, n < 0 ? errno : EIO, error);
+      gnutls_hash (hash, buf, (size_t) n);
+      done += (guint64) n;
     }
-  *data = (guint8 *) g_steal_pointer (&contents);
   return TRUE;
 }
 
@@ -380,14 +417,16 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
   g_autoptr (InkanPdfIncrement) inc = NULL;
   g_autoptr (InkanTimestamp) ts = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autoptr (GError) local_error = NULL;
-  g_autofree guint8 *original = NULL;
-  g_autofree guint8 *whole = NULL;
+  g_autofree guint8 *patched = NULL;
+  g_auto (InkanOutput) out = INKAN_OUTPUT_INIT;
   InkanPdfSigParams params = { 0 };
   gnutls_hash_hd_t hash;
   guint8 digest[32];
   const guint8 *inc_data, *token;
-  gsize size = 0, inc_len, token_len, probe;
+  gsize inc_len, token_len, probe;
+  guint64 size;
+  GStatBuf st;
+  gboolean stated;
   int rc;
 
   g_return_val_if_fail (input != NULL && output != NULL, FALSE);
@@ -396,9 +435,12 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
 
   if (!check_distinct (input, output, error))
     return FALSE;
+  stated = g_stat (input, &st) == 0;
   pdf = inkan_pdf_open (input, error);
   if (pdf == NULL)
     return FALSE;
+  if (!stated)
+    return set_changed (input, TIMESTAMPING, error);
   probe = inkan_tsa_probe_size (tsa, NULL, error);
   if (probe == 0)
     return FALSE;
@@ -407,7 +449,9 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
   params.contents_size = probe;
   params.doc_timestamp = TRUE;
   inc = _inkan_pdf_prepare_signature (pdf, &params, error);
-  if (inc == NULL || !read_whole (input, pdf, &original, &size, error))
+  size = inkan_pdf_get_size (pdf);
+  if (inc == NULL
+      || !copy_original (&out, output, input, &st, size, TIMESTAMPING, error))
     return FALSE;
 
   inc_data = g_bytes_get_data (inc->bytes, &inc_len);
@@ -418,7 +462,11 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
                    _("Cannot compute a digest: %s"), gnutls_strerror (rc));
       return FALSE;
     }
-  gnutls_hash (hash, original, size);
+  if (!hash_back (&out, size, hash, error))
+    {
+      gnutls_hash_deinit (hash, NULL);
+      return FALSE;
+    }
   gnutls_hash (hash, inc_data, inc->gap_start);
   gnutls_hash (hash, inc_data + inc->gap_end, inc_len - inc->gap_end);
   gnutls_hash_deinit (hash, digest);
@@ -436,22 +484,12 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
       return FALSE;
     }
 
-  whole = g_malloc (size + inc_len);
-  memcpy (whole, original, size);
-  memcpy (whole + size, inc_data, inc_len);
-  g_clear_pointer (&original, g_free);
+  patched = g_memdup2 (inc_data, inc_len);
   for (gsize i = 0; i < token_len; i++)
     {
-      whole[size + inc->gap_start + 1 + 2 * i] = digits[token[i] >> 4];
-      whole[size + inc->gap_start + 2 + 2 * i] = digits[token[i] & 0xf];
+      patched[inc->gap_start + 1 + 2 * i] = digits[token[i] >> 4];
+      patched[inc->gap_start + 2 + 2 * i] = digits[token[i] & 0xf];
     }
-  if (!g_file_set_contents_full (output, (const char *) whole, (gssize) (size + inc_len),
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0666, &local_error))
-    {
-      g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot write “%s”: %s"),
-                   output, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return _inkan_output_write_at (&out, patched, inc_len, size, error)
+         && _inkan_output_commit (&out, error);
 }
