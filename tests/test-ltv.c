@@ -6,9 +6,13 @@
 #include "inkan-test-util.h"
 #include "inkan-tsa.h"
 
+#include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 static guint16 ocsp_port;
 
@@ -117,13 +121,14 @@ responder_start (void)
 
 /* A one-page sample sealed with `cert` (for its token key), timestamped when `timestamped`. */
 static char *
-seal (const char *name, const char *key_url, const char *cert, gboolean timestamped)
+seal_document (const char *kind, const char *name, const char *key_url, const char *cert,
+               gboolean timestamped)
 {
   InkanTestPki *pki = inkan_test_pki_get ();
   g_autoptr (GError) error = NULL;
   g_autoptr (InkanSigner) signer = inkan_signer_open (key_url, cert, inkan_test_pin, pki, &error);
   g_autoptr (InkanTsa) tsa = NULL;
-  g_autofree char *input = inkan_test_make_pdf ("one-page");
+  g_autofree char *input = inkan_test_make_pdf (kind);
   InkanTestTsa *server = NULL;
   InkanSignOptions options = { 0 };
   char *output = inkan_test_tmp_path (name);
@@ -142,6 +147,13 @@ seal (const char *name, const char *key_url, const char *cert, gboolean timestam
   g_assert_no_error (error);
   inkan_test_tsa_stop (server);
   return output;
+}
+
+/* A one-page document sealed by `key_url` (`cert` beside it), with a timestamp or not. */
+static char *
+seal (const char *name, const char *key_url, const char *cert, gboolean timestamped)
+{
+  return seal_document ("one-page", name, key_url, cert, timestamped);
 }
 
 static gboolean
@@ -532,6 +544,159 @@ test_document_timestamp (void)
   }
 }
 
+/* Runs `ltv` or, with `tsa`, a document timestamp of `input` into `output` with files limited
+ * to `limit` bytes (0: no limit), as a full disk would stop the writes. */
+static gboolean
+add_limited (const char *input, const char *output, InkanTsa *tsa, rlim_t limit, GError **error)
+{
+  struct rlimit saved, limited;
+  void (*saved_handler) (int);
+  gboolean ok;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  if (limit != 0)
+    limited.rlim_cur = limit;
+  saved_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  ok = tsa != NULL ? inkan_document_timestamp (input, output, tsa, error)
+                   : ltv (input, output, error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, saved_handler);
+  return ok;
+}
+
+/* `ltv` and `timestamp` write as sealing does: the original is copied into an unnamed file in
+ * the destination's directory and the whole put in place once durable. Their output's directory
+ * then holds the output alone; a write that the disk refuses (a 4 KB limit on file sizes, which
+ * the 1-page document's copy passes) leaves it as it was, the input unchanged. */
+static void
+test_output_files (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  g_autofree char *signed_pdf = seal ("files-in.pdf", inkan_test_pki_get ()->clerk_key_url,
+                                      pki->good, FALSE);
+  g_autofree char *dir = inkan_test_tmp_path ("ltv-files");
+  g_autofree char *blt = g_build_filename (dir, "blt.pdf", NULL);
+  g_autofree char *blta = g_build_filename (dir, "blta.pdf", NULL);
+  g_autofree char *refused = g_build_filename (dir, "refused.pdf", NULL);
+  g_autofree char *before = sha256_of (signed_pdf);
+  g_autofree char *blt_before = NULL, *after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (InkanTsa) tsa = NULL;
+  InkanTestTsa *server;
+  GPid responder;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (signed_pdf, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 4096);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+
+  responder = responder_start ();
+  g_assert_false (add_limited (signed_pdf, refused, NULL, 4096, &error));
+  g_test_message ("ltv, 4 KB files: %s", error->message);
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_clear_error (&error);
+  inkan_test_assert_dir_holds (dir, NULL);
+  g_assert_true (add_limited (signed_pdf, blt, NULL, 0, &error));
+  g_assert_no_error (error);
+  inkan_test_ocsp_stop (responder);
+  inkan_test_assert_dir_holds (dir, "blt.pdf");
+  after = sha256_of (signed_pdf);
+  g_assert_cmpstr (after, ==, before);
+
+  server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  tsa = inkan_tsa_new (inkan_test_tsa_get_url (server), NULL);
+  blt_before = sha256_of (blt);
+  g_assert_false (add_limited (blt, refused, tsa, 4096, &error));
+  g_test_message ("timestamp, 4 KB files: %s", error->message);
+  g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
+  g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  g_clear_error (&error);
+  inkan_test_assert_dir_holds (dir, "blt.pdf");
+  g_assert_true (add_limited (blt, blta, tsa, 0, &error));
+  g_assert_no_error (error);
+  inkan_test_tsa_stop (server);
+  g_clear_pointer (&after, g_free);
+  after = sha256_of (blt);
+  g_assert_cmpstr (after, ==, blt_before);
+  g_assert_cmpint (g_unlink (blt), ==, 0);
+  inkan_test_assert_dir_holds (dir, "blta.pdf");
+  inkan_test_judge_qpdf (blta);
+}
+
+/* Runs inkan-cli with `args`; returns its exit status, and its peak resident set in KB. */
+static int
+cli_peak_rss (const char *const *args, long *max_rss)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  struct rusage usage;
+  GPid pid;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("INKAN_CLI"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, &pid,
+                 &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wait4 (pid, &status, 0, &usage), ==, pid);
+  g_spawn_close_pid (pid);
+  *max_rss = usage.ru_maxrss;
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+/* Memory does not follow the document: adding validation data to, or timestamping, a 200-page
+ * document of about 20 MB takes less than 8 MB more than a one-page one (it took twice the
+ * document when the file was read into memory and written from there). */
+static void
+test_memory (void)
+{
+  OcspPki *pki = ocsp_pki ();
+  const char *kinds[] = { "one-page", "pages:200" };
+  g_autofree char *url = NULL;
+  InkanTestTsa *server;
+  long rss[2][2];
+  GPid responder;
+  guint i;
+
+  server = inkan_test_tsa_start (INKAN_TEST_TSA_OK);
+  url = g_strdup (inkan_test_tsa_get_url (server));
+  for (i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("memory-%u.pdf", i);
+      g_autofree char *signed_pdf = seal_document (kinds[i], name,
+                                                   inkan_test_pki_get ()->clerk_key_url,
+                                                   pki->good, FALSE);
+      g_autofree char *blt_name = g_strdup_printf ("memory-%u-blt.pdf", i);
+      g_autofree char *blta_name = g_strdup_printf ("memory-%u-blta.pdf", i);
+      g_autofree char *blt = inkan_test_tmp_path (blt_name);
+      g_autofree char *blta = inkan_test_tmp_path (blta_name);
+      const char *ltv_args[] = { "ltv", signed_pdf, "-o", blt, "--trust",
+                                 inkan_test_pki_get ()->root_pem, NULL };
+      const char *ts_args[] = { "timestamp", blt, "-o", blta, "--tsa", url, NULL };
+      GStatBuf st;
+
+      responder = responder_start ();
+      g_assert_cmpint (cli_peak_rss (ltv_args, &rss[i][0]), ==, 0);
+      inkan_test_ocsp_stop (responder);
+      g_assert_cmpint (cli_peak_rss (ts_args, &rss[i][1]), ==, 0);
+      g_assert_cmpint (g_stat (blta, &st), ==, 0);
+      g_test_message ("%s, %" G_GINT64_FORMAT " bytes: ltv %ld KB, timestamp %ld KB", kinds[i],
+                      (gint64) st.st_size, rss[i][0], rss[i][1]);
+      if (i == 1)
+        g_assert_cmpint (st.st_size, >, 16 * 1024 * 1024);
+    }
+  inkan_test_tsa_stop (server);
+  g_assert_cmpint (rss[1][0] - rss[0][0], <, 8 * 1024);
+  g_assert_cmpint (rss[1][1] - rss[0][1], <, 8 * 1024);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -542,6 +707,8 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/ltv/cli", test_cli);
   g_test_add_func ("/inkan/ltv/crl", test_crl);
   g_test_add_func ("/inkan/ltv/document-timestamp", test_document_timestamp);
+  g_test_add_func ("/inkan/ltv/output/files", test_output_files);
+  g_test_add_func ("/inkan/ltv/output/memory", test_memory);
 
   return g_test_run ();
 }
