@@ -6,17 +6,14 @@
 
 #include <string.h>
 
-char *
-inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_stream)
+/* The header and objects 1 to 4 (catalog, page tree, page, content), their offsets in
+ * offsets[1..4]. */
+static GString *
+begin_pdf (const char *page_entries, guint64 offsets[6])
 {
-  g_autoptr (GString) pdf = g_string_new ("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
-  g_autofree char *path = inkan_test_tmp_path (name);
-  g_autoptr (GError) error = NULL;
+  GString *pdf = g_string_new ("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
   const char *media = strstr (page_entries, "/MediaBox") ? "" : " /MediaBox [0 0 612 792]";
   const char *content = "q Q\n";
-  guint64 offsets[6];
-  guint64 xref_at;
-  guint i;
 
   offsets[1] = pdf->len;
   g_string_append (pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
@@ -28,6 +25,49 @@ inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_
   offsets[4] = pdf->len;
   g_string_append_printf (pdf, "4 0 obj\n<< /Length %zu >>\nstream\n%sendstream\nendobj\n",
                           strlen (content), content);
+  return pdf;
+}
+
+char *
+inkan_test_write_pdf_xref_entry (const char *name, guint64 own_offset)
+{
+  guint64 offsets[6];
+  g_autoptr (GString) pdf = begin_pdf ("", offsets);
+  g_autofree char *path = inkan_test_tmp_path (name);
+  g_autoptr (GError) error = NULL;
+  guint8 rows[6 * 11] = { 0 };
+  guint64 xref_at = pdf->len;
+  guint i, b;
+
+  offsets[5] = own_offset != 0 ? own_offset : xref_at;
+  rows[9] = 0xff;
+  rows[10] = 0xff;
+  for (i = 1; i < 6; i++)
+    {
+      rows[i * 11] = 1;
+      for (b = 0; b < 8; b++)
+        rows[i * 11 + 1 + b] = (guint8) (offsets[i] >> (8 * (7 - b)));
+    }
+  g_string_append_printf (pdf, "5 0 obj\n<< /Type /XRef /Size 6 /Root 1 0 R /W [1 8 2] "
+                               "/Length %zu >>\nstream\n", sizeof rows);
+  g_string_append_len (pdf, (const char *) rows, sizeof rows);
+  g_string_append_printf (pdf, "\nendstream\nendobj\nstartxref\n%" G_GUINT64_FORMAT
+                               "\n%%%%EOF\n", xref_at);
+  g_file_set_contents (path, pdf->str, (gssize) pdf->len, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&path);
+}
+
+char *
+inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_stream)
+{
+  guint64 offsets[6];
+  g_autoptr (GString) pdf = begin_pdf (page_entries, offsets);
+  g_autofree char *path = inkan_test_tmp_path (name);
+  g_autoptr (GError) error = NULL;
+  guint64 xref_at;
+  guint i;
+
   xref_at = pdf->len;
   if (xref_stream)
     {

@@ -12,6 +12,11 @@ G_BEGIN_DECLS
  * xref_stream the cross-reference section is a stream, else a table. Returns the path. */
 char *inkan_test_write_pdf (const char *name, const char *page_entries, gboolean xref_stream);
 
+/* The same page (no extra entries) with a cross-reference stream of /W [1 8 2] whose entry for
+ * itself (object 5) holds `own_offset`, or where it is when that is 0. qpdf reads that stream
+ * from startxref and never from its entry. */
+char *inkan_test_write_pdf_xref_entry (const char *name, guint64 own_offset);
+
 G_END_DECLS
 
 G_BEGIN_DECLS

@@ -205,48 +205,6 @@ test_open_page_tree (void)
     }
 }
 
-/* A one-page PDF whose cross-reference stream (object 5, /W [1 8 2]) lists itself at
- * `own_offset`, or where it is when that is 0. qpdf reads that stream from startxref and never
- * from its entry. */
-static char *
-write_xref_stream_listing_itself_at (const char *name, guint64 own_offset)
-{
-  g_autoptr (GString) pdf = g_string_new ("%PDF-1.7\n");
-  g_autofree char *path = inkan_test_tmp_path (name);
-  g_autoptr (GError) error = NULL;
-  guint8 rows[6 * 11] = { 0 };
-  guint64 offsets[6];
-  guint i, b;
-
-  offsets[1] = pdf->len;
-  g_string_append (pdf, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-  offsets[2] = pdf->len;
-  g_string_append (pdf, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-  offsets[3] = pdf->len;
-  g_string_append (pdf, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-                        "/Contents 4 0 R /Resources << >> >>\nendobj\n");
-  offsets[4] = pdf->len;
-  g_string_append (pdf, "4 0 obj\n<< /Length 4 >>\nstream\nq Q\nendstream\nendobj\n");
-  offsets[5] = own_offset != 0 ? own_offset : pdf->len;
-  rows[9] = 0xff;
-  rows[10] = 0xff;
-  for (i = 1; i < 6; i++)
-    {
-      rows[i * 11] = 1;
-      for (b = 0; b < 8; b++)
-        rows[i * 11 + 1 + b] = (guint8) (offsets[i] >> (8 * (7 - b)));
-    }
-  offsets[0] = pdf->len;
-  g_string_append_printf (pdf, "5 0 obj\n<< /Type /XRef /Size 6 /Root 1 0 R /W [1 8 2] "
-                               "/Length %zu >>\nstream\n", sizeof rows);
-  g_string_append_len (pdf, (const char *) rows, sizeof rows);
-  g_string_append_printf (pdf, "\nendstream\nendobj\nstartxref\n%" G_GUINT64_FORMAT
-                               "\n%%%%EOF\n", offsets[0]);
-  g_file_set_contents (path, pdf->str, (gssize) pdf->len, &error);
-  g_assert_no_error (error);
-  return g_steal_pointer (&path);
-}
-
 /* An entry of a cross-reference stream that points beyond the end of the file makes it
  * damaged, as in a table. An offset of 2^63 or more, which qpdf holds as a negative number,
  * once made the walk give back "mapped pages" up to it, which took the libraries' own pages
@@ -263,7 +221,7 @@ test_open_xref_stream_beyond_end (void)
 
   for (i = 0; i < G_N_ELEMENTS (beyond); i++)
     {
-      g_autofree char *path = write_xref_stream_listing_itself_at ("xref-beyond.pdf", beyond[i]);
+      g_autofree char *path = inkan_test_write_pdf_xref_entry ("xref-beyond.pdf", beyond[i]);
       g_autoptr (InkanPdf) pdf = inkan_pdf_open (path, &error);
 
       g_test_message ("offset %" G_GUINT64_FORMAT ": %s", beyond[i],
@@ -274,7 +232,7 @@ test_open_xref_stream_beyond_end (void)
       g_clear_error (&error);
     }
 
-  right = write_xref_stream_listing_itself_at ("xref-right.pdf", 0);
+  right = inkan_test_write_pdf_xref_entry ("xref-right.pdf", 0);
   control = inkan_pdf_open (right, &error);
   g_assert_no_error (error);
   g_assert_nonnull (control);
