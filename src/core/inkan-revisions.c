@@ -46,6 +46,7 @@ struct _InkanRevisions
 {
   GBytes *bytes;            /* in-memory data, or NULL for a mapped file */
   void *map;
+  int fd;                   /* the mapped file, open for reading by pread; -1 for bytes */
   const guint8 *data;
   gsize size;
   char *display;
@@ -809,6 +810,7 @@ revisions_new (const char *display)
 {
   InkanRevisions *self = g_new0 (InkanRevisions, 1);
 
+  self->fd = -1;
   self->display = g_strdup (display);
   self->revisions = g_array_new (FALSE, TRUE, sizeof (Revision));
   g_array_set_clear_func (self->revisions, revision_clear);
@@ -891,7 +893,7 @@ inkan_revisions_open (const char *path, GError **error)
         }
       self->data = self->map;
     }
-  close (fd);
+  self->fd = fd;
   return revisions_init (self, error);
 }
 
@@ -905,9 +907,18 @@ inkan_revisions_free (InkanRevisions *self)
     qpdf_cleanup (&self->scratch);
   if (self->map != NULL)
     munmap (self->map, self->size);
+  if (self->fd >= 0)
+    close (self->fd);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_free (self->display);
   g_free (self);
+}
+
+int
+inkan_revisions_get_fd (InkanRevisions *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  return self->fd;
 }
 
 const guint8 *

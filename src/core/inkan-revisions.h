@@ -37,6 +37,8 @@ void inkan_revisions_free (InkanRevisions *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (InkanRevisions, inkan_revisions_free)
 
 const guint8 *inkan_revisions_get_data (InkanRevisions *self, gsize *size);
+/* The file the data maps, open for reading (the same bytes, by pread); -1 over bytes. */
+int           inkan_revisions_get_fd (InkanRevisions *self);
 const char   *inkan_revisions_get_display (InkanRevisions *self);
 guint         inkan_revisions_get_n (InkanRevisions *self);           /* at least 1 */
 /* Offset just after revision `rev`'s "%%EOF" (0-based `rev`); also `*eof_end_with_eol` when
