@@ -507,6 +507,51 @@ test_sign_write_refused (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* Where copy_file_range is refused (EPERM from a seccomp filter or a CIFS mount; here a
+ * preloaded stand-in that counts its calls), the original is copied through a buffer and the
+ * seal is as good: the input a prefix of the output, pdfsig, qpdf and openssl satisfied. */
+static void
+test_sign_kernel_copy_refused (void)
+{
+  InkanTestPki *pki = inkan_test_pki_get ();
+  g_autofree char *input = inkan_test_make_pdf ("pages:200");
+  g_autofree char *dir = inkan_test_tmp_path ("copy-refused");
+  g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
+  g_autofree char *calls = inkan_test_tmp_path ("copy-range-calls");
+  g_autofree char *in_data = NULL, *out_data = NULL, *err = NULL, *asan = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) env = g_get_environ ();
+  const char *argv[] = { "setsid", "-w", cli (), "sign", input, "-o", output,
+                         "--key", pki->clerk_key_url, "--pin-file", pki->pin_file, NULL };
+  gsize in_len = 0, out_len = 0;
+  int status = 0;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  env = g_environ_setenv (env, "LD_PRELOAD", g_getenv ("INKAN_TEST_PRELOAD_COPY_RANGE"), TRUE);
+  env = g_environ_setenv (env, "INKAN_TEST_COPY_RANGE_CALLS", calls, TRUE);
+  /* In the sanitizer build the preloaded module comes before the sanitizer's runtime. */
+  asan = g_strconcat (g_environ_getenv (env, "ASAN_OPTIONS") != NULL
+                        ? g_environ_getenv (env, "ASAN_OPTIONS")
+                        : "",
+                      ":verify_asan_link_order=0", NULL);
+  env = g_environ_setenv (env, "ASAN_OPTIONS", asan, TRUE);
+  g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_test (calls, G_FILE_TEST_EXISTS));
+
+  inkan_test_assert_dir_holds (dir, "sealed.pdf");
+  g_assert_true (g_file_get_contents (input, &in_data, &in_len, NULL));
+  g_assert_true (g_file_get_contents (output, &out_data, &out_len, NULL));
+  g_assert_cmpuint (out_len, >, in_len);
+  g_assert_true (memcmp (in_data, out_data, in_len) == 0);
+  g_assert_cmpuint (inkan_test_judge_pdfsig (output), ==, 1);
+  inkan_test_judge_qpdf (output);
+  inkan_test_judge_openssl (output, 0);
+}
+
 /* The CLI opens the token while it reads the document: a refused PIN, a missing key or an
  * unusable certificate still has its exit code and leaves nothing behind, even when the
  * document is large enough to be half copied by then, and it is reported before what is wrong
@@ -622,6 +667,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/cli/sign/exit-codes", test_sign_exit_codes);
   g_test_add_func ("/inkan/cli/sign/lazy-signer", test_sign_lazy_signer);
   g_test_add_func ("/inkan/cli/sign/write-refused", test_sign_write_refused);
+  g_test_add_func ("/inkan/cli/sign/kernel-copy-refused", test_sign_kernel_copy_refused);
   g_test_add_func ("/inkan/cli/sign/pin-typed", test_sign_pin_typed);
   g_test_add_func ("/inkan/cli/sign/interrupted", test_sign_interrupted);
   g_test_add_func ("/inkan/cli/modules/missing", test_modules_missing);

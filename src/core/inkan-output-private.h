@@ -52,7 +52,7 @@ typedef gboolean (*InkanOutputProgress) (guint64 copied, gpointer data);
 /* Copies `input`, which `st` describes (taken before it was read), to the start of `out`: in the
  * kernel where it can (copy_file_range: no pass through user memory, a clone where the file
  * system can), its write-back started chunk by chunk. A writer that came and went meanwhile
- * shows in the input's modification time. */
+ * shows in the input's modification and change times. */
 InkanOutputCopy _inkan_output_copy (InkanOutput *out, const char *input, const GStatBuf *st,
                                     InkanOutputProgress progress, gpointer data, GError **error);
 

@@ -70,7 +70,7 @@ _inkan_output_open (InkanOutput *out, const char *path, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  mode_t mask;
+  guint tries;
 
   out->path = g_strdup (path);
   out->display = g_filename_display_name (path);
@@ -82,22 +82,25 @@ _inkan_output_open (InkanOutput *out, const char *path, GError **error)
               : g_open (dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
   if (out->fd >= 0)
     return TRUE;
-  /* Not on this file system (EOPNOTSUPP), or an error mkstemp will meet and report too. */
+  /* Not on this file system (EOPNOTSUPP), or an error the named file will meet and report too. */
 #endif
-  out->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  out->fd = g_mkstemp_full (out->tmp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (out->fd < 0)
+  /* A name of its own rather than mkstemp's: mkstemp makes the file 0600, and changing that
+   * takes fchmod, which some mounts refuse (CIFS), and the umask, which is the process's. */
+  for (tries = 0; tries < 100; tries++)
     {
-      int saved = errno;
-      g_clear_pointer (&out->tmp_path, g_free);
-      return _inkan_output_set_error (out, saved, error);
+      g_autofree char *name =
+        g_strdup_printf ("%s/.%s.%08" G_GINT32_MODIFIER "x", dir, base, g_random_int ());
+
+      out->fd = g_open (name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      if (out->fd >= 0)
+        {
+          out->tmp_path = g_steal_pointer (&name);
+          return TRUE;
+        }
+      if (errno != EEXIST)
+        return _inkan_output_set_error (out, errno, error);
     }
-  /* mkstemp's 0600 suits secrets, not documents: give the file the usual mode. */
-  mask = umask (0);
-  umask (mask);
-  if (fchmod (out->fd, 0666 & ~mask) != 0)
-    return _inkan_output_set_error (out, errno, error);
-  return TRUE;
+  return _inkan_output_set_error (out, EEXIST, error);
 }
 
 /* Gives the unnamed output a temporary name beside the destination. */
@@ -186,6 +189,15 @@ read_failed (const char *input, int saved_errno, GError **error)
   return INKAN_OUTPUT_COPY_FAILED;
 }
 
+/* The file was not written between two looks: a writer moves the modification time, and one
+ * that puts it back (touch -r) still moves the change time. */
+static gboolean
+same_times (const struct stat *a, const struct stat *b)
+{
+  return a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec
+         && a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* Copies what copy_file_range would not, through a buffer. */
 static InkanOutputCopy
 copy_by_buffer (InkanOutput *out, const char *input, int fd, guint64 size, guint64 *total,
@@ -221,8 +233,7 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
   struct stat before, after;
 
   if (fstat (fd, &before) != 0 || before.st_dev != st->st_dev || before.st_ino != st->st_ino
-      || (guint64) before.st_size != size || before.st_mtim.tv_sec != st->st_mtim.tv_sec
-      || before.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+      || (guint64) before.st_size != size || !same_times (&before, st))
     return INKAN_OUTPUT_COPY_CHANGED;
 #ifdef POSIX_FADV_SEQUENTIAL
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -234,11 +245,15 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
                                    (size_t) MIN (KERNEL_CHUNK, size - total), 0);
       if (n < 0 && errno == EINTR)
         continue;
-      if (n < 0 && total == 0
-          && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL
-              || errno == EBADF))
+      /* Not between these two files (another file system, no support, a seccomp filter or a
+       * CIFS mount that says EPERM), or nothing copied at all: the buffer does it, and its
+       * reads tell whether the file got shorter. */
+      if (total == 0
+          && (n == 0
+              || (n < 0
+                  && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL
+                      || errno == EBADF || errno == EPERM || errno == ETXTBSY))))
         {
-          /* Not between these two files: the buffer does it. */
           kernel_copy = FALSE;
           break;
         }
@@ -259,9 +274,7 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
     result = copy_by_buffer (out, input, fd, size, &total, progress, data, error);
   if (result != INKAN_OUTPUT_COPY_DONE)
     return result;
-  if (fstat (fd, &after) != 0 || (guint64) after.st_size != size
-      || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-      || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)
+  if (fstat (fd, &after) != 0 || (guint64) after.st_size != size || !same_times (&after, &before))
     return INKAN_OUTPUT_COPY_CHANGED;
   return INKAN_OUTPUT_COPY_DONE;
 }
