@@ -353,28 +353,43 @@ is_hex (guint8 c)
 /* Digests [from, to) of the document. A file is read by pread into a reused buffer rather than
  * through its mapping: a first touch of mapped pages costs a page fault every 64 KB, dear under
  * a hypervisor (hashing a 103 MB file through the mapping took 60 ms more CPU than by pread
- * here), and the resident set does not grow with the file. Bytes in memory, or what pread
- * cannot read, are hashed where they are: the mapping holds the same bytes. */
-static void
+ * here), and the resident set does not grow with the file. FALSE when the file cannot be read
+ * that far (shortened, or a read error), where touching the mapping would kill the process.
+ * Bytes in memory are hashed where they are. */
+static gboolean
 hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, gsize to)
 {
   int fd = inkan_revisions_get_fd (v->revisions);
 
-  if (fd >= 0 && v->buffer == NULL && from < to)
+  if (fd < 0)
+    {
+      gnutls_hash (hash, data + from, to - from);
+      return TRUE;
+    }
+  if (v->buffer == NULL)
     v->buffer = g_malloc (HASH_STEP);
-  while (fd >= 0 && from < to)
+  while (from < to)
     {
       ssize_t n = pread (fd, v->buffer, MIN (HASH_STEP, to - from), (off_t) from);
 
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        break;
+        return FALSE;
       gnutls_hash (hash, v->buffer, (gsize) n);
       from += (gsize) n;
     }
-  if (from < to)
-    gnutls_hash (hash, data + from, to - from);
+  return TRUE;
+}
+
+/* The signed bytes could not be read: the verdict a signature or timestamp then gets. */
+static void
+set_unreadable (InkanSignatureReport *sig)
+{
+  add_finding (sig->findings, "DOCUMENT_UNREADABLE",
+               _("The document could not be read to its end while it was being checked: it may "
+                 "have been changed or shortened meanwhile. Check it again."));
+  set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
 }
 
 /* /ByteRange and /Contents: four integers starting at 0, in order, inside the file, leaving out
@@ -1288,8 +1303,13 @@ check_cms (Verifier *v, qpdf_data q, const FoundSig *found, qpdf_oh sigdict,
       set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
       return;
     }
-  hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
-  hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
+  if (!hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]))
+      || !hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3])))
+    {
+      gnutls_hash_deinit (hash, NULL);
+      set_unreadable (sig);
+      return;
+    }
   gnutls_hash_deinit (hash, digest);
   cms_ok = inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &error);
   if (!cms_ok)
@@ -1403,8 +1423,13 @@ check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint
           set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
           return;
         }
-      hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]));
-      hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3]));
+      if (!hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]))
+          || !hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3])))
+        {
+          gnutls_hash_deinit (hash, NULL);
+          set_unreadable (sig);
+          return;
+        }
       gnutls_hash_deinit (hash, digest);
       inkan_timestamp_verify_digest (ts, digest, gnutls_hash_get_len (algorithm), &error);
     }
@@ -1710,7 +1735,11 @@ original_sha256 (Verifier *v, guint signed_rev, const char *expected)
   if (signed_rev == 0 || gnutls_hash_init (&hash, GNUTLS_DIG_SHA256) < 0)
     return NULL;
   end = inkan_revisions_get_end (v->revisions, signed_rev - 1, NULL);
-  hash_range (v, hash, data, 0, end);
+  if (!hash_range (v, hash, data, 0, end))
+    {
+      gnutls_hash_deinit (hash, NULL);
+      return NULL;
+    }
   for (p = end; p <= size && p - end <= 64; p++)
     {
       gnutls_hash_hd_t copy = gnutls_hash_copy (hash);
@@ -1799,7 +1828,11 @@ signature_code (Verifier *v, guint signed_rev, gnutls_x509_crt_t signer, const c
   if (signed_rev == 0 || m == NULL || gnutls_hash_init (&hash, GNUTLS_DIG_SHA256) < 0)
     return NULL;
   end = inkan_revisions_get_end (v->revisions, signed_rev - 1, NULL);
-  hash_range (v, hash, data, 0, end);
+  if (!hash_range (v, hash, data, 0, end))
+    {
+      gnutls_hash_deinit (hash, NULL);
+      return NULL;
+    }
   gnutls_hash_deinit (hash, digest);
   if (gnutls_x509_crt_export2 (signer, GNUTLS_X509_FMT_DER, &der) < 0)
     return NULL;
