@@ -114,7 +114,11 @@ PreadSource::read_at (char *buffer, size_t length, qpdf_offset_t offset)
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
-        throw std::runtime_error (name_ + ": " + g_strerror (errno));
+        {
+          int saved = errno;
+
+          throw std::runtime_error (name_ + ": " + g_strerror (saved));
+        }
       if (n == 0)
         break;
       done += (size_t) n;
