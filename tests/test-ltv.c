@@ -1,6 +1,7 @@
 /* PAdES B-LT: validation data from an OCSP responder the test runs, then verified offline. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "inkan.h"
+#include "inkan-output-private.h"
 #include "inkan-test-attack.h"
 #include "inkan-test-tsa.h"
 #include "inkan-test-util.h"
@@ -566,16 +567,18 @@ add_limited (const char *input, const char *output, InkanTsa *tsa, rlim_t limit,
 }
 
 /* `ltv` and `timestamp` write as sealing does: the original is copied into an unnamed file in
- * the destination's directory and the whole put in place once durable. Their output's directory
- * then holds the output alone; a write that the disk refuses (a 4 KB limit on file sizes, which
- * the 1-page document's copy passes) leaves it as it was, the input unchanged. */
+ * the destination's directory (or, `data` TRUE, a named one, as where unnamed files cannot be
+ * made) and the whole put in place once durable. Their output's directory then holds the
+ * output alone; a write that the disk refuses (a 4 KB limit on file sizes, which the 1-page
+ * document's copy passes) leaves it as it was, the input unchanged. */
 static void
-test_output_files (void)
+test_output_files (gconstpointer data)
 {
+  gboolean named = GPOINTER_TO_INT (data);
   OcspPki *pki = ocsp_pki ();
   g_autofree char *signed_pdf = seal ("files-in.pdf", inkan_test_pki_get ()->clerk_key_url,
                                       pki->good, FALSE);
-  g_autofree char *dir = inkan_test_tmp_path ("ltv-files");
+  g_autofree char *dir = inkan_test_tmp_path (named ? "ltv-files-named" : "ltv-files");
   g_autofree char *blt = g_build_filename (dir, "blt.pdf", NULL);
   g_autofree char *blta = g_build_filename (dir, "blta.pdf", NULL);
   g_autofree char *refused = g_build_filename (dir, "refused.pdf", NULL);
@@ -590,6 +593,7 @@ test_output_files (void)
   g_assert_cmpint (g_stat (signed_pdf, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 4096);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  _inkan_output_set_named (named);
 
   responder = responder_start ();
   g_assert_false (add_limited (signed_pdf, refused, NULL, 4096, &error));
@@ -623,6 +627,7 @@ test_output_files (void)
   g_assert_cmpint (g_unlink (blt), ==, 0);
   inkan_test_assert_dir_holds (dir, "blta.pdf");
   inkan_test_judge_qpdf (blta);
+  _inkan_output_set_named (FALSE);
 }
 
 /* Runs inkan-cli with `args` under bench/inkan-bench-run; returns its exit status, and its peak
@@ -723,7 +728,10 @@ main (int argc, char **argv)
   g_test_add_func ("/inkan/ltv/cli", test_cli);
   g_test_add_func ("/inkan/ltv/crl", test_crl);
   g_test_add_func ("/inkan/ltv/document-timestamp", test_document_timestamp);
-  g_test_add_func ("/inkan/ltv/output/files", test_output_files);
+  g_test_add_data_func ("/inkan/ltv/output/files/unnamed", GINT_TO_POINTER (FALSE),
+                        test_output_files);
+  g_test_add_data_func ("/inkan/ltv/output/files/named", GINT_TO_POINTER (TRUE),
+                        test_output_files);
   g_test_add_func ("/inkan/ltv/output/memory", test_memory);
 
   return g_test_run ();
