@@ -756,3 +756,12 @@ inkan_test_ocsp_stop (GPid pid)
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_spawn_close_pid (pid);
 }
+
+char **
+inkan_test_environ_add_asan_option (char **env, const char *option)
+{
+  const char *now = g_environ_getenv (env, "ASAN_OPTIONS");
+  g_autofree char *options = g_strconcat (now != NULL ? now : "", ":", option, NULL);
+
+  return g_environ_setenv (env, "ASAN_OPTIONS", options, TRUE);
+}

@@ -44,6 +44,11 @@ char *inkan_test_tmp_path (const char *name);
  * included: what a seal leaves beside its output. */
 void inkan_test_assert_dir_holds (const char *dir, const char *only);
 
+/* `env` with `option` ("name=value") added to ASAN_OPTIONS, for a child of a sanitizer build
+ * (other builds ignore the variable). Takes `env` and returns the new array, as
+ * g_environ_setenv does. */
+char **inkan_test_environ_add_asan_option (char **env, const char *option);
+
 /* Generates a sample PDF with build-aux's inkan-mkassets: kind is "one-page", "many-pages",
  * "form" or "pages:N" (N pages of text and images). Returns its path in the temp dir. */
 char *inkan_test_make_pdf (const char *kind);

@@ -518,7 +518,7 @@ test_sign_kernel_copy_refused (void)
   g_autofree char *dir = inkan_test_tmp_path ("copy-refused");
   g_autofree char *output = g_build_filename (dir, "sealed.pdf", NULL);
   g_autofree char *calls = inkan_test_tmp_path ("copy-range-calls");
-  g_autofree char *in_data = NULL, *out_data = NULL, *err = NULL, *asan = NULL;
+  g_autofree char *in_data = NULL, *out_data = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) env = g_get_environ ();
   const char *argv[] = { "setsid", "-w", cli (), "sign", input, "-o", output,
@@ -530,11 +530,7 @@ test_sign_kernel_copy_refused (void)
   env = g_environ_setenv (env, "LD_PRELOAD", g_getenv ("INKAN_TEST_PRELOAD_COPY_RANGE"), TRUE);
   env = g_environ_setenv (env, "INKAN_TEST_COPY_RANGE_CALLS", calls, TRUE);
   /* In the sanitizer build the preloaded module comes before the sanitizer's runtime. */
-  asan = g_strconcat (g_environ_getenv (env, "ASAN_OPTIONS") != NULL
-                        ? g_environ_getenv (env, "ASAN_OPTIONS")
-                        : "",
-                      ":verify_asan_link_order=0", NULL);
-  env = g_environ_setenv (env, "ASAN_OPTIONS", asan, TRUE);
+  env = inkan_test_environ_add_asan_option (env, "verify_asan_link_order=0");
   g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                 NULL, NULL, NULL, &err, &status, &error);
   g_assert_no_error (error);

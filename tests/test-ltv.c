@@ -643,15 +643,11 @@ cli_peak_rss (const char *const *args, long *max_rss)
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) env = g_get_environ ();
   g_auto (GStrv) figures = NULL;
-  g_autofree char *asan = NULL, *result = NULL, *text = NULL;
+  g_autofree char *result = NULL, *text = NULL;
   int status;
 
   result = inkan_test_tmp_path ("peak-rss.txt");
-  asan = g_strconcat (g_environ_getenv (env, "ASAN_OPTIONS") != NULL
-                        ? g_environ_getenv (env, "ASAN_OPTIONS")
-                        : "",
-                      ":quarantine_size_mb=0", NULL);
-  env = g_environ_setenv (env, "ASAN_OPTIONS", asan, TRUE);
+  env = inkan_test_environ_add_asan_option (env, "quarantine_size_mb=0");
   g_ptr_array_add (argv, (gpointer) g_getenv ("INKAN_BENCH_RUN"));
   g_ptr_array_add (argv, (gpointer) "-o");
   g_ptr_array_add (argv, result);
