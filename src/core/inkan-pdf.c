@@ -671,18 +671,6 @@ leave_to_qpdf:
   return FALSE;
 }
 
-static int
-compare_listed (gconstpointer a, gconstpointer b)
-{
-  const InkanListedObject *x = a, *y = b;
-
-  if (x->compressed != y->compressed)
-    return x->compressed ? 1 : -1;
-  if (x->offset != y->offset)
-    return x->offset < y->offset ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /* A strict reading of the file (recovery off, warnings kept for check_reading) in `*out`;
  * returns qpdf's status. */
 static QPDF_ERROR_CODE
@@ -834,8 +822,8 @@ page_index (InkanPdf *self, int id, int gen)
 }
 
 /* Parses every object the cross-reference sections list, so that a broken object anywhere is
- * found now rather than by a reader of the signed file. They go in file order, so that the file
- * is read once, front to back. qpdf hides dictionary entries whose value is null, so an object
+ * found now rather than by a reader of the signed file, in file order (the walk sorts them), so
+ * that the file is read once, front to back. qpdf hides dictionary entries whose value is null, so an object
  * missing from its object stream would be invisible otherwise: every compressed object listed
  * must exist. The walk has a reading of its own, which drops each object once parsed
  * (inkan-qpdf-walk.cc); the page tree's objects are noted in `nodes` on the way (tree_note). */
@@ -843,14 +831,16 @@ static gboolean
 check_xref_entries (InkanPdf *self, int fd, GHashTable *nodes, GError **error)
 {
   g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (InkanListedObject));
+  InkanQpdfWalk walk = { NULL, 0, 0, tree_note, nodes, NULL };
   InkanQpdfWalkResult result;
   g_autofree char *detail = NULL;
 
   if (!list_tables (self, listed) && !list_with_qpdfjob (self, listed, error))
     return FALSE;
-  g_array_sort (listed, compare_listed);
-  if (_inkan_qpdf_walk (fd, self->size, self->display, (InkanListedObject *) (void *) listed->data,
-                        listed->len, self->trailer_size, tree_note, nodes, &result))
+  walk.objects = (const InkanListedObject *) (const void *) listed->data;
+  walk.n_objects = listed->len;
+  walk.trailer_size = self->trailer_size;
+  if (_inkan_qpdf_walk (fd, self->size, self->display, &walk, &result))
     return TRUE;
 
   switch (result.status)

@@ -45,9 +45,23 @@ typedef struct
   char *text; /* g_free */
 } InkanQpdfWalkResult;
 
-gboolean
-_inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanListedObject *objects,
-                  guint n_objects, int trailer_size, InkanQpdfNodeFunc note, gpointer data,
-                  InkanQpdfWalkResult *result);
+/* What to walk and what to make of it. */
+typedef struct
+{
+  const InkanListedObject *objects; /* in any order: the walk reads them in file order */
+  guint n_objects;
+  int trailer_size;                 /* > 0: an object or a reference beyond it is damage */
+  InkanQpdfNodeFunc note;           /* NULL: no notes */
+  gpointer data;                    /* for `note` */
+  /* NULL, or TRUE for a qpdf warning that is no damage (beside an empty object read as null,
+   * which never is). */
+  gboolean (*tolerate) (const char *warning);
+} InkanQpdfWalk;
+
+/* Parses every object of `walk` in a reading of its own of the first `size` bytes of `fd`,
+ * calling walk->note for each dictionary that may belong to the page tree. On failure `result`
+ * says why. */
+gboolean _inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
+                           InkanQpdfWalkResult *result);
 
 G_END_DECLS

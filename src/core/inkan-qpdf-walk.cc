@@ -248,16 +248,17 @@ fail (InkanQpdfWalkResult *result, InkanQpdfWalkStatus status, guint64 id, const
 /* qpdf warns when it had to guess. "N 0 obj endobj" is read as null by every reader: odd, but
  * not damage. */
 gboolean
-check_warnings (QPDF &q, InkanQpdfWalkResult *result)
+check_warnings (QPDF &q, const InkanQpdfWalk *walk, InkanQpdfWalkResult *result)
 {
   for (QPDFExc &w : q.getWarnings ())
-    if (strstr (w.what (), "empty object treated as null") == nullptr)
+    if (strstr (w.what (), "empty object treated as null") == nullptr
+        && (walk->tolerate == nullptr || !walk->tolerate (w.what ())))
       return fail (result, INKAN_QPDF_WALK_DAMAGED, 0, w.what ());
   return TRUE;
 }
 
 void
-note_node (QPDFObjectHandle &oh, const InkanListedObject &o, InkanQpdfNodeFunc note, gpointer data,
+note_node (QPDFObjectHandle &oh, const InkanListedObject &o, const InkanQpdfWalk *walk,
            std::vector<int> &kids)
 {
   QPDFObjectHandle type = oh.getKey ("/Type"), list;
@@ -283,13 +284,25 @@ note_node (QPDFObjectHandle &oh, const InkanListedObject &o, InkanQpdfNodeFunc n
           kids.push_back (indirect ? kid.getGeneration () : 0);
         }
     }
-  note ((int) o.id, o.gen, kind, has_kids, kids.data (), n, data);
+  walk->note ((int) o.id, o.gen, kind, has_kids, kids.data (), n, walk->data);
+}
+
+/* File order: objects at an offset first, by offset, then compressed ones by object stream. */
+bool
+before (const InkanListedObject *x, const InkanListedObject *y)
+{
+  if (x->compressed != y->compressed)
+    return !x->compressed;
+  if (x->offset != y->offset)
+    return x->offset < y->offset;
+  return x->id < y->id;
 }
 
 gboolean
-walk (int fd, guint64 size, const char *name, const InkanListedObject *objects, guint n_objects,
-      int trailer_size, InkanQpdfNodeFunc note, gpointer data, InkanQpdfWalkResult *result)
+walk_all (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
+          InkanQpdfWalkResult *result)
 {
+  std::vector<const InkanListedObject *> order;
   std::unordered_set<guint64> streams;
   std::vector<int> kids;
   QPDF q;
@@ -297,18 +310,23 @@ walk (int fd, guint64 size, const char *name, const InkanListedObject *objects, 
   q.setSuppressWarnings (true);
   q.setAttemptRecovery (false);
   q.processInputSource (std::make_shared<PreadSource> (fd, (qpdf_offset_t) size, name));
-  if (!check_warnings (q, result))
+  if (!check_warnings (q, walk, result))
     return FALSE;
-  for (guint i = 0; i < n_objects; i++)
-    if (objects[i].compressed)
-      streams.insert (objects[i].offset);
-
-  for (guint i = 0; i < n_objects; i++)
+  order.reserve (walk->n_objects);
+  for (guint i = 0; i < walk->n_objects; i++)
     {
-      const InkanListedObject &o = objects[i];
+      order.push_back (&walk->objects[i]);
+      if (walk->objects[i].compressed)
+        streams.insert (walk->objects[i].offset);
+    }
+  std::sort (order.begin (), order.end (), before);
+
+  for (const InkanListedObject *listed : order)
+    {
+      const InkanListedObject &o = *listed;
       qpdf_object_type_e type;
 
-      if (o.id >= (guint64) trailer_size)
+      if (walk->trailer_size > 0 && o.id >= (guint64) walk->trailer_size)
         return fail (result, INKAN_QPDF_WALK_BEYOND_SIZE, o.id, nullptr);
       {
         QPDFObjectHandle oh = q.getObjectByID ((int) o.id, o.gen);
@@ -317,10 +335,10 @@ walk (int fd, guint64 size, const char *name, const InkanListedObject *objects, 
         type = oh.getTypeCode ();
         if (type == ot_null && o.compressed)
           return fail (result, INKAN_QPDF_WALK_MISSING, o.id, nullptr);
-        if (type == ot_dictionary)
-          note_node (oh, o, note, data, kids);
+        if (type == ot_dictionary && walk->note != nullptr)
+          note_node (oh, o, walk, kids);
       }
-      if (!check_warnings (q, result))
+      if (!check_warnings (q, walk, result))
         return FALSE;
       /* Dropping what was parsed keeps the reading the size of its cross-reference table (a
        * kept one grows by about 13 KB a page). The stand-in is an integer, not null: qpdf
@@ -330,31 +348,31 @@ walk (int fd, guint64 size, const char *name, const InkanListedObject *objects, 
       if ((o.compressed || streams.count (o.id) == 0) && type != ot_integer && type != ot_real)
         q.replaceObject ((int) o.id, o.gen, QPDFObjectHandle::newInteger (0));
     }
-  if (!check_warnings (q, result))
+  if (!check_warnings (q, walk, result))
     return FALSE;
 
   /* Every reference qpdf met counts towards its highest object number; one beyond /Size would
    * collide with the objects an increment adds. */
-  int next = q.makeIndirectObject (QPDFObjectHandle::newNull ()).getObjectID ();
-  if (next > trailer_size)
-    return fail (result, INKAN_QPDF_WALK_REFERENCE_BEYOND, (guint64) (next - 1), nullptr);
+  if (walk->trailer_size > 0)
+    {
+      int next = q.makeIndirectObject (QPDFObjectHandle::newNull ()).getObjectID ();
+
+      if (next > walk->trailer_size)
+        return fail (result, INKAN_QPDF_WALK_REFERENCE_BEYOND, (guint64) (next - 1), nullptr);
+    }
   return TRUE;
 }
 
 } // namespace
 
-/* Parses every object of `objects` (sorted as the caller wants them read) in a reading of its
- * own of the `size` bytes of `fd`, calling `note` for each dictionary that may belong to the
- * page tree. On failure `result` says why. */
 gboolean
-_inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanListedObject *objects,
-                  guint n_objects, int trailer_size, InkanQpdfNodeFunc note, gpointer data,
+_inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
                   InkanQpdfWalkResult *result)
 {
   *result = InkanQpdfWalkResult{ INKAN_QPDF_WALK_OK, 0, nullptr };
   try
     {
-      return walk (fd, size, name, objects, n_objects, trailer_size, note, data, result);
+      return walk_all (fd, size, name, walk, result);
     }
   catch (const std::exception &e)
     {

@@ -6,6 +6,7 @@
 #include "inkan-revisions.h"
 #include "inkan-pdf.h"
 #include "inkan-qpdf-private.h"
+#include "inkan-qpdf-walk-private.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1113,6 +1114,41 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GE
  * number of objects; a small revision is checked in place. */
 #define CHECK_IN_PLACE 500
 
+/* check_entries in a reading over the file by pread (inkan-qpdf-walk.cc) rather than through
+ * the mapping: a first touch of mapped pages costs a page fault every 64 KB, and a large
+ * revision's objects spread over most of them. */
+static gboolean
+walk_entries (InkanRevisions *self, Revision *r, GError **error)
+{
+  g_autoptr (GArray) listed = g_array_new (FALSE, FALSE, sizeof (InkanListedObject));
+  InkanQpdfWalk walk = { NULL, 0, 0, NULL, NULL, is_size_too_large };
+  InkanQpdfWalkResult result;
+  g_autofree char *detail = NULL;
+  guint i;
+
+  for (i = 0; i < r->entries->len; i++)
+    {
+      const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
+      InkanListedObject o = { e->offset, (guint64) e->id, e->gen, FALSE };
+
+      if (e->type == INKAN_XREF_FREE || e->id <= 0)
+        continue;
+      if (e->type == INKAN_XREF_COMPRESSED)
+        o.gen = 0, o.compressed = TRUE;
+      g_array_append_val (listed, o);
+    }
+  walk.objects = (const InkanListedObject *) (const void *) listed->data;
+  walk.n_objects = listed->len;
+  if (_inkan_qpdf_walk (self->fd, r->end, self->display, &walk, &result))
+    return TRUE;
+  if (result.status == INKAN_QPDF_WALK_MISSING)
+    detail = g_strdup_printf (_("object %d is missing from its object stream"), (int) result.id);
+  else
+    detail = g_strdup (result.text != NULL ? result.text : "");
+  g_free (result.text);
+  return set_damaged (self, error, detail);
+}
+
 static gboolean
 read_revision (InkanRevisions *self, Revision *r, GError **error)
 {
@@ -1123,6 +1159,8 @@ read_revision (InkanRevisions *self, Revision *r, GError **error)
     return FALSE;
   if (r->entries->len <= CHECK_IN_PLACE)
     return check_entries (self, r, r->qpdf, FALSE, error);
+  if (self->fd >= 0)
+    return walk_entries (self, r, error);
 
   ok = open_reading (self, r, &check, error) && check_entries (self, r, check, TRUE, error);
   qpdf_cleanup (&check);
