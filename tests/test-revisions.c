@@ -232,8 +232,9 @@ test_tail_uncovered (void)
 }
 
 /* A revision with more objects than are checked in place (500) is checked in a throwaway
- * reading that drops each object once parsed: a broken object late in it is still found, and a
- * clean file still reads, also with its objects in object streams. */
+ * reading that drops each object once parsed (from a file, reading it by pread): a broken
+ * object late in it is still found, from bytes and from a file, and a clean file still reads,
+ * also with its objects in object streams. */
 static void
 test_many_objects (void)
 {
@@ -286,6 +287,21 @@ test_many_objects (void)
   g_assert_null (inkan_revisions_get_qpdf (broken, 0, &error));
   g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
   g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* The same from a file, which is checked by pread rather than through the mapping. */
+  {
+    g_autofree char *broken_path = inkan_test_tmp_path ("many-broken.pdf");
+    g_autoptr (InkanRevisions) from_file = NULL;
+
+    g_assert_true (g_file_set_contents (broken_path, g_bytes_get_data (bytes, NULL),
+                                        (gssize) length, NULL));
+    from_file = inkan_revisions_open (broken_path, &error);
+    g_assert_no_error (error);
+    g_assert_null (inkan_revisions_get_qpdf (from_file, 0, &error));
+    g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_DAMAGED);
+    g_test_message ("%s", error->message);
+  }
 }
 
 static GBytes *
