@@ -823,9 +823,9 @@ page_index (InkanPdf *self, int id, int gen)
 
 /* Parses every object the cross-reference sections list, so that a broken object anywhere is
  * found now rather than by a reader of the signed file, in file order (the walk sorts them), so
- * that the file is read once, front to back. qpdf hides dictionary entries whose value is null, so an object
- * missing from its object stream would be invisible otherwise: every compressed object listed
- * must exist. The walk has a reading of its own, which drops each object once parsed
+ * that the file is read once, front to back. qpdf hides dictionary entries whose value is null,
+ * so an object missing from its object stream would be invisible otherwise: every compressed
+ * object listed must exist. The walk has a reading of its own, which drops each object once parsed
  * (inkan-qpdf-walk.cc); the page tree's objects are noted in `nodes` on the way (tree_note). */
 static gboolean
 check_xref_entries (InkanPdf *self, int fd, GHashTable *nodes, GError **error)
@@ -840,7 +840,7 @@ check_xref_entries (InkanPdf *self, int fd, GHashTable *nodes, GError **error)
   walk.objects = (const InkanListedObject *) (const void *) listed->data;
   walk.n_objects = listed->len;
   walk.trailer_size = self->trailer_size;
-  if (_inkan_qpdf_walk (fd, self->size, self->display, &walk, &result))
+  if (_inkan_qpdf_walk (fd, NULL, self->size, self->display, &walk, &result))
     return TRUE;
 
   switch (result.status)

@@ -58,10 +58,10 @@ typedef struct
   gboolean (*tolerate) (const char *warning);
 } InkanQpdfWalk;
 
-/* Parses every object of `walk` in a reading of its own of the first `size` bytes of `fd`,
- * calling walk->note for each dictionary that may belong to the page tree. On failure `result`
- * says why. */
-gboolean _inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
-                           InkanQpdfWalkResult *result);
+/* Parses every object of `walk` in a reading of its own of the first `size` bytes of `fd`
+ * (read by pread), or of `data` when `fd` is -1, calling walk->note for each dictionary that
+ * may belong to the page tree. On failure `result` says why. */
+gboolean _inkan_qpdf_walk (int fd, const guint8 *data, guint64 size, const char *name,
+                           const InkanQpdfWalk *walk, InkanQpdfWalkResult *result);
 
 G_END_DECLS

@@ -299,7 +299,7 @@ before (const InkanListedObject *x, const InkanListedObject *y)
 }
 
 gboolean
-walk_all (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
+walk_all (int fd, const guint8 *data, guint64 size, const char *name, const InkanQpdfWalk *walk,
           InkanQpdfWalkResult *result)
 {
   std::vector<const InkanListedObject *> order;
@@ -309,7 +309,10 @@ walk_all (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
 
   q.setSuppressWarnings (true);
   q.setAttemptRecovery (false);
-  q.processInputSource (std::make_shared<PreadSource> (fd, (qpdf_offset_t) size, name));
+  if (fd >= 0)
+    q.processInputSource (std::make_shared<PreadSource> (fd, (qpdf_offset_t) size, name));
+  else
+    q.processMemoryFile (name, (const char *) data, (size_t) size);
   if (!check_warnings (q, walk, result))
     return FALSE;
   order.reserve (walk->n_objects);
@@ -366,13 +369,13 @@ walk_all (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
 } // namespace
 
 gboolean
-_inkan_qpdf_walk (int fd, guint64 size, const char *name, const InkanQpdfWalk *walk,
-                  InkanQpdfWalkResult *result)
+_inkan_qpdf_walk (int fd, const guint8 *data, guint64 size, const char *name,
+                  const InkanQpdfWalk *walk, InkanQpdfWalkResult *result)
 {
   *result = InkanQpdfWalkResult{ INKAN_QPDF_WALK_OK, 0, nullptr };
   try
     {
-      return walk_all (fd, size, name, walk, result);
+      return walk_all (fd, data, size, name, walk, result);
     }
   catch (const std::exception &e)
     {

@@ -5,7 +5,6 @@
 
 #include "inkan-revisions.h"
 #include "inkan-pdf.h"
-#include "inkan-qpdf-private.h"
 #include "inkan-qpdf-walk-private.h"
 
 #include <errno.h>
@@ -1061,36 +1060,25 @@ open_reading (InkanRevisions *self, Revision *r, qpdf_data *out, GError **error)
   return check_qpdf (self, q, error);
 }
 
-/* Parses the revision's own entries in `q`. With `drop`, each object is dropped once parsed
- * (_inkan_qpdf_forget), so that `q` does not keep it (object streams stay until their objects
- * are parsed). */
+/* Parses the revision's own entries in its kept reading. */
 static gboolean
-check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GError **error)
+check_entries (InkanRevisions *self, Revision *r, GError **error)
 {
-  g_autoptr (GHashTable) streams = g_hash_table_new (g_direct_hash, g_direct_equal);
+  qpdf_data q = r->qpdf;
   guint i;
 
-  for (i = 0; drop && i < r->entries->len; i++)
-    {
-      const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
-
-      if (e->type == INKAN_XREF_COMPRESSED)
-        g_hash_table_add (streams, GSIZE_TO_POINTER ((gsize) e->offset));
-    }
   for (i = 0; i < r->entries->len; i++)
     {
       const InkanXrefEntry *e = &g_array_index (r->entries, InkanXrefEntry, i);
       int gen = e->type == INKAN_XREF_COMPRESSED ? 0 : e->gen;
       qpdf_oh oh;
-      int type;
 
       if (e->type == INKAN_XREF_FREE || e->id <= 0)
         continue;
       oh = qpdf_get_object_by_id (q, e->id, gen);
       /* Asking the type makes qpdf parse the object. qpdf reads an object missing from its
        * object stream as null, which no writer means. */
-      type = qpdf_oh_get_type_code (q, oh);
-      if (type == ot_null && e->type == INKAN_XREF_COMPRESSED)
+      if (qpdf_oh_get_type_code (q, oh) == ot_null && e->type == INKAN_XREF_COMPRESSED)
         {
           g_autofree char *detail =
             g_strdup_printf (_("object %d is missing from its object stream"), e->id);
@@ -1099,24 +1087,20 @@ check_entries (InkanRevisions *self, Revision *r, qpdf_data q, gboolean drop, GE
       qpdf_oh_release (q, oh);
       if (!check_qpdf (self, q, error))
         return FALSE;
-      if (drop && !g_hash_table_contains (streams, GSIZE_TO_POINTER ((gsize) e->id)))
-        _inkan_qpdf_forget (q, e->id, gen, type);
-      if (i % 64 == 63)
-        release_mapped_pages (self);
     }
   release_mapped_pages (self);
   return TRUE;
 }
 
 /* qpdf keeps every object it has parsed until the reading is closed: a large revision is
- * checked in a throwaway reading that drops each object once parsed, and the reading kept for
- * the analysis caches only what the analysis touches. Memory then stays bounded whatever the
- * number of objects; a small revision is checked in place. */
+ * checked by the walk of inkan-qpdf-walk.cc, in a reading of its own that drops each object
+ * once parsed (over a file, reading it by pread rather than through the mapping: a first touch
+ * of mapped pages costs a page fault every 64 KB, and a large revision's objects spread over
+ * most of them), and the reading kept for the analysis caches only what the analysis touches.
+ * Memory then stays bounded whatever the number of objects; a small revision is checked in
+ * place. */
 #define CHECK_IN_PLACE 500
 
-/* check_entries in a reading over the file by pread (inkan-qpdf-walk.cc) rather than through
- * the mapping: a first touch of mapped pages costs a page fault every 64 KB, and a large
- * revision's objects spread over most of them. */
 static gboolean
 walk_entries (InkanRevisions *self, Revision *r, GError **error)
 {
@@ -1139,7 +1123,7 @@ walk_entries (InkanRevisions *self, Revision *r, GError **error)
     }
   walk.objects = (const InkanListedObject *) (const void *) listed->data;
   walk.n_objects = listed->len;
-  if (_inkan_qpdf_walk (self->fd, r->end, self->display, &walk, &result))
+  if (_inkan_qpdf_walk (self->fd, self->data, r->end, self->display, &walk, &result))
     return TRUE;
   if (result.status == INKAN_QPDF_WALK_MISSING)
     detail = g_strdup_printf (_("object %d is missing from its object stream"), (int) result.id);
@@ -1152,19 +1136,11 @@ walk_entries (InkanRevisions *self, Revision *r, GError **error)
 static gboolean
 read_revision (InkanRevisions *self, Revision *r, GError **error)
 {
-  qpdf_data check = NULL;
-  gboolean ok;
-
   if (!open_reading (self, r, &r->qpdf, error))
     return FALSE;
   if (r->entries->len <= CHECK_IN_PLACE)
-    return check_entries (self, r, r->qpdf, FALSE, error);
-  if (self->fd >= 0)
-    return walk_entries (self, r, error);
-
-  ok = open_reading (self, r, &check, error) && check_entries (self, r, check, TRUE, error);
-  qpdf_cleanup (&check);
-  return ok;
+    return check_entries (self, r, error);
+  return walk_entries (self, r, error);
 }
 
 /* The pages of the file that qpdf has read stay resident in a mapping until the kernel needs
