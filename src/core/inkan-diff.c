@@ -1648,7 +1648,7 @@ check_qpdf (InkanRevisions *revisions, qpdf_data q, GError **error)
       qpdf_error w = qpdf_next_warning (q);
       g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, w));
 
-      if (strstr (text, "empty object treated as null") != NULL)
+      if (_inkan_qpdf_warning_is_harmless (text))
         continue;
       return set_damaged (revisions, error, text);
     }

@@ -113,8 +113,7 @@ check_reading (InkanPdf *self, qpdf_data q, GError **error)
       qpdf_error w = qpdf_next_warning (q);
       g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, w));
 
-      /* "N 0 obj endobj" is read as null by every reader: odd, but not damage. */
-      if (strstr (text, "empty object treated as null") != NULL)
+      if (_inkan_qpdf_warning_is_harmless (text))
         continue;
       return set_damaged (self, error, text);
     }

@@ -1,8 +1,18 @@
-/* Internal to libinkan: dropping what a throwaway qpdf reading has parsed. */
+/* Internal to libinkan: what qpdf's warnings mean to us, and dropping what a throwaway qpdf
+ * reading has parsed. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
 #include <qpdf/qpdf-c.h>
+#include <string.h>
+
+/* Whether qpdf's warning `text` is no damage: "N 0 obj endobj" is read as null by every reader,
+ * odd but harmless. Any other warning means qpdf had to guess. */
+static inline int
+_inkan_qpdf_warning_is_harmless (const char *text)
+{
+  return strstr (text, "empty object treated as null") != NULL;
+}
 
 /* qpdf keeps every object it has parsed until its reading closes. Replacing object (id, gen)
  * by a small stand-in frees what was parsed of it. The stand-in is an integer, not null: qpdf

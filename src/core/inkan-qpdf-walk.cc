@@ -3,6 +3,7 @@
 #define POINTERHOLDER_TRANSITION 4
 #include "config.h"
 
+#include "inkan-qpdf-private.h"
 #include "inkan-qpdf-walk-private.h"
 
 #include <qpdf/Constants.h>
@@ -245,13 +246,12 @@ fail (InkanQpdfWalkResult *result, InkanQpdfWalkStatus status, guint64 id, const
   return FALSE;
 }
 
-/* qpdf warns when it had to guess. "N 0 obj endobj" is read as null by every reader: odd, but
- * not damage. */
+/* qpdf warns when it had to guess. */
 gboolean
 check_warnings (QPDF &q, const InkanQpdfWalk *walk, InkanQpdfWalkResult *result)
 {
   for (QPDFExc &w : q.getWarnings ())
-    if (strstr (w.what (), "empty object treated as null") == nullptr
+    if (!_inkan_qpdf_warning_is_harmless (w.what ())
         && (walk->tolerate == nullptr || !walk->tolerate (w.what ())))
       return fail (result, INKAN_QPDF_WALK_DAMAGED, 0, w.what ());
   return TRUE;
@@ -344,10 +344,8 @@ walk_all (int fd, const guint8 *data, guint64 size, const char *name, const Inka
       if (!check_warnings (q, walk, result))
         return FALSE;
       /* Dropping what was parsed keeps the reading the size of its cross-reference table (a
-       * kept one grows by about 13 KB a page). The stand-in is an integer, not null: qpdf
-       * leaves null values out of a dictionary's keys, so a reference to a dropped object still
-       * shows. Numbers stay: a stream parsed later may take its /Length from one. Object
-       * streams stay until their objects are parsed. */
+       * kept one grows by about 13 KB a page), as _inkan_qpdf_forget does for the C API and for
+       * the same reasons. Object streams stay until their objects are parsed. */
       if ((o.compressed || streams.count (o.id) == 0) && type != ot_integer && type != ot_real)
         q.replaceObject ((int) o.id, o.gen, QPDFObjectHandle::newInteger (0));
     }

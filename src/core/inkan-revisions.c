@@ -5,6 +5,7 @@
 
 #include "inkan-revisions.h"
 #include "inkan-pdf.h"
+#include "inkan-qpdf-private.h"
 #include "inkan-qpdf-walk-private.h"
 
 #include <errno.h>
@@ -1018,8 +1019,7 @@ check_qpdf (InkanRevisions *self, qpdf_data q, GError **error)
       qpdf_error w = qpdf_next_warning (q);
       g_autofree char *text = g_strdup (qpdf_get_error_full_text (q, w));
 
-      /* "N 0 obj endobj" is read as null by every reader: odd, but not damage. */
-      if (strstr (text, "empty object treated as null") != NULL || is_size_too_large (text))
+      if (_inkan_qpdf_warning_is_harmless (text) || is_size_too_large (text))
         continue;
       return set_damaged (self, error, text);
     }
