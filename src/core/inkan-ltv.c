@@ -11,13 +11,11 @@
 #include "inkan-token.h"
 #include "inkan-tsa.h"
 
-#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <gnutls/crypto.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 G_DEFINE_QUARK (inkan-ltv-error-quark, inkan_ltv_error)
 
@@ -386,28 +384,8 @@ inkan_ltv_add (const InkanLtvOptions *options, GError **error)
 
 /* ---- document timestamps (PAdES B-LTA) ----------------------------------------------------- */
 
-/* Digests the first `size` bytes of `out`, the original as the output holds it, read back in
- * steps so that memory does not follow the document. */
-static gboolean
-hash_back (InkanOutput *out, guint64 size, gnutls_hash_hd_t hash, GError **error)
-{
-  const gsize step = 256 * 1024;
-  g_autofree guint8 *buf = g_malloc (step);
-  guint64 done = 0;
-
-  while (done < size)
-    {
-      ssize_t n = pread (out->fd, buf, (size_t) MIN (step, size - done), (off_t) done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return _inkan_output_set_error (out, n < 0 ? errno : EIO, error);
-      gnutls_hash (hash, buf, (size_t) n);
-      done += (guint64) n;
-    }
-  return TRUE;
-}
+/* The original is read back this much at a time to be hashed. */
+#define HASH_STEP (256 * 1024)
 
 gboolean
 inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, GError **error)
@@ -417,7 +395,7 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
   g_autoptr (InkanPdfIncrement) inc = NULL;
   g_autoptr (InkanTimestamp) ts = NULL;
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree guint8 *patched = NULL;
+  g_autofree guint8 *patched = NULL, *buf = NULL;
   g_auto (InkanOutput) out = INKAN_OUTPUT_INIT;
   InkanPdfSigParams params = { 0 };
   gnutls_hash_hd_t hash;
@@ -462,7 +440,10 @@ inkan_document_timestamp (const char *input, const char *output, InkanTsa *tsa, 
                    _("Cannot compute a digest: %s"), gnutls_strerror (rc));
       return FALSE;
     }
-  if (!hash_back (&out, size, hash, error))
+  /* The original as the output holds it, read back in steps so that memory does not follow
+   * the document. */
+  buf = g_malloc (HASH_STEP);
+  if (!_inkan_output_hash (&out, 0, size, hash, buf, HASH_STEP, error))
     {
       gnutls_hash_deinit (hash, NULL);
       return FALSE;

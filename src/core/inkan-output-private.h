@@ -4,6 +4,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <gnutls/crypto.h>
 
 G_BEGIN_DECLS
 
@@ -33,6 +34,15 @@ gboolean _inkan_output_write_at (InkanOutput *out, const void *data, gsize len, 
 gboolean _inkan_output_commit (InkanOutput *out, GError **error);
 /* A write error on `out` as users read it: a full disk says so. Returns FALSE. */
 gboolean _inkan_output_set_error (InkanOutput *out, int saved_errno, GError **error);
+
+/* Digests bytes [from, to) of `fd`, read by pread into `buf` (`len` bytes) rather than through a
+ * mapping (whose first touch costs a page fault every 64 KB here). 0, the errno of a failed
+ * read, or -1 when the file ends before `to`. */
+int _inkan_hash_fd_range (int fd, guint64 from, guint64 to, gnutls_hash_hd_t hash, guint8 *buf,
+                          gsize len);
+/* The same over what `out` holds, with the error a user reads. */
+gboolean _inkan_output_hash (InkanOutput *out, guint64 from, guint64 to, gnutls_hash_hd_t hash,
+                             guint8 *buf, gsize len, GError **error);
 
 /* Refuses an output that would replace `input`, by name or through another path to the same
  * file. */

@@ -177,6 +177,42 @@ _inkan_output_commit (InkanOutput *out, GError **error)
   return TRUE;
 }
 
+/* ---- reading back ------------------------------------------------------------------------ */
+
+int
+_inkan_hash_fd_range (int fd, guint64 from, guint64 to, gnutls_hash_hd_t hash, guint8 *buf,
+                      gsize len)
+{
+  while (from < to)
+    {
+      ssize_t n = pread (fd, buf, (size_t) MIN (len, to - from), (off_t) from);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno;
+      if (n == 0)
+        return -1;
+      gnutls_hash (hash, buf, (size_t) n);
+      from += (guint64) n;
+    }
+  return 0;
+}
+
+gboolean
+_inkan_output_hash (InkanOutput *out, guint64 from, guint64 to, gnutls_hash_hd_t hash,
+                    guint8 *buf, gsize len, GError **error)
+{
+  int failed = _inkan_hash_fd_range (out->fd, from, to, hash, buf, len);
+
+  if (failed == 0)
+    return TRUE;
+  g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE, _("Cannot read back “%s”: %s."),
+               out->display,
+               failed > 0 ? g_strerror (failed) : _("it is shorter than was written"));
+  return FALSE;
+}
+
 /* ---- copying the original ---------------------------------------------------------------- */
 
 static InkanOutputCopy

@@ -172,24 +172,15 @@ hash_copied (Pipeline *pl, GError **error)
       while (hashed < available)
         {
           guint64 want = MIN (COPY_CHUNK, available - hashed);
-          ssize_t n;
 
           if (hashed == pl->snap_at && pl->snap == NULL)
             pl->snap = gnutls_hash_copy (pl->hash);
           if (hashed < pl->snap_at)
             want = MIN (want, pl->snap_at - hashed);
-          n = pread (pl->out->fd, buf, (size_t) want, (off_t) hashed);
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n <= 0)
-            {
-              g_set_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE,
-                           _("Cannot read back “%s”: %s."), pl->out->display,
-                           n < 0 ? g_strerror (errno) : _("it is shorter than was written"));
-              return FALSE;
-            }
-          gnutls_hash (pl->hash, buf, (size_t) n);
-          hashed += (guint64) n;
+          if (!_inkan_output_hash (pl->out, hashed, hashed + want, pl->hash, buf, COPY_CHUNK,
+                                   error))
+            return FALSE;
+          hashed += want;
         }
     }
   return TRUE;
@@ -528,7 +519,7 @@ static char *
 sealing_code (Pipeline *pl, InkanPdf *pdf, InkanSigner *signer, GDateTime *time, GError **error)
 {
   g_autofree char *m = _inkan_pdf_format_date (time);
-  g_autofree guint8 *tail = NULL;
+  guint8 tail[SNAP_BEFORE_END];
   guint64 end = _inkan_pdf_get_revision_end (pdf);
   gnutls_x509_crt_t *chain;
   gnutls_datum_t der = { NULL, 0 };
@@ -536,7 +527,6 @@ sealing_code (Pipeline *pl, InkanPdf *pdf, InkanSigner *signer, GDateTime *time,
   guint8 digest[32];
   guint n_chain;
   char *code;
-  gsize done = 0;
 
   chain = inkan_signer_get_chain (signer, &n_chain);
   copy = pl->snap != NULL && end >= pl->snap_at ? gnutls_hash_copy (pl->snap) : NULL;
@@ -549,22 +539,12 @@ sealing_code (Pipeline *pl, InkanPdf *pdf, InkanSigner *signer, GDateTime *time,
                    _("Cannot compute the seal’s verification code."));
       return NULL;
     }
-  tail = g_malloc (end - pl->snap_at + 1);
-  while (done < end - pl->snap_at)
+  if (!_inkan_output_hash (pl->out, pl->snap_at, end, copy, tail, sizeof tail, error))
     {
-      ssize_t n = pread (pl->out->fd, tail + done, (size_t) (end - pl->snap_at - done),
-                         (off_t) (pl->snap_at + done));
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        {
-          gnutls_hash_deinit (copy, NULL);
-          gnutls_free (der.data);
-          return _inkan_output_set_error (pl->out, n < 0 ? errno : EIO, error), NULL;
-        }
-      done += (gsize) n;
+      gnutls_hash_deinit (copy, NULL);
+      gnutls_free (der.data);
+      return NULL;
     }
-  gnutls_hash (copy, tail, done);
   gnutls_hash_deinit (copy, digest);
   code = inkan_verification_code (der.data, der.size, digest, m);
   gnutls_free (der.data);

@@ -6,12 +6,12 @@
 
 #include "inkan-cms-verify.h"
 #include "inkan-pdf.h"
+#include "inkan-output-private.h"
 #include "inkan-revisions.h"
 #include "inkan-sign.h"
 #include "inkan-revocation-private.h"
 #include "inkan-tsa.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <gnutls/crypto.h>
 #include <gnutls/ocsp.h>
@@ -368,18 +368,7 @@ hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, 
     }
   if (v->buffer == NULL)
     v->buffer = g_malloc (HASH_STEP);
-  while (from < to)
-    {
-      ssize_t n = pread (fd, v->buffer, MIN (HASH_STEP, to - from), (off_t) from);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      gnutls_hash (hash, v->buffer, (gsize) n);
-      from += (gsize) n;
-    }
-  return TRUE;
+  return _inkan_hash_fd_range (fd, from, to, hash, v->buffer, HASH_STEP) == 0;
 }
 
 /* The signed bytes could not be read: the verdict a signature or timestamp then gets. */
