@@ -265,7 +265,6 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
 {
   guint64 size = (guint64) st->st_size, total = 0;
   InkanOutputCopy result = INKAN_OUTPUT_COPY_DONE;
-  gboolean kernel_copy = TRUE;
   struct stat before, after;
 
   if (fstat (fd, &before) != 0 || before.st_dev != st->st_dev || before.st_ino != st->st_ino
@@ -274,7 +273,7 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
 #ifdef POSIX_FADV_SEQUENTIAL
   posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-  while (total < size && kernel_copy)
+  while (total < size)
     {
       loff_t from = (loff_t) total, to = (loff_t) total;
       ssize_t n = copy_file_range (fd, &from, out->fd, &to,
@@ -289,10 +288,7 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
               || (n < 0
                   && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL
                       || errno == EBADF || errno == EPERM || errno == ETXTBSY))))
-        {
-          kernel_copy = FALSE;
-          break;
-        }
+        break;
       if (n < 0)
         {
           _inkan_output_set_error (out, errno, error);
@@ -306,7 +302,8 @@ copy_opened (InkanOutput *out, const char *input, int fd, const GStatBuf *st,
       if (progress != NULL && !progress (total, data))
         return INKAN_OUTPUT_COPY_STOPPED;
     }
-  if (!kernel_copy)
+  /* Left before anything was copied. */
+  if (total < size)
     result = copy_by_buffer (out, input, fd, size, &total, progress, data, error);
   if (result != INKAN_OUTPUT_COPY_DONE)
     return result;
