@@ -371,15 +371,6 @@ hash_range (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data, gsize from, 
   return _inkan_hash_fd_range (fd, from, to, hash, v->buffer, HASH_STEP) == 0;
 }
 
-/* The signed bytes could not be read: the verdict a signature or timestamp then gets. */
-static void
-set_unreadable (InkanSignatureReport *sig)
-{
-  add_finding (sig->findings, "DOCUMENT_UNREADABLE",
-               _("The document could not be read to its end while it was being checked: it may "
-                 "have been changed or shortened meanwhile. Check it again."));
-  set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
-}
 
 /* /ByteRange and /Contents: four integers starting at 0, in order, inside the file, leaving out
  * exactly this dictionary's /Contents hex string; the signed part ends at a revision's end.
@@ -1251,6 +1242,26 @@ check_seal (Verifier *v, qpdf_data q, const FoundSig *found, InkanCmsSignedData 
   set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIG_CONSTRAINTS_FAILURE");
 }
 
+/* Digests the two byte ranges a signature covers into `digest` (`hash` is then finished). When
+ * the signed bytes cannot be read, gives `sig` its verdict and returns FALSE. */
+static gboolean
+hash_byte_ranges (Verifier *v, gnutls_hash_hd_t hash, const guint8 *data,
+                  const guint64 range[4], guint8 *digest, InkanSignatureReport *sig)
+{
+  if (hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]))
+      && hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3])))
+    {
+      gnutls_hash_deinit (hash, digest);
+      return TRUE;
+    }
+  gnutls_hash_deinit (hash, NULL);
+  add_finding (sig->findings, "DOCUMENT_UNREADABLE",
+               _("The document could not be read to its end while it was being checked: it may "
+                 "have been changed or shortened meanwhile. Check it again."));
+  set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "SIGNED_DATA_NOT_FOUND");
+  return FALSE;
+}
+
 static void
 check_cms (Verifier *v, qpdf_data q, const FoundSig *found, qpdf_oh sigdict,
            const guint64 range[4], InkanSignatureReport *sig)
@@ -1292,14 +1303,8 @@ check_cms (Verifier *v, qpdf_data q, const FoundSig *found, qpdf_oh sigdict,
       set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
       return;
     }
-  if (!hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]))
-      || !hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3])))
-    {
-      gnutls_hash_deinit (hash, NULL);
-      set_unreadable (sig);
-      return;
-    }
-  gnutls_hash_deinit (hash, digest);
+  if (!hash_byte_ranges (v, hash, data, range, digest, sig))
+    return;
   cms_ok = inkan_cms_signed_data_verify (cms, digest, gnutls_hash_get_len (algorithm), &error);
   if (!cms_ok)
     {
@@ -1412,14 +1417,8 @@ check_document_timestamp (Verifier *v, qpdf_data q, qpdf_oh sigdict, const guint
           set_verdict (sig, INKAN_INDICATION_INDETERMINATE, "CRYPTO_CONSTRAINTS_FAILURE_NO_POE");
           return;
         }
-      if (!hash_range (v, hash, data, (gsize) range[0], (gsize) (range[0] + range[1]))
-          || !hash_range (v, hash, data, (gsize) range[2], (gsize) (range[2] + range[3])))
-        {
-          gnutls_hash_deinit (hash, NULL);
-          set_unreadable (sig);
-          return;
-        }
-      gnutls_hash_deinit (hash, digest);
+      if (!hash_byte_ranges (v, hash, data, range, digest, sig))
+        return;
       inkan_timestamp_verify_digest (ts, digest, gnutls_hash_get_len (algorithm), &error);
     }
   if (error != NULL)
