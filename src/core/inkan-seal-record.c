@@ -92,8 +92,8 @@ inkan_seal_image_digest_png (GBytes *png, guint8 digest[INKAN_SEAL_IMAGE_DIGEST_
     }
   n = (gsize) width * height;
   inkan_image_split_rgba (pixels, n, &alpha);
-  return inkan_seal_image_digest (width, height, pixels, n * 3, alpha, alpha != NULL ? n : 0, digest,
-                                  error);
+  return inkan_seal_image_digest (width, height, pixels, n * 3, alpha, alpha != NULL ? n : 0,
+                                  digest, error);
 }
 
 /* ---- encoding -------------------------------------------------------------------------------- */
