@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 /* ---- paths ---- */
@@ -764,4 +765,26 @@ inkan_test_environ_add_asan_option (char **env, const char *option)
   g_autofree char *options = g_strconcat (now != NULL ? now : "", ":", option, NULL);
 
   return g_environ_setenv (env, "ASAN_OPTIONS", options, TRUE);
+}
+
+static struct rlimit file_size_saved;
+static void (*file_size_handler) (int);
+
+void
+inkan_test_limit_file_size (guint64 limit)
+{
+  struct rlimit limited;
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &file_size_saved), ==, 0);
+  limited = file_size_saved;
+  limited.rlim_cur = (rlim_t) limit;
+  file_size_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+}
+
+void
+inkan_test_lift_file_size_limit (void)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &file_size_saved), ==, 0);
+  signal (SIGXFSZ, file_size_handler);
 }

@@ -44,6 +44,12 @@ char *inkan_test_tmp_path (const char *name);
  * included: what a seal leaves beside its output. */
 void inkan_test_assert_dir_holds (const char *dir, const char *only);
 
+/* Files this process writes can no longer grow past `limit` bytes, and going past is an error
+ * (EFBIG) for the write rather than a signal: the writes stop as on a full disk.
+ * inkan_test_lift_file_size_limit gives the limit and the signal back as they were. */
+void inkan_test_limit_file_size (guint64 limit);
+void inkan_test_lift_file_size_limit (void);
+
 /* `env` with `option` ("name=value") added to ASAN_OPTIONS, for a child of a sanitizer build
  * (other builds ignore the variable). Takes `env` and returns the new array, as
  * g_environ_setenv does. */

@@ -10,9 +10,7 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 
 static guint16 ocsp_port;
 
@@ -547,22 +545,16 @@ test_document_timestamp (void)
 /* Runs `ltv` or, with `tsa`, a document timestamp of `input` into `output` with files limited
  * to `limit` bytes (0: no limit), as a full disk would stop the writes. */
 static gboolean
-add_limited (const char *input, const char *output, InkanTsa *tsa, rlim_t limit, GError **error)
+add_limited (const char *input, const char *output, InkanTsa *tsa, guint64 limit, GError **error)
 {
-  struct rlimit saved, limited;
-  void (*saved_handler) (int);
   gboolean ok;
 
-  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
-  limited = saved;
   if (limit != 0)
-    limited.rlim_cur = limit;
-  saved_handler = signal (SIGXFSZ, SIG_IGN);
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+    inkan_test_limit_file_size (limit);
   ok = tsa != NULL ? inkan_document_timestamp (input, output, tsa, error)
                    : ltv (input, output, error);
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
-  signal (SIGXFSZ, saved_handler);
+  if (limit != 0)
+    inkan_test_lift_file_size_limit ();
   return ok;
 }
 

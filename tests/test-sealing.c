@@ -8,9 +8,7 @@
 #include "inkan-store.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
 
 typedef struct
 {
@@ -309,8 +307,6 @@ test_disk_full (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GDir) listing = NULL;
   InkanSealingOptions options = { 0 };
-  struct rlimit saved, limit;
-  void (*saved_handler) (int);
   const char *name;
   gint64 first_bad = -1;
   guint64 n_entries = 0;
@@ -325,14 +321,9 @@ test_disk_full (Fixture *f, gconstpointer data)
   options.output = output;
   options.pin = pki->pin;
 
-  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
-  limit = saved;
-  limit.rlim_cur = 4 * 1024 * 1024;
-  saved_handler = signal (SIGXFSZ, SIG_IGN);
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  inkan_test_limit_file_size (4 * 1024 * 1024);
   ok = inkan_sealing_run (&options, NULL, &error);
-  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
-  signal (SIGXFSZ, saved_handler);
+  inkan_test_lift_file_size_limit ();
 
   g_assert_false (ok);
   g_assert_error (error, INKAN_PDF_ERROR, INKAN_PDF_ERROR_WRITE);
